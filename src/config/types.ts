@@ -1,0 +1,76 @@
+/**
+ * The chip configuration: one typed object, validated once (see validate.ts) and frozen.
+ * Every artefact (hex images, RTL headers, Verilated libraries, reports) carries its hash.
+ */
+
+/** How a PE's int8×int8 multiplier is built. `dsp`: a hard DSP block; `lut`: soft logic. */
+export type MultKind = 'dsp' | 'lut';
+
+export interface ArrayConfig {
+  /** PE rows R (left-edge lanes), ≥ 1. */
+  readonly rows: number;
+  /** PE columns C (top-edge lanes), ≥ 1. */
+  readonly cols: number;
+  /**
+   * Multipliers: `dsp` or `lut` for every PE, or a number n meaning "the first n PEs in
+   * row-major order use a DSP, the rest LUT logic" (so an array can exceed a device's DSP count).
+   */
+  readonly mult: MultKind | number;
+  /** Cycles from a PE's operand registers to its accumulator (1 = plain MAC; DSP with registered in/out = 3). */
+  readonly peLatency: number;
+}
+
+export interface MemoryConfig {
+  /** Scratchpad rows; each row holds W = max(rows, cols) int8 lanes. */
+  readonly spRows: number;
+  /** Accumulator-memory rows; each row holds W int32 lanes. */
+  readonly accRows: number;
+  /** Gradient-buffer rows; each row holds W int32 lanes. */
+  readonly gradRows: number;
+  /** Main memory size in bytes (multiple of 4). */
+  readonly mainBytes: number;
+  /** Instruction-memory size in 64-bit words. */
+  readonly imemWords: number;
+}
+
+export interface DmaConfig {
+  /** Bytes the DMA moves per cycle: 1, 2, 4, 8, 16 or 32. */
+  readonly bytesPerCycle: number;
+}
+
+/** The user-facing shape of a config (what a JSON file holds). */
+export interface ChipConfigInput {
+  readonly name?: string;
+  readonly array?: Partial<ArrayConfig>;
+  readonly memory?: Partial<MemoryConfig>;
+  readonly dma?: Partial<DmaConfig>;
+  /** Name of a preset this config is a delta of (default: `default`). */
+  readonly base?: string;
+}
+
+/** A validated, frozen config with its derived values. Construct only through `resolveConfig`. */
+export interface ChipConfig {
+  readonly name: string;
+  readonly array: ArrayConfig;
+  readonly memory: MemoryConfig;
+  readonly dma: DmaConfig;
+  readonly derived: DerivedConfig;
+}
+
+export interface DerivedConfig {
+  /** Vector width in lanes: max(rows, cols). Every local-memory row has W lanes. */
+  readonly W: number;
+  /** Number of PEs whose multiplier is a DSP. */
+  readonly dspPEs: number;
+  /** Cycles after a matmul's last feed until its bank may be drained (see docs/microarch.md). */
+  readonly flushCycles: number;
+  /** Stable 8-hex-digit hash of the resolved config (FNV-1a over canonical JSON). */
+  readonly hash: string;
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: readonly string[], readonly source?: string) {
+    super(`invalid chip config${source ? ` (${source})` : ''}:\n  - ${problems.join('\n  - ')}`);
+    this.name = 'ConfigError';
+  }
+}
