@@ -8,7 +8,7 @@ export const PRESETS: Readonly<Record<string, Required<Omit<ChipConfigInput, 'ba
   default: {
     name: 'default',
     array: { rows: 8, cols: 8, mult: 'dsp', peLatency: 1 },
-    memory: { spRows: 4096, accRows: 1024, gradRows: 1024, mainBytes: 1 << 20, imemWords: 4096 },
+    memory: { spRows: 4096, accRows: 1024, gradRows: 1024, mainBytes: 1 << 20, imemWords: 16384 },
     dma: { bytesPerCycle: 16 },
   },
   // iCE40UP5K: 8 SB_MAC16, 30 EBR (4 kbit), 4 SPRAM (256 kbit). 2×4 = all 8 DSPs, registered in/out.
