@@ -1,0 +1,9 @@
+/** Benchmark sections beyond the simulator headline (RTL, FFI, training, FPGA). */
+export interface BenchRow {
+  readonly section: string;
+  readonly metric: string;
+  readonly value: string;
+  readonly target: string;
+}
+
+export const BENCH_SECTIONS: Array<[string, () => BenchRow[] | Promise<BenchRow[]>]> = [];
