@@ -91,30 +91,39 @@ function makeCtx(cfg: ChipConfig, s: GemmShape, L: GemmLayout): Ctx {
   };
 }
 
-/** Load rows [m0, m0+mv) of A, columns [k0, k0+kn) as transposed-left blocks at sp row `at`. */
-function loadA(b: ProgramBuilder, c: Ctx, at: number, mt: number, k0: number, kn: number): number {
-  const m0 = mt * c.R;
-  const mv = Math.min(c.R, c.s.M - m0);
-  let cycles = 0;
-  for (let blk = 0; blk * c.W < kn; blk++) {
-    const kv = Math.min(c.W, kn - blk * c.W);
-    b.ld('sp', at + blk * c.R, c.L.aAddr + m0 * c.s.K + k0 + blk * c.W, mv, kv, c.s.K);
-    cycles += b.dmaCycles('sp', mv, kv);
-  }
-  return cycles;
+/** One DMA instruction, emitted later by the scheduler; returns nothing, `cycles` is its duration. */
+interface DmaOp {
+  readonly cycles: number;
+  readonly emit: () => void;
 }
 
-/** Load rows [k0, k0+kn) of B, columns of tile nt, as the normal top operand at sp row `at`. */
-function loadB(b: ProgramBuilder, c: Ctx, at: number, nt: number, k0: number, kn: number): number {
+/** Loads of rows [m0, m0+mv) of A, columns [k0, k0+kn), as transposed-left blocks at sp row `at`. */
+function loadA(b: ProgramBuilder, c: Ctx, at: number, mt: number, k0: number, kn: number): DmaOp[] {
+  const m0 = mt * c.R;
+  const mv = Math.min(c.R, c.s.M - m0);
+  const ops: DmaOp[] = [];
+  for (let blk = 0; blk * c.W < kn; blk++) {
+    const kv = Math.min(c.W, kn - blk * c.W);
+    const row = at + blk * c.R;
+    const addr = c.L.aAddr + m0 * c.s.K + k0 + blk * c.W;
+    ops.push({ cycles: b.dmaCycles('sp', mv, kv), emit: () => b.ld('sp', row, addr, mv, kv, c.s.K) });
+  }
+  return ops;
+}
+
+/** Loads of rows [k0, k0+kn) of B, columns of tile nt, as the normal top operand at sp row `at`. */
+function loadB(b: ProgramBuilder, c: Ctx, at: number, nt: number, k0: number, kn: number): DmaOp[] {
   const n0 = nt * c.C;
   const nv = Math.min(c.C, c.s.N - n0);
-  let cycles = 0;
-  for (let kk = 0; kk < kn; kk += 256) {
-    const rows = Math.min(256, kn - kk);
-    b.ld('sp', at + kk, c.L.bAddr + (k0 + kk) * c.s.N + n0, rows, nv, c.s.N);
-    cycles += b.dmaCycles('sp', rows, nv);
+  const ops: DmaOp[] = [];
+  // Pieces of at most 64 rows keep each ld short, so the in-order controller is never stuck behind one
+  // long transfer while the array waits for its next matmul.
+  for (let kk = 0; kk < kn; kk += 64) {
+    const rows = Math.min(64, kn - kk);
+    const addr = c.L.bAddr + (k0 + kk) * c.s.N + n0;
+    ops.push({ cycles: b.dmaCycles('sp', rows, nv), emit: () => b.ld('sp', at + kk, addr, rows, nv, c.s.N) });
   }
-  return cycles;
+  return ops;
 }
 
 /** mm over kn steps; splits at kMax (a multiple of W so transposed blocks stay aligned). */
@@ -143,23 +152,31 @@ interface Group {
   readonly nts: readonly number[];
 }
 
-/** Emit one launch of the grouped scheme: groups [g0, g1). */
+/** Emit one launch of the grouped scheme. */
 function emitGrouped(c: Ctx, groups: readonly Group[], ga: number): bigint[] {
   const b = new ProgramBuilder(c.cfg);
   const aRows = Math.ceil(c.s.K / c.W) * c.R;
   const bRows = c.s.K;
+  const K = c.s.K;
   const F = c.cfg.derived.flushCycles;
   const base = (g: number, p: number, q: number | null): number =>
     (g % 2) * c.half + (q === null ? p * aRows : ga * aRows + q * bRows);
-  // Prefetch work is recorded as closures so it can be interleaved between matmuls.
-  const loads = (g: number): Array<() => number> => {
+  const loads = (g: number): DmaOp[] => {
     const grp = groups[g]!;
     return [
-      ...grp.mts.map((mt, p) => () => loadA(b, c, base(g, p, null), mt, 0, c.s.K)),
-      ...grp.nts.map((nt, q) => () => loadB(b, c, base(g, 0, q), nt, 0, c.s.K)),
+      ...grp.mts.flatMap((mt, p) => loadA(b, c, base(g, p, null), mt, 0, K)),
+      ...grp.nts.flatMap((nt, q) => loadB(b, c, base(g, 0, q), nt, 0, K)),
     ];
   };
-  for (const l of loads(0)) l();
+  // A coarse model of the timing contract (docs/microarch.md §3–4) decides where DMA work goes: the
+  // controller issues in order and blocks on a busy unit, so a load is placed after a matmul only if
+  // the DMA can start it before the array needs its next matmul.
+  let dmaFree = 0;
+  for (const op of loads(0)) {
+    op.emit();
+    dmaFree += op.cycles;
+  }
+  let mmAt = dmaFree; // issue time of the current matmul
   let seq = 0;
   let prev: Tile | null = null;
   for (let g = 0; g < groups.length; g++) {
@@ -167,17 +184,27 @@ function emitGrouped(c: Ctx, groups: readonly Group[], ga: number): bigint[] {
     const grp = groups[g]!;
     for (let p = 0; p < grp.mts.length; p++) {
       for (let q = 0; q < grp.nts.length; q++) {
-        matmul(b, c, base(g, p, null), base(g, 0, q), c.s.K, seq % 2, false);
-        let budget = c.s.K - F - c.R - 4;
-        if (prev) budget -= drainStore(b, c, prev, seq - 1);
-        // The controller blocks on each ld until the DMA is free, so only queue as much DMA work
-        // as the running matmul hides; the rest goes after later matmuls.
-        while (queue.length > 0 && budget > 0) budget -= queue.shift()!();
+        matmul(b, c, base(g, p, null), base(g, 0, q), K, seq % 2, false);
+        if (prev) {
+          const stCycles = drainStore(b, c, prev, seq - 1);
+          dmaFree = Math.max(dmaFree, mmAt + F + c.R + 3) + stCycles;
+        }
+        const nextMm = mmAt + Math.ceil(K / c.kMax) * Math.min(K, c.kMax);
+        while (queue.length > 0 && Math.max(dmaFree, mmAt + 1) < nextMm - 1) {
+          const op = queue.shift()!;
+          op.emit();
+          dmaFree = Math.max(dmaFree, mmAt + 1) + op.cycles;
+        }
+        mmAt = nextMm;
         prev = { mt: grp.mts[p]!, nt: grp.nts[q]! };
         seq++;
       }
     }
-    for (const l of queue) l();
+    for (const op of queue) {
+      op.emit();
+      dmaFree = Math.max(dmaFree, mmAt) + op.cycles;
+    }
+    mmAt = Math.max(mmAt, dmaFree);
   }
   if (prev) drainStore(b, c, prev, seq - 1);
   b.op('halt');
@@ -195,8 +222,8 @@ function emitChunked(c: Ctx, tiles: readonly Tile[], kc: number): bigint[] {
   const at = (i: number): { a: number; b: number } => ({ a: (i % 2) * c.half, b: (i % 2) * c.half + aRows });
   const load = (i: number): void => {
     const ch = chunks[i]!;
-    loadA(b, c, at(i).a, ch.t.mt, ch.k0, ch.kn);
-    loadB(b, c, at(i).b, ch.t.nt, ch.k0, ch.kn);
+    for (const op of loadA(b, c, at(i).a, ch.t.mt, ch.k0, ch.kn)) op.emit();
+    for (const op of loadB(b, c, at(i).b, ch.t.nt, ch.k0, ch.kn)) op.emit();
   };
   if (chunks.length > 0) load(0);
   let seq = 0;
