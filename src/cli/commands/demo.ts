@@ -58,7 +58,7 @@ export function register(program: Command): void {
           process.stdout.write(`  ${r.backend.padEnd(4)} cycles ${r.cycles}, utilization ${(r.utilization * 100).toFixed(1)} %, ${r.instructions} instructions, ${r.stalls} stall cycles — ${r.matches_reference ? 'matches the TypeScript reference' : 'DIFFERS: ' + r.diffs.join('; ')}\n`);
         }
         if (results.length > 1) process.stdout.write(`  sim and RTL ${agree ? 'agree: same cycle count and same results' : 'DISAGREE'}\n`);
-        if (!kinds.includes('rtl')) process.stdout.write(`  (Verilator not found: install it with 'sudo apt-get install verilator' to also run the RTL)\n`);
+        if (!kinds.includes('rtl') && !findTool('verilator')) process.stdout.write(`  (Verilator not found: install it with 'sudo apt-get install verilator' to also run the RTL)\n`);
       }
       if (!ok) throw new CliError('the demo did not match its reference');
     });

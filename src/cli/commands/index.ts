@@ -1,7 +1,13 @@
 import type { Command } from 'commander';
+import { register as asm } from './asm.js';
+import { register as disasm } from './disasm.js';
+import { register as sim } from './sim.js';
+import { register as gemm } from './gemm.js';
+import { register as demo } from './demo.js';
+import { register as docs } from './docs.js';
 
 /**
  * Every CLI command, in help order. A command module exports `register(program)`; add new commands
  * here (one line each) so the command files stay independent of each other.
  */
-export const COMMANDS: ReadonlyArray<(program: Command) => void> = [];
+export const COMMANDS: ReadonlyArray<(program: Command) => void> = [asm, disasm, sim, gemm, demo, docs];
