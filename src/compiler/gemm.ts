@@ -272,25 +272,36 @@ export function compileGemm(cfg: ChipConfig, s: GemmShape): GemmProgram {
   const tiles = mTiles * nTiles;
 
   if (aRows + bRows <= c.half) {
-    // Pick the group shape with the most reuse (fewest panel rows loaded per tile).
-    let best = { ga: 1, gb: 1, score: -1 };
+    // Group shapes by reuse (fewest panel rows loaded per tile), best first; a shape whose single
+    // group does not fit instruction memory gives way to the next.
+    const shapes: Array<{ ga: number; gb: number; score: number }> = [];
     for (let ga = 1; ga <= mTiles; ga++) {
-      const gb = Math.min(nTiles, Math.floor((c.half - ga * aRows) / bRows));
-      if (gb < 1) break;
-      const score = (ga * gb) / (ga * aRows + gb * bRows);
-      if (score > best.score) best = { ga, gb, score };
-    }
-    const { ga, gb } = best;
-    const groups: Group[] = [];
-    for (let gm = 0; gm < mTiles; gm += ga) {
-      for (let gn = 0; gn < nTiles; gn += gb) {
-        const mts = Array.from({ length: Math.min(ga, mTiles - gm) }, (_, i) => gm + i);
-        const nts = Array.from({ length: Math.min(gb, nTiles - gn) }, (_, i) => gn + i);
-        groups.push({ mts, nts });
+      const gbMax = Math.min(nTiles, Math.floor((c.half - ga * aRows) / bRows));
+      // The largest gb, and halvings of it as smaller fallbacks.
+      for (let gb = gbMax; gb >= 1; gb = gb === 1 ? 0 : Math.floor(gb / 2)) {
+        shapes.push({ ga, gb, score: (ga * gb) / (ga * aRows + gb * bRows) });
       }
     }
-    const launches = pack(groups, (part) => emitGrouped(c, part, ga), cfg.memory.imemWords, 'tile group');
-    return { shape: s, layout: L, launches, plan: { scheme: 'grouped', ga, gb, kChunk: s.K, tiles } };
+    shapes.sort((x, y) => y.score - x.score || y.ga * y.gb - x.ga * x.gb);
+    let lastErr: FitError | null = null;
+    for (const { ga, gb } of shapes) {
+      const groups: Group[] = [];
+      for (let gm = 0; gm < mTiles; gm += ga) {
+        for (let gn = 0; gn < nTiles; gn += gb) {
+          const mts = Array.from({ length: Math.min(ga, mTiles - gm) }, (_, i) => gm + i);
+          const nts = Array.from({ length: Math.min(gb, nTiles - gn) }, (_, i) => gn + i);
+          groups.push({ mts, nts });
+        }
+      }
+      try {
+        const launches = pack(groups, (part) => emitGrouped(c, part, ga), cfg.memory.imemWords, 'tile group');
+        return { shape: s, layout: L, launches, plan: { scheme: 'grouped', ga, gb, kChunk: s.K, tiles } };
+      } catch (e) {
+        if (!(e instanceof FitError)) throw e;
+        lastErr = e;
+      }
+    }
+    if (lastErr) throw lastErr;
   }
 
   // K-chunked: the largest chunk (a multiple of W) whose A and B parts fit half the scratchpad.
