@@ -50,7 +50,7 @@ export function runGemm(backend: ChipBackend, A: Int8Array, B: Int8Array, shape:
   backend.writeMain(L.bAddr, new Uint8Array(B.buffer, B.byteOffset, B.byteLength));
   const counters = runLaunches(backend, program.launches);
   const raw = backend.readMain(L.yAddr, shape.M * shape.N * 4);
-  const Y = new Int32Array(raw.slice().buffer);
+  const Y = new Int32Array(new Uint8Array(raw).buffer);
   const util = counters.cycles === 0 ? 0 : counters.macs / (cfg.array.rows * cfg.array.cols * counters.cycles);
   return { Y, program, counters, utilization: util };
 }

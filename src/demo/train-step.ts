@@ -86,12 +86,12 @@ export function runDemoOn(backend: ChipBackend, words: readonly bigint[], d: Dem
   backend.loadProgram(words);
   backend.start();
   const st = backend.run(1_000_000);
-  const i32 = (a: number, n: number): Int32Array => new Int32Array(backend.readMain(a, n * 4).slice().buffer);
+  const i32 = (a: number, n: number): Int32Array => new Int32Array(new Uint8Array(backend.readMain(a, n * 4)).buffer);
   return {
     result: {
       Y: i32(addr.Y, B * O),
       dX: i32(addr.dX, B * I),
-      Wnew: new Int8Array(backend.readMain(addr.Wnew, I * O).slice().buffer),
+      Wnew: new Int8Array(new Uint8Array(backend.readMain(addr.Wnew, I * O)).buffer),
     },
     counters: st.counters,
     error: st.halted ? st.error : -1,

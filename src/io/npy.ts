@@ -74,7 +74,9 @@ export function parseNpy(buf: Uint8Array): NpyArray {
   if (buf.length - start < count * d.size) {
     throw new NpyError(`truncated data: shape ${JSON.stringify(shape)} needs ${count * d.size} bytes, file has ${buf.length - start}`);
   }
-  const body = buf.slice(start, start + count * d.size); // copy: aligned for typed arrays
+  // Copy into a fresh buffer: typed arrays need alignment, and a Node Buffer may be a view into a shared pool.
+  const body = new Uint8Array(count * d.size);
+  body.set(buf.subarray(start, start + count * d.size));
   let data: NpyArray['data'];
   switch (d.dtype) {
     case 'int8': data = new Int8Array(body.buffer, 0, count); break;

@@ -96,7 +96,7 @@ export function register(program: Command): void {
           const addr = Number(m[1]);
           const count = Number(m[2]);
           if (addr + count * 4 > config.memory.mainBytes) throw new CliError(`--dump ${spec}: beyond main memory (${config.memory.mainBytes} bytes)`);
-          const raw = backend.readMain(addr, count * 4).slice();
+          const raw = new Uint8Array(backend.readMain(addr, count * 4)); // a copy, aligned for Int32Array
           writeFileAtomic(m[3]!, formatNpy(new Int32Array(raw.buffer), [count]));
         }
         const c = st.counters;
