@@ -8,7 +8,9 @@ import { compareDemo, demoData, demoReference, runDemoOn, DEMO } from '../../dem
 import { makeBackend, type BackendKind } from '../backend-arg.js';
 import { CliError } from '../errors.js';
 import { packageFile } from '../paths.js';
-import { findTool } from '../tools.js';
+import { locateTool, toolSpec } from '../../../fpga/tools.js';
+
+const haveVerilator = (): boolean => locateTool(toolSpec('verilator')).found;
 
 interface DemoFlags {
   backend?: string;
@@ -27,7 +29,7 @@ export function register(program: Command): void {
       const asm = assemble(readFileSync(file, 'utf8'), 'examples/train-step.s', { config });
       if (!asm.ok) throw new CliError(asm.diagnostics.map(formatDiagnostic).join('\n'));
       let kinds: BackendKind[];
-      if (flags.backend === undefined) kinds = findTool('verilator') ? ['sim', 'rtl'] : ['sim'];
+      if (flags.backend === undefined) kinds = haveVerilator() ? ['sim', 'rtl'] : ['sim'];
       else if (flags.backend === 'both') kinds = ['sim', 'rtl'];
       else if (flags.backend === 'sim' || flags.backend === 'rtl') kinds = [flags.backend];
       else throw new CliError(`--backend must be sim, rtl or both, not ${JSON.stringify(flags.backend)}`);
@@ -58,7 +60,7 @@ export function register(program: Command): void {
           process.stdout.write(`  ${r.backend.padEnd(4)} cycles ${r.cycles}, utilization ${(r.utilization * 100).toFixed(1)} %, ${r.instructions} instructions, ${r.stalls} stall cycles — ${r.matches_reference ? 'matches the TypeScript reference' : 'DIFFERS: ' + r.diffs.join('; ')}\n`);
         }
         if (results.length > 1) process.stdout.write(`  sim and RTL ${agree ? 'agree: same cycle count and same results' : 'DISAGREE'}\n`);
-        if (!kinds.includes('rtl') && !findTool('verilator')) process.stdout.write(`  (Verilator not found: install it with 'sudo apt-get install verilator' to also run the RTL)\n`);
+        if (!kinds.includes('rtl') && !haveVerilator()) process.stdout.write(`  (Verilator not found: install it with 'sudo apt-get install verilator' to also run the RTL)\n`);
       }
       if (!ok) throw new CliError('the demo did not match its reference');
     });

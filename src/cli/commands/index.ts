@@ -5,9 +5,10 @@ import { register as sim } from './sim.js';
 import { register as gemm } from './gemm.js';
 import { register as demo } from './demo.js';
 import { register as docs } from './docs.js';
+import { register as doctor } from './doctor.js';
 
 /**
  * Every CLI command, in help order. A command module exports `register(program)`; add new commands
  * here (one line each) so the command files stay independent of each other.
  */
-export const COMMANDS: ReadonlyArray<(program: Command) => void> = [asm, disasm, sim, gemm, demo, docs];
+export const COMMANDS: ReadonlyArray<(program: Command) => void> = [asm, disasm, sim, gemm, demo, docs, doctor];
