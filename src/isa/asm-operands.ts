@@ -227,16 +227,21 @@ export function matchOperands(
   const firstOpt = operands.findIndex((o) => o.kind === 'opt');
   const positional = firstOpt < 0 ? operands : operands.slice(0, firstOpt);
   const opts: OptOperand[] = [];
+  let misplaced = false;
   for (const o of firstOpt < 0 ? [] : operands.slice(firstOpt)) {
     if (o.kind === 'opt') opts.push(o);
-    else counted.error(o.col, `expected an option (name=value) after the first option, found "${o.text}"; options go last`);
+    else {
+      misplaced = true;
+      counted.error(o.col, `expected an option (name=value) after the first option, found "${o.text}"; options go last`);
+    }
   }
   const n = spec.operands.length;
-  if (positional.length !== n) {
+  if (positional.length === n) {
+    spec.operands.forEach((op, i) => matchPositional(spec, op, positional[i]!, counted, out));
+  } else if (!misplaced) {
+    // (With an operand out of place the count is meaningless; the message above says what to fix.)
     const col = positional.length > n ? positional[n]!.col : mnemonicCol;
     counted.error(col, `${shown} expects ${n} operand${n === 1 ? '' : 's'} (${syntax}), found ${positional.length}`);
-  } else {
-    spec.operands.forEach((op, i) => matchPositional(spec, op, positional[i]!, counted, out));
   }
   matchOptions(spec, opts, counted, out);
   return errors === 0 ? out : undefined;

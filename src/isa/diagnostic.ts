@@ -32,11 +32,11 @@ export function editDistance(a: string, b: string): number {
 
 /**
  * The closest candidate to `word`, if it is close enough to be a plausible typo
- * (distance ≤ 1 for short words, ≤ 2 otherwise). Case-insensitive.
+ * (distance ≤ 1 for words of up to 4 letters, ≤ 2 otherwise). Case-insensitive.
  */
 export function closest(word: string, candidates: Iterable<string>): string | undefined {
   const w = word.toLowerCase();
-  const limit = w.length <= 3 ? 1 : 2;
+  const limit = w.length <= 4 ? 1 : 2;
   let best: string | undefined;
   let bestD = Infinity;
   for (const c of candidates) {
