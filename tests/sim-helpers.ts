@@ -57,3 +57,22 @@ export function rng(seed: number): () => number {
 export function randInt(r: () => number, lo: number, hi: number): number {
   return lo + Math.floor(r() * (hi - lo + 1));
 }
+
+/** Load, start and run a program to halt (fails the caller's expectations if it does not halt). */
+export function runToHalt(sim: Simulator, program: readonly bigint[], maxCycles = 100_000): Simulator {
+  sim.loadProgram(program);
+  sim.start();
+  sim.run(maxCycles);
+  return sim;
+}
+
+/** Step to halt, collecting the trace record of every cycle (including the first halted one). */
+export function traceRun(sim: Simulator, maxCycles = 10_000): Array<{ cycle: number; pc: number; issue: number; busy: number; state: number }> {
+  const out = [];
+  for (let i = 0; i < maxCycles && sim.status().running; i++) {
+    out.push(sim.trace());
+    sim.step();
+  }
+  out.push(sim.trace());
+  return out;
+}
