@@ -126,6 +126,8 @@ describe('assembler: diagnostics', () => {
     ]);
     expect(errors('nop r1')).toEqual(['prog.s:1:5: nop expects 0 operands (nop), found 1']);
     expect(errors('li r1')).toEqual(['prog.s:1:1: li expects 2 operands (li rd, imm), found 1']);
+    expect(errors('mm sp[0], sp[0], 4, acc')[0]).toMatch(/^prog.s:1:21: mm expects 3 operands .*, found 4; options are written name=value, e.g. acc=1$/);
+    expect(errors('li r1, 4, x=1')).toEqual(['prog.s:1:11: li takes no options, found "x=1"']);
   });
 
   it('reports immediates out of range with the field and its range', () => {
@@ -133,7 +135,7 @@ describe('assembler: diagnostics', () => {
     expect(errors('mm sp[0], sp[0], 0')).toEqual(['prog.s:1:18: count 0 out of range for k (1..4096)']);
     expect(errors('mm sp[0], sp[0], 1, acc=2')).toEqual(['prog.s:1:25: value 2 out of range for option acc (0..1)']);
     expect(errors('li r1, 0x100000000')[0]).toContain('immediate 4294967296 out of range for imm (-2147483648..2147483647, or 0..0xffffffff as a bit pattern)');
-    expect(errors('jmp 65536')).toEqual(['prog.s:1:5: target 65536 out of range for target (0..65535)']);
+    expect(errors('jmp 65536')).toEqual(['prog.s:1:5: branch target 65536 out of range (0..65535)']);
     expect(errors('ld sp[r1-4], main[0], 1, 1')).toEqual(['prog.s:1:9: immediate -4 out of range for loff (0..16383)']);
   });
 

@@ -35,7 +35,7 @@ export interface Matched {
 const MEM_WORDS: readonly string[] = [...MEM_NAMES, 'main'];
 
 function noun(fs: FieldSpec): string {
-  return fs.kind === 'count' ? 'count' : fs.kind === 'target' ? 'target' : fs.kind === 'flag' ? 'value' : 'immediate';
+  return fs.kind === 'count' ? 'count' : fs.kind === 'target' ? 'branch target' : fs.kind === 'flag' ? 'value' : 'immediate';
 }
 
 function rangeText(fs: FieldSpec): string {
@@ -50,7 +50,8 @@ function fitField(fs: FieldSpec, v: bigint, col: number, ctx: OperandContext, wh
   if (fs.kind === 'simm' && x >= 0n && x < 1n << BigInt(fs.width)) x = BigInt.asIntN(fs.width, x);
   const { lo, hi } = fieldRange(fs);
   if (x < BigInt(lo) || x > BigInt(hi) || !fieldAccepts(fs, Number(x))) {
-    ctx.error(col, `${noun(fs)} ${v} out of range for ${what} (${rangeText(fs)})`);
+    const field = fs.kind === 'target' ? '' : ` for ${what}`;
+    ctx.error(col, `${noun(fs)} ${v} out of range${field} (${rangeText(fs)})`);
     return undefined;
   }
   return Number(x);
@@ -187,14 +188,14 @@ function matchPositional(spec: InstrSpec, op: OperandSyntax, o: Operand, ctx: Op
   }
 }
 
-function matchOptions(spec: InstrSpec, opts: readonly OptOperand[], ctx: OperandContext, out: Matched): void {
+function matchOptions(spec: InstrSpec, shown: string, opts: readonly OptOperand[], ctx: OperandContext, out: Matched): void {
   const seen = new Map<string, number>();
   for (const o of opts) {
     const name = o.name.toLowerCase();
     if (!spec.options.includes(name)) {
       ctx.error(o.col, spec.options.length === 0
-        ? `${spec.mnemonic} takes no options, found "${o.text}"`
-        : `unknown option "${o.name}" for ${spec.mnemonic} (expected ${spec.options.join(', ')})${didYouMean(o.name, spec.options)}`);
+        ? `${shown} takes no options, found "${o.text}"`
+        : `unknown option "${o.name}" for ${shown} (expected ${spec.options.join(', ')})${didYouMean(o.name, spec.options)}`);
       continue;
     }
     const first = seen.get(name);
@@ -240,9 +241,13 @@ export function matchOperands(
     spec.operands.forEach((op, i) => matchPositional(spec, op, positional[i]!, counted, out));
   } else if (!misplaced) {
     // (With an operand out of place the count is meaningless; the message above says what to fix.)
-    const col = positional.length > n ? positional[n]!.col : mnemonicCol;
-    counted.error(col, `${shown} expects ${n} operand${n === 1 ? '' : 's'} (${syntax}), found ${positional.length}`);
+    const extra = positional[n];
+    const col = extra ? extra.col : mnemonicCol;
+    // A bare option name (`acc` for `acc=1`) is the likeliest cause of one operand too many.
+    const bare = extra?.kind === 'expr' && extra.expr.kind === 'sym' && spec.options.includes(extra.expr.name.toLowerCase());
+    const hint = bare ? `; options are written name=value, e.g. ${extra.text.toLowerCase()}=1` : '';
+    counted.error(col, `${shown} expects ${n} operand${n === 1 ? '' : 's'} (${syntax}), found ${positional.length}${hint}`);
   }
-  matchOptions(spec, opts, counted, out);
+  matchOptions(spec, shown, opts, counted, out);
   return errors === 0 ? out : undefined;
 }

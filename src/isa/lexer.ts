@@ -22,8 +22,16 @@ export type LexResult =
 const PUNCT2 = ['<<', '>>'];
 const PUNCT1 = ',[]()+-*|&~=:';
 
-const isIdentStart = (c: string): boolean => /[A-Za-z_]/.test(c);
-const isIdentChar = (c: string): boolean => /[A-Za-z0-9_]/.test(c);
+// Char-code tests, not regexes: the lexer runs once per character of programs with 10⁴+ lines.
+const isIdentStart = (c: string): boolean => {
+  const k = c.charCodeAt(0);
+  return (k >= 97 && k <= 122) || (k >= 65 && k <= 90) || k === 95;
+};
+const isDigit = (c: string): boolean => {
+  const k = c.charCodeAt(0);
+  return k >= 48 && k <= 57;
+};
+const isIdentChar = (c: string): boolean => isIdentStart(c) || isDigit(c);
 
 /**
  * Parse a numeric literal: decimal, `0x` hex, `0b` binary, with `_` allowed between digits.
@@ -74,7 +82,7 @@ export function lexLine(line: string): LexResult {
       i = j;
       continue;
     }
-    if (/[0-9]/.test(c)) {
+    if (isDigit(c)) {
       // Take the whole alphanumeric run so `12ab` is one bad literal, not a number and a name.
       let j = i + 1;
       while (j < end && isIdentChar(line[j]!)) j++;
