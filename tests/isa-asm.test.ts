@@ -198,6 +198,17 @@ describe('assembler: diagnostics', () => {
     if (!r.ok) expect(r.diagnostics).toHaveLength(1);
   });
 
+  it('survives hostile nesting and long chains', () => {
+    expect(errors(`li r1, ${'('.repeat(100000)}1`)[0]).toMatch(/nested too deeply/);
+    expect(errors(`li r1, ${'-'.repeat(100000)}1`)[0]).toMatch(/nested too deeply/);
+    expect(errors(`li r1, ${Array(20000).fill('1').join('+')}`)[0]).toMatch(/expression too long/);
+    expect(errors(`li r1, ${Array(900).fill('0x1000000').join('+')}`)[0]).toMatch(/out of range for imm/);
+    expect(errors(`li r1, 1${'<<100'.repeat(3)}`)[0]).toMatch(/too large/);
+    const chain = (n: number): string => Array.from({ length: n }, (_, i) => `C${i} = C${i + 1} + 1`).join('\n') + `\nC${n} = 0\nli r1, C0`;
+    expect(assemble(chain(400), 'p.s').ok).toBe(true);
+    expect(errors(chain(50000)).some((e) => /nested too deeply/.test(e))).toBe(true);
+  });
+
   it('never throws on random garbage', () => {
     const rnd = prng(2024);
     const bits = ['mm', 'ld', 'sp[', 'r1', 'r99', ']', ',', '(', ')', '+', '-', '*', '|', '0x', '12', 'x', '=', ':', '.equ', '.word', 'bank=1', ';', '\t', 'main[', '<<', '#', '"', '\\', '0b2', '9'.repeat(40)];

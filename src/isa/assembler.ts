@@ -55,6 +55,9 @@ interface InstrLine {
   readonly word?: Expr;
 }
 
+// Constants are evaluated recursively; a bound keeps hostile chains from overflowing the stack.
+const MAX_CONST_DEPTH = 500;
+
 const MEM_ROWS_KEY = { sp: 'spRows', acc: 'accRows', grad: 'gradRows', main: 'mainBytes' } as const;
 const MEM_TEXT = { sp: 'the scratchpad', acc: 'the accumulator memory', grad: 'the gradient buffer', main: 'main memory' } as const;
 
@@ -70,6 +73,7 @@ class Assembly {
   readonly constState = new Map<string, ConstState>();
   readonly instrs: InstrLine[] = [];
   attempted = 0;
+  private constDepth = 0;
 
   constructor(readonly file: string, readonly opts: AsmOptions) {}
 
@@ -153,7 +157,11 @@ class Assembly {
     if (st.state === 'failed') throw new QuietFail();
     // Reported where the cycle closes (inside the definition being evaluated), once.
     if (st.state === 'evaluating') throw new SyntaxFail(col ?? def.col, `circular definition: constant "${name}" depends on itself`);
+    if (this.constDepth >= MAX_CONST_DEPTH) {
+      throw new SyntaxFail(col ?? def.col, `constants nested too deeply (more than ${MAX_CONST_DEPTH} levels of one constant defined by another)`);
+    }
     this.constState.set(name, { state: 'evaluating' });
+    this.constDepth++;
     try {
       const value = evalExpr(def.expr, this.resolve);
       this.constState.set(name, { state: 'done', value });
@@ -163,6 +171,8 @@ class Assembly {
       if (e instanceof SyntaxFail) this.error(def.line, e.col, e.message);
       this.constState.set(name, { state: 'failed' });
       throw new QuietFail();
+    } finally {
+      this.constDepth--;
     }
   }
 

@@ -36,6 +36,10 @@ export function describeToken(t: Token): string {
 export class TokenCursor {
   private pos = 0;
   private lastEnd = 1;
+  /** Nesting depth of parentheses and unary operators, bounded so hostile input can't overflow the stack. */
+  depth = 0;
+  /** Binary operators parsed on this line, bounded for the same reason (evaluation recurses). */
+  terms = 0;
   constructor(private readonly tokens: readonly Token[]) {}
 
   peek(ahead = 0): Token {
@@ -68,6 +72,9 @@ export class TokenCursor {
   }
 }
 
+const MAX_DEPTH = 100;
+const MAX_TERMS = 1000;
+
 // Binding power of each binary operator (higher binds tighter), as in C.
 const PRECEDENCE: Readonly<Record<BinaryOp, number>> = { '|': 1, '&': 2, '<<': 3, '>>': 3, '+': 4, '-': 4, '*': 5 };
 
@@ -83,19 +90,26 @@ export function parseExpr(cur: TokenCursor, minPrec = 1): Expr {
     if (!isBinary(t)) return left;
     const prec = PRECEDENCE[t.text];
     if (prec < minPrec) return left;
+    if (++cur.terms > MAX_TERMS) throw new SyntaxFail(t.col, `expression too long (more than ${MAX_TERMS} operators)`);
     cur.next();
     const right = parseExpr(cur, prec + 1);
     left = { kind: 'binary', op: t.text, left, right, col: t.col };
   }
 }
 
+
 function parseUnary(cur: TokenCursor): Expr {
   const t = cur.peek();
-  if (t.kind === 'punct' && (t.text === '-' || t.text === '~' || t.text === '+')) {
-    cur.next();
-    return { kind: 'unary', op: t.text, arg: parseUnary(cur), col: t.col };
+  if (++cur.depth > MAX_DEPTH) throw new SyntaxFail(t.col, `expression nested too deeply (more than ${MAX_DEPTH} levels)`);
+  try {
+    if (t.kind === 'punct' && (t.text === '-' || t.text === '~' || t.text === '+')) {
+      cur.next();
+      return { kind: 'unary', op: t.text, arg: parseUnary(cur), col: t.col };
+    }
+    return parsePrimary(cur);
+  } finally {
+    cur.depth--;
   }
-  return parsePrimary(cur);
 }
 
 function parsePrimary(cur: TokenCursor): Expr {
