@@ -1,0 +1,169 @@
+/**
+ * Lockstep and batched comparison of two ChipBackends running the same program from the same
+ * memory image (docs/microarch.md §7, DESIGN.md §4).
+ *
+ * `lockstep` steps both one cycle at a time and stops at the first cycle whose trace record, status
+ * or counters differ; `compareRun` uses the batched run() and compares only the final state. Both
+ * then compare the error code, halt cycle, counters and every memory, and report the first
+ * differing address.
+ */
+import type { ChipBackend, ChipStatus, TraceRecord } from '../host/backend.js';
+import { MEM_NAMES } from '../isa/table.js';
+import { diffMemory, diffStatus, diffTrace, TraceHistory, type FieldValue, type Mismatch, type MismatchKind } from './compare.js';
+import { writeInit, type MemoryInit } from './memory-init.js';
+
+export interface LockstepOptions {
+  /** Give up after this many cycles without both sides halting (default 100 000). */
+  readonly maxCycles?: number;
+  /** Trace records kept for the report from each side (default 8). */
+  readonly history?: number;
+  /** Dotted field names not to compare (e.g. `status.pc` while its meaning in bubbles is unsettled). */
+  readonly ignore?: readonly string[];
+  /** Zero main beyond the image before the run and compare all of main afterwards (default false). */
+  readonly fullMain?: boolean;
+  /** Pad the program with nops to the whole instruction memory (default false). */
+  readonly padImem?: boolean;
+}
+
+export interface LockstepResult {
+  /** True when no difference was found and both sides halted. */
+  readonly ok: boolean;
+  readonly mismatch?: Mismatch;
+  /** Neither side halted within maxCycles (the sides agreed up to there). */
+  readonly timedOut: boolean;
+  /** Cycles run: the halt cycle count (from side a), or the cycle where the comparison stopped. */
+  readonly cycles: number;
+  /** Final status of each side (undefined if a side threw). */
+  readonly statusA?: ChipStatus;
+  readonly statusB?: ChipStatus;
+}
+
+const DEFAULT_MAX_CYCLES = 100_000;
+
+/** Call into a backend, turning an exception into a message (a crashing side is a finding too). */
+function attempt<T>(f: () => T): { ok: true; value: T } | { ok: false; error: string } {
+  try {
+    return { ok: true, value: f() };
+  } catch (e) {
+    return { ok: false, error: e instanceof Error ? `${e.name}: ${e.message}` : String(e) };
+  }
+}
+
+class Comparison {
+  readonly histA: TraceHistory;
+  readonly histB: TraceHistory;
+  readonly ignore: ReadonlySet<string>;
+  readonly names: readonly [string, string];
+
+  constructor(readonly a: ChipBackend, readonly b: ChipBackend, readonly opts: LockstepOptions) {
+    this.histA = new TraceHistory(opts.history ?? 8);
+    this.histB = new TraceHistory(opts.history ?? 8);
+    this.ignore = new Set(opts.ignore ?? []);
+    this.names = [a.kind, b.kind];
+  }
+
+  mismatch(kind: MismatchKind, cycle: number, field: string, a: FieldValue, b: FieldValue, extra: Partial<Mismatch> = {}): Mismatch {
+    return { kind, cycle, field, a, b, backends: this.names, historyA: this.histA.records(), historyB: this.histB.records(), ...extra };
+  }
+
+  /** Run f on both sides; a throw on either side becomes an `exception` mismatch. */
+  both<T>(cycle: number, what: string, f: (x: ChipBackend) => T): { ok: true; a: T; b: T } | { ok: false; mismatch: Mismatch } {
+    const ra = attempt(() => f(this.a));
+    const rb = attempt(() => f(this.b));
+    if (ra.ok && rb.ok) return { ok: true, a: ra.value, b: rb.value };
+    return {
+      ok: false,
+      mismatch: this.mismatch('exception', cycle, `exception in ${what}`, ra.ok ? '(no exception)' : ra.error, rb.ok ? '(no exception)' : rb.error),
+    };
+  }
+
+  /** Compare final status, then every memory. */
+  final(cycle: number, sa: ChipStatus, sb: ChipStatus, mainLength: number): Mismatch | undefined {
+    const ds = diffStatus(sa, sb, this.ignore);
+    if (ds) return this.mismatch('status', cycle, ds.field, ds.a, ds.b);
+    const W = this.a.config.derived.W;
+    const mem = this.a.config.memory;
+    const r = this.both(cycle, 'readMain', (x) => x.readMain(0, mainLength));
+    if (!r.ok) return r.mismatch;
+    const dm = this.ignore.has('memory.main') ? undefined : diffMemory('main', r.a, r.b, W);
+    if (dm) return this.mismatch('memory', cycle, 'memory.main', dm.a, dm.b, { location: dm.location });
+    for (const name of MEM_NAMES) {
+      if (this.ignore.has(`memory.${name}`)) continue;
+      const rows = name === 'sp' ? mem.spRows : name === 'acc' ? mem.accRows : mem.gradRows;
+      const rl = this.both(cycle, `readLocal(${name})`, (x) => x.readLocal(name, 0, rows));
+      if (!rl.ok) return rl.mismatch;
+      const d = diffMemory(name, rl.a, rl.b, W);
+      if (d) return this.mismatch('memory', cycle, `memory.${name}`, d.a, d.b, { location: d.location });
+    }
+    return undefined;
+  }
+}
+
+function prepare(cmp: Comparison, words: readonly bigint[], init: MemoryInit, opts: LockstepOptions): Mismatch | undefined {
+  const w = { clearMain: opts.fullMain === true, padImem: opts.padImem === true };
+  const r = cmp.both(0, 'program/memory load', (x) => writeInit(x, words, init, w));
+  if (!r.ok) return r.mismatch;
+  const s = cmp.both(0, 'start', (x) => x.start());
+  return s.ok ? undefined : s.mismatch;
+}
+
+function mainLength(x: ChipBackend, init: MemoryInit, opts: LockstepOptions): number {
+  return opts.fullMain ? x.config.memory.mainBytes : init.main.length;
+}
+
+/**
+ * Step both backends one cycle at a time from `start`, comparing the trace record, status and
+ * counters every cycle; after both halt, compare the final state and every memory.
+ */
+export function lockstep(a: ChipBackend, b: ChipBackend, words: readonly bigint[], init: MemoryInit, opts: LockstepOptions = {}): LockstepResult {
+  const cmp = new Comparison(a, b, opts);
+  const maxCycles = opts.maxCycles ?? DEFAULT_MAX_CYCLES;
+  const fail = (mismatch: Mismatch, cycles: number, sa?: ChipStatus, sb?: ChipStatus): LockstepResult =>
+    ({ ok: false, mismatch, timedOut: false, cycles, ...(sa ? { statusA: sa } : {}), ...(sb ? { statusB: sb } : {}) });
+  const early = prepare(cmp, words, init, opts);
+  if (early) return fail(early, 0);
+
+  for (let cycle = 0; ; cycle++) {
+    const t = cmp.both<TraceRecord>(cycle, 'trace', (x) => x.trace());
+    if (!t.ok) return fail(t.mismatch, cycle);
+    cmp.histA.push(t.a);
+    cmp.histB.push(t.b);
+    const dt = diffTrace(t.a, t.b, cmp.ignore);
+    if (dt) return fail(cmp.mismatch('trace', cycle, dt.field, dt.a, dt.b), cycle);
+    const s = cmp.both<ChipStatus>(cycle, 'status', (x) => x.status());
+    if (!s.ok) return fail(s.mismatch, cycle);
+    const ds = diffStatus(s.a, s.b, cmp.ignore);
+    if (ds) return fail(cmp.mismatch('status', cycle, ds.field, ds.a, ds.b), cycle, s.a, s.b);
+    if (s.a.halted && s.b.halted) {
+      const m = cmp.final(cycle, s.a, s.b, mainLength(a, init, opts));
+      const cycles = s.a.counters.cycles;
+      return m ? fail(m, cycles, s.a, s.b) : { ok: true, timedOut: false, cycles, statusA: s.a, statusB: s.b };
+    }
+    if (cycle >= maxCycles) return { ok: false, timedOut: true, cycles: cycle, statusA: s.a, statusB: s.b };
+    const st = cmp.both(cycle, 'step', (x) => x.step());
+    if (!st.ok) return fail(st.mismatch, cycle);
+  }
+}
+
+/**
+ * Run both backends with the batched run() and compare only the final state: status, error code,
+ * halt cycle, counters and every memory. Much faster than lockstep; a difference is reported at
+ * the halt cycle, without a trace history.
+ */
+export function compareRun(a: ChipBackend, b: ChipBackend, words: readonly bigint[], init: MemoryInit, opts: LockstepOptions = {}): LockstepResult {
+  const cmp = new Comparison(a, b, opts);
+  const maxCycles = opts.maxCycles ?? DEFAULT_MAX_CYCLES;
+  const early = prepare(cmp, words, init, opts);
+  if (early) return { ok: false, mismatch: early, timedOut: false, cycles: 0 };
+  const r = cmp.both<ChipStatus>(0, 'run', (x) => x.run(maxCycles));
+  if (!r.ok) return { ok: false, mismatch: r.mismatch, timedOut: false, cycles: 0 };
+  const cycles = r.a.counters.cycles;
+  if (!r.a.halted && !r.b.halted) {
+    const ds = diffStatus(r.a, r.b, cmp.ignore);
+    if (!ds) return { ok: false, timedOut: true, cycles, statusA: r.a, statusB: r.b };
+  }
+  const m = cmp.final(cycles, r.a, r.b, mainLength(a, init, opts));
+  return m
+    ? { ok: false, mismatch: m, timedOut: false, cycles, statusA: r.a, statusB: r.b }
+    : { ok: true, timedOut: false, cycles, statusA: r.a, statusB: r.b };
+}

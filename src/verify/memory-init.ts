@@ -1,0 +1,76 @@
+/**
+ * The initial memory image of a generated program, and how to put it into a backend.
+ *
+ * Local memories are small (a few tens of KiB at most), so they are given whole: both backends
+ * start from identical contents regardless of what an earlier program left behind. Main memory can
+ * be 16 MiB, so programs only use a window [0, main.length) and the image covers just that window;
+ * `writeInit(..., { clearMain: true })` zeroes the rest when a comparison of all of main is wanted.
+ */
+import type { ChipConfig } from '../config/index.js';
+import type { ChipBackend } from '../host/backend.js';
+import type { Rng } from './rng.js';
+
+export interface MemoryInit {
+  /** Main memory from byte 0; programs never touch main at or beyond `main.length`. */
+  readonly main: Uint8Array;
+  /** Whole scratchpad: spRows·W int8. */
+  readonly sp: Int8Array;
+  /** Whole accumulator memory: accRows·W int32. */
+  readonly acc: Int32Array;
+  /** Whole gradient buffer: gradRows·W int32. */
+  readonly grad: Int32Array;
+}
+
+/**
+ * Random int32 rows: mostly small magnitudes (so rq/sgd/vmul give unsaturated, interesting
+ * results), some full-range rows (wrapping, saturation, sign extension of large values).
+ */
+function randomWords(out: Int32Array, W: number, rng: Rng): void {
+  for (let row = 0; row * W < out.length; row++) {
+    const kind = rng.int(0, 9);
+    const bits = kind < 5 ? 12 : kind < 8 ? 20 : 32;
+    for (let lane = 0; lane < W; lane++) {
+      const v = rng.u32();
+      out[row * W + lane] = bits === 32 ? v | 0 : (v >> (32 - bits)) | 0;
+    }
+  }
+}
+
+/** A seeded random image: random bytes in the main window and random contents in every local memory. */
+export function randomMemoryInit(config: ChipConfig, rng: Rng, mainWindow: number): MemoryInit {
+  const W = config.derived.W;
+  const m = config.memory;
+  const main = new Uint8Array(Math.min(mainWindow, m.mainBytes));
+  rng.fillBytes(main);
+  const sp = new Int8Array(m.spRows * W);
+  rng.fillBytes(sp);
+  const acc = new Int32Array(m.accRows * W);
+  randomWords(acc, W, rng);
+  const grad = new Int32Array(m.gradRows * W);
+  randomWords(grad, W, rng);
+  return { main, sp, acc, grad };
+}
+
+export interface WriteInitOptions {
+  /** Also write zeros to main beyond the image, so all of main can be compared afterwards. */
+  readonly clearMain?: boolean;
+  /** Pad the program with zero words (nop) to the whole instruction memory. */
+  readonly padImem?: boolean;
+}
+
+/** Load the program and the memory image into a backend (the chip must not be running). */
+export function writeInit(backend: ChipBackend, words: readonly bigint[], init: MemoryInit, opts: WriteInitOptions = {}): void {
+  const cfg = backend.config;
+  if (opts.padImem && words.length < cfg.memory.imemWords) {
+    backend.loadProgram([...words, ...new Array<bigint>(cfg.memory.imemWords - words.length).fill(0n)]);
+  } else {
+    backend.loadProgram(words);
+  }
+  backend.writeMain(0, init.main);
+  if (opts.clearMain && init.main.length < cfg.memory.mainBytes) {
+    backend.writeMain(init.main.length, new Uint8Array(cfg.memory.mainBytes - init.main.length));
+  }
+  backend.writeLocal('sp', 0, init.sp);
+  backend.writeLocal('acc', 0, init.acc);
+  backend.writeLocal('grad', 0, init.grad);
+}

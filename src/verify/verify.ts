@@ -1,0 +1,158 @@
+/**
+ * `verify`: generate N seeded random programs (legal and faulty), run each on two backends —
+ * in lockstep or batched — and summarize. A library function: no printing, no exit codes.
+ */
+import type { ChipConfig } from '../config/index.js';
+import type { ChipBackend, ChipStatus } from '../host/backend.js';
+import type { Mismatch } from './compare.js';
+import { generateProgram, type GenerateOptions, type GeneratedProgram } from './generator.js';
+import { compareRun, lockstep, type LockstepOptions, type LockstepResult } from './lockstep.js';
+import { mixSeed, Rng } from './rng.js';
+
+/** Makes a backend for a config (the RTL backend may need to build, hence the promise). */
+export type BackendFactory = (config: ChipConfig) => ChipBackend | Promise<ChipBackend>;
+
+export interface VerifyOptions {
+  /** Number of programs to generate and run. */
+  readonly programs: number;
+  /** Seed of the whole run; program i uses mixSeed(seed, i), so any program can be regenerated alone. */
+  readonly seed: number;
+  /** The two backends to compare, e.g. [sim, rtl]. */
+  readonly backends: readonly [BackendFactory, BackendFactory];
+  /** Per-cycle lockstep (default true) or batched run with a final-state comparison. */
+  readonly lockstep?: boolean;
+  /** Fraction of programs that end in a deliberate fault, 0..1 (default 0.25). */
+  readonly faultyFraction?: number;
+  /** Passed to the generator for every program. */
+  readonly generate?: Omit<GenerateOptions, 'kind'>;
+  /** Comparison options (maxCycles defaults to max(20 000, 10 × the program's estimate)). */
+  readonly compare?: LockstepOptions;
+  /** Stop after the first mismatch (default false: run every program and count). */
+  readonly stopOnMismatch?: boolean;
+  /** Called after each program (for progress display; must not throw). */
+  readonly onProgram?: (r: ProgramRun) => void;
+}
+
+/** What happened to one program. */
+export interface ProgramRun {
+  readonly index: number;
+  /** The program's own seed: `new Rng(seed)` regenerates it (see programFor). */
+  readonly seed: number;
+  readonly program: GeneratedProgram;
+  readonly result: LockstepResult;
+  /** The sides agreed but not with what the generator intended (wrong error code, no halt, …). */
+  readonly unexpected?: string;
+}
+
+/** A failing program, with everything needed to report and reproduce it. */
+export interface ProgramFailure {
+  readonly index: number;
+  readonly seed: number;
+  readonly description: string;
+  readonly words: readonly bigint[];
+  readonly mismatch?: Mismatch;
+  readonly unexpected?: string;
+}
+
+export interface VerifySummary {
+  readonly config: string;
+  readonly configHash: string;
+  readonly backends: readonly [string, string];
+  readonly mode: 'lockstep' | 'batched';
+  readonly seed: number;
+  readonly programs: number;
+  readonly legal: number;
+  readonly faulty: number;
+  /** Cycles run in total (halt cycles of side a). */
+  readonly cycles: number;
+  /** Programs on which the two backends differed (including a backend throwing). */
+  readonly mismatches: number;
+  /** Programs on which both backends agreed but not with the generator's intent. */
+  readonly unexpected: number;
+  readonly firstMismatch?: ProgramFailure;
+  readonly firstUnexpected?: ProgramFailure;
+  readonly seconds: number;
+}
+
+/** Regenerate program `index` of a run with `seed` exactly as verify() does. */
+export function programFor(config: ChipConfig, seed: number, index: number, faultyFraction = 0.25, gen: Omit<GenerateOptions, 'kind'> = {}): { seed: number; program: GeneratedProgram } {
+  const s = mixSeed(seed, index);
+  const rng = new Rng(s);
+  const kind = rng.chance(faultyFraction) ? 'faulty' : 'legal';
+  return { seed: s, program: generateProgram(config, rng, { ...gen, kind }) };
+}
+
+/** Does the agreed outcome match what the generator intended? Returns the reason if not. */
+export function checkOutcome(p: GeneratedProgram, r: LockstepResult): string | undefined {
+  if (r.timedOut) return `did not halt within the cycle limit (estimate ${p.estCycles} cycles)`;
+  const s: ChipStatus | undefined = r.statusA;
+  if (!s) return undefined;
+  if (!s.halted) return 'not halted';
+  if (s.error !== p.expect.error) return `halted with error ${s.error}, expected ${p.expect.error}`;
+  if (p.expect.faultPc !== undefined && s.pc !== p.expect.faultPc) return `fault reported at pc ${s.pc}, expected ${p.expect.faultPc}`;
+  return undefined;
+}
+
+/** Run the verification. Backends are created once and reused for every program. */
+export async function verify(config: ChipConfig, opts: VerifyOptions): Promise<VerifySummary> {
+  const t0 = performance.now();
+  const faultyFraction = opts.faultyFraction ?? 0.25;
+  if (!(faultyFraction >= 0 && faultyFraction <= 1)) throw new RangeError(`faultyFraction must be in 0..1, not ${faultyFraction}`);
+  if (!Number.isInteger(opts.programs) || opts.programs < 0) throw new RangeError(`programs must be a non-negative integer, not ${opts.programs}`);
+  const a = await opts.backends[0](config);
+  let b: ChipBackend | undefined;
+  try {
+    b = await opts.backends[1](config);
+    const useLockstep = opts.lockstep ?? true;
+    let legal = 0;
+    let faulty = 0;
+    let cycles = 0;
+    let mismatches = 0;
+    let unexpected = 0;
+    let firstMismatch: ProgramFailure | undefined;
+    let firstUnexpected: ProgramFailure | undefined;
+    let ran = 0;
+    for (let i = 0; i < opts.programs; i++) {
+      const { seed, program } = programFor(config, opts.seed, i, faultyFraction, opts.generate);
+      if (program.kind === 'legal') legal++;
+      else faulty++;
+      const cmpOpts: LockstepOptions = { maxCycles: Math.max(20_000, 10 * program.estCycles), ...opts.compare };
+      const result = (useLockstep ? lockstep : compareRun)(a, b, program.words, program.init, cmpOpts);
+      cycles += result.cycles;
+      ran++;
+      const base = { index: i, seed, description: program.description, words: program.words };
+      let why: string | undefined;
+      if (result.mismatch) {
+        mismatches++;
+        firstMismatch ??= { ...base, mismatch: result.mismatch };
+      } else {
+        why = checkOutcome(program, result);
+        if (why) {
+          unexpected++;
+          firstUnexpected ??= { ...base, unexpected: why };
+        }
+      }
+      opts.onProgram?.({ index: i, seed, program, result, ...(why ? { unexpected: why } : {}) });
+      if (result.mismatch && opts.stopOnMismatch) break;
+    }
+    return {
+      config: config.name,
+      configHash: config.derived.hash,
+      backends: [a.kind, b.kind],
+      mode: useLockstep ? 'lockstep' : 'batched',
+      seed: opts.seed,
+      programs: ran,
+      legal,
+      faulty,
+      cycles,
+      mismatches,
+      unexpected,
+      ...(firstMismatch ? { firstMismatch } : {}),
+      ...(firstUnexpected ? { firstUnexpected } : {}),
+      seconds: (performance.now() - t0) / 1000,
+    };
+  } finally {
+    a.close();
+    b?.close();
+  }
+}
