@@ -141,6 +141,9 @@ export class ProgramBuilder implements StaticState {
     const write = (rd: number, v: Interval | undefined): void => {
       if (rd === 0) return;
       if (this.loop?.reserved.has(rd)) throw new GeneratorBug(`loop body writes reserved r${rd}`);
+      // A body instruction before this one may have relied on rd's value, which the next iteration
+      // would change: loop bodies may only write registers already marked unknown.
+      if (this.loop && this.regs[rd] !== undefined) throw new GeneratorBug(`loop body writes r${rd}, which earlier body code may rely on`);
       // Inside a loop a written register varies by iteration: the generator stops relying on it.
       this.regs[rd] = this.loop ? undefined : v;
     };

@@ -125,6 +125,9 @@ export function genLoop(g: GenContext, genBlock: (g: GenContext) => boolean): bo
   const top = b.pc;
   const span = (v0: number, s: number) => ({ lo: Math.min(v0, v0 + (n - 1) * s), hi: Math.max(v0, v0 + (n - 1) * s) });
   b.loop = { iterations: n, reserved: new Set([rc, rn, rl, rm]) };
+  // The body may write scratch registers (and only those); a write late in the body changes what
+  // an earlier instruction sees in the next iteration, so no body instruction may rely on them.
+  for (const s of REGS.scratch) b.setReg(s, undefined);
   b.setReg(rc, down ? { lo: 1, hi: n } : { lo: 0, hi: n - 1 });
   b.setReg(rl, span(v0L, stepL));
   b.setReg(rm, span(v0M, stepM));

@@ -1,11 +1,11 @@
 /**
  * Text form of a mismatch: the first differing cycle and field with both sides' values, the trace
  * records leading up to it side by side, the memory location, and the program — disassembled when
- * a disassembler is supplied, otherwise each word in hex with its decoded fields.
+ * src/isa/disassembler.ts (or a caller-supplied function), each line with its hex word.
  */
 import type { TraceRecord } from '../host/backend.js';
-import { decode, wordToHex } from '../isa/encoding.js';
-import { CFG_REGS, MEM_NAMES, VALU_FNS } from '../isa/table.js';
+import { wordToHex } from '../isa/encoding.js';
+import { disassembleWord } from '../isa/disassembler.js';
 import type { Mismatch, MemLocation, FieldValue } from './compare.js';
 
 /** Turns one word into assembly text (src/isa/disassembler.ts when available). */
@@ -21,24 +21,10 @@ export interface ReportContext {
   readonly context?: number;
 }
 
-/**
- * Fallback disassembly from the ISA table alone: `mnemonic field=value …`. Not the assembler's
- * syntax, but unambiguous, and it names illegal words with decode()'s reason.
- */
+/** Default disassembly: the project's disassembler, plus decode()'s reason for illegal words. */
 export function describeWord(word: bigint): string {
-  const d = decode(word);
-  if (!d.ok) return `(illegal: ${d.reason})`;
-  const parts: string[] = [];
-  for (const fs of d.instr.spec.fields) {
-    if (d.instr.spec.fixed?.[fs.name] !== undefined) continue;
-    const v = d.instr.f[fs.name]!;
-    const text = fs.kind === 'reg' ? `r${v}`
-      : fs.kind === 'mem' ? MEM_NAMES[v] ?? String(v)
-      : fs.kind === 'enum' ? (fs.name === 'reg' ? CFG_REGS[v] : fs.name === 'fn' ? VALU_FNS[v] : undefined) ?? String(v)
-      : String(v);
-    parts.push(`${fs.name}=${text}`);
-  }
-  return parts.length ? `${d.instr.spec.mnemonic} ${parts.join(' ')}` : d.instr.spec.mnemonic;
+  const d = disassembleWord(word);
+  return d.illegal ? `${d.text}  ; illegal: ${d.illegal}` : d.text;
 }
 
 function fmtValue(field: string, v: FieldValue): string {
@@ -113,7 +99,7 @@ export function formatMismatch(m: Mismatch, ctx: ReportContext = {}): string {
   if (ctx.words && ctx.words.length > 0) {
     const last = m.historyA[m.historyA.length - 1];
     const focus = last && last.pc >= 0 ? last.pc : undefined;
-    out.push(`  program (${ctx.words.length} words${ctx.disassemble ? '' : ', decoded from the ISA table'}):`);
+    out.push(`  program (${ctx.words.length} words):`);
     for (const l of listing(ctx.words, ctx.disassemble ?? ((wd) => describeWord(wd)), focus, ctx.context ?? 12)) out.push(`  ${l}`);
   }
   return out.join('\n');

@@ -17,6 +17,8 @@ export interface VerifyOptions {
   readonly programs: number;
   /** Seed of the whole run; program i uses mixSeed(seed, i), so any program can be regenerated alone. */
   readonly seed: number;
+  /** Index of the first program (default 0): `first: i, programs: 1` reruns program i of a run. */
+  readonly first?: number;
   /** The two backends to compare, e.g. [sim, rtl]. */
   readonly backends: readonly [BackendFactory, BackendFactory];
   /** Per-cycle lockstep (default true) or batched run with a final-state comparison. */
@@ -99,6 +101,7 @@ export async function verify(config: ChipConfig, opts: VerifyOptions): Promise<V
   const faultyFraction = opts.faultyFraction ?? 0.25;
   if (!(faultyFraction >= 0 && faultyFraction <= 1)) throw new RangeError(`faultyFraction must be in 0..1, not ${faultyFraction}`);
   if (!Number.isInteger(opts.programs) || opts.programs < 0) throw new RangeError(`programs must be a non-negative integer, not ${opts.programs}`);
+  if (opts.first !== undefined && !(Number.isInteger(opts.first) && opts.first >= 0)) throw new RangeError(`first must be a non-negative integer, not ${opts.first}`);
   const a = await opts.backends[0](config);
   let b: ChipBackend | undefined;
   try {
@@ -112,7 +115,8 @@ export async function verify(config: ChipConfig, opts: VerifyOptions): Promise<V
     let firstMismatch: ProgramFailure | undefined;
     let firstUnexpected: ProgramFailure | undefined;
     let ran = 0;
-    for (let i = 0; i < opts.programs; i++) {
+    const first = opts.first ?? 0;
+    for (let i = first; i < first + opts.programs; i++) {
       const { seed, program } = programFor(config, opts.seed, i, faultyFraction, opts.generate);
       if (program.kind === 'legal') legal++;
       else faulty++;

@@ -1,0 +1,148 @@
+import type { Command } from 'commander';
+import type { ChipConfig } from '../../config/index.js';
+import type { ChipBackend } from '../../host/backend.js';
+import { Simulator } from '../../sim/simulator.js';
+import { formatMismatch } from '../../verify/report.js';
+import { verify, type BackendFactory, type VerifySummary } from '../../verify/verify.js';
+import { CONFIG_FLAG_HELP, configFromFlags, type ConfigFlags } from '../config-arg.js';
+import { CliError } from '../errors.js';
+import { locateTool, toolSpec } from '../../../fpga/tools.js';
+
+interface VerifyFlags extends ConfigFlags {
+  programs: string;
+  seed: string;
+  first: string;
+  json?: boolean;
+  against: string;
+  lockstep: boolean;
+  faulty: string;
+  ignore?: string;
+  fullMain?: boolean;
+  stop?: boolean;
+}
+
+const INSTALL_HINT =
+  "install it with 'sudo apt-get install verilator' (or point ACCELGEN_VERILATOR at a verilator binary), " +
+  "or run 'accelgen verify --against sim' to check the simulator against itself";
+
+function intArg(v: string, name: string, min: number): number {
+  if (!/^\d+$/.test(v) || Number(v) < min) throw new CliError(`--${name} must be an integer ≥ ${min}, not ${JSON.stringify(v)}`);
+  return Number(v);
+}
+
+/** The RTL module's export, whichever construction style it offers. */
+type RtlModule = { RtlBackend?: { create?: (c: ChipConfig) => ChipBackend | Promise<ChipBackend> } & (new (c: ChipConfig) => ChipBackend) };
+
+/**
+ * The Verilated backend, loaded lazily so `--against sim` works without Verilator; a missing tool
+ * is a one-line error saying how to install it — never a silent pass.
+ */
+async function rtlFactory(): Promise<BackendFactory> {
+  if (!locateTool(toolSpec('verilator')).found) throw new CliError(`Verilator not found: ${INSTALL_HINT}`);
+  let mod: RtlModule;
+  try {
+    // A computed specifier: the build must not depend on the testbench being present.
+    const specifier = new URL('../../../testbench/rtl-backend.js', import.meta.url).href;
+    mod = (await import(specifier)) as RtlModule;
+  } catch (e) {
+    throw new CliError(`the RTL backend (testbench/rtl-backend) could not be loaded: ${(e as Error).message}`);
+  }
+  const Rtl = mod.RtlBackend;
+  if (!Rtl) throw new CliError('testbench/rtl-backend does not export RtlBackend');
+  return async (config) => {
+    try {
+      return typeof Rtl.create === 'function' ? await Rtl.create(config) : new Rtl(config);
+    } catch (e) {
+      const msg = (e as Error).message;
+      throw new CliError(/verilator/i.test(msg) ? `${msg} (${INSTALL_HINT})` : `cannot build the RTL backend: ${msg}`);
+    }
+  };
+}
+
+function summaryLine(s: VerifySummary): string {
+  const ok = s.mismatches === 0 && s.unexpected === 0;
+  return `verify ${s.config} (${s.configHash}): ${s.programs} programs (${s.legal} legal, ${s.faulty} faulty), ` +
+    `${s.cycles.toLocaleString('en-US')} cycles, ${s.backends[0]} vs ${s.backends[1]} ${s.mode === 'lockstep' ? 'in lockstep' : 'batched'}: ` +
+    `${s.mismatches} mismatch${s.mismatches === 1 ? '' : 'es'}` +
+    `${s.unexpected ? `, ${s.unexpected} unexpected outcome${s.unexpected === 1 ? '' : 's'}` : ''} ` +
+    `(${s.seconds.toFixed(1)} s) ${ok ? 'OK' : 'FAIL'}`;
+}
+
+function rerun(flags: VerifyFlags, index: number): string {
+  const cfg = [`--config ${flags.config ?? 'default'}`, flags.rows ? `--rows ${flags.rows}` : '', flags.cols ? `--cols ${flags.cols}` : ''].filter(Boolean).join(' ');
+  return `accelgen verify ${cfg} --seed ${flags.seed} --first ${index} --programs 1 --faulty ${flags.faulty}` +
+    `${flags.against === 'sim' ? ' --against sim' : ''}${flags.lockstep ? '' : ' --no-lockstep'}`;
+}
+
+export function register(program: Command): void {
+  program
+    .command('verify')
+    .description('run seeded random programs (legal and faulty) on the simulator and the RTL and compare them cycle by cycle')
+    .option('--config <name|file>', CONFIG_FLAG_HELP.config)
+    .option('--rows <r>', CONFIG_FLAG_HELP.rows)
+    .option('--cols <c>', CONFIG_FLAG_HELP.cols)
+    .option('--programs <n>', 'number of random programs', '100')
+    .option('--seed <s>', 'seed of the run (program i is reproducible from seed and i)', '1')
+    .option('--first <i>', 'index of the first program (to rerun one program of a run)', '0')
+    .option('--against <sim|rtl>', 'the backend the simulator is compared with', 'rtl')
+    .option('--no-lockstep', 'batched runs comparing only the final state (faster, no first differing cycle)')
+    .option('--faulty <fraction>', 'fraction of programs ending in a deliberate fault', '0.25')
+    .option('--ignore <fields>', 'comma-separated fields not to compare, e.g. status.pc')
+    .option('--full-main', 'compare all of main memory, not just the window programs use')
+    .option('--stop', 'stop at the first mismatch')
+    .option('--json', 'print one JSON object')
+    .action(async (flags: VerifyFlags) => {
+      const config = configFromFlags(flags);
+      const programs = intArg(flags.programs, 'programs', 1);
+      const seed = intArg(flags.seed, 'seed', 0);
+      const first = intArg(flags.first, 'first', 0);
+      if (seed > 0xffffffff) throw new CliError(`--seed must be < 2^32, not ${flags.seed}`);
+      const faultyFraction = Number(flags.faulty);
+      if (!/^(0|1|0?\.\d+|1\.0*)$/.test(flags.faulty) || !(faultyFraction >= 0 && faultyFraction <= 1)) {
+        throw new CliError(`--faulty must be a fraction in 0..1, not ${JSON.stringify(flags.faulty)}`);
+      }
+      if (flags.against !== 'sim' && flags.against !== 'rtl') throw new CliError(`--against must be sim or rtl, not ${JSON.stringify(flags.against)}`);
+      const sim: BackendFactory = (c) => new Simulator(c);
+      const other = flags.against === 'rtl' ? await rtlFactory() : sim;
+      const ignore = flags.ignore ? flags.ignore.split(',').map((s) => s.trim()).filter(Boolean) : [];
+      const summary = await verify(config, {
+        programs, seed, first, faultyFraction,
+        backends: [sim, other],
+        lockstep: flags.lockstep,
+        stopOnMismatch: flags.stop === true,
+        compare: { ignore, fullMain: flags.fullMain === true },
+      });
+      const failed = summary.mismatches > 0 || summary.unexpected > 0;
+      if (flags.json) {
+        const fm = summary.firstMismatch;
+        const fu = summary.firstUnexpected;
+        process.stdout.write(JSON.stringify({
+          ok: !failed,
+          config: summary.config, configHash: summary.configHash, backends: summary.backends, mode: summary.mode,
+          seed: summary.seed, programs: summary.programs, legal: summary.legal, faulty: summary.faulty,
+          cycles: summary.cycles, mismatches: summary.mismatches, unexpected: summary.unexpected, seconds: summary.seconds,
+          ...(fm?.mismatch ? {
+            firstMismatch: {
+              program: fm.index, programSeed: fm.seed, description: fm.description, rerun: rerun(flags, fm.index),
+              kind: fm.mismatch.kind, cycle: fm.mismatch.cycle, field: fm.mismatch.field, a: fm.mismatch.a, b: fm.mismatch.b,
+              ...(fm.mismatch.location ? { location: fm.mismatch.location } : {}),
+            },
+          } : {}),
+          ...(fu ? { firstUnexpected: { program: fu.index, programSeed: fu.seed, description: fu.description, reason: fu.unexpected, rerun: rerun(flags, fu.index) } } : {}),
+        }) + '\n');
+      } else {
+        const out: string[] = [summaryLine(summary)];
+        const fm = summary.firstMismatch;
+        if (fm?.mismatch) {
+          out.push('', formatMismatch(fm.mismatch, { words: fm.words, title: `#${fm.index} of seed ${summary.seed} — ${fm.description}` }));
+          out.push(`  rerun: ${rerun(flags, fm.index)}`);
+        }
+        const fu = summary.firstUnexpected;
+        if (fu) {
+          out.push('', `UNEXPECTED program #${fu.index} of seed ${summary.seed}: both backends agree, but ${fu.unexpected}`, `  ${fu.description}`, `  rerun: ${rerun(flags, fu.index)}`);
+        }
+        process.stdout.write(out.join('\n') + '\n');
+      }
+      if (failed) process.exitCode = 1;
+    });
+}
