@@ -41,7 +41,8 @@ export class Simulator implements ChipBackend {
   private readonly cfgRegs = new Int32Array(CFG_REGS.length);
   /** RNG element counter (mod 2^32). */
   private rngCounter = 0;
-  private readonly vpuParams = { vshift: 0, clampLo: 0, clampHi: 0 };
+  /** Re-used holder of the configuration a VPU instruction latches at issue. */
+  private readonly vpuParams: { -readonly [K in keyof VpuParams]: VpuParams[K] } = { vshift: 0, clampLo: 0, clampHi: 0 };
 
   private state = STATE_IDLE;
   /** PC of the instruction in decode, or −1 during a bubble (cycle 0, after a taken branch). */
@@ -415,7 +416,7 @@ export class Simulator implements ChipBackend {
         vp.vshift = cfg[CFG_VSHIFT]!;
         vp.clampLo = cfg[CFG_CLAMP_LO]!;
         vp.clampHi = cfg[CFG_CLAMP_HI]!;
-        execValu(mem, f.fn!, f.dmem!, p.row0, f.smem!, p.row1, f.count!, vp as VpuParams);
+        execValu(mem, f.fn!, f.dmem!, p.row0, f.smem!, p.row1, f.count!, vp);
         return -1;
       }
       case Op.RQ:
