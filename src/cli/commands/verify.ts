@@ -8,7 +8,7 @@ import { CONFIG_FLAG_HELP, configFromFlags, type ConfigFlags } from '../config-a
 import { CliError } from '../errors.js';
 import { locateTool, toolSpec } from '../../../fpga/tools.js';
 
-interface VerifyFlags extends ConfigFlags {
+export interface VerifyFlags extends ConfigFlags {
   programs: string;
   seed: string;
   first: string;
@@ -38,7 +38,8 @@ type RtlModule = { RtlBackend?: { create?: (c: ChipConfig) => ChipBackend | Prom
  * is a one-line error saying how to install it — never a silent pass.
  */
 async function rtlFactory(): Promise<BackendFactory> {
-  if (!locateTool(toolSpec('verilator')).found) throw new CliError(`Verilator not found: ${INSTALL_HINT}`);
+  const tool = locateTool(toolSpec('verilator'));
+  if (!tool.found) throw new CliError(`Verilator not found${tool.problem ? ` (${tool.problem})` : ''}: ${INSTALL_HINT}`);
   let mod: RtlModule;
   try {
     // A computed specifier: the build must not depend on the testbench being present.
@@ -92,57 +93,68 @@ export function register(program: Command): void {
     .option('--stop', 'stop at the first mismatch')
     .option('--json', 'print one JSON object')
     .action(async (flags: VerifyFlags) => {
-      const config = configFromFlags(flags);
-      const programs = intArg(flags.programs, 'programs', 1);
-      const seed = intArg(flags.seed, 'seed', 0);
-      const first = intArg(flags.first, 'first', 0);
-      if (seed > 0xffffffff) throw new CliError(`--seed must be < 2^32, not ${flags.seed}`);
-      const faultyFraction = Number(flags.faulty);
-      if (!/^(0|1|0?\.\d+|1\.0*)$/.test(flags.faulty) || !(faultyFraction >= 0 && faultyFraction <= 1)) {
-        throw new CliError(`--faulty must be a fraction in 0..1, not ${JSON.stringify(flags.faulty)}`);
-      }
-      if (flags.against !== 'sim' && flags.against !== 'rtl') throw new CliError(`--against must be sim or rtl, not ${JSON.stringify(flags.against)}`);
-      const sim: BackendFactory = (c) => new Simulator(c);
-      const other = flags.against === 'rtl' ? await rtlFactory() : sim;
-      const ignore = flags.ignore ? flags.ignore.split(',').map((s) => s.trim()).filter(Boolean) : [];
-      const summary = await verify(config, {
-        programs, seed, first, faultyFraction,
-        backends: [sim, other],
-        lockstep: flags.lockstep,
-        stopOnMismatch: flags.stop === true,
-        compare: { ignore, fullMain: flags.fullMain === true },
-      });
-      const failed = summary.mismatches > 0 || summary.unexpected > 0;
-      if (flags.json) {
-        const fm = summary.firstMismatch;
-        const fu = summary.firstUnexpected;
-        process.stdout.write(JSON.stringify({
-          ok: !failed,
-          config: summary.config, configHash: summary.configHash, backends: summary.backends, mode: summary.mode,
-          seed: summary.seed, programs: summary.programs, legal: summary.legal, faulty: summary.faulty,
-          cycles: summary.cycles, mismatches: summary.mismatches, unexpected: summary.unexpected, seconds: summary.seconds,
-          ...(fm?.mismatch ? {
-            firstMismatch: {
-              program: fm.index, programSeed: fm.seed, description: fm.description, rerun: rerun(flags, fm.index),
-              kind: fm.mismatch.kind, cycle: fm.mismatch.cycle, field: fm.mismatch.field, a: fm.mismatch.a, b: fm.mismatch.b,
-              ...(fm.mismatch.location ? { location: fm.mismatch.location } : {}),
-            },
-          } : {}),
-          ...(fu ? { firstUnexpected: { program: fu.index, programSeed: fu.seed, description: fu.description, reason: fu.unexpected, rerun: rerun(flags, fu.index) } } : {}),
-        }) + '\n');
-      } else {
-        const out: string[] = [summaryLine(summary)];
-        const fm = summary.firstMismatch;
-        if (fm?.mismatch) {
-          out.push('', formatMismatch(fm.mismatch, { words: fm.words, title: `#${fm.index} of seed ${summary.seed} — ${fm.description}` }));
-          out.push(`  rerun: ${rerun(flags, fm.index)}`);
-        }
-        const fu = summary.firstUnexpected;
-        if (fu) {
-          out.push('', `UNEXPECTED program #${fu.index} of seed ${summary.seed}: both backends agree, but ${fu.unexpected}`, `  ${fu.description}`, `  rerun: ${rerun(flags, fu.index)}`);
-        }
-        process.stdout.write(out.join('\n') + '\n');
-      }
-      if (failed) process.exitCode = 1;
+      const r = await runVerifyCommand(flags);
+      process.stdout.write(r.text);
+      if (r.exitCode !== 0) process.exitCode = r.exitCode;
     });
+}
+
+/**
+ * The command without its process side effects: returns the text to print and the exit code
+ * (1 on any mismatch or unexpected outcome). `backends` replaces the [sim, --against] pair (tests).
+ */
+export async function runVerifyCommand(flags: VerifyFlags, backends?: readonly [BackendFactory, BackendFactory]): Promise<{ text: string; exitCode: number }> {
+  const config = configFromFlags(flags);
+  const programs = intArg(flags.programs, 'programs', 1);
+  const seed = intArg(flags.seed, 'seed', 0);
+  const first = intArg(flags.first, 'first', 0);
+  if (seed > 0xffffffff) throw new CliError(`--seed must be < 2^32, not ${flags.seed}`);
+  const faultyFraction = Number(flags.faulty);
+  if (!/^(0|1|0?\.\d+|1\.0*)$/.test(flags.faulty) || !(faultyFraction >= 0 && faultyFraction <= 1)) {
+    throw new CliError(`--faulty must be a fraction in 0..1, not ${JSON.stringify(flags.faulty)}`);
+  }
+  if (flags.against !== 'sim' && flags.against !== 'rtl') throw new CliError(`--against must be sim or rtl, not ${JSON.stringify(flags.against)}`);
+  const sim: BackendFactory = (c) => new Simulator(c);
+  const pair = backends ?? [sim, flags.against === 'rtl' ? await rtlFactory() : sim] as const;
+  const ignore = flags.ignore ? flags.ignore.split(',').map((s) => s.trim()).filter(Boolean) : [];
+  const summary = await verify(config, {
+    programs, seed, first, faultyFraction,
+    backends: pair,
+    lockstep: flags.lockstep,
+    stopOnMismatch: flags.stop === true,
+    compare: { ignore, fullMain: flags.fullMain === true },
+  });
+  const failed = summary.mismatches > 0 || summary.unexpected > 0;
+  let text: string;
+  if (flags.json) {
+    const fm = summary.firstMismatch;
+    const fu = summary.firstUnexpected;
+    text = JSON.stringify({
+      ok: !failed,
+      config: summary.config, configHash: summary.configHash, backends: summary.backends, mode: summary.mode,
+      seed: summary.seed, programs: summary.programs, legal: summary.legal, faulty: summary.faulty,
+      cycles: summary.cycles, mismatches: summary.mismatches, unexpected: summary.unexpected, seconds: summary.seconds,
+      ...(fm?.mismatch ? {
+        firstMismatch: {
+          program: fm.index, programSeed: fm.seed, description: fm.description, rerun: rerun(flags, fm.index),
+          kind: fm.mismatch.kind, cycle: fm.mismatch.cycle, field: fm.mismatch.field, a: fm.mismatch.a, b: fm.mismatch.b,
+          ...(fm.mismatch.location ? { location: fm.mismatch.location } : {}),
+        },
+      } : {}),
+      ...(fu ? { firstUnexpected: { program: fu.index, programSeed: fu.seed, description: fu.description, reason: fu.unexpected, rerun: rerun(flags, fu.index) } } : {}),
+    }) + '\n';
+  } else {
+    const out: string[] = [summaryLine(summary)];
+    const fm = summary.firstMismatch;
+    if (fm?.mismatch) {
+      out.push('', formatMismatch(fm.mismatch, { words: fm.words, title: `#${fm.index} of seed ${summary.seed} — ${fm.description}` }));
+      out.push(`  rerun: ${rerun(flags, fm.index)}`);
+    }
+    const fu = summary.firstUnexpected;
+    if (fu) {
+      out.push('', `UNEXPECTED program #${fu.index} of seed ${summary.seed}: both backends agree, but ${fu.unexpected}`, `  ${fu.description}`, `  rerun: ${rerun(flags, fu.index)}`);
+    }
+    text = out.join('\n') + '\n';
+  }
+  return { text, exitCode: failed ? 1 : 0 };
 }
