@@ -132,8 +132,10 @@ describe('generateProgram', () => {
         expect(p.expect.error).toBe(EXPECTED_ERROR[kind]);
         if (kind === 'pc-falloff') {
           expect(p.words.length).toBe(cfg.memory.imemWords);
+          expect(p.expect.faultPc).toBe(cfg.memory.imemWords);
         } else if (kind === 'pc-branch') {
-          expect(p.expect.faultPc).toBeUndefined();
+          // The out-of-range target is the PC reported after the halt.
+          expect(p.expect.faultPc).toBeGreaterThanOrEqual(cfg.memory.imemWords);
         } else {
           expect(p.expect.faultPc).toBeDefined();
           const w = p.words[p.expect.faultPc!]!;

@@ -3,19 +3,19 @@
  * loops and forward branches. Each block leaves the tracked state exact (outside loops) so the
  * next block can build on it.
  */
-import { VALU_FNS } from '../isa/table.js';
+import { VALU_FNS, type CfgReg } from '../isa/table.js';
 import { exact } from './footprint.js';
 import { GenContext, REGS } from './gen-context.js';
 import { genCfg, genDma, genDrain, genFence, genMm, genRq, genScalar, genSgd, genValu } from './gen-ops.js';
 
 export type BlockName =
   | 'scalar' | 'cfg' | 'ld' | 'st' | 'mm' | 'mmDrain' | 'backToBack' | 'valu' | 'rq' | 'sgd' | 'fence'
-  | 'interlock' | 'trainStep' | 'loop' | 'branch';
+  | 'interlock' | 'trainStep' | 'cfgInFlight' | 'loop' | 'branch';
 
 /** Largest number of words each block may emit (so it is only started when it fits). */
 export const BLOCK_WORDS: Readonly<Record<BlockName, number>> = {
   scalar: 1, cfg: 1, ld: 2, st: 2, mm: 3, mmDrain: 4, backToBack: 18, valu: 1, rq: 1, sgd: 1, fence: 1,
-  interlock: 12, trainStep: 14, loop: 16, branch: 10,
+  interlock: 12, trainStep: 14, cfgInFlight: 6, loop: 16, branch: 10,
 };
 
 /** A single simple op (used inside loops and skipped blocks). */
@@ -102,6 +102,31 @@ export function genTrainStep(g: GenContext): boolean {
 }
 
 /**
+ * Reconfigure right after issuing the instruction that uses the register: units latch their
+ * configuration at issue (isa.md, cfg), so the work in flight must not see the new value — an RTL
+ * that reads the cfg register while working fails here.
+ */
+export function genCfgInFlight(g: GenContext): boolean {
+  const r = g.rng;
+  const which = r.pick(['rq', 'sgd', 'vmul', 'vsra', 'vclamp', 'ld', 'st', 'mm'] as const);
+  let ok: boolean;
+  let regs: readonly CfgReg[];
+  switch (which) {
+    case 'rq': ok = genRq(g); regs = ['QMUL', 'QSHIFT', 'ROUND', 'SEED']; break;
+    case 'sgd': ok = genSgd(g); regs = ['LR_MUL', 'LR_SHIFT', 'ROUND', 'SEED']; break;
+    case 'vmul': ok = genValu(g, { fn: 'mul' }); regs = ['VSHIFT']; break;
+    case 'vsra': ok = genValu(g, { fn: 'sra' }); regs = ['VSHIFT']; break;
+    case 'vclamp': ok = genValu(g, { fn: 'clamp' }); regs = ['CLAMP_LO', 'CLAMP_HI']; break;
+    case 'ld':
+    case 'st': ok = genDma(g, which, { rows: r.int(2, 8) }); regs = ['DMA_STRIDE']; break;
+    case 'mm': ok = genMm(g, { k: r.int(g.W + 1, 3 * g.W) }) !== undefined; regs = ['LSTRIDE', 'TSTRIDE']; break;
+  }
+  if (!ok) return false;
+  for (const name of regs) if (r.chance(0.7)) genCfg(g, name);
+  return true;
+}
+
+/**
  * A counted loop (2–4 iterations) whose body steps a local-row and a main-byte induction register.
  * Loop shapes cover every branch mnemonic: blt/bne back-edges, bge/beq exits with a jmp back-edge,
  * and a count-down with blt r0.
@@ -158,7 +183,7 @@ export function genLoop(g: GenContext, genBlock: (g: GenContext) => boolean): bo
   g.cost(n * 6);
   // After the loop everything it owns is exact again.
   b.setReg(rc, exact(down ? 0 : n));
-  b.setReg(rn, exact(n));
+  if (!down) b.setReg(rn, exact(n)); // the count-down shape never writes the bound register
   b.setReg(rl, exact((v0L + n * stepL) | 0));
   b.setReg(rm, exact((v0M + n * stepM) | 0));
   return true;

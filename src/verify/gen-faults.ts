@@ -17,7 +17,10 @@ export interface FaultOutcome {
   readonly kind: FaultKind;
   /** Error code the chip must stop with. */
   readonly error: number;
-  /** PC of the faulting instruction (not given for PC_RANGE, whose "pc" is not an instruction). */
+  /**
+   * PC the chip reports after halting: the faulting instruction, or for PC_RANGE the out-of-range
+   * PC itself (docs/microarch.md §6).
+   */
   readonly pc?: number;
   readonly detail: string;
   /** pc-falloff: number of words to place at the very end of imem. */
@@ -167,7 +170,7 @@ export function genFault(g: GenContext, kind: FaultKind): FaultOutcome {
         const rt = regWith(r.int(1, 100));
         b.emit(mn, { rs: 0, rt, target });
       }
-      return { kind, error: ERROR_CODES.PC_RANGE, detail: `${mn} to ${target} ≥ imemWords ${imem}` };
+      return { kind, error: ERROR_CODES.PC_RANGE, pc: target, detail: `${mn} to ${target} ≥ imemWords ${imem}` };
     }
     case 'pc-falloff': {
       // Jump to the last `tail` words of imem; the program runs them and falls off the end.
@@ -176,7 +179,7 @@ export function genFault(g: GenContext, kind: FaultKind): FaultOutcome {
       const start = imem - tail;
       if (start < b.pc) throw new GeneratorBug('no room for pc-falloff');
       if (start > b.pc) b.emit('jmp', { target: start });
-      return { kind, error: ERROR_CODES.PC_RANGE, tail, detail: `falls off the end of ${imem}-word imem after ${tail} tail words at ${start}` };
+      return { kind, error: ERROR_CODES.PC_RANGE, pc: imem, tail, detail: `falls off the end of ${imem}-word imem after ${tail} tail words at ${start}` };
     }
   }
 }
