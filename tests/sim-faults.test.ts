@@ -138,6 +138,17 @@ describe('faults', () => {
     expect(Array.from(sim.readLocal('sp', 8, 2))).toEqual([1, 2, 1, 2]);
   });
 
+  test('the error code is visible (running, not halted) while draining', () => {
+    const sim = new Simulator(cfg);
+    sim.loadProgram([I('mm', { k: 10 }), 63n << 58n]);
+    sim.start();
+    sim.run(3); // cycles 0..2: the fault is in cycle 2
+    expect(sim.status()).toMatchObject({ running: true, halted: false, error: E.ILLEGAL_INSTRUCTION, pc: 1 });
+    expect(sim.trace().state).toBe(2);
+    sim.run(100);
+    expect(sim.status()).toMatchObject({ running: false, halted: true, error: E.ILLEGAL_INSTRUCTION, pc: 1 });
+  });
+
   test('a faulting instruction faults even while it would also have to stall', () => {
     const sim = new Simulator(cfg);
     sim.loadProgram([I('mm', { k: 10 }), I('mm', { k: 1, loff: 70 }), I('halt')]);

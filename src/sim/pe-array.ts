@@ -37,22 +37,43 @@ export class PeArray {
     this.gather(sp, T, t, k, C, tt, tstride);
     const banks = this.banks;
     const b0 = bank * R * C;
-    for (let i = 0; i < R; i++) {
-      const li = i * k;
-      for (let j = 0; j < C; j++) {
-        const tj = j * k;
-        let s0 = 0;
-        let s1 = 0;
-        let kk = 0;
-        // Two independent int32 chains: Math.imul and |0 keep V8 in int32 arithmetic, and the
-        // wrap-around is exactly the PE's int32 accumulator.
-        for (; kk + 1 < k; kk += 2) {
-          s0 = (s0 + Math.imul(L[li + kk]!, T[tj + kk]!)) | 0;
-          s1 = (s1 + Math.imul(L[li + kk + 1]!, T[tj + kk + 1]!)) | 0;
+    // 2×2 register blocks: four int32 accumulator chains share each pair of operand loads.
+    // Math.imul and `| 0` keep V8 in int32 arithmetic; the wrap is exactly the PE's int32 accumulator.
+    const R2 = R & ~1;
+    const C2 = C & ~1;
+    for (let i = 0; i < R2; i += 2) {
+      const a0 = i * k;
+      const a1 = a0 + k;
+      for (let j = 0; j < C2; j += 2) {
+        const c0 = j * k;
+        const c1 = c0 + k;
+        let s00 = 0;
+        let s01 = 0;
+        let s10 = 0;
+        let s11 = 0;
+        for (let s = 0; s < k; s++) {
+          const x0 = L[a0 + s]!;
+          const x1 = L[a1 + s]!;
+          const y0 = T[c0 + s]!;
+          const y1 = T[c1 + s]!;
+          s00 = (s00 + Math.imul(x0, y0)) | 0;
+          s01 = (s01 + Math.imul(x0, y1)) | 0;
+          s10 = (s10 + Math.imul(x1, y0)) | 0;
+          s11 = (s11 + Math.imul(x1, y1)) | 0;
         }
-        if (kk < k) s0 = (s0 + Math.imul(L[li + kk]!, T[tj + kk]!)) | 0;
+        const p0 = b0 + i * C + j;
+        const p1 = p0 + C;
+        banks[p0] = ((acc ? banks[p0]! : 0) + s00) | 0;
+        banks[p0 + 1] = ((acc ? banks[p0 + 1]! : 0) + s01) | 0;
+        banks[p1] = ((acc ? banks[p1]! : 0) + s10) | 0;
+        banks[p1 + 1] = ((acc ? banks[p1 + 1]! : 0) + s11) | 0;
+      }
+    }
+    // Odd last column and/or row: plain dot products.
+    for (let i = 0; i < R; i++) {
+      for (let j = i < R2 ? C2 : 0; j < C; j++) {
         const p = b0 + i * C + j;
-        banks[p] = ((acc ? banks[p]! : 0) + s0 + s1) | 0;
+        banks[p] = ((acc ? banks[p]! : 0) + dot(L, i * k, T, j * k, k)) | 0;
       }
     }
   }
@@ -95,4 +116,11 @@ export class PeArray {
       }
     }
   }
+}
+
+/** Σ_s a[ai + s]·b[bi + s] over k steps, int32 wrapping. */
+function dot(a: Int32Array, ai: number, b: Int32Array, bi: number, k: number): number {
+  let s0 = 0;
+  for (let s = 0; s < k; s++) s0 = (s0 + Math.imul(a[ai + s]!, b[bi + s]!)) | 0;
+  return s0;
 }

@@ -111,3 +111,20 @@ export function predecode(word: bigint): SimInstr {
   if (op === undefined) throw new Error(`internal: no simulator semantics for ${d.instr.spec.mnemonic}`);
   return { word, op, unit: UNIT_INDEX[d.instr.spec.unit], mnemonic: d.instr.spec.mnemonic, reason: '', f: d.instr.f };
 }
+
+// Decoding goes through BigInt field extraction (~5 µs a word); programs repeat words a lot (a
+// GEMM of 3,872 words has 1,112 distinct ones) and tools load many programs, so decoded words are
+// shared. SimInstr is immutable, so sharing is safe; the bound keeps memory in check.
+const CACHE_LIMIT = 1 << 16;
+const cache = new Map<bigint, SimInstr>();
+
+/** predecode() with a process-wide memo of recently decoded words. */
+export function predecodeCached(word: bigint): SimInstr {
+  let ins = cache.get(word);
+  if (ins === undefined) {
+    if (cache.size >= CACHE_LIMIT) cache.clear();
+    ins = predecode(word);
+    cache.set(word, ins);
+  }
+  return ins;
+}

@@ -5,16 +5,11 @@
  */
 import type { ChipConfig } from '../config/index.js';
 import type { ChipBackend, ChipStatus, PerfCounters, TraceRecord } from '../host/backend.js';
-import { CFG_REGS, ERROR_CODES, type MemName } from '../isa/table.js';
-import { execLoad, execStore } from './exec-dma.js';
-import { execRq, execSgd, execValu, type VpuParams } from './exec-vpu.js';
-import { ChipMemories } from './memory.js';
-import { PeArray } from './pe-array.js';
-import { Op, predecode, U_DMA, U_MXU, type SimInstr } from './predecode.js';
-import {
-  CFG_CLAMP_HI, CFG_CLAMP_LO, CFG_LR_MUL, CFG_LR_SHIFT, CFG_LSTRIDE, CFG_QMUL, CFG_QSHIFT, CFG_ROUND, CFG_SEED,
-  CFG_TSTRIDE, CFG_VSHIFT, geometryOf, newPrepared, prepare, type Geometry, type Prepared,
-} from './prepare.js';
+import { ERROR_CODES, type MemName } from '../isa/table.js';
+import { Datapath } from './datapath.js';
+import type { ChipMemories } from './memory.js';
+import { Op, predecodeCached, U_DMA, U_MXU, type SimInstr } from './predecode.js';
+import { geometryOf, newPrepared, prepare, type Geometry, type Prepared } from './prepare.js';
 
 /** Controller states, as in the trace (docs/microarch.md §7). */
 export const STATE_IDLE = 0;
@@ -23,7 +18,6 @@ export const STATE_DRAINING = 2;
 export const STATE_HALTED = 3;
 
 const UNITS = 4;
-const NUM_REGS = 16;
 
 /** The TypeScript model of the chip; a ChipBackend like the Verilated RTL. */
 export class Simulator implements ChipBackend {
@@ -33,16 +27,10 @@ export class Simulator implements ChipBackend {
   readonly memories: ChipMemories;
 
   private readonly g: Geometry;
-  private readonly pe: PeArray;
+  private readonly dp: Datapath;
   private readonly imemWords: number;
   private readonly words: bigint[];
   private readonly program: SimInstr[];
-  private readonly regs = new Int32Array(NUM_REGS);
-  private readonly cfgRegs = new Int32Array(CFG_REGS.length);
-  /** RNG element counter (mod 2^32). */
-  private rngCounter = 0;
-  /** Re-used holder of the configuration a VPU instruction latches at issue. */
-  private readonly vpuParams: { -readonly [K in keyof VpuParams]: VpuParams[K] } = { vshift: 0, clampLo: 0, clampHi: 0 };
 
   private state = STATE_IDLE;
   /** PC of the instruction in decode, or −1 during a bubble (cycle 0, after a taken branch). */
@@ -74,10 +62,10 @@ export class Simulator implements ChipBackend {
   constructor(config: ChipConfig) {
     this.config = config;
     this.g = geometryOf(config);
-    this.memories = new ChipMemories(config);
-    this.pe = new PeArray(config.array.rows, config.array.cols, config.derived.W);
+    this.dp = new Datapath(config);
+    this.memories = this.dp.memories;
     this.imemWords = config.memory.imemWords;
-    const zero = predecode(0n);
+    const zero = predecodeCached(0n);
     this.words = new Array<bigint>(this.imemWords).fill(0n);
     this.program = new Array<SimInstr>(this.imemWords).fill(zero);
     this.flush = config.derived.flushCycles;
@@ -102,7 +90,7 @@ export class Simulator implements ChipBackend {
     words.forEach((w, i) => {
       if (this.words[i] !== w) {
         this.words[i] = w;
-        this.program[i] = predecode(w);
+        this.program[i] = predecodeCached(w);
       }
     });
   }
@@ -131,15 +119,12 @@ export class Simulator implements ChipBackend {
 
   /** Scalar registers r0..r15 (a copy; for debugging and tests). */
   readRegisters(): Int32Array {
-    return this.regs.slice();
+    return this.dp.regs.slice();
   }
 
   /** Reset the controller per docs/microarch.md §8 (memories keep their contents) and start. */
   start(): void {
-    this.regs.fill(0);
-    this.cfgRegs.fill(0);
-    this.rngCounter = 0;
-    this.pe.reset();
+    this.dp.reset();
     this.n.fill(0);
     this.uReads.fill(0);
     this.uWrites.fill(0);
@@ -233,7 +218,7 @@ export class Simulator implements ChipBackend {
       this.prep.fault = ERROR_CODES.PC_RANGE;
       return;
     }
-    prepare(this.program[this.pcDec]!, this.regs, this.cfgRegs, this.g, this.prep);
+    prepare(this.program[this.pcDec]!, this.dp.regs, this.dp.cfgRegs, this.g, this.prep);
   }
 
   /** The issue condition of §4 on the state at the start of the cycle. */
@@ -338,7 +323,7 @@ export class Simulator implements ChipBackend {
       return;
     }
     this.retired++;
-    const next = this.execute(ins, p);
+    const next = this.dp.execute(ins, p);
     this.tick();
     if (ins.unit >= 0) this.occupy(ins, p);
     if (ins.op === Op.HALT) {
@@ -364,76 +349,5 @@ export class Simulator implements ChipBackend {
       const b = ins.f.bank!;
       this.bankN[b] = Math.max(this.bankN[b]!, ins.f.k! + this.flush);
     }
-  }
-
-  /**
-   * Apply an issuing instruction's effect. Returns the branch target if a branch is taken, else −1.
-   * Register writes land immediately; nothing reads them before the next cycle's decode.
-   */
-  private execute(ins: SimInstr, p: Prepared): number {
-    const f = ins.f;
-    const regs = this.regs;
-    const cfg = this.cfgRegs;
-    const mem = this.memories;
-    switch (ins.op) {
-      case Op.ADDI:
-        if (f.rd !== 0) regs[f.rd!] = (regs[f.rs!]! + f.imm!) | 0;
-        return -1;
-      case Op.ADD:
-        if (f.rd !== 0) regs[f.rd!] = (regs[f.rs!]! + regs[f.rt!]!) | 0;
-        return -1;
-      case Op.SUB:
-        if (f.rd !== 0) regs[f.rd!] = (regs[f.rs!]! - regs[f.rt!]!) | 0;
-        return -1;
-      case Op.BEQ:
-        return regs[f.rs!] === regs[f.rt!] ? f.target! : -1;
-      case Op.BNE:
-        return regs[f.rs!] !== regs[f.rt!] ? f.target! : -1;
-      case Op.BLT:
-        return regs[f.rs!]! < regs[f.rt!]! ? f.target! : -1;
-      case Op.BGE:
-        return regs[f.rs!]! >= regs[f.rt!]! ? f.target! : -1;
-      case Op.JMP:
-        return f.target!;
-      case Op.CFG:
-        cfg[f.reg!] = p.value;
-        if (f.reg === CFG_SEED) this.rngCounter = 0;
-        return -1;
-      case Op.LD:
-        execLoad(mem, f.mem!, p.row0, f.rows!, f.elems!, p.mainBase, p.stride);
-        return -1;
-      case Op.ST:
-        execStore(mem, f.mem!, p.row0, f.rows!, f.elems!, p.mainBase, p.stride);
-        return -1;
-      case Op.MM:
-        this.pe.matmul(mem.sp, p.row0, p.row1, f.k!, f.bank!, f.acc === 1, f.tl === 1, f.tt === 1, cfg[CFG_LSTRIDE]!, cfg[CFG_TSTRIDE]!);
-        return -1;
-      case Op.DRAIN:
-        this.pe.drain(f.mem === 1 ? mem.acc : mem.grad, p.row0, f.bank!, f.add === 1, f.t === 1);
-        return -1;
-      case Op.VALU: {
-        const vp = this.vpuParams;
-        vp.vshift = cfg[CFG_VSHIFT]!;
-        vp.clampLo = cfg[CFG_CLAMP_LO]!;
-        vp.clampHi = cfg[CFG_CLAMP_HI]!;
-        execValu(mem, f.fn!, f.dmem!, p.row0, f.smem!, p.row1, f.count!, vp);
-        return -1;
-      }
-      case Op.RQ:
-        execRq(mem, p.row0, f.smem!, p.row1, f.count!, f.relu === 1, cfg[CFG_QMUL]!, cfg[CFG_QSHIFT]!, cfg[CFG_ROUND] === 1, cfg[CFG_SEED]!, this.rngCounter);
-        this.advanceRng(f.count!);
-        return -1;
-      case Op.SGD:
-        execSgd(mem, p.row0, p.row1, f.count!, f.clear === 1, cfg[CFG_LR_MUL]!, cfg[CFG_LR_SHIFT]!, cfg[CFG_ROUND] === 1, cfg[CFG_SEED]!, this.rngCounter);
-        this.advanceRng(f.count!);
-        return -1;
-      default:
-        // nop, halt, fence: no data effect.
-        return -1;
-    }
-  }
-
-  private advanceRng(count: number): void {
-    this.rngCounter = (this.rngCounter + count * this.g.W) >>> 0;
   }
 }
