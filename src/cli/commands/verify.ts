@@ -3,7 +3,7 @@ import type { ChipConfig } from '../../config/index.js';
 import type { ChipBackend } from '../../host/backend.js';
 import { Simulator } from '../../sim/simulator.js';
 import { formatMismatch } from '../../verify/report.js';
-import { verify, type BackendFactory, type VerifySummary } from '../../verify/verify.js';
+import { verify, type BackendFactory, type ProgramRun, type VerifySummary } from '../../verify/verify.js';
 import { CONFIG_FLAG_HELP, configFromFlags, type ConfigFlags } from '../config-arg.js';
 import { CliError } from '../errors.js';
 import { locateTool, toolSpec } from '../../../fpga/tools.js';
@@ -60,6 +60,26 @@ async function rtlFactory(): Promise<BackendFactory> {
   };
 }
 
+/** A self-overwriting `programs done / total` line on stderr, at most ten updates a second. */
+function progressLine(total: number): { update: (r: ProgramRun) => void; done: () => void } {
+  let last = 0;
+  let done = 0;
+  let bad = 0;
+  return {
+    update: (r) => {
+      done++;
+      if (r.result.mismatch || r.unexpected) bad++;
+      const now = performance.now();
+      if (now - last < 100 && done < total) return;
+      last = now;
+      process.stderr.write(`\r  ${done}/${total} programs, ${bad} failing`);
+    },
+    done: () => {
+      if (done > 0) process.stderr.write('\r\x1b[K');
+    },
+  };
+}
+
 function summaryLine(s: VerifySummary): string {
   const ok = s.mismatches === 0 && s.unexpected === 0;
   return `verify ${s.config} (${s.configHash}): ${s.programs} programs (${s.legal} legal, ${s.faulty} faulty), ` +
@@ -93,7 +113,8 @@ export function register(program: Command): void {
     .option('--stop', 'stop at the first mismatch')
     .option('--json', 'print one JSON object')
     .action(async (flags: VerifyFlags) => {
-      const r = await runVerifyCommand(flags);
+      // Long RTL runs: a progress line on an interactive stderr (never in pipes or with --json).
+      const r = await runVerifyCommand(flags, undefined, process.stderr.isTTY === true && !flags.json);
       process.stdout.write(r.text);
       if (r.exitCode !== 0) process.exitCode = r.exitCode;
     });
@@ -103,7 +124,11 @@ export function register(program: Command): void {
  * The command without its process side effects: returns the text to print and the exit code
  * (1 on any mismatch or unexpected outcome). `backends` replaces the [sim, --against] pair (tests).
  */
-export async function runVerifyCommand(flags: VerifyFlags, backends?: readonly [BackendFactory, BackendFactory]): Promise<{ text: string; exitCode: number }> {
+export async function runVerifyCommand(
+  flags: VerifyFlags,
+  backends?: readonly [BackendFactory, BackendFactory],
+  showProgress = false,
+): Promise<{ text: string; exitCode: number }> {
   const config = configFromFlags(flags);
   const programs = intArg(flags.programs, 'programs', 1);
   const seed = intArg(flags.seed, 'seed', 0);
@@ -117,13 +142,16 @@ export async function runVerifyCommand(flags: VerifyFlags, backends?: readonly [
   const sim: BackendFactory = (c) => new Simulator(c);
   const pair = backends ?? [sim, flags.against === 'rtl' ? await rtlFactory() : sim] as const;
   const ignore = flags.ignore ? flags.ignore.split(',').map((s) => s.trim()).filter(Boolean) : [];
+  const progress = showProgress ? progressLine(programs) : undefined;
   const summary = await verify(config, {
     programs, seed, first, faultyFraction,
     backends: pair,
     lockstep: flags.lockstep,
     stopOnMismatch: flags.stop === true,
     compare: { ignore, fullMain: flags.fullMain === true },
+    ...(progress ? { onProgram: progress.update } : {}),
   });
+  progress?.done();
   const failed = summary.mismatches > 0 || summary.unexpected > 0;
   let text: string;
   if (flags.json) {
