@@ -129,7 +129,7 @@ export class ChipTrainer {
       xb.set(src);
       this.backend.writeMain(m.x, asBytes(xb));
       counters.push(this.run(prog, 'inference run'));
-      z.set(this.backend.readMain(m.z, nb * m.zBatchBytes).slice().buffer.byteLength ? new Int8Array(this.backend.readMain(m.z, nb * m.zBatchBytes).slice().buffer) : new Int8Array(0), b0 * batch * cls);
+      z.set(new Int8Array(this.backend.readMain(m.z, nb * m.zBatchBytes).slice().buffer), b0 * batch * cls);
     }
     return { z: z.subarray(0, count * cls), counters };
   }
