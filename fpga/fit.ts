@@ -1,0 +1,247 @@
+import type { ChipConfig } from '../src/config/index.js';
+import type { Family } from './boards/index.js';
+import type { TargetRecord } from './targets.js';
+
+/**
+ * Fit estimator: from a chip config and a target's budget, estimate DSPs, block RAMs (and SPRAM)
+ * and logic, before any tool runs — and refuse in plain words with a suggestion, instead of letting
+ * nextpnr fail with a placement error. After P&R the flow prints the estimate next to the actual use
+ * (`compareFit`), so the constants below can be checked and recalibrated.
+ *
+ * Calibration (yosys 0.23 synth_ice40 / yowasp-yosys 0.70 synth_ecp5, measured here): a
+ * double-banked output-stationary PE with registered operands costs ~160 iCE40 LCs / ~165 ECP5 LUT4s
+ * around a hard multiplier, and ~340 / ~470 with the int8×int8 multiplier in logic; the UART bridge,
+ * UART and reset ~600. The controller/DMA/VPU figures are placeholders until the chip RTL lands.
+ */
+
+interface FamilyCosts {
+  /** Logic per PE with a DSP multiplier (accumulator banks, adder, operand registers, drain mux). */
+  readonly pe: number;
+  /** Extra logic per PE when its multiplier is built from LUTs. */
+  readonly lutMult: number;
+  /** Controller, decode, DMA, CSRs, counters (fixed part). */
+  readonly base: number;
+  /** VPU and memory-port logic per vector lane. */
+  readonly perLane: number;
+  /** UART bridge, UART, reset, LEDs. */
+  readonly board: number;
+  /** Block RAM shapes (depth × width) the synthesizer can use, one block each. */
+  readonly bramShapes: ReadonlyArray<readonly [number, number]>;
+  readonly bramName: string;
+  readonly dspName: string;
+  readonly lutName: string;
+}
+
+const COSTS: Readonly<Record<Family, FamilyCosts>> = {
+  ice40: {
+    pe: 160, lutMult: 180, base: 1400, perLane: 110, board: 600,
+    // SB_RAM40_4K: 256×16, 512×8, 1024×4, 2048×2.
+    bramShapes: [[256, 16], [512, 8], [1024, 4], [2048, 2]],
+    bramName: 'EBR', dspName: 'DSPs (SB_MAC16)', lutName: 'LCs',
+  },
+  ecp5: {
+    pe: 165, lutMult: 300, base: 1400, perLane: 110, board: 600,
+    // DP16KD in pseudo-dual-port mode: 512×36 … 16384×1.
+    bramShapes: [[512, 36], [1024, 18], [2048, 9], [4096, 4], [8192, 2], [16384, 1]],
+    bramName: 'DP16KD', dspName: 'DSPs (MULT18X18D)', lutName: 'LUT4s',
+  },
+};
+
+/** iCE40UP5K SPRAM: 16K × 16 per block. */
+const SPRAM_SHAPE = [16384, 16] as const;
+
+export interface MemoryPlacement {
+  readonly name: string;
+  readonly depth: number;
+  readonly width: number;
+  /** Copies needed for read ports (the scratchpad has two read ports on 1R1W blocks). */
+  readonly copies: number;
+  readonly kind: 'bram' | 'spram';
+  readonly blocks: number;
+}
+
+export interface ResourceLine {
+  readonly resource: 'luts' | 'dsps' | 'brams' | 'sprams';
+  /** Unit name for messages (LCs, DSPs (SB_MAC16), EBR, SPRAM). */
+  readonly unit: string;
+  readonly estimate: number;
+  readonly available: number;
+}
+
+export interface FitReport {
+  readonly target: string;
+  readonly device: string;
+  readonly config: string;
+  readonly macs: number;
+  readonly lines: readonly ResourceLine[];
+  readonly memories: readonly MemoryPlacement[];
+  readonly fits: boolean;
+  /** Each a full sentence: what does not fit, and what to do. */
+  readonly problems: readonly string[];
+  /** Fits, but tight (P&R may struggle). */
+  readonly warnings: readonly string[];
+}
+
+/** Logic above this share of the device is flagged: nextpnr's packing rarely reaches 100 %. */
+export const LUT_WARN_SHARE = 0.85;
+/**
+ * Logic is refused only above this share: DSP and block-RAM counts are near exact, the logic
+ * estimate is not (±15 % against nextpnr), so a borderline config gets a warning and a try.
+ */
+export const LUT_REFUSE_SHARE = 1.15;
+
+/** Blocks for one depth × width memory: the best single shape, tiled. */
+export function blocksFor(depth: number, width: number, shapes: ReadonlyArray<readonly [number, number]>): number {
+  let best = Infinity;
+  for (const [d, w] of shapes) best = Math.min(best, Math.ceil(width / w) * Math.ceil(depth / d));
+  return best;
+}
+
+/** The memories of a config as the chip builds them (docs/microarch.md §1, §9). */
+export function chipMemories(cfg: ChipConfig): Array<{ name: string; depth: number; width: number; copies: number }> {
+  const W = cfg.derived.W;
+  const B = cfg.dma.bytesPerCycle;
+  const mainWidth = Math.max(32, 8 * B);
+  return [
+    { name: 'main', depth: Math.ceil((cfg.memory.mainBytes * 8) / mainWidth), width: mainWidth, copies: 1 },
+    { name: 'imem', depth: cfg.memory.imemWords, width: 64, copies: 1 },
+    // Two array read ports (left, top) on one-read-port blocks: two copies, written together.
+    { name: 'sp', depth: cfg.memory.spRows, width: 8 * W, copies: 2 },
+    { name: 'acc', depth: cfg.memory.accRows, width: 32 * W, copies: 1 },
+    { name: 'grad', depth: cfg.memory.gradRows, width: 32 * W, copies: 1 },
+  ];
+}
+
+function placeMemories(cfg: ChipConfig, t: TargetRecord): MemoryPlacement[] {
+  const costs = COSTS[t.family];
+  let spramLeft = t.budget.sprams;
+  return chipMemories(cfg).map((m) => {
+    // Main memory goes to SPRAM where the device has it (iCE40UP5K), if it fits there.
+    if (m.name === 'main' && spramLeft > 0) {
+      const n = blocksFor(m.depth, m.width, [SPRAM_SHAPE]);
+      if (n <= spramLeft) {
+        spramLeft -= n;
+        return { ...m, kind: 'spram' as const, blocks: n };
+      }
+    }
+    return { ...m, kind: 'bram' as const, blocks: m.copies * blocksFor(m.depth, m.width, costs.bramShapes) };
+  });
+}
+
+function logicEstimate(t: TargetRecord, pes: number, dspPEs: number, lanes: number): number {
+  const c = COSTS[t.family];
+  return c.base + c.board + lanes * c.perLane + pes * c.pe + (pes - dspPEs) * c.lutMult;
+}
+
+/** Largest r×c ≤ limit with r ≤ rows, c ≤ cols; keeps as many columns as possible. */
+function shrinkArray(rows: number, cols: number, limit: number): [number, number] | undefined {
+  let best: [number, number] | undefined;
+  for (let c = cols; c >= 1; c--) {
+    const r = Math.min(rows, Math.floor(limit / c));
+    if (r >= 1 && (!best || r * c > best[0] * best[1])) best = [r, c];
+  }
+  return best;
+}
+
+const pct = (a: number, b: number): string => (b === 0 ? '∞' : `${Math.round((100 * a) / b)} %`);
+
+/** Estimate a config on a target and decide whether it fits. Pure. */
+export function estimateFit(cfg: ChipConfig, t: TargetRecord): FitReport {
+  const c = COSTS[t.family];
+  const { rows, cols } = cfg.array;
+  const pes = rows * cols;
+  const lanes = cfg.derived.W;
+  // A device without DSPs builds every multiplier in logic whatever the config asks.
+  const dspPEs = t.budget.dsps === 0 ? 0 : cfg.derived.dspPEs;
+  const memories = placeMemories(cfg, t);
+  const brams = memories.filter((m) => m.kind === 'bram').reduce((s, m) => s + m.blocks, 0);
+  const sprams = memories.filter((m) => m.kind === 'spram').reduce((s, m) => s + m.blocks, 0);
+  const luts = logicEstimate(t, pes, dspPEs, lanes);
+  const lines: ResourceLine[] = [
+    { resource: 'luts', unit: c.lutName, estimate: luts, available: t.budget.luts },
+    { resource: 'dsps', unit: c.dspName, estimate: dspPEs, available: t.budget.dsps },
+    { resource: 'brams', unit: c.bramName, estimate: brams, available: t.budget.brams },
+  ];
+  if (t.budget.sprams > 0) lines.push({ resource: 'sprams', unit: 'SPRAM', estimate: sprams, available: t.budget.sprams });
+
+  const problems: string[] = [];
+  const warnings: string[] = [];
+  const arr = `${rows}×${cols} array`;
+
+  if (t.budget.dsps === 0 && cfg.derived.dspPEs > 0) {
+    warnings.push(`${t.device} has no DSPs: all ${pes} multipliers will be LUT logic (array.mult: "lut" says so explicitly)`);
+  }
+  if (dspPEs > t.budget.dsps) {
+    const hint: string[] = [];
+    const mixLuts = logicEstimate(t, pes, Math.min(pes, t.budget.dsps), lanes);
+    if (t.budget.dsps > 0) {
+      const tight = mixLuts > t.budget.luts * LUT_WARN_SHARE ? `; about ${mixLuts} ${c.lutName}, ${pct(mixLuts, t.budget.luts)} of the device` : '';
+      hint.push(`use mult=lut for ${pes - t.budget.dsps} PEs (array.mult: ${t.budget.dsps}${tight})`);
+    } else {
+      hint.push('use array.mult: "lut"');
+    }
+    const s = shrinkArray(rows, cols, t.budget.dsps);
+    if (s) hint.push(`--rows ${s[0]} --cols ${s[1]}`);
+    problems.push(`${arr} needs ${dspPEs} multipliers; ${t.device} has ${t.budget.dsps} DSPs${hint.length ? `: ${hint.join(', or ')}` : ''}`);
+  }
+  if (luts > t.budget.luts * LUT_REFUSE_SHARE) {
+    const perPe = c.pe + (dspPEs < pes ? c.lutMult : 0);
+    const room = Math.floor((t.budget.luts * LUT_WARN_SHARE - (luts - pes * perPe)) / perPe);
+    const s = room >= 1 ? shrinkArray(rows, cols, room) : undefined;
+    const mixHint = t.budget.dsps > 0 && dspPEs < Math.min(pes, t.budget.dsps) ? `put ${Math.min(pes, t.budget.dsps)} PEs on DSPs (array.mult: ${Math.min(pes, t.budget.dsps)})` : undefined;
+    const hints = [mixHint, s ? `--rows ${s[0]} --cols ${s[1]}` : undefined].filter((x): x is string => !!x);
+    problems.push(`${arr} needs about ${luts} ${c.lutName}; ${t.device} has ${t.budget.luts}${hints.length ? `: ${hints.join(', or ')}` : ''}`);
+  } else if (luts > t.budget.luts * LUT_WARN_SHARE) {
+    warnings.push(`logic estimate ${luts} ${c.lutName} is ${pct(luts, t.budget.luts)} of ${t.device}: it may not fit; place-and-route will tell`);
+  }
+  if (brams > t.budget.brams) {
+    const big = memories.filter((m) => m.kind === 'bram').sort((a, b) => b.blocks - a.blocks);
+    const parts = big.map((m) => `${m.name} ${m.blocks}`).join(', ');
+    const first = big[0];
+    const key = first ? { main: 'memory.mainBytes', imem: 'memory.imemWords', sp: 'memory.spRows', acc: 'memory.accRows', grad: 'memory.gradRows' }[first.name] : undefined;
+    problems.push(`memories need ${brams} ${c.bramName} blocks (${parts}); ${t.device} has ${t.budget.brams}${key ? `: make ${key} smaller` : ''}`);
+  }
+  return {
+    target: t.name, device: t.device, config: cfg.name, macs: pes, lines, memories,
+    fits: problems.length === 0, problems, warnings,
+  };
+}
+
+/** A demo-core build (fpga/rtl/demo-core.ts): same cost model, R·C PEs, one small main memory. */
+export function estimateDemoFit(t: TargetRecord, rows: number, cols: number, mainWords: number): FitReport {
+  const c = COSTS[t.family];
+  const pes = rows * cols;
+  const dspPEs = Math.min(pes, t.budget.dsps);
+  const brams = blocksFor(mainWords, 32, c.bramShapes);
+  // The demo has no controller/VPU: counters and address logic only (~300).
+  const luts = 300 + c.board + pes * c.pe + (pes - dspPEs) * c.lutMult;
+  const lines: ResourceLine[] = [
+    { resource: 'luts', unit: c.lutName, estimate: luts, available: t.budget.luts },
+    { resource: 'dsps', unit: c.dspName, estimate: dspPEs, available: t.budget.dsps },
+    { resource: 'brams', unit: c.bramName, estimate: brams, available: t.budget.brams },
+  ];
+  const problems = lines.filter((l) => l.estimate > l.available).map((l) => `demo ${rows}×${cols} needs ${l.estimate} ${l.unit}; ${t.device} has ${l.available}`);
+  return {
+    target: t.name, device: t.device, config: `demo-${rows}x${cols}`, macs: pes, lines,
+    memories: [{ name: 'main', depth: mainWords, width: 32, copies: 1, kind: 'bram', blocks: brams }],
+    fits: problems.length === 0, problems, warnings: [],
+  };
+}
+
+export interface FitComparison {
+  readonly resource: ResourceLine['resource'];
+  readonly unit: string;
+  readonly estimate: number;
+  readonly actual: number;
+  readonly available: number;
+  /** (estimate − actual) / actual; null when actual is 0. */
+  readonly error: number | null;
+}
+
+/** Put the estimate next to what nextpnr reported. */
+export function compareFit(est: FitReport, actual: Partial<Record<ResourceLine['resource'], number>>): FitComparison[] {
+  return est.lines.map((l) => {
+    const a = actual[l.resource] ?? 0;
+    return { resource: l.resource, unit: l.unit, estimate: l.estimate, actual: a, available: l.available, error: a === 0 ? null : (l.estimate - a) / a };
+  });
+}
