@@ -39,7 +39,10 @@ export function demoCore(o: DemoCoreOptions): VerilogFile {
       const n = i * C + j;
       pes.push(
         `  // PE(${i},${j})`,
-        `  reg signed [7:0]  a_${n}, b_${n};`,
+        // keep: yosys would merge the operand registers PEs share (same L/T byte) into one flop
+        // driving several DSPs; one flop per DSP keeps the route short (ECP5 timing).
+        `  (* keep *) reg signed [7:0] a_${n};`,
+        `  (* keep *) reg signed [7:0] b_${n};`,
         `  reg signed [15:0] p_${n};`,
         `  reg signed [31:0] acc_${n};`,
         `  always @(posedge clk) begin`,
