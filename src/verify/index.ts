@@ -9,3 +9,4 @@ export { PerturbedBackend, type Perturbation } from './perturb.js';
 export { verify, programFor, checkOutcome, type BackendFactory, type VerifyOptions, type VerifySummary, type ProgramRun, type ProgramFailure } from './verify.js';
 export { coverageOf, requiredFeatures, type Coverage } from './coverage.js';
 export { checkWord, type StaticState, type Interval, type Verdict } from './footprint.js';
+export { ContractChecker, unitDuration, type ContractViolation } from './contract.js';

@@ -11,6 +11,7 @@ import type { ChipBackend, ChipStatus, TraceRecord } from '../host/backend.js';
 import { MEM_NAMES } from '../isa/table.js';
 import { diffMemory, diffStatus, diffTrace, TraceHistory, type FieldValue, type Mismatch, type MismatchKind } from './compare.js';
 import { writeInit, type MemoryInit } from './memory-init.js';
+import { ContractChecker, type ContractViolation } from './contract.js';
 
 export interface LockstepOptions {
   /** Give up after this many cycles without both sides halting (default 100 000). */
@@ -23,6 +24,11 @@ export interface LockstepOptions {
   readonly fullMain?: boolean;
   /** Pad the program with nops to the whole instruction memory (default false). */
   readonly padImem?: boolean;
+  /**
+   * Lockstep only: also check the (agreed) trace against the timing contract every cycle
+   * (contract.ts), so a misreading both sides share is found too (default false).
+   */
+  readonly contract?: boolean;
 }
 
 export interface LockstepResult {
@@ -33,6 +39,8 @@ export interface LockstepResult {
   readonly timedOut: boolean;
   /** Cycles run: the halt cycle count (from side a), or the cycle where the comparison stopped. */
   readonly cycles: number;
+  /** The sides agreed, but their behaviour breaks docs/microarch.md (lockstep with `contract`). */
+  readonly violation?: ContractViolation;
   /** Final status of each side (undefined if a side threw). */
   readonly statusA?: ChipStatus;
   readonly statusB?: ChipStatus;
@@ -107,6 +115,10 @@ function prepare(cmp: Comparison, words: readonly bigint[], init: MemoryInit, op
   return s.ok ? undefined : s.mismatch;
 }
 
+function padded(words: readonly bigint[], n: number): bigint[] {
+  return words.length >= n ? [...words] : [...words, ...new Array<bigint>(n - words.length).fill(0n)];
+}
+
 function mainLength(x: ChipBackend, init: MemoryInit, opts: LockstepOptions): number {
   return opts.fullMain ? x.config.memory.mainBytes : init.main.length;
 }
@@ -122,6 +134,7 @@ export function lockstep(a: ChipBackend, b: ChipBackend, words: readonly bigint[
     ({ ok: false, mismatch, timedOut: false, cycles, ...(sa ? { statusA: sa } : {}), ...(sb ? { statusB: sb } : {}) });
   const early = prepare(cmp, words, init, opts);
   if (early) return fail(early, 0);
+  const checker = opts.contract ? new ContractChecker(a.config, opts.padImem ? padded(words, a.config.memory.imemWords) : words) : undefined;
 
   for (let cycle = 0; ; cycle++) {
     const t = cmp.both<TraceRecord>(cycle, 'trace', (x) => x.trace());
@@ -134,6 +147,8 @@ export function lockstep(a: ChipBackend, b: ChipBackend, words: readonly bigint[
     if (!s.ok) return fail(s.mismatch, cycle);
     const ds = diffStatus(s.a, s.b, cmp.ignore);
     if (ds) return fail(cmp.mismatch('status', cycle, ds.field, ds.a, ds.b), cycle, s.a, s.b);
+    const violation = checker?.observe(t.a, s.a);
+    if (violation) return { ok: false, violation, timedOut: false, cycles: cycle, statusA: s.a, statusB: s.b };
     if (s.a.halted && s.b.halted) {
       const m = cmp.final(cycle, s.a, s.b, mainLength(a, init, opts));
       const cycles = s.a.counters.cycles;

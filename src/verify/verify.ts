@@ -5,6 +5,7 @@
 import type { ChipConfig } from '../config/index.js';
 import type { ChipBackend, ChipStatus } from '../host/backend.js';
 import type { Mismatch } from './compare.js';
+import type { ContractViolation } from './contract.js';
 import { generateProgram, type GenerateOptions, type GeneratedProgram } from './generator.js';
 import { compareRun, lockstep, type LockstepOptions, type LockstepResult } from './lockstep.js';
 import { mixSeed, Rng } from './rng.js';
@@ -29,6 +30,8 @@ export interface VerifyOptions {
   readonly generate?: Omit<GenerateOptions, 'kind'>;
   /** Comparison options (maxCycles defaults to max(20 000, 10 × the program's estimate)). */
   readonly compare?: LockstepOptions;
+  /** In lockstep, also check the agreed trace against the timing contract (default true). */
+  readonly contract?: boolean;
   /** Stop after the first mismatch (default false: run every program and count). */
   readonly stopOnMismatch?: boolean;
   /** Called after each program (for progress display; must not throw). */
@@ -54,6 +57,7 @@ export interface ProgramFailure {
   readonly words: readonly bigint[];
   readonly mismatch?: Mismatch;
   readonly unexpected?: string;
+  readonly violation?: ContractViolation;
 }
 
 export interface VerifySummary {
@@ -71,8 +75,11 @@ export interface VerifySummary {
   readonly mismatches: number;
   /** Programs on which both backends agreed but not with the generator's intent. */
   readonly unexpected: number;
+  /** Programs on which both backends agreed but broke the timing contract (lockstep only). */
+  readonly contractViolations: number;
   readonly firstMismatch?: ProgramFailure;
   readonly firstUnexpected?: ProgramFailure;
+  readonly firstViolation?: ProgramFailure;
   readonly seconds: number;
 }
 
@@ -114,13 +121,15 @@ export async function verify(config: ChipConfig, opts: VerifyOptions): Promise<V
     let unexpected = 0;
     let firstMismatch: ProgramFailure | undefined;
     let firstUnexpected: ProgramFailure | undefined;
+    let violations = 0;
+    let firstViolation: ProgramFailure | undefined;
     let ran = 0;
     const first = opts.first ?? 0;
     for (let i = first; i < first + opts.programs; i++) {
       const { seed, program } = programFor(config, opts.seed, i, faultyFraction, opts.generate);
       if (program.kind === 'legal') legal++;
       else faulty++;
-      const cmpOpts: LockstepOptions = { maxCycles: Math.max(20_000, 10 * program.estCycles), ...opts.compare };
+      const cmpOpts: LockstepOptions = { maxCycles: Math.max(20_000, 10 * program.estCycles), contract: opts.contract ?? true, ...opts.compare };
       const result = (useLockstep ? lockstep : compareRun)(a, b, program.words, program.init, cmpOpts);
       cycles += result.cycles;
       ran++;
@@ -129,6 +138,9 @@ export async function verify(config: ChipConfig, opts: VerifyOptions): Promise<V
       if (result.mismatch) {
         mismatches++;
         firstMismatch ??= { ...base, mismatch: result.mismatch };
+      } else if (result.violation) {
+        violations++;
+        firstViolation ??= { ...base, violation: result.violation };
       } else {
         why = checkOutcome(program, result);
         if (why) {
@@ -137,7 +149,7 @@ export async function verify(config: ChipConfig, opts: VerifyOptions): Promise<V
         }
       }
       opts.onProgram?.({ index: i, seed, program, result, ...(why ? { unexpected: why } : {}) });
-      if (result.mismatch && opts.stopOnMismatch) break;
+      if ((result.mismatch || result.violation) && opts.stopOnMismatch) break;
     }
     return {
       config: config.name,
@@ -151,8 +163,10 @@ export async function verify(config: ChipConfig, opts: VerifyOptions): Promise<V
       cycles,
       mismatches,
       unexpected,
+      contractViolations: violations,
       ...(firstMismatch ? { firstMismatch } : {}),
       ...(firstUnexpected ? { firstUnexpected } : {}),
+      ...(firstViolation ? { firstViolation } : {}),
       seconds: (performance.now() - t0) / 1000,
     };
   } finally {

@@ -15,6 +15,7 @@ export interface VerifyFlags extends ConfigFlags {
   json?: boolean;
   against: string;
   lockstep: boolean;
+  contract?: boolean;
   faulty: string;
   ignore?: string;
   fullMain?: boolean;
@@ -81,18 +82,19 @@ function progressLine(total: number): { update: (r: ProgramRun) => void; done: (
 }
 
 function summaryLine(s: VerifySummary): string {
-  const ok = s.mismatches === 0 && s.unexpected === 0;
+  const ok = s.mismatches === 0 && s.unexpected === 0 && s.contractViolations === 0;
   return `verify ${s.config} (${s.configHash}): ${s.programs} programs (${s.legal} legal, ${s.faulty} faulty), ` +
     `${s.cycles.toLocaleString('en-US')} cycles, ${s.backends[0]} vs ${s.backends[1]} ${s.mode === 'lockstep' ? 'in lockstep' : 'batched'}: ` +
     `${s.mismatches} mismatch${s.mismatches === 1 ? '' : 'es'}` +
-    `${s.unexpected ? `, ${s.unexpected} unexpected outcome${s.unexpected === 1 ? '' : 's'}` : ''} ` +
+    `${s.unexpected ? `, ${s.unexpected} unexpected outcome${s.unexpected === 1 ? '' : 's'}` : ''}` +
+    `${s.contractViolations ? `, ${s.contractViolations} contract violation${s.contractViolations === 1 ? '' : 's'}` : ''} ` +
     `(${s.seconds.toFixed(1)} s) ${ok ? 'OK' : 'FAIL'}`;
 }
 
 function rerun(flags: VerifyFlags, index: number): string {
   const cfg = [`--config ${flags.config ?? 'default'}`, flags.rows ? `--rows ${flags.rows}` : '', flags.cols ? `--cols ${flags.cols}` : ''].filter(Boolean).join(' ');
   return `accelgen verify ${cfg} --seed ${flags.seed} --first ${index} --programs 1 --faulty ${flags.faulty}` +
-    `${flags.against === 'sim' ? ' --against sim' : ''}${flags.lockstep ? '' : ' --no-lockstep'}`;
+    `${flags.against === 'sim' ? ' --against sim' : ''}${flags.lockstep ? '' : ' --no-lockstep'}${flags.contract === false ? ' --no-contract' : ''}`;
 }
 
 export function register(program: Command): void {
@@ -107,6 +109,7 @@ export function register(program: Command): void {
     .option('--first <i>', 'index of the first program (to rerun one program of a run)', '0')
     .option('--against <sim|rtl>', 'the backend the simulator is compared with', 'rtl')
     .option('--no-lockstep', 'batched runs comparing only the final state (faster, no first differing cycle)')
+    .option('--no-contract', 'in lockstep, do not check the agreed trace against the timing contract (docs/microarch.md)')
     .option('--faulty <fraction>', 'fraction of programs ending in a deliberate fault', '0.25')
     .option('--ignore <fields>', 'comma-separated fields not to compare, e.g. status.pc')
     .option('--full-main', 'compare all of main memory, not just the window programs use')
@@ -147,21 +150,24 @@ export async function runVerifyCommand(
     programs, seed, first, faultyFraction,
     backends: pair,
     lockstep: flags.lockstep,
+    contract: flags.contract !== false,
     stopOnMismatch: flags.stop === true,
     compare: { ignore, fullMain: flags.fullMain === true },
     ...(progress ? { onProgram: progress.update } : {}),
   });
   progress?.done();
-  const failed = summary.mismatches > 0 || summary.unexpected > 0;
+  const failed = summary.mismatches > 0 || summary.unexpected > 0 || summary.contractViolations > 0;
   let text: string;
   if (flags.json) {
     const fm = summary.firstMismatch;
     const fu = summary.firstUnexpected;
+    const fv = summary.firstViolation;
     text = JSON.stringify({
       ok: !failed,
       config: summary.config, configHash: summary.configHash, backends: summary.backends, mode: summary.mode,
       seed: summary.seed, programs: summary.programs, legal: summary.legal, faulty: summary.faulty,
-      cycles: summary.cycles, mismatches: summary.mismatches, unexpected: summary.unexpected, seconds: summary.seconds,
+      cycles: summary.cycles, mismatches: summary.mismatches, unexpected: summary.unexpected,
+      contractViolations: summary.contractViolations, seconds: summary.seconds,
       ...(fm?.mismatch ? {
         firstMismatch: {
           program: fm.index, programSeed: fm.seed, description: fm.description, rerun: rerun(flags, fm.index),
@@ -169,6 +175,7 @@ export async function runVerifyCommand(
           ...(fm.mismatch.location ? { location: fm.mismatch.location } : {}),
         },
       } : {}),
+      ...(fv?.violation ? { firstViolation: { program: fv.index, programSeed: fv.seed, description: fv.description, ...fv.violation, rerun: rerun(flags, fv.index) } } : {}),
       ...(fu ? { firstUnexpected: { program: fu.index, programSeed: fu.seed, description: fu.description, reason: fu.unexpected, rerun: rerun(flags, fu.index) } } : {}),
     }) + '\n';
   } else {
@@ -177,6 +184,12 @@ export async function runVerifyCommand(
     if (fm?.mismatch) {
       out.push('', formatMismatch(fm.mismatch, { words: fm.words, title: `#${fm.index} of seed ${summary.seed} — ${fm.description}` }));
       out.push(`  rerun: ${rerun(flags, fm.index)}`);
+    }
+    const fv = summary.firstViolation;
+    if (fv?.violation) {
+      out.push('', `CONTRACT VIOLATION at cycle ${fv.violation.cycle} (${fv.violation.rule}): ${fv.violation.message}`,
+        `  both backends agree, but docs/microarch.md says otherwise — program #${fv.index} of seed ${summary.seed}: ${fv.description}`,
+        `  rerun: ${rerun(flags, fv.index)}`);
     }
     const fu = summary.firstUnexpected;
     if (fu) {
