@@ -38,7 +38,7 @@ type RtlModule = { RtlBackend?: { create?: (c: ChipConfig) => ChipBackend | Prom
  * The Verilated backend, loaded lazily so `--against sim` works without Verilator; a missing tool
  * is a one-line error saying how to install it — never a silent pass.
  */
-async function rtlFactory(): Promise<BackendFactory> {
+async function rtlFactory(say: (line: string) => void): Promise<BackendFactory> {
   const tool = locateTool(toolSpec('verilator'));
   if (!tool.found) throw new CliError(`Verilator not found${tool.problem ? ` (${tool.problem})` : ''}: ${INSTALL_HINT}`);
   let mod: RtlModule;
@@ -52,6 +52,7 @@ async function rtlFactory(): Promise<BackendFactory> {
   const Rtl = mod.RtlBackend;
   if (!Rtl) throw new CliError('testbench/rtl-backend does not export RtlBackend');
   return async (config) => {
+    say(`  loading the Verilated model of ${config.name} (${config.derived.hash}; built once per config)…`);
     try {
       return typeof Rtl.create === 'function' ? await Rtl.create(config) : new Rtl(config);
     } catch (e) {
@@ -143,7 +144,10 @@ export async function runVerifyCommand(
   }
   if (flags.against !== 'sim' && flags.against !== 'rtl') throw new CliError(`--against must be sim or rtl, not ${JSON.stringify(flags.against)}`);
   const sim: BackendFactory = (c) => new Simulator(c);
-  const pair = backends ?? [sim, flags.against === 'rtl' ? await rtlFactory() : sim] as const;
+  const say = (line: string): void => {
+    if (showProgress) process.stderr.write(`${line}\n`);
+  };
+  const pair = backends ?? [sim, flags.against === 'rtl' ? await rtlFactory(say) : sim] as const;
   const ignore = flags.ignore ? flags.ignore.split(',').map((s) => s.trim()).filter(Boolean) : [];
   const progress = showProgress ? progressLine(programs) : undefined;
   const summary = await verify(config, {
