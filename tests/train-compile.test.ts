@@ -4,7 +4,7 @@ import { presetConfig } from '../src/config/index.js';
 import { decode } from '../src/isa/encoding.js';
 import { disassemble } from '../src/isa/disassembler.js';
 import { assemble } from '../src/isa/assembler.js';
-import { compileProgram } from '../src/compiler/train/program.js';
+import { compileProgram, reseed } from '../src/compiler/train/program.js';
 import { int8Forward } from '../src/train/int8-ref.js';
 import { ChipTrainer } from '../src/train/chip.js';
 import { arrayConfig, makeCase, runBoth } from './train-helpers.js';
@@ -77,6 +77,13 @@ describe('training program structure and timing', () => {
     for (const m of ['vrelubwd', 'vsub', 'vmov', 'ld', 'st', 'blt']) expect(has(m), m).toBe(true);
     expect(has('sgd', { clear: 1 })).toBe(true);
     expect(p.plan.sp.doubleBuffered && p.plan.sp.regionAligned).toBe(true);
+  });
+
+  it('reseeding a compiled program equals compiling it with that seed', () => {
+    const c = makeCase(arrayConfig(3, 5), [20, 12, 5], 6, 1);
+    const a = compileProgram(c.cfg, c.spec, c.scheme, 6, { kind: 'train', steps: 3, seed: 1 });
+    const b = compileProgram(c.cfg, c.spec, c.scheme, 6, { kind: 'train', steps: 3, seed: 0xdeadbeef });
+    expect(reseed(a, 0xdeadbeef).words).toEqual(b.words);
   });
 
   it('disassembles to text the assembler turns back into the same words', () => {

@@ -1,5 +1,6 @@
 import type { ChipBackend, PerfCounters } from '../host/backend.js';
-import { compileProgram, type CompiledProgram } from '../compiler/train/program.js';
+import { compileProgram, reseed, type CompiledProgram } from '../compiler/train/program.js';
+import type { ProgramKind } from '../compiler/train/plan.js';
 import { maxStepsPerRun, planMemory, type TrainPlan } from '../compiler/train/plan.js';
 import type { ModelSpec } from '../compiler/train/model.js';
 import type { QuantScheme } from '../compiler/train/scales.js';
@@ -49,6 +50,19 @@ export class ChipTrainer {
     this.zeroLocal();
   }
 
+  private readonly programs = new Map<string, CompiledProgram>();
+
+  /** Compile (or reuse: only the step count and the seed vary between launches) a program. */
+  private program(kind: ProgramKind, steps: number, seed: number): CompiledProgram {
+    const key = `${kind}:${steps}`;
+    let p = this.programs.get(key);
+    if (!p) {
+      p = compileProgram(this.backend.config, this.spec, this.scheme, this.batch, { kind, steps, seed });
+      this.programs.set(key, p);
+    }
+    return p.seed === seed >>> 0 ? p : reseed(p, seed);
+  }
+
   /** Zero the local memories once, so lanes and rows outside every tensor hold a known value. */
   private zeroLocal(): void {
     const cfg = this.backend.config;
@@ -95,7 +109,7 @@ export class ChipTrainer {
     const { spec, batch, scheme } = this;
     const L = spec.layers.length;
     const cls = spec.sizes[L]!;
-    const prog = compileProgram(this.backend.config, spec, scheme, batch, { kind: 'train', steps, seed });
+    const prog = this.program('train', steps, seed);
     const m = prog.main;
     this.writeWeights(prog);
     this.backend.writeMain(m.x, asBytes(x.subarray(0, steps * batch * spec.sizes[0]!)));
@@ -121,7 +135,7 @@ export class ChipTrainer {
     const counters: PerfCounters[] = [];
     for (let b0 = 0; b0 < batches; b0 += per) {
       const nb = Math.min(per, batches - b0);
-      const prog = compileProgram(this.backend.config, spec, this.scheme, batch, { kind: 'infer', steps: nb });
+      const prog = this.program('infer', nb, 0);
       const m = prog.main;
       this.writeWeights(prog);
       const xb = new Int8Array((nb + 1) * batch * N0);

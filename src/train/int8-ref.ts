@@ -103,6 +103,7 @@ export class Int8Reference {
       }
     }
     const stochastic = scheme.gradRound === 'stochastic';
+    const sgdStochastic = scheme.sgdRound === 'stochastic';
     for (let l = nL - 1; l >= 0; l--) {
       const L = spec.layers[l]!;
       const a = acts[l]!;
@@ -139,7 +140,8 @@ export class Int8Reference {
         for (let k = 0; k < K; k++) {
           for (let o = ob * geo.g; o < o1; o++) {
             const i = k * N + o;
-            const delta = rshiftStochastic(dw[i]! * lr.mul, lr.shift, this.rnd(k * W + (o - ob * geo.g)));
+            const p = dw[i]! * lr.mul;
+            const delta = sgdStochastic ? rshiftStochastic(p, lr.shift, this.rnd(k * W + (o - ob * geo.g))) : rshiftNearest(p, lr.shift);
             w[i] = sat8(w[i]! - delta);
           }
         }

@@ -95,7 +95,7 @@ export function register(program: Command): void {
     .option('--cols <c>', CONFIG_FLAG_HELP.cols)
     .option('--epochs <n>', 'passes over the training set', '1')
     .option('--batch <n>', 'samples per SGD step', '16')
-    .option('--lr <x>', 'learning rate (float-equivalent; the compiler turns it into per-layer LR_MUL/LR_SHIFT)', '0.1')
+    .option('--lr <x>', 'learning rate (float-equivalent; the compiler turns it into per-layer LR_MUL/LR_SHIFT)', '0.3')
     .option('--seed <n>', 'seed of the initial weights, the sample order and the chip RNG', '1')
     .option('--backend <sim|rtl>', 'where the int8 training runs', 'sim')
     .option('--steps <n>', 'stop after this many training steps in total (quick runs, RTL checks)')

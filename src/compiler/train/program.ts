@@ -24,6 +24,8 @@ export interface CompiledProgram {
   /** Steps (batches) this program runs. */
   readonly steps: number;
   readonly seed: number;
+  /** Index of the `cfg SEED` word (training), so a program can be reseeded without recompiling. */
+  readonly seedWord: number;
   /** Instruction words of the loop body (one step). */
   readonly bodyWords: number;
   /** Timing model's estimate of one loop iteration in steady state. */
@@ -190,5 +192,14 @@ export function compileProgram(cfg: ChipConfig, spec: ModelSpec, scheme: QuantSc
     throw new FitError('instruction memory', words.length, cfg.memory.imemWords, 'words',
       `${spec.name} ${kind} program (one step is ${body.length} instructions)`);
   }
-  return { kind, words, plan, main, steps, seed, bodyWords: body.length, predicted: predictBody(cfg, plan, body) };
+  return { kind, words, plan, main, steps, seed, seedWord: kind === 'train' ? 0 : -1, bodyWords: body.length, predicted: predictBody(cfg, plan, body) };
+}
+
+/** The same program with another RNG seed (only the first word, `cfg SEED`, changes). */
+export function reseed(prog: CompiledProgram, seed: number): CompiledProgram {
+  if (prog.seedWord < 0) return prog;
+  const spec = ISA_BY_MNEMONIC.get('cfg')!;
+  const words = prog.words.slice();
+  words[prog.seedWord] = encode(spec, { reg: CFG_REGS.indexOf('SEED'), rs: 0, imm: seed | 0 });
+  return { ...prog, words, seed: seed >>> 0 };
 }

@@ -41,6 +41,8 @@ export interface QuantScheme {
   readonly lr: readonly FixedMul[];
   /** Rounding of the backward requantization (gradients): stochastic is unbiased. */
   readonly gradRound: 'nearest' | 'stochastic';
+  /** Rounding of the SGD update. Stochastic (the default) is what makes int8 weights train. */
+  readonly sgdRound: 'nearest' | 'stochastic';
 }
 
 /** Largest shift the ISA takes. */
@@ -70,6 +72,7 @@ export interface SchemeOptions {
   /** Overrides of the exponents the rules below choose (for experiments). */
   readonly layers?: readonly Partial<LayerScales>[];
   readonly gradRound?: 'nearest' | 'stochastic';
+  readonly sgdRound?: 'nearest' | 'stochastic';
 }
 
 /** Power-of-two exponent whose int8 range (±127 LSB) just covers `max`. */
@@ -110,5 +113,6 @@ export function chooseScheme(spec: ModelSpec, inputScale: number, opts: SchemeOp
     bwd,
     lr,
     gradRound: opts.gradRound ?? 'stochastic',
+    sgdRound: opts.sgdRound ?? 'stochastic',
   };
 }

@@ -168,7 +168,7 @@ export class StepEmitter {
       }
     }
     const lm = this.scheme.lr[l]!;
-    const sgdCfg: Partial<Record<CfgReg, number>> = { LR_MUL: lm.mul, LR_SHIFT: lm.shift, ROUND: 1 };
+    const sgdCfg: Partial<Record<CfgReg, number>> = { LR_MUL: lm.mul, LR_SHIFT: lm.shift, ROUND: this.scheme.sgdRound === 'stochastic' ? 1 : 0 };
     const slots = this.plan.grad.slots;
     const wide = geo.R > geo.C;
     for (let ob = 0; ob < geo.outBlocks[l]!; ob++) {
