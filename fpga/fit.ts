@@ -25,6 +25,8 @@ interface FamilyCosts {
   readonly perLane: number;
   /** UART bridge, UART, reset, LEDs. */
   readonly board: number;
+  /** Demo-core PE (single accumulator, no drain mux) around a hard multiplier. */
+  readonly demoPe: number;
   /** Block RAM shapes (depth × width) the synthesizer can use, one block each. */
   readonly bramShapes: ReadonlyArray<readonly [number, number]>;
   readonly bramName: string;
@@ -34,13 +36,13 @@ interface FamilyCosts {
 
 const COSTS: Readonly<Record<Family, FamilyCosts>> = {
   ice40: {
-    pe: 160, lutMult: 180, base: 1400, perLane: 110, board: 600,
+    pe: 160, lutMult: 180, base: 1400, perLane: 110, board: 600, demoPe: 150,
     // SB_RAM40_4K: 256×16, 512×8, 1024×4, 2048×2.
     bramShapes: [[256, 16], [512, 8], [1024, 4], [2048, 2]],
     bramName: 'EBR', dspName: 'DSPs (SB_MAC16)', lutName: 'LCs',
   },
   ecp5: {
-    pe: 165, lutMult: 300, base: 1400, perLane: 110, board: 600,
+    pe: 165, lutMult: 300, base: 1400, perLane: 110, board: 600, demoPe: 90,
     // DP16KD in pseudo-dual-port mode: 512×36 … 16384×1.
     bramShapes: [[512, 36], [1024, 18], [2048, 9], [4096, 4], [8192, 2], [16384, 1]],
     bramName: 'DP16KD', dspName: 'DSPs (MULT18X18D)', lutName: 'LUT4s',
@@ -213,8 +215,9 @@ export function estimateDemoFit(t: TargetRecord, rows: number, cols: number, mai
   const pes = rows * cols;
   const dspPEs = Math.min(pes, t.budget.dsps);
   const brams = blocksFor(mainWords, 32, c.bramShapes);
-  // The demo has no controller/VPU: counters and address logic only (~300).
-  const luts = 300 + c.board + pes * c.pe + (pes - dspPEs) * c.lutMult;
+  // The demo has no controller/VPU: counters and address logic only (~300). Measured here:
+  // 2×4 on ice40-up5k 1913 LCs (estimate 2100); 4×4 on ecp5-25f 2211 LUT4s (estimate 2340).
+  const luts = 300 + c.board + pes * c.demoPe + (pes - dspPEs) * c.lutMult;
   const lines: ResourceLine[] = [
     { resource: 'luts', unit: c.lutName, estimate: luts, available: t.budget.luts },
     { resource: 'dsps', unit: c.dspName, estimate: dspPEs, available: t.budget.dsps },

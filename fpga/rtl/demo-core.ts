@@ -7,7 +7,8 @@ import { verilogFile, type VerilogFile } from './types.js';
  * there, and as a board smoke test afterwards (`accelgen fpga --design demo`).
  *
  * It computes an R×C outer-product GEMM, acc[i][j] = Σ_k L[k][i]·T[k][j] (int8 × int8 → int32),
- * with R·C multipliers in parallel, one step every two cycles:
+ * on a small output-stationary systolic array (skewed edges, operands hop one PE a step, like the
+ * chip), one step every two cycles:
  *   main word 2k   : L[k][0..R-1] in bytes 0..R-1
  *   main word 2k+1 : T[k][0..C-1] in bytes 0..C-1
  *   CSR 15 (demo)  : K, the number of steps; CTRL bit 0 starts; acc region word i·C+j = acc[i][j].
@@ -33,28 +34,61 @@ export function demoCore(o: DemoCoreOptions): VerilogFile {
   const AW = Math.log2(M);
   const W = Math.max(R, C);
   const info = R | (C << 8) | (W << 16);
+  // Edges: row i's L byte waits i steps, column j's T byte j steps (the usual skew), so the
+  // operands of step k meet in PE(i,j) after i + j hops.
+  const edges: string[] = [];
+  const rowIn = (i: number): string => (i === 0 ? 'l_in_0' : `lsk_${i}_${i - 1}`);
+  const colIn = (j: number): string => (j === 0 ? 't_in_0' : `tsk_${j}_${j - 1}`);
+  for (let i = 0; i < R; i++) {
+    edges.push(`  wire signed [7:0] l_in_${i} = l_live ? l_word[${8 * i + 7}:${8 * i}] : 8'sd0;`);
+    for (let m = 0; m < i; m++) edges.push(`  reg signed [7:0] lsk_${i}_${m};`);
+  }
+  for (let j = 0; j < C; j++) {
+    edges.push(`  wire signed [7:0] t_in_${j} = t_live ? t_word[${8 * j + 7}:${8 * j}] : 8'sd0;`);
+    for (let m = 0; m < j; m++) edges.push(`  reg signed [7:0] tsk_${j}_${m};`);
+  }
+  const skew: string[] = [];
+  for (let i = 1; i < R; i++) for (let m = 0; m < i; m++) skew.push(`      lsk_${i}_${m} <= ${m === 0 ? `l_in_${i}` : `lsk_${i}_${m - 1}`};`);
+  for (let j = 1; j < C; j++) for (let m = 0; m < j; m++) skew.push(`      tsk_${j}_${m} <= ${m === 0 ? `t_in_${j}` : `tsk_${j}_${m - 1}`};`);
+  const skewClear = skew.map((l) => l.replace(/<= .*;/, "<= 8'sd0;"));
   const pes: string[] = [];
   for (let i = 0; i < R; i++) {
     for (let j = 0; j < C; j++) {
       const n = i * C + j;
+      const aSrc = j === 0 ? rowIn(i) : `a_${i * C + j - 1}`;
+      const bSrc = i === 0 ? colIn(j) : `b_${(i - 1) * C + j}`;
       pes.push(
-        `  // PE(${i},${j})`,
-        // keep: yosys would merge the operand registers PEs share (same L/T byte) into one flop
-        // driving several DSPs; one flop per DSP keeps the route short (ECP5 timing).
-        `  (* keep *) reg signed [7:0] a_${n};`,
-        `  (* keep *) reg signed [7:0] b_${n};`,
+        `  // PE(${i},${j}): operands move right (a) and down (b) one PE a step; every register has one load, so routes stay short.`,
+        `  reg signed [7:0]  a_${n}, b_${n};`,
         `  reg signed [15:0] p_${n};`,
         `  reg signed [31:0] acc_${n};`,
         `  always @(posedge clk) begin`,
-        `    a_${n} <= l_word[${8 * i + 7}:${8 * i}];`,
-        `    b_${n} <= t_word[${8 * j + 7}:${8 * j}];`,
+        `    if (clear) begin`,
+        `      a_${n} <= 8'sd0;`,
+        `      b_${n} <= 8'sd0;`,
+        `    end else if (shift) begin`,
+        `      a_${n} <= ${aSrc};`,
+        `      b_${n} <= ${bSrc};`,
+        `    end`,
         `    p_${n} <= a_${n} * b_${n};`,
         `    if (clear) acc_${n} <= 32'sd0;`,
+        // Zero operands before the first and after the last step make the extra products 0.
         `    else if (mac_en) acc_${n} <= acc_${n} + {{16{p_${n}[15]}}, p_${n}};`,
         `  end`,
       );
     }
   }
+  pes.unshift(
+    ...edges,
+    `  always @(posedge clk) begin`,
+    `    if (clear) begin`,
+    ...skewClear.map((l) => `  ${l}`),
+    `    end else if (shift) begin`,
+    ...skew.map((l) => `  ${l}`),
+    `    end`,
+    `  end`,
+    '',
+  );
   const accRead = Array.from({ length: R * C }, (_, n) => `        ${n}: acc_q <= acc_${n};`);
   return verilogFile('agb_demo_core', `demo chip: ${R}×${C} int8 MACs behind the ag_top host bus`, `
 // The demo decodes only the region and the low address bits, and uses R of 4 L-word bytes.
@@ -97,28 +131,41 @@ module agb_demo_core (
   // ---- engine: two cycles a step, then drain the MAC pipeline ----
   reg [31:0] l_word, t_word;
   reg        l_ok, t_ok;         // mem_q holds an L / T word this cycle
+  reg        l_live, t_live;     // l_word / t_word belong to a step k < K (else feed zeros)
+  reg        l_ok_live, t_ok_live;
+  reg [15:0] n_steps;            // K + R + C - 2: the last step reaches PE(R-1, C-1)
   reg [2:0]  drain;
-  reg        step_v, step_v1, step_v2; // operands valid → a/b valid → product valid
+  reg        step_v, step_v1, step_v2; // shift operands → a/b valid → product valid
   wire       clear = host_en && host_we && region == 4'd0 && host_addr[3:0] == 4'd0 && host_wdata[0] && !running;
+  wire       shift = step_v;
   wire       mac_en = step_v2;
   reg [63:0] cycles, macs;
   always @(posedge clk) begin
     if (rst) begin
       running <= 1'b0; halted <= 1'b0; error <= 8'd0; k <= 16'd0; phase <= 1'b0;
-      l_ok <= 1'b0; t_ok <= 1'b0; step_v <= 1'b0; step_v1 <= 1'b0; step_v2 <= 1'b0; drain <= 3'd0;
+      l_ok <= 1'b0; t_ok <= 1'b0; l_live <= 1'b0; t_live <= 1'b0; l_ok_live <= 1'b0; t_ok_live <= 1'b0; n_steps <= 16'd0; step_v <= 1'b0; step_v1 <= 1'b0; step_v2 <= 1'b0; drain <= 3'd0;
       cycles <= 64'd0; macs <= 64'd0; k_steps <= 16'd0; l_word <= 32'd0; t_word <= 32'd0;
     end else begin
-      l_ok    <= running && !phase;
-      t_ok    <= running && phase;
-      if (l_ok) l_word <= mem_q;
-      if (t_ok) t_word <= mem_q;
+      l_ok      <= running && !phase;
+      t_ok      <= running && phase;
+      l_ok_live <= k < k_steps;
+      t_ok_live <= k < k_steps;
+      if (l_ok) begin
+        l_word <= mem_q;
+        l_live <= l_ok_live;
+      end
+      if (t_ok) begin
+        t_word <= mem_q;
+        t_live <= t_ok_live;
+      end
       step_v  <= t_ok;            // both words in place the cycle after T arrives
       step_v1 <= step_v;          // a/b registered
       step_v2 <= step_v1;         // p registered: accumulate now
-      if (step_v2) macs <= macs + ${R * C};
+      if (shift && t_live) macs <= macs + ${R * C};
       if (host_en && host_we && region == 4'd0 && host_addr[3:0] == 4'd${DEMO_K_CSR}) k_steps <= host_wdata[15:0];
       if (clear) begin
         halted <= 1'b0; error <= 8'd0; cycles <= 64'd0; macs <= 64'd0; k <= 16'd0; phase <= 1'b0;
+        n_steps <= k_steps + 16'd${R + C - 2};
         if ({15'd0, k_steps, 1'b0} > MAIN_WORDS) begin
           halted <= 1'b1;
           error  <= 8'd${DEMO_ERR_RANGE};
@@ -129,7 +176,7 @@ module agb_demo_core (
         phase  <= ~phase;
         if (phase) begin
           k <= k + 1'b1;
-          if (k + 1'b1 == k_steps) begin
+          if (k + 1'b1 == n_steps) begin
             running <= 1'b0;
             drain   <= 3'd5;
           end
