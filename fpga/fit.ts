@@ -135,7 +135,7 @@ function logicEstimate(t: TargetRecord, pes: number, dspPEs: number, lanes: numb
   return c.base + c.board + lanes * c.perLane + pes * c.pe + (pes - dspPEs) * c.lutMult;
 }
 
-/** Largest r×c ≤ limit with r ≤ rows, c ≤ cols; keeps as many columns as possible. */
+/** Largest r×c ≤ limit with r ≤ rows, c ≤ cols (most MACs; on a tie, more columns). */
 function shrinkArray(rows: number, cols: number, limit: number): [number, number] | undefined {
   let best: [number, number] | undefined;
   for (let c = cols; c >= 1; c--) {
