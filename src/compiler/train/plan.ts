@@ -85,7 +85,7 @@ const describe = (spec: ModelSpec, geo: Geometry): string => `${spec.name}, batc
 export function planMemory(cfg: ChipConfig, spec: ModelSpec, batch: number, kind: ProgramKind = 'train'): TrainPlan {
   if (!Number.isInteger(batch) || batch < 1 || batch > 4096) throw new RangeError(`batch must be an integer in 1..4096, not ${batch}`);
   const geo = geometry(cfg, spec, batch);
-  const { R, C, g } = geo;
+  const { C, g } = geo;
   const L = spec.layers.length;
 
   // ---- scratchpad
@@ -157,7 +157,6 @@ export function planMemory(cfg: ChipConfig, spec: ModelSpec, batch: number, kind
     if (slotRows <= gq) for (let s = 0; s < LOCK_REGIONS; s++) slots.push(s * gq);
     else for (let s = 0; (s + 1) * slotRows <= cfg.memory.gradRows; s++) slots.push(s * slotRows);
   }
-  void R;
   return {
     config: cfg, spec, geo,
     sp: { weights, weightRows: wr, buffers, doubleBuffered, regionAligned, buffer },
