@@ -1,0 +1,119 @@
+/**
+ * ag_mxu: the matmul sequencer. For K cycles after `mm` issues (exactly its busy window) it reads
+ * one step of both operands from sp a cycle, then extracts the edge vectors, registers them and skews
+ * them (lane i delayed i cycles) into the array:
+ * - plain operand: step k is row base + k, lanes 0..R−1 (or 0..C−1);
+ * - transposed operand: step k is lane k mod W of the R (or C) rows base + ⌊k/W⌋·STRIDE + i, read
+ *   in one cycle through sp's interleaved multi-row port.
+ * Latency from the last sp read to the farthest PE's accumulator: 2 (read + edge register) +
+ * (R − 1) + (C − 1) skew/hops + 1 + PE depth ≤ R + C + P + 2 = flushCycles (docs/microarch.md §1).
+ */
+import { add, clog2, eq, lit, lnot, mux, ne, partSel, slice, sub, trunc, zext, cat, type Expr } from '../ir/expr.js';
+import { ModuleBuilder, iff, set, type Module, type Stmt } from '../ir/module.js';
+import type { Ctx } from '../ctx.js';
+
+export function mxu(ctx: Ctx): Module {
+  return ctx.lib.once('ag_mxu', () => {
+    const { R, C, W } = ctx;
+    const aw = ctx.sp.aw;
+    const m = new ModuleBuilder('ag_mxu', ['Matmul sequencer: sp operand reads, edge extraction and skew.']);
+    m.input('clk', 1);
+    const clear = m.input('clear', 1);
+    const iss = m.input('iss', 1);
+    const lrow = m.input('lrow', aw);
+    const trow = m.input('trow', aw);
+    const kIn = m.input('k', 13);
+    const bankIn = m.input('bank', 1);
+    const accIn = m.input('acc', 1);
+    const tlIn = m.input('tl', 1);
+    const ttIn = m.input('tt', 1);
+    const lsIn = m.input('lstride', 14);
+    const tsIn = m.input('tstride', 14);
+    const lRrow = m.output('l_rrow', aw, 'left operand read row (first of R)');
+    const tRrow = m.output('t_rrow', aw, 'top operand read row (first of C)');
+    const lData = m.input('l_rdata', R * W * 8);
+    const tData = m.input('t_rdata', C * W * 8);
+    const aL = m.output('a_left', R * 8);
+    const vL = m.output('v_left', R);
+    const fL = m.output('f_left', R);
+    const kL = m.output('k_left', R);
+    const bT = m.output('b_top', C * 8);
+
+    const kw = clog2(W);
+    const ff: Stmt[] = [];
+    const cnt = m.net('cnt', 13, 'steps left');
+    const first = m.net('first', 1);
+    const bank = m.net('bank_r', 1);
+    const tl = m.net('tl_r', 1);
+    const tt = m.net('tt_r', 1);
+    const kmod = m.net('kmod', kw, 'k mod W');
+    const lptr = m.net('lptr', aw);
+    const tptr = m.net('tptr', aw);
+    // Row arithmetic is modulo 2^aw: exact for every legal (range-checked) matmul.
+    const strideOf = (s: Expr, name: string): Expr => {
+      if (aw >= 14) return zext(s, aw);
+      m.let(`unused_${name}_hi`, slice(s, 13, aw));
+      return trunc(s, aw);
+    };
+    const ls = m.net('lstride_r', aw);
+    const ts = m.net('tstride_r', aw);
+    const active = m.let('active', ne(cnt, lit(13, 0)));
+    const wrap = m.let('kwrap', eq(kmod, lit(kw, W - 1)));
+    ff.push(iff(clear, [set(cnt, lit(13, 0))], [
+      iff(iss, [
+        set(cnt, kIn), set(first, lnot(accIn)), set(bank, bankIn), set(tl, tlIn), set(tt, ttIn), set(kmod, lit(kw, 0)),
+        set(lptr, lrow), set(tptr, trow), set(ls, strideOf(lsIn, 'lstride')), set(ts, strideOf(tsIn, 'tstride')),
+      ], [iff(active, [
+        set(cnt, sub(cnt, lit(13, 1))), set(first, lit(1, 0)),
+        set(kmod, mux(wrap, lit(kw, 0), add(kmod, lit(kw, 1)))),
+        set(lptr, mux(tl, mux(wrap, add(lptr, ls), lptr), add(lptr, lit(aw, 1)))),
+        set(tptr, mux(tt, mux(wrap, add(tptr, ts), tptr), add(tptr, lit(aw, 1)))),
+      ])]),
+    ]));
+    m.assign(lRrow, lptr);
+    m.assign(tRrow, tptr);
+
+    // Stage 1: the step whose rows are being read (data appears next cycle).
+    const s1v = m.net('s1_v', 1), s1f = m.net('s1_f', 1), s1k = m.net('s1_k', 1), s1tl = m.net('s1_tl', 1), s1tt = m.net('s1_tt', 1);
+    const s1kmod = m.net('s1_kmod', kw);
+    ff.push(iff(clear, [set(s1v, lit(1, 0))], [set(s1v, active)]), set(s1f, first), set(s1k, bank), set(s1tl, tl), set(s1tt, tt), set(s1kmod, kmod));
+
+    // Stage 2: edge vectors.
+    const rowsOf = (d: Expr, n: number, p: string): Expr[] =>
+      Array.from({ length: n }, (_, i) => (n === 1 ? d : m.let(`${p}_row${i}`, slice(d, (i + 1) * W * 8 - 1, i * W * 8))));
+    const lRows = rowsOf(lData, R, 'l');
+    const tRows = rowsOf(tData, C, 't');
+    const edge = (rows: Expr[], n: number, trans: Expr, p: string): Expr[] =>
+      Array.from({ length: n }, (_, i) => m.let(`${p}_edge${i}`, mux(trans, W === 1 ? rows[i]! : partSel(rows[i]!, s1kmod, 8), slice(rows[0]!, i * 8 + 7, i * 8))));
+    const eL = edge(lRows, R, s1tl, 'l');
+    const eT = edge(tRows, C, s1tt, 't');
+    if (W === 1) m.let('unused_kmod', s1kmod);
+    const ev = m.net('e_v', 1), ef = m.net('e_f', 1), ek = m.net('e_k', 1);
+    ff.push(iff(clear, [set(ev, lit(1, 0))], [set(ev, s1v)]), set(ef, s1f), set(ek, s1k));
+    const ea = eL.map((e, i) => { const n = m.net(`e_a${i}`, 8); ff.push(set(n, e)); return n; });
+    const eb = eT.map((e, j) => { const n = m.net(`e_b${j}`, 8); ff.push(set(n, e)); return n; });
+
+    // Skew: lane i passes through i registers.
+    const skew = (x: Expr, lane: number, p: string, isValid = false): Expr => {
+      let cur = x;
+      for (let d = 0; d < lane; d++) {
+        const n = m.net(`${p}_sk${lane}_${d}`, x.width);
+        ff.push(isValid ? iff(clear, [set(n, lit(x.width, 0))], [set(n, cur)]) : set(n, cur));
+        cur = n;
+      }
+      return cur;
+    };
+    const outA: Expr[] = [], outV: Expr[] = [], outF: Expr[] = [], outK: Expr[] = [], outB: Expr[] = [];
+    for (let i = 0; i < R; i++) {
+      outA.push(skew(ea[i]!, i, 'a')); outV.push(skew(ev, i, 'v', true)); outF.push(skew(ef, i, 'f')); outK.push(skew(ek, i, 'k'));
+    }
+    for (let j = 0; j < C; j++) outB.push(skew(eb[j]!, j, 'b'));
+    m.assign(aL, cat(...outA.reverse()));
+    m.assign(vL, cat(...outV.reverse()));
+    m.assign(fL, cat(...outF.reverse()));
+    m.assign(kL, cat(...outK.reverse()));
+    m.assign(bT, cat(...outB.reverse()));
+    m.ff(ff);
+    return m.build();
+  });
+}

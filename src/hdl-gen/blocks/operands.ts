@@ -1,0 +1,190 @@
+/**
+ * ag_operands: everything the controller must know about the instruction in decode before it may
+ * issue, computed combinationally from the decoded fields and the registers it names
+ * (docs/microarch.md §4–6): row ranges and their lock regions (read/write sets), the unit duration D,
+ * the fault code (ILLEGAL_INSTRUCTION, LOCAL_RANGE, MAIN_RANGE, BAD_OPERAND in that order), and the
+ * operands each unit latches when the instruction issues. Address arithmetic is exact (signed,
+ * wide enough never to wrap), as the contract defines ranges on integers.
+ */
+import { CFG_REGS, ERROR_CODES, MEM_CODES } from '../../isa/table.js';
+import {
+  add, bit, bitsFor, cat, mulN, clog2, eq, land, lit, lnot, lor, mulS, mulU, mux, ne, or, select, sext, sge, sle, slice, slt, sub, trunc, uge, ule, ult, zext, type Expr,
+} from '../ir/expr.js';
+import { ModuleBuilder, type Module } from '../ir/module.js';
+import type { Ctx, LocalMemGeom } from '../ctx.js';
+import { instrClasses, fieldWidth } from './decode.js';
+import { divConst } from './divconst.js';
+import { regionOnly } from './region.js';
+
+/** Bit layout of read/write sets: sp regions [3:0], acc [7:4], grad [11:8], PE banks [13:12]. */
+export const SET_BITS = 14;
+/** Bits of a unit duration (the DMA has the longest). */
+export function durBits(ctx: Ctx): number {
+  return bitsFor(256 * Math.ceil(1024 / ctx.B) + 3);
+}
+
+/** Widest local row address (units carry rows of any local memory at this width). */
+export function localRowBits(ctx: Ctx): number {
+  return Math.max(ctx.sp.aw, ctx.acc.aw, ctx.grad.aw);
+}
+
+const SW = 44; // signed width of row and byte-address arithmetic (never wraps)
+
+export function operands(ctx: Ctx): Module {
+  return ctx.lib.once('ag_operands', () => {
+    const m = new ModuleBuilder('ag_operands', [
+      'Footprints, lock sets, durations, faults and unit operands of the instruction in decode.',
+    ]);
+    const classes = new Map(instrClasses().map((c) => [c.name, c]));
+    const fld = (cls: string, name: string): Expr => {
+      const f = classes.get(cls)?.fields.find((x) => x.name === name);
+      if (!f) throw new Error(`internal: ISA table has no field ${cls}.${name}`);
+      return m.input(`${cls}_${name}`, fieldWidth(f));
+    };
+    const is = (cls: string): Expr => {
+      if (!classes.has(cls)) throw new Error(`internal: no instruction class ${cls}`);
+      return m.input(`is_${cls}`, 1);
+    };
+    const { W, R, C } = ctx;
+    const LAW = localRowBits(ctx);
+    const isLd = is('ld'), isSt = is('st'), isMm = is('mm'), isDrain = is('drain'), isValu = is('valu'), isRq = is('rq'), isSgd = is('sgd'), isCfg = is('cfg');
+    const legal = m.input('legal', 1);
+    const ra = m.input('ra', 32, 'first register operand');
+    const rb = m.input('rb', 32, 'second register operand');
+    const stride = m.input('cfg_dma_stride', 32);
+    const lstride = m.input('cfg_lstride', 14);
+    const tstride = m.input('cfg_tstride', 14);
+    const isDma = m.let('is_dma', lor(isLd, isSt));
+    const isV = m.let('is_vec', lor(isValu, isRq, isSgd));
+
+    const S = (e: Expr): Expr => sext(e, SW);
+    const Z = (e: Expr): Expr => zext(e, SW);
+    const raS = S(ra);
+    const rbS = S(rb);
+
+    // ---- operand fields, per class --------------------------------------------------------
+    const dmaMem = m.let('dma_mem_f', mux(isSt, fld('st', 'mem'), fld('ld', 'mem')));
+    const dmaLoff = mux(isSt, fld('st', 'loff'), fld('ld', 'loff'));
+    const dmaMoff = mux(isSt, fld('st', 'moff'), fld('ld', 'moff'));
+    const dmaRows = m.let('dma_rows_f', mux(isSt, fld('st', 'rows'), fld('ld', 'rows')));
+    const dmaElems = m.let('dma_elems_f', mux(isSt, fld('st', 'elems'), fld('ld', 'elems')));
+    const mmK = fld('mm', 'k');
+    const vCount = m.let('v_count', select([[isRq, fld('rq', 'count')], [isSgd, fld('sgd', 'count')]], fld('valu', 'count')));
+    const vDoff = select([[isRq, fld('rq', 'doff')], [isSgd, fld('sgd', 'doff')]], fld('valu', 'doff'));
+    const vSoff = select([[isRq, fld('rq', 'soff')], [isSgd, fld('sgd', 'soff')]], fld('valu', 'soff'));
+    const vDmem = m.let('v_dmem', mux(isValu, fld('valu', 'dmem'), lit(2, MEM_CODES.sp)));
+    const vSmem = m.let('v_smem', select([[isValu, fld('valu', 'smem')], [isRq, fld('rq', 'smem')]], lit(2, MEM_CODES.grad)));
+    const drT = fld('drain', 't');
+    const drMem = fld('drain', 'mem');
+    const mmTl = fld('mm', 'tl'), mmTt = fld('mm', 'tt'), mmBank = fld('mm', 'bank'), drBank = fld('drain', 'bank');
+    const sgdClear = fld('sgd', 'clear');
+
+    // ---- range 1 (destination / DMA local / mm left / drain) and range 2 (source / mm top) -----
+    // ⌈K/W⌉ − 1 = ⌊(K−1)/W⌋ blocks of W steps before the last one (transposed operands, §5).
+    const kq = divConst(m, 'mm_kblocks', m.let('mm_km1', sub(mmK, lit(mmK.width, 1))), W, 12);
+    const tlLen = add(mulU(kq, lstride), lit(26, R));
+    const ttLen = add(mulU(kq, tstride), lit(26, C));
+    const r1Start = m.let('r1_start', add(raS, Z(select([[isDma, dmaLoff], [isMm, fld('mm', 'loff')], [isDrain, fld('drain', 'doff')]], vDoff))));
+    const r1Len = m.let('r1_len', Z(select([
+      [isDma, zext(dmaRows, 26)], [isMm, mux(mmTl, tlLen, zext(mmK, 26))], [isDrain, mux(drT, lit(26, C), lit(26, R))],
+    ], zext(vCount, 26))));
+    const r2Start = m.let('r2_start', add(rbS, Z(mux(isMm, fld('mm', 'toff'), vSoff))));
+    const r2Len = m.let('r2_len', Z(mux(isMm, mux(mmTt, ttLen, zext(mmK, 26)), zext(vCount, 26))));
+    const r1Mem = m.let('r1_mem', select([[isDma, dmaMem], [isMm, lit(2, MEM_CODES.sp)], [isDrain, drMem]], vDmem));
+    const r2Mem = m.let('r2_mem', mux(isMm, lit(2, MEM_CODES.sp), vSmem));
+    const r1Used = m.let('r1_used', lor(isDma, isMm, isDrain, isV));
+    const r2Used = m.let('r2_used', lor(isMm, isV));
+
+    const geoms: readonly LocalMemGeom[] = [ctx.sp, ctx.acc, ctx.grad];
+    const rangeOf = (p: string, start: Expr, len: Expr, mem: Expr): { ok: Expr; set: Expr; end: Expr } => {
+      const end = m.let(`${p}_end`, add(start, len));
+      const rows = select(geoms.map((g) => [eq(mem, lit(2, g.code)), lit(SW, g.rows)] as const), lit(SW, 0));
+      const ok = m.let(`${p}_ok`, land(lnot(bit(start, SW - 1)), sle(end, rows)));
+      const parts = geoms.map((g) => {
+        // Last row computed modulo 2^aw: exact whenever the range is legal (otherwise it faults).
+        const s0 = m.let(`${p}_${g.name}_s`, trunc(start, g.aw));
+        const e0 = m.let(`${p}_${g.name}_last_unused`, sub(add(s0, m.let(`${p}_${g.name}_n`, trunc(len, g.aw))), lit(g.aw, 1)));
+        const b = regionOnly(m, `${p}_${g.name}_b`, e0, g.q);
+        const a = regionOnly(m, `${p}_${g.name}_a`, s0, g.q);
+        // Region A is touched iff first ≤ A ≤ last (comparisons that are constant are left out).
+        const bits = [0, 1, 2, 3].map((A) => land(...(A < 3 ? [ule(a, lit(2, A))] : []), ...(A > 0 ? [uge(b, lit(2, A))] : [])));
+        const sel = eq(mem, lit(2, g.code));
+        return mux(sel, cat(bits[3]!, bits[2]!, bits[1]!, bits[0]!), lit(4, 0));
+      });
+      return { ok, end, set: m.let(`${p}_set`, cat(parts[2]!, parts[1]!, parts[0]!)) };
+    };
+    const rg1 = rangeOf('r1', r1Start, r1Len, r1Mem);
+    const rg2 = rangeOf('r2', r2Start, r2Len, r2Mem);
+
+    // ---- main-memory range of ld/st: rows r = 0 and r = rows−1 --------------------------------
+    const size4 = m.let('dma_size4', ne(dmaMem, lit(2, MEM_CODES.sp)));
+    const nbytes = m.let('dma_nbytes', mux(size4, cat(slice(dmaElems, 8, 0), lit(2, 0)), zext(dmaElems, 11)));
+    const base = m.let('main_base', add(rbS, Z(dmaMoff)));
+    const rowsM1 = m.let('dma_rows_m1', sub(dmaRows, lit(9, 1)));
+    const span = m.let('main_span', mulS(rowsM1, stride));
+    const lastBase = m.let('main_last', add(base, sext(span, SW)));
+    const mainBytes = lit(SW, ctx.cfg.memory.mainBytes);
+    const inMain = (a: Expr): Expr => land(sge(a, lit(SW, 0)), sle(add(a, zext(nbytes, SW)), mainBytes));
+    const mainOk = m.let('main_ok', land(inMain(base), inMain(lastBase)));
+
+    // ---- faults, in the contract's order ----------------------------------------------------------
+    const illegal = lor(lnot(legal), land(isDma, ugtC(dmaElems, W)));
+    const localBad = lor(land(r1Used, lnot(rg1.ok)), land(r2Used, lnot(rg2.ok)));
+    const cfgIdx = fld('cfg', 'reg');
+    const cfgVal = m.output('cfg_value', 32, 'rs + imm of a cfg');
+    m.assign(cfgVal, add(ra, fld('cfg', 'imm')));
+    const cfgIs = (n: (typeof CFG_REGS)[number]): Expr => eq(cfgIdx, lit(cfgIdx.width, CFG_REGS.indexOf(n)));
+    const cfgBad = land(isCfg, select([
+      [lor(cfgIs('QSHIFT'), cfgIs('LR_SHIFT'), cfgIs('VSHIFT')), ugtC(cfgVal, 47)],
+      [cfgIs('ROUND'), ugtC(cfgVal, 1)],
+      [lor(cfgIs('LSTRIDE'), cfgIs('TSTRIDE')), ugtC(cfgVal, 16383)],
+    ], lit(1, 0)));
+    // v*: source and destination in one memory must start at the same row or not overlap.
+    const overlap = land(slt(r1Start, rg2.end), slt(r2Start, rg1.end));
+    const vBad = land(isValu, eq(vDmem, vSmem), ne(r1Start, r2Start), overlap);
+    const E = ERROR_CODES;
+    m.assign(m.output('fault', 3, 'error code the instruction would stop the chip with (0: none)'), select([
+      [illegal, lit(3, E.ILLEGAL_INSTRUCTION)],
+      [localBad, lit(3, E.LOCAL_RANGE)],
+      [land(isDma, lnot(mainOk)), lit(3, E.MAIN_RANGE)],
+      [lor(cfgBad, vBad), lit(3, E.BAD_OPERAND)],
+    ], lit(3, E.NONE)));
+
+    // ---- lock sets and duration --------------------------------------------------------------------
+    const bankBit = (b: Expr): Expr => cat(b, lnot(b));
+    const none = lit(SET_BITS, 0);
+    const banks = (b: Expr): Expr => cat(bankBit(b), lit(12, 0));
+    const regions = (s: Expr): Expr => cat(lit(2, 0), s);
+    m.assign(m.output('rset', SET_BITS, 'resources read'), select([
+      [isSt, regions(rg1.set)], [isMm, regions(or(rg1.set, rg2.set))], [isDrain, banks(drBank)],
+      [isValu, regions(or(rg1.set, rg2.set))], [isRq, regions(rg2.set)], [isSgd, regions(or(rg1.set, rg2.set))],
+    ], none));
+    m.assign(m.output('wset', SET_BITS, 'resources written'), select([
+      [isLd, regions(rg1.set)], [isMm, banks(mmBank)], [isDrain, regions(rg1.set)], [isValu, regions(rg1.set)], [isRq, regions(rg1.set)],
+      [isSgd, regions(or(rg1.set, mux(sgdClear, rg2.set, lit(12, 0))))],
+    ], none));
+    const lb = Math.log2(ctx.B);
+    // ⌈nbytes / B⌉; the low bits of the rounded-up sum are dropped on purpose.
+    const beats = lb === 0 ? nbytes : m.let('dma_beats', zext(slice(m.let('dma_beats_sum_unused', add(zext(nbytes, 12), lit(12, ctx.B - 1))), 11, lb), 11));
+    const DB = durBits(ctx);
+    m.assign(m.output('dur', DB, 'unit busy duration D'), select([
+      [isDma, add(mulN(dmaRows, beats, DB), lit(DB, 3))],
+      [isMm, zext(mmK, DB)],
+      [isDrain, mux(drT, lit(DB, C + 2), lit(DB, R + 2))],
+    ], add(zext(vCount, DB), lit(DB, 3))));
+
+    // ---- unit operands (valid when the instruction issues, i.e. its ranges are legal) -----------------
+    m.assign(m.output('dma_beats_out', 11, 'beats per row ⌈elems·size/B⌉'), beats);
+    m.assign(m.output('dma_nbytes_out', 11, 'bytes per row'), nbytes);
+    m.assign(m.output('dma_maddr', ctx.mainAw, 'main byte address of row 0'), trunc(base, ctx.mainAw));
+    m.assign(m.output('row1', LAW, 'first row of range 1'), trunc(r1Start, LAW));
+    m.assign(m.output('row2', LAW, 'first row of range 2'), trunc(r2Start, LAW));
+    return m.build();
+  });
+}
+
+/** a > constant, unsigned. */
+function ugtC(a: Expr, c: number): Expr {
+  if (c >= 2 ** a.width - 1) return lit(1, 0);
+  return lnot(ule(a, lit(a.width, c)));
+}

@@ -1,0 +1,54 @@
+/**
+ * The one memory primitive: one write port with lane enables, one read port with a registered
+ * read (data appears the cycle after the address). This is the shape yosys maps to block RAM on
+ * both families (iCE40 EBR, ECP5 DP16KD: one read and one write port, registered output), so every
+ * larger memory of the chip is built from it by banking and replication, never by adding ports.
+ * A read and a write of the same word in one cycle return the old word (no bypass is needed: the
+ * controller's interlocks never let a unit read a row in the cycle another unit writes it).
+ */
+import { clog2, memRead, slice, bit } from '../ir/expr.js';
+import { ModuleBuilder, iff, setMem, set, type Module, type Stmt } from '../ir/module.js';
+import type { Library } from '../library.js';
+
+export interface RamShape {
+  readonly depth: number;
+  readonly lanes: number;
+  readonly laneBits: number;
+}
+
+/** Name of the RAM module of a shape (depth is at least 2, so the address is at least 1 bit). */
+export function ramName(s: RamShape): string {
+  return `ag_ram_${Math.max(2, s.depth)}x${s.lanes}x${s.laneBits}`;
+}
+
+export function ramAddrBits(depth: number): number {
+  return clog2(Math.max(2, depth));
+}
+
+export function ram(lib: Library, s: RamShape): Module {
+  const depth = Math.max(2, s.depth);
+  return lib.once(ramName(s), () => {
+    const w = s.lanes * s.laneBits;
+    const aw = ramAddrBits(depth);
+    const m = new ModuleBuilder(ramName(s), [
+      `${depth} words × ${s.lanes} lane${s.lanes > 1 ? 's' : ''} of ${s.laneBits} bits: 1 write port with lane enables, 1 registered read port.`,
+    ]);
+    m.input('clk', 1);
+    const we = m.input('we', 1, 'write enable');
+    const waddr = m.input('waddr', aw);
+    const wdata = m.input('wdata', w);
+    const wmask = s.lanes > 1 ? m.input('wmask', s.lanes, 'per-lane write enable') : null;
+    const raddr = m.input('raddr', aw);
+    const rdata = m.output('rdata', w, 'registered: mem[raddr] of the previous cycle');
+    const mem = m.mem('mem', w, depth);
+    const writes: Stmt[] = [];
+    if (!wmask) writes.push(setMem(mem, waddr, wdata));
+    else {
+      for (let l = 0; l < s.lanes; l++) {
+        writes.push(iff(bit(wmask, l), [setMem(mem, waddr, slice(wdata, (l + 1) * s.laneBits - 1, l * s.laneBits), l * s.laneBits)]));
+      }
+    }
+    m.ff([iff(we, writes), set(rdata, memRead('mem', w, raddr))]);
+    return m.build();
+  });
+}
