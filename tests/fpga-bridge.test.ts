@@ -166,6 +166,7 @@ describe.skipIf(!hasVerilator)('UART host bridge: baud-rate tolerance and 115200
     ['1 Mbaud, host 2 % fast', 1_000_000, 1 / 1.02],
     ['1 Mbaud, host 2 % slow', 1_000_000, 1.02],
     ['115200 baud (104 clocks a bit)', 115_200, 1],
+    ['3 Mbaud (4 clocks a bit, the fastest a 12 MHz clock allows)', 3_000_000, 1],
   ] as const) {
     it(label, async () => {
       const d = design(baud);
