@@ -1,0 +1,141 @@
+/**
+ * Builds the Verilated model of a config as a shared library (Verilator `--cc` + the shim + `-fPIC`,
+ * linked `-shared`), cached under `.cache/accelgen/verilator/<key>/` at the repository root (or
+ * `$ACCELGEN_CACHE/verilator/<key>/`). The key hashes the config hash, the generated Verilog, the shim,
+ * the Verilator version and the build options, so a second run of the same config never rebuilds and
+ * any generator change does. Builds go to a temporary folder renamed into place, so concurrent test
+ * workers building the same key are safe.
+ */
+import { execFileSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { ChipConfig } from '../src/config/index.js';
+import { generateRtl } from '../src/hdl-gen/index.js';
+import { SHIM_CPP } from './shim.js';
+
+export class ToolMissingError extends Error {
+  constructor(readonly tool: string, readonly hint: string) {
+    super(`${tool} not found: ${hint}`);
+    this.name = 'ToolMissingError';
+  }
+}
+
+export class BuildError extends Error {
+  constructor(message: string, readonly log: string) {
+    super(`${message}\n${log.split('\n').slice(-40).join('\n')}`);
+    this.name = 'BuildError';
+  }
+}
+
+export interface BuildOptions {
+  /** Build with `--trace` so VCD can be written (a separate cached model). */
+  readonly trace?: boolean;
+  /** Cache root (default: $ACCELGEN_CACHE or <repo>/.cache/accelgen). */
+  readonly cacheDir?: string;
+}
+
+export interface BuiltModel {
+  readonly libPath: string;
+  readonly key: string;
+  /** True if this call built it (false: taken from the cache). */
+  readonly built: boolean;
+  readonly seconds: number;
+}
+
+const INSTALL = {
+  verilator: 'install it with `apt-get install verilator` (Debian/Ubuntu; Verilator ≥ 5.006), or point ACCELGEN_VERILATOR at a verilator binary',
+  'g++': 'install a C++ compiler with `apt-get install g++ make`',
+  make: 'install it with `apt-get install make`',
+} as const;
+
+const DISPLAY: Readonly<Record<keyof typeof INSTALL, string>> = { verilator: 'Verilator', 'g++': 'A C++ compiler (g++)', make: 'make' };
+
+function verilatorBin(): string {
+  return process.env.ACCELGEN_VERILATOR ?? 'verilator';
+}
+
+function toolVersion(tool: keyof typeof INSTALL, args: string[]): string {
+  const bin = tool === 'verilator' ? verilatorBin() : tool;
+  try {
+    return execFileSync(bin, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }).trim();
+  } catch (e) {
+    const err = e as NodeJS.ErrnoException;
+    if (err.code === 'ENOENT') throw new ToolMissingError(DISPLAY[tool], INSTALL[tool]);
+    throw new ToolMissingError(DISPLAY[tool], `\`${bin} ${args.join(' ')}\` failed (${err.message}); ${INSTALL[tool]}`);
+  }
+}
+
+/** Check that Verilator, a C++ compiler and make are installed; returns the Verilator version line. */
+export function checkTools(): string {
+  const v = toolVersion('verilator', ['--version']);
+  toolVersion('g++', ['--version']);
+  toolVersion('make', ['--version']);
+  return v;
+}
+
+/** The repository root (the folder holding package.json above this file). */
+export function repoRoot(): string {
+  let d = dirname(fileURLToPath(import.meta.url));
+  for (let i = 0; i < 6; i++) {
+    if (existsSync(join(d, 'package.json'))) return d;
+    d = dirname(d);
+  }
+  return process.cwd();
+}
+
+export function cacheRoot(opts: BuildOptions = {}): string {
+  return resolve(opts.cacheDir ?? process.env.ACCELGEN_CACHE ?? join(repoRoot(), '.cache', 'accelgen'));
+}
+
+// Model code: -O2 for the per-cycle evaluation; the one-time constructors at -O1 (build time).
+const MAKE_OPTS = ['OPT_FAST=-O2', 'OPT_SLOW=-O1', 'OPT_GLOBAL=-O1'];
+
+/** Build (or find in the cache) the shared library of a config's Verilated model. */
+export function buildModel(config: ChipConfig, opts: BuildOptions = {}): BuiltModel {
+  const version = checkTools();
+  const rtl = generateRtl(config);
+  const h = createHash('sha256');
+  h.update(`${config.derived.hash}\0${version}\0${opts.trace ? 'trace' : 'fast'}\0${MAKE_OPTS.join(' ')}\0${SHIM_CPP}\0`);
+  for (const f of rtl.files) h.update(`${f.name}\0${f.text}\0`);
+  const key = `${config.name.replace(/[^A-Za-z0-9_.-]/g, '_')}-${h.digest('hex').slice(0, 16)}`;
+  const root = join(cacheRoot(opts), 'verilator');
+  const dir = join(root, key);
+  const lib = join(dir, 'libag.so');
+  if (existsSync(lib)) return { libPath: lib, key, built: false, seconds: 0 };
+
+  const t0 = Date.now();
+  const tmp = join(root, `.tmp-${key}-${process.pid}-${Date.now()}`);
+  rmSync(tmp, { recursive: true, force: true });
+  mkdirSync(join(tmp, 'rtl'), { recursive: true });
+  for (const f of rtl.files) writeFileSync(join(tmp, 'rtl', f.name), f.text);
+  writeFileSync(join(tmp, 'shim.cpp'), SHIM_CPP);
+  const args = [
+    '--cc', '--exe', '--build', '-j', '2', '--top-module', rtl.top, '-Mdir', 'obj',
+    '--x-assign', '0', '--x-initial', '0', '-Wno-fatal',
+    ...(opts.trace ? ['--trace'] : []),
+    '-CFLAGS', '-fPIC', '-LDFLAGS', '-shared', '-o', '../libag.so',
+    '-MAKEFLAGS', MAKE_OPTS.join(' '),
+    ...rtl.files.map((f) => join('rtl', f.name)), 'shim.cpp',
+  ];
+  try {
+    execFileSync(verilatorBin(), args, { cwd: tmp, stdio: ['ignore', 'pipe', 'pipe'], maxBuffer: 64 << 20 });
+  } catch (e) {
+    const err = e as { stdout?: Buffer; stderr?: Buffer; message: string };
+    const log = `${err.stdout?.toString() ?? ''}${err.stderr?.toString() ?? ''}`;
+    rmSync(tmp, { recursive: true, force: true });
+    throw new BuildError(`verilator build of config ${config.name} failed`, log);
+  }
+  writeFileSync(join(tmp, 'key.txt'), `${key}\n${version}\n`);
+  // Keep only what loading needs; the object files are large.
+  rmSync(join(tmp, 'obj'), { recursive: true, force: true });
+  try {
+    renameSync(tmp, dir);
+  } catch {
+    // Another worker finished the same key first: use its library.
+    rmSync(tmp, { recursive: true, force: true });
+    if (!existsSync(lib)) throw new BuildError(`could not place the build of ${config.name} in ${dir}`, '');
+  }
+  return { libPath: lib, key, built: true, seconds: (Date.now() - t0) / 1000 };
+}

@@ -1,0 +1,200 @@
+/**
+ * The C++ `extern "C"` shim around the Verilated model (Verilator 5.006's --lib-create is not a C
+ * API). Leaf text compiled into the model's shared library; koffi calls these functions.
+ *
+ * Host bus protocol: a write drives the bus for one clock edge; a read drives the address for one
+ * edge and samples host_rdata after it (docs/microarch.md §9). Counters and status are read from
+ * signals the generator marks `public_flat_rd`, which costs no clock (a CSR read would advance a
+ * running chip).
+ */
+export const SHIM_CPP = String.raw`// accelgen test-bench shim (generated; do not edit)
+#include <cstdint>
+#include "verilated.h"
+#include "Vag_top.h"
+#include "Vag_top___024root.h"
+#if VM_TRACE
+#include "verilated_vcd_c.h"
+#endif
+
+namespace {
+struct Ag {
+  VerilatedContext* ctx;
+  Vag_top* top;
+  uint64_t time;
+#if VM_TRACE
+  VerilatedVcdC* vcd;
+#endif
+};
+
+inline void half(Ag* a) {
+  a->top->eval();
+#if VM_TRACE
+  if (a->vcd) a->vcd->dump(a->time);
+#endif
+  a->time++;
+}
+
+inline void tick(Ag* a) {
+  a->top->clk = 1;
+  half(a);
+  a->top->clk = 0;
+  half(a);
+}
+
+inline uint32_t dbg(Ag* a) {
+  Vag_top* t = a->top;
+  return (uint32_t)t->dbg_pc | ((uint32_t)t->dbg_pc_valid << 16) | ((uint32_t)t->dbg_issue << 17) |
+         ((uint32_t)t->dbg_busy << 18) | ((uint32_t)t->dbg_state << 22);
+}
+
+inline bool running(Ag* a) { return a->top->dbg_state == 1 || a->top->dbg_state == 2; }
+}  // namespace
+
+extern "C" {
+
+void* ag_new(void) {
+  Ag* a = new Ag();
+  a->ctx = new VerilatedContext;
+#if VM_TRACE
+  a->ctx->traceEverOn(true);  // before the model exists, so it computes trace activity
+#endif
+  a->top = new Vag_top(a->ctx, "ag_top");
+  a->time = 0;
+#if VM_TRACE
+  a->vcd = nullptr;
+#endif
+  a->top->clk = 0;
+  a->top->rst = 1;
+  a->top->host_en = 0;
+  a->top->host_we = 0;
+  a->top->host_addr = 0;
+  a->top->host_wdata = 0;
+  a->top->eval();
+  tick(a);
+  a->top->rst = 0;
+  a->top->eval();
+  return a;
+}
+
+void ag_free(void* h) {
+  Ag* a = static_cast<Ag*>(h);
+#if VM_TRACE
+  if (a->vcd) { a->vcd->close(); delete a->vcd; }
+#endif
+  a->top->final();
+  delete a->top;
+  delete a->ctx;
+  delete a;
+}
+
+void ag_reset(void* h) {
+  Ag* a = static_cast<Ag*>(h);
+  a->top->rst = 1;
+  tick(a);
+  a->top->rst = 0;
+  a->top->eval();
+}
+
+void ag_write(void* h, uint32_t addr, uint32_t data) {
+  Ag* a = static_cast<Ag*>(h);
+  a->top->host_en = 1; a->top->host_we = 1; a->top->host_addr = addr; a->top->host_wdata = data;
+  tick(a);
+  a->top->host_en = 0; a->top->host_we = 0;
+  a->top->eval();
+}
+
+uint32_t ag_read(void* h, uint32_t addr) {
+  Ag* a = static_cast<Ag*>(h);
+  a->top->host_en = 1; a->top->host_we = 0; a->top->host_addr = addr;
+  tick(a);
+  uint32_t d = a->top->host_rdata;
+  a->top->host_en = 0;
+  a->top->eval();
+  return d;
+}
+
+void ag_write_block(void* h, uint32_t addr, const uint32_t* data, uint32_t n) {
+  Ag* a = static_cast<Ag*>(h);
+  a->top->host_en = 1; a->top->host_we = 1;
+  for (uint32_t i = 0; i < n; i++) {
+    a->top->host_addr = addr + i; a->top->host_wdata = data[i];
+    tick(a);
+  }
+  a->top->host_en = 0; a->top->host_we = 0;
+  a->top->eval();
+}
+
+void ag_read_block(void* h, uint32_t addr, uint32_t* out, uint32_t n) {
+  Ag* a = static_cast<Ag*>(h);
+  a->top->host_en = 1; a->top->host_we = 0;
+  for (uint32_t i = 0; i < n; i++) {
+    a->top->host_addr = addr + i;
+    tick(a);
+    out[i] = a->top->host_rdata;
+  }
+  a->top->host_en = 0;
+  a->top->eval();
+}
+
+/* One clock cycle (the caller decides whether the chip is running). */
+void ag_step(void* h) { tick(static_cast<Ag*>(h)); }
+
+/* Run until the chip is no longer running or max cycles have passed; returns the cycles run. */
+double ag_run(void* h, double max) {
+  Ag* a = static_cast<Ag*>(h);
+  uint64_t n = 0, lim = (uint64_t)max;
+  while (n < lim && running(a)) { tick(a); n++; }
+  return (double)n;
+}
+
+/* Packed trace of the current cycle: pc[15:0], pc_valid<<16, issue<<17, busy<<18, state<<22. */
+uint32_t ag_dbg(void* h) { return dbg(static_cast<Ag*>(h)); }
+
+/* Up to n cycles while running: out[i] = trace of the cycle before its clock edge. Returns cycles run. */
+uint32_t ag_step_trace(void* h, uint32_t n, uint32_t* out) {
+  Ag* a = static_cast<Ag*>(h);
+  uint32_t i = 0;
+  for (; i < n && running(a); i++) { out[i] = dbg(a); tick(a); }
+  return i;
+}
+
+/* Status without a clock: cycles, macs, dma_busy, stalls, retired, running, halted, error, pc. */
+void ag_status(void* h, double* out) {
+  Ag* a = static_cast<Ag*>(h);
+  Vag_top___024root* r = a->top->rootp;
+  out[0] = (double)r->ag_top__DOT__ctrl_cnt_cycles;
+  out[1] = (double)r->ag_top__DOT__ctrl_cnt_macs;
+  out[2] = (double)r->ag_top__DOT__ctrl_cnt_dma_busy;
+  out[3] = (double)r->ag_top__DOT__ctrl_cnt_stalls;
+  out[4] = (double)r->ag_top__DOT__ctrl_cnt_retired;
+  out[5] = (double)r->ag_top__DOT__ctrl_st_running;
+  out[6] = (double)r->ag_top__DOT__ctrl_st_halted;
+  out[7] = (double)r->ag_top__DOT__ctrl_st_error;
+  out[8] = (double)r->ag_top__DOT__ctrl_st_pc;
+}
+
+int ag_vcd_open(void* h, const char* path) {
+#if VM_TRACE
+  Ag* a = static_cast<Ag*>(h);
+  if (a->vcd) return 0;
+  a->vcd = new VerilatedVcdC;
+  a->top->trace(a->vcd, 99);
+  a->vcd->open(path);
+  return 1;
+#else
+  (void)h; (void)path;
+  return -1;
+#endif
+}
+
+void ag_vcd_close(void* h) {
+#if VM_TRACE
+  Ag* a = static_cast<Ag*>(h);
+  if (a->vcd) { a->vcd->close(); delete a->vcd; a->vcd = nullptr; }
+#else
+  (void)h;
+#endif
+}
+
+}  // extern "C"
+`;
