@@ -10,12 +10,12 @@ import { genCfg, genDma, genDrain, genFence, genMm, genRq, genScalar, genSgd, ge
 
 export type BlockName =
   | 'scalar' | 'cfg' | 'ld' | 'st' | 'mm' | 'mmDrain' | 'backToBack' | 'valu' | 'rq' | 'sgd' | 'fence'
-  | 'interlock' | 'trainStep' | 'cfgInFlight' | 'loop' | 'branch';
+  | 'interlock' | 'parallel' | 'trainStep' | 'cfgInFlight' | 'loop' | 'branch';
 
 /** Largest number of words each block may emit (so it is only started when it fits). */
 export const BLOCK_WORDS: Readonly<Record<BlockName, number>> = {
   scalar: 1, cfg: 1, ld: 2, st: 2, mm: 3, mmDrain: 4, backToBack: 18, valu: 1, rq: 1, sgd: 1, fence: 1,
-  interlock: 12, trainStep: 14, cfgInFlight: 6, loop: 16, branch: 10,
+  interlock: 12, parallel: 10, trainStep: 14, cfgInFlight: 6, loop: 16, branch: 10,
 };
 
 /** A single simple op (used inside loops and skipped blocks). */
@@ -79,6 +79,24 @@ export function genInterlock(g: GenContext): boolean {
     if (g.rng.chance(0.5)) genRq(g, { smem: mem, zones: [d] });
   }
   if (g.rng.chance(0.3)) genFence(g);
+  return true;
+}
+
+/**
+ * All four units at once on disjoint regions: an mm reads one sp region while the DMA loads another,
+ * the drain empties the other bank into acc and the VPU works in grad. Nothing conflicts, so the
+ * units overlap — the RTL's memory ports and write-back paths are busy in the same cycles.
+ */
+export function genParallel(g: GenContext): boolean {
+  const r = g.rng;
+  const spZones = g.zones.sp.slice(0, 4);
+  const a = r.int(0, spZones.length - 1);
+  const b = (a + r.int(1, spZones.length - 1)) % spZones.length;
+  const m = genMm(g, { k: r.int(g.W, 4 * g.W), leftZones: [spZones[a]!], topZones: [spZones[a]!] });
+  if (!m) return false;
+  genDma(g, 'ld', { mem: 'sp', zones: [spZones[b]!], rows: r.int(1, 4) });
+  genDrain(g, { bank: 1 - m.bank, mem: 'acc' });
+  genValu(g, { dmem: 'grad', smem: 'grad' });
   return true;
 }
 

@@ -11,7 +11,7 @@ import { GeneratorBug } from './builder.js';
 import { GenContext, REGS } from './gen-context.js';
 import { FAULT_KINDS, genFault, type FaultKind } from './gen-faults.js';
 import {
-  BLOCK_WORDS, genBackToBack, genBranch, genCfgInFlight, genInterlock, genLoop, genMmDrain, genSimple, genTrainStep, type BlockName,
+  BLOCK_WORDS, genBackToBack, genBranch, genCfgInFlight, genInterlock, genParallel, genLoop, genMmDrain, genSimple, genTrainStep, type BlockName,
 } from './gen-blocks.js';
 import { genCfg, genDma, genFence, genMm, genRq, genScalar, genSgd, genValu, randomCfgValue, emitCfg } from './gen-ops.js';
 import { randomMemoryInit, type MemoryInit } from './memory-init.js';
@@ -57,7 +57,7 @@ export interface GeneratedProgram {
 
 const BLOCK_WEIGHTS: ReadonlyArray<readonly [BlockName, number]> = [
   ['scalar', 2], ['cfg', 2], ['ld', 3], ['st', 2], ['mm', 2], ['mmDrain', 3], ['backToBack', 2], ['valu', 4],
-  ['rq', 2], ['sgd', 2], ['fence', 1], ['interlock', 3], ['trainStep', 2], ['cfgInFlight', 2], ['loop', 3], ['branch', 2],
+  ['rq', 2], ['sgd', 2], ['fence', 1], ['interlock', 3], ['parallel', 2], ['trainStep', 2], ['cfgInFlight', 2], ['loop', 3], ['branch', 2],
 ];
 
 const NOP = encode(ISA_BY_MNEMONIC.get('nop')!, {});
@@ -80,6 +80,7 @@ function runBlock(g: GenContext, name: BlockName): boolean {
     case 'sgd': return genSgd(g);
     case 'fence': return genFence(g);
     case 'interlock': return genInterlock(g);
+    case 'parallel': return genParallel(g);
     case 'trainStep': return genTrainStep(g);
     case 'cfgInFlight': return genCfgInFlight(g);
     case 'loop': return genLoop(g, genSimple);
