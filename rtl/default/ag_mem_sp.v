@@ -7,30 +7,34 @@
 // sp: 4096 rows × 8 bytes, 4 region banks of 1024 rows.
 // Replicas per bank: dma, vsrc, owner(vown), mxl(8 rows, interleaved), mxt(8 rows, interleaved).
 module ag_mem_sp (
-  input  wire         clk,
-  input  wire         host_we,
-  input  wire [11:0]  host_wrow,
-  input  wire [63:0]  host_wdata,
-  input  wire [7:0]   host_wmask,
-  input  wire         dma_we,
-  input  wire [11:0]  dma_wrow,
-  input  wire [63:0]  dma_wdata,
-  input  wire [7:0]   dma_wmask,
-  input  wire         vpu_we,
-  input  wire [11:0]  vpu_wrow,
-  input  wire [63:0]  vpu_wdata,
-  input  wire [7:0]   vpu_wmask,
-  input  wire [11:0]  dma_rrow,
-  output wire [63:0]  dma_rdata,
-  input  wire [11:0]  vsrc_rrow,
-  output wire [63:0]  vsrc_rdata,
-  input  wire         vown_re,
-  input  wire [11:0]  vown_rrow,
-  output wire [63:0]  vown_rdata,
-  input  wire [11:0]  mxl_rrow, // first row
-  output wire [511:0] mxl_rdata, // rows row..row+7 of the previous cycle, row+i at bits [i*64 +: 64]
-  input  wire [11:0]  mxt_rrow, // first row
-  output wire [511:0] mxt_rdata // rows row..row+7 of the previous cycle, row+i at bits [i*64 +: 64]
+  input  wire        clk,
+  input  wire        host_we,
+  input  wire [11:0] host_wrow,
+  input  wire [63:0] host_wdata,
+  input  wire [7:0]  host_wmask,
+  input  wire        dma_we,
+  input  wire [11:0] dma_wrow,
+  input  wire [63:0] dma_wdata,
+  input  wire [7:0]  dma_wmask,
+  input  wire        vpu_we,
+  input  wire [11:0] vpu_wrow,
+  input  wire [63:0] vpu_wdata,
+  input  wire [7:0]  vpu_wmask,
+  input  wire [11:0] dma_rrow,
+  output wire [63:0] dma_rdata,
+  input  wire [11:0] vsrc_rrow,
+  output wire [63:0] vsrc_rdata,
+  input  wire        vown_re,
+  input  wire [11:0] vown_rrow,
+  output wire [63:0] vown_rdata,
+  input  wire [11:0] mxl_rrow, // first row
+  input  wire [2:0]  mxl_lane, // lane whose column is read
+  output wire [63:0] mxl_rdata, // row `row` of the previous cycle
+  output wire [63:0] mxl_col, // byte `lane` of rows row..row+7 (row+i at bits [8i +: 8])
+  input  wire [11:0] mxt_rrow, // first row
+  input  wire [2:0]  mxt_lane, // lane whose column is read
+  output wire [63:0] mxt_rdata, // row `row` of the previous cycle
+  output wire [63:0] mxt_col // byte `lane` of rows row..row+7 (row+i at bits [8i +: 8])
 );
 
   wire [1:0] host_w_region;
@@ -80,6 +84,7 @@ module ag_mem_sp (
   wire [63:0] own_b2_rdata;
   wire [9:0] own_b3_raddr;
   wire [63:0] own_b3_rdata;
+  reg  [2:0] mxl_lane_q;
   wire [1:0] mxl_r_region;
   wire [9:0] mxl_r_local;
   wire [2:0] mxl_r_idx;
@@ -192,8 +197,38 @@ module ag_mem_sp (
   wire [6:0] mxl_b3_m7_raddr;
   wire mxl_b3_m7_we;
   wire [1:0] mxl_region_next;
-  wire [511:0] mxl_sel_a;
-  wire [511:0] mxl_sel_b;
+  wire [63:0] mxl_a0;
+  wire [63:0] mxl_a1;
+  wire [63:0] mxl_a2;
+  wire [63:0] mxl_a3;
+  wire [63:0] mxl_a4;
+  wire [63:0] mxl_a5;
+  wire [63:0] mxl_a6;
+  wire [63:0] mxl_a7;
+  wire [63:0] mxl_b0;
+  wire [63:0] mxl_b1;
+  wire [63:0] mxl_b2;
+  wire [63:0] mxl_b3;
+  wire [63:0] mxl_b4;
+  wire [63:0] mxl_b5;
+  wire [63:0] mxl_b6;
+  wire [63:0] mxl_b7;
+  wire [7:0] mxl_a0_col;
+  wire [7:0] mxl_a1_col;
+  wire [7:0] mxl_a2_col;
+  wire [7:0] mxl_a3_col;
+  wire [7:0] mxl_a4_col;
+  wire [7:0] mxl_a5_col;
+  wire [7:0] mxl_a6_col;
+  wire [7:0] mxl_a7_col;
+  wire [7:0] mxl_b0_col;
+  wire [7:0] mxl_b1_col;
+  wire [7:0] mxl_b2_col;
+  wire [7:0] mxl_b3_col;
+  wire [7:0] mxl_b4_col;
+  wire [7:0] mxl_b5_col;
+  wire [7:0] mxl_b6_col;
+  wire [7:0] mxl_b7_col;
   wire [2:0] mxl_i0_ia;
   wire [2:0] mxl_i1_ia;
   wire [2:0] mxl_i1_ib;
@@ -209,6 +244,7 @@ module ag_mem_sp (
   wire [2:0] mxl_i6_ib;
   wire [2:0] mxl_i7_ia;
   wire [2:0] mxl_i7_ib;
+  reg  [2:0] mxt_lane_q;
   wire [1:0] mxt_r_region;
   wire [9:0] mxt_r_local;
   wire [2:0] mxt_r_idx;
@@ -321,8 +357,38 @@ module ag_mem_sp (
   wire [6:0] mxt_b3_m7_raddr;
   wire mxt_b3_m7_we;
   wire [1:0] mxt_region_next;
-  wire [511:0] mxt_sel_a;
-  wire [511:0] mxt_sel_b;
+  wire [63:0] mxt_a0;
+  wire [63:0] mxt_a1;
+  wire [63:0] mxt_a2;
+  wire [63:0] mxt_a3;
+  wire [63:0] mxt_a4;
+  wire [63:0] mxt_a5;
+  wire [63:0] mxt_a6;
+  wire [63:0] mxt_a7;
+  wire [63:0] mxt_b0;
+  wire [63:0] mxt_b1;
+  wire [63:0] mxt_b2;
+  wire [63:0] mxt_b3;
+  wire [63:0] mxt_b4;
+  wire [63:0] mxt_b5;
+  wire [63:0] mxt_b6;
+  wire [63:0] mxt_b7;
+  wire [7:0] mxt_a0_col;
+  wire [7:0] mxt_a1_col;
+  wire [7:0] mxt_a2_col;
+  wire [7:0] mxt_a3_col;
+  wire [7:0] mxt_a4_col;
+  wire [7:0] mxt_a5_col;
+  wire [7:0] mxt_a6_col;
+  wire [7:0] mxt_a7_col;
+  wire [7:0] mxt_b0_col;
+  wire [7:0] mxt_b1_col;
+  wire [7:0] mxt_b2_col;
+  wire [7:0] mxt_b3_col;
+  wire [7:0] mxt_b4_col;
+  wire [7:0] mxt_b5_col;
+  wire [7:0] mxt_b6_col;
+  wire [7:0] mxt_b7_col;
   wire [2:0] mxt_i0_ia;
   wire [2:0] mxt_i1_ia;
   wire [2:0] mxt_i1_ib;
@@ -451,8 +517,39 @@ module ag_mem_sp (
   assign mxl_b3_m7_raddr = (mxl_r_region == 2'd3) ? mxl_r_hi : 7'd0;
   assign mxl_b3_m7_we = b3_we && (mxl_b3_w_idx == 3'd7);
   assign mxl_region_next = mxl_region_q + 2'd1;
-  assign mxl_sel_a = {(mxl_region_q[1] ? (mxl_region_q[0] ? mxl_b3_m7_rdata : mxl_b2_m7_rdata) : (mxl_region_q[0] ? mxl_b1_m7_rdata : mxl_b0_m7_rdata)), (mxl_region_q[1] ? (mxl_region_q[0] ? mxl_b3_m6_rdata : mxl_b2_m6_rdata) : (mxl_region_q[0] ? mxl_b1_m6_rdata : mxl_b0_m6_rdata)), (mxl_region_q[1] ? (mxl_region_q[0] ? mxl_b3_m5_rdata : mxl_b2_m5_rdata) : (mxl_region_q[0] ? mxl_b1_m5_rdata : mxl_b0_m5_rdata)), (mxl_region_q[1] ? (mxl_region_q[0] ? mxl_b3_m4_rdata : mxl_b2_m4_rdata) : (mxl_region_q[0] ? mxl_b1_m4_rdata : mxl_b0_m4_rdata)), (mxl_region_q[1] ? (mxl_region_q[0] ? mxl_b3_m3_rdata : mxl_b2_m3_rdata) : (mxl_region_q[0] ? mxl_b1_m3_rdata : mxl_b0_m3_rdata)), (mxl_region_q[1] ? (mxl_region_q[0] ? mxl_b3_m2_rdata : mxl_b2_m2_rdata) : (mxl_region_q[0] ? mxl_b1_m2_rdata : mxl_b0_m2_rdata)), (mxl_region_q[1] ? (mxl_region_q[0] ? mxl_b3_m1_rdata : mxl_b2_m1_rdata) : (mxl_region_q[0] ? mxl_b1_m1_rdata : mxl_b0_m1_rdata)), (mxl_region_q[1] ? (mxl_region_q[0] ? mxl_b3_m0_rdata : mxl_b2_m0_rdata) : (mxl_region_q[0] ? mxl_b1_m0_rdata : mxl_b0_m0_rdata))};
-  assign mxl_sel_b = {(mxl_region_next[1] ? (mxl_region_next[0] ? mxl_b3_m7_rdata : mxl_b2_m7_rdata) : (mxl_region_next[0] ? mxl_b1_m7_rdata : mxl_b0_m7_rdata)), (mxl_region_next[1] ? (mxl_region_next[0] ? mxl_b3_m6_rdata : mxl_b2_m6_rdata) : (mxl_region_next[0] ? mxl_b1_m6_rdata : mxl_b0_m6_rdata)), (mxl_region_next[1] ? (mxl_region_next[0] ? mxl_b3_m5_rdata : mxl_b2_m5_rdata) : (mxl_region_next[0] ? mxl_b1_m5_rdata : mxl_b0_m5_rdata)), (mxl_region_next[1] ? (mxl_region_next[0] ? mxl_b3_m4_rdata : mxl_b2_m4_rdata) : (mxl_region_next[0] ? mxl_b1_m4_rdata : mxl_b0_m4_rdata)), (mxl_region_next[1] ? (mxl_region_next[0] ? mxl_b3_m3_rdata : mxl_b2_m3_rdata) : (mxl_region_next[0] ? mxl_b1_m3_rdata : mxl_b0_m3_rdata)), (mxl_region_next[1] ? (mxl_region_next[0] ? mxl_b3_m2_rdata : mxl_b2_m2_rdata) : (mxl_region_next[0] ? mxl_b1_m2_rdata : mxl_b0_m2_rdata)), (mxl_region_next[1] ? (mxl_region_next[0] ? mxl_b3_m1_rdata : mxl_b2_m1_rdata) : (mxl_region_next[0] ? mxl_b1_m1_rdata : mxl_b0_m1_rdata)), (mxl_region_next[1] ? (mxl_region_next[0] ? mxl_b3_m0_rdata : mxl_b2_m0_rdata) : (mxl_region_next[0] ? mxl_b1_m0_rdata : mxl_b0_m0_rdata))};
+  assign mxl_a0 = mxl_region_q[1] ? (mxl_region_q[0] ? mxl_b3_m0_rdata : mxl_b2_m0_rdata) : (mxl_region_q[0] ? mxl_b1_m0_rdata : mxl_b0_m0_rdata);
+  assign mxl_a1 = mxl_region_q[1] ? (mxl_region_q[0] ? mxl_b3_m1_rdata : mxl_b2_m1_rdata) : (mxl_region_q[0] ? mxl_b1_m1_rdata : mxl_b0_m1_rdata);
+  assign mxl_a2 = mxl_region_q[1] ? (mxl_region_q[0] ? mxl_b3_m2_rdata : mxl_b2_m2_rdata) : (mxl_region_q[0] ? mxl_b1_m2_rdata : mxl_b0_m2_rdata);
+  assign mxl_a3 = mxl_region_q[1] ? (mxl_region_q[0] ? mxl_b3_m3_rdata : mxl_b2_m3_rdata) : (mxl_region_q[0] ? mxl_b1_m3_rdata : mxl_b0_m3_rdata);
+  assign mxl_a4 = mxl_region_q[1] ? (mxl_region_q[0] ? mxl_b3_m4_rdata : mxl_b2_m4_rdata) : (mxl_region_q[0] ? mxl_b1_m4_rdata : mxl_b0_m4_rdata);
+  assign mxl_a5 = mxl_region_q[1] ? (mxl_region_q[0] ? mxl_b3_m5_rdata : mxl_b2_m5_rdata) : (mxl_region_q[0] ? mxl_b1_m5_rdata : mxl_b0_m5_rdata);
+  assign mxl_a6 = mxl_region_q[1] ? (mxl_region_q[0] ? mxl_b3_m6_rdata : mxl_b2_m6_rdata) : (mxl_region_q[0] ? mxl_b1_m6_rdata : mxl_b0_m6_rdata);
+  assign mxl_a7 = mxl_region_q[1] ? (mxl_region_q[0] ? mxl_b3_m7_rdata : mxl_b2_m7_rdata) : (mxl_region_q[0] ? mxl_b1_m7_rdata : mxl_b0_m7_rdata);
+  assign mxl_b0 = mxl_region_next[1] ? (mxl_region_next[0] ? mxl_b3_m0_rdata : mxl_b2_m0_rdata) : (mxl_region_next[0] ? mxl_b1_m0_rdata : mxl_b0_m0_rdata);
+  assign mxl_b1 = mxl_region_next[1] ? (mxl_region_next[0] ? mxl_b3_m1_rdata : mxl_b2_m1_rdata) : (mxl_region_next[0] ? mxl_b1_m1_rdata : mxl_b0_m1_rdata);
+  assign mxl_b2 = mxl_region_next[1] ? (mxl_region_next[0] ? mxl_b3_m2_rdata : mxl_b2_m2_rdata) : (mxl_region_next[0] ? mxl_b1_m2_rdata : mxl_b0_m2_rdata);
+  assign mxl_b3 = mxl_region_next[1] ? (mxl_region_next[0] ? mxl_b3_m3_rdata : mxl_b2_m3_rdata) : (mxl_region_next[0] ? mxl_b1_m3_rdata : mxl_b0_m3_rdata);
+  assign mxl_b4 = mxl_region_next[1] ? (mxl_region_next[0] ? mxl_b3_m4_rdata : mxl_b2_m4_rdata) : (mxl_region_next[0] ? mxl_b1_m4_rdata : mxl_b0_m4_rdata);
+  assign mxl_b5 = mxl_region_next[1] ? (mxl_region_next[0] ? mxl_b3_m5_rdata : mxl_b2_m5_rdata) : (mxl_region_next[0] ? mxl_b1_m5_rdata : mxl_b0_m5_rdata);
+  assign mxl_b6 = mxl_region_next[1] ? (mxl_region_next[0] ? mxl_b3_m6_rdata : mxl_b2_m6_rdata) : (mxl_region_next[0] ? mxl_b1_m6_rdata : mxl_b0_m6_rdata);
+  assign mxl_b7 = mxl_region_next[1] ? (mxl_region_next[0] ? mxl_b3_m7_rdata : mxl_b2_m7_rdata) : (mxl_region_next[0] ? mxl_b1_m7_rdata : mxl_b0_m7_rdata);
+  assign mxl_a0_col = mxl_a0[mxl_lane_q * 8 +: 8];
+  assign mxl_a1_col = mxl_a1[mxl_lane_q * 8 +: 8];
+  assign mxl_a2_col = mxl_a2[mxl_lane_q * 8 +: 8];
+  assign mxl_a3_col = mxl_a3[mxl_lane_q * 8 +: 8];
+  assign mxl_a4_col = mxl_a4[mxl_lane_q * 8 +: 8];
+  assign mxl_a5_col = mxl_a5[mxl_lane_q * 8 +: 8];
+  assign mxl_a6_col = mxl_a6[mxl_lane_q * 8 +: 8];
+  assign mxl_a7_col = mxl_a7[mxl_lane_q * 8 +: 8];
+  assign mxl_b0_col = mxl_b0[mxl_lane_q * 8 +: 8];
+  assign mxl_b1_col = mxl_b1[mxl_lane_q * 8 +: 8];
+  assign mxl_b2_col = mxl_b2[mxl_lane_q * 8 +: 8];
+  assign mxl_b3_col = mxl_b3[mxl_lane_q * 8 +: 8];
+  assign mxl_b4_col = mxl_b4[mxl_lane_q * 8 +: 8];
+  assign mxl_b5_col = mxl_b5[mxl_lane_q * 8 +: 8];
+  assign mxl_b6_col = mxl_b6[mxl_lane_q * 8 +: 8];
+  assign mxl_b7_col = mxl_b7[mxl_lane_q * 8 +: 8];
+  assign mxl_rdata = (mxl_idx_q == 3'd1) ? mxl_a1 : ((mxl_idx_q == 3'd2) ? mxl_a2 : ((mxl_idx_q == 3'd3) ? mxl_a3 : ((mxl_idx_q == 3'd4) ? mxl_a4 : ((mxl_idx_q == 3'd5) ? mxl_a5 : ((mxl_idx_q == 3'd6) ? mxl_a6 : ((mxl_idx_q == 3'd7) ? mxl_a7 : mxl_a0))))));
   assign mxl_i0_ia = mxl_idx_q + 3'd0;
   assign mxl_i1_ia = mxl_idx_q + 3'd1;
   assign mxl_i1_ib = (mxl_idx_q + 3'd1) - 3'd0;
@@ -468,7 +565,7 @@ module ag_mem_sp (
   assign mxl_i6_ib = (mxl_idx_q + 3'd6) - 3'd0;
   assign mxl_i7_ia = mxl_idx_q + 3'd7;
   assign mxl_i7_ib = (mxl_idx_q + 3'd7) - 3'd0;
-  assign mxl_rdata = {(({1'd0, mxl_local_q} >= 11'd1017) ? mxl_sel_b[mxl_i7_ib * 64 +: 64] : mxl_sel_a[mxl_i7_ia * 64 +: 64]), (({1'd0, mxl_local_q} >= 11'd1018) ? mxl_sel_b[mxl_i6_ib * 64 +: 64] : mxl_sel_a[mxl_i6_ia * 64 +: 64]), (({1'd0, mxl_local_q} >= 11'd1019) ? mxl_sel_b[mxl_i5_ib * 64 +: 64] : mxl_sel_a[mxl_i5_ia * 64 +: 64]), (({1'd0, mxl_local_q} >= 11'd1020) ? mxl_sel_b[mxl_i4_ib * 64 +: 64] : mxl_sel_a[mxl_i4_ia * 64 +: 64]), (({1'd0, mxl_local_q} >= 11'd1021) ? mxl_sel_b[mxl_i3_ib * 64 +: 64] : mxl_sel_a[mxl_i3_ia * 64 +: 64]), (({1'd0, mxl_local_q} >= 11'd1022) ? mxl_sel_b[mxl_i2_ib * 64 +: 64] : mxl_sel_a[mxl_i2_ia * 64 +: 64]), (({1'd0, mxl_local_q} >= 11'd1023) ? mxl_sel_b[mxl_i1_ib * 64 +: 64] : mxl_sel_a[mxl_i1_ia * 64 +: 64]), mxl_sel_a[mxl_i0_ia * 64 +: 64]};
+  assign mxl_col = {(({1'd0, mxl_local_q} >= 11'd1017) ? ((mxl_i7_ib == 3'd1) ? mxl_b1_col : ((mxl_i7_ib == 3'd2) ? mxl_b2_col : ((mxl_i7_ib == 3'd3) ? mxl_b3_col : ((mxl_i7_ib == 3'd4) ? mxl_b4_col : ((mxl_i7_ib == 3'd5) ? mxl_b5_col : ((mxl_i7_ib == 3'd6) ? mxl_b6_col : ((mxl_i7_ib == 3'd7) ? mxl_b7_col : mxl_b0_col))))))) : ((mxl_i7_ia == 3'd1) ? mxl_a1_col : ((mxl_i7_ia == 3'd2) ? mxl_a2_col : ((mxl_i7_ia == 3'd3) ? mxl_a3_col : ((mxl_i7_ia == 3'd4) ? mxl_a4_col : ((mxl_i7_ia == 3'd5) ? mxl_a5_col : ((mxl_i7_ia == 3'd6) ? mxl_a6_col : ((mxl_i7_ia == 3'd7) ? mxl_a7_col : mxl_a0_col)))))))), (({1'd0, mxl_local_q} >= 11'd1018) ? ((mxl_i6_ib == 3'd1) ? mxl_b1_col : ((mxl_i6_ib == 3'd2) ? mxl_b2_col : ((mxl_i6_ib == 3'd3) ? mxl_b3_col : ((mxl_i6_ib == 3'd4) ? mxl_b4_col : ((mxl_i6_ib == 3'd5) ? mxl_b5_col : ((mxl_i6_ib == 3'd6) ? mxl_b6_col : ((mxl_i6_ib == 3'd7) ? mxl_b7_col : mxl_b0_col))))))) : ((mxl_i6_ia == 3'd1) ? mxl_a1_col : ((mxl_i6_ia == 3'd2) ? mxl_a2_col : ((mxl_i6_ia == 3'd3) ? mxl_a3_col : ((mxl_i6_ia == 3'd4) ? mxl_a4_col : ((mxl_i6_ia == 3'd5) ? mxl_a5_col : ((mxl_i6_ia == 3'd6) ? mxl_a6_col : ((mxl_i6_ia == 3'd7) ? mxl_a7_col : mxl_a0_col)))))))), (({1'd0, mxl_local_q} >= 11'd1019) ? ((mxl_i5_ib == 3'd1) ? mxl_b1_col : ((mxl_i5_ib == 3'd2) ? mxl_b2_col : ((mxl_i5_ib == 3'd3) ? mxl_b3_col : ((mxl_i5_ib == 3'd4) ? mxl_b4_col : ((mxl_i5_ib == 3'd5) ? mxl_b5_col : ((mxl_i5_ib == 3'd6) ? mxl_b6_col : ((mxl_i5_ib == 3'd7) ? mxl_b7_col : mxl_b0_col))))))) : ((mxl_i5_ia == 3'd1) ? mxl_a1_col : ((mxl_i5_ia == 3'd2) ? mxl_a2_col : ((mxl_i5_ia == 3'd3) ? mxl_a3_col : ((mxl_i5_ia == 3'd4) ? mxl_a4_col : ((mxl_i5_ia == 3'd5) ? mxl_a5_col : ((mxl_i5_ia == 3'd6) ? mxl_a6_col : ((mxl_i5_ia == 3'd7) ? mxl_a7_col : mxl_a0_col)))))))), (({1'd0, mxl_local_q} >= 11'd1020) ? ((mxl_i4_ib == 3'd1) ? mxl_b1_col : ((mxl_i4_ib == 3'd2) ? mxl_b2_col : ((mxl_i4_ib == 3'd3) ? mxl_b3_col : ((mxl_i4_ib == 3'd4) ? mxl_b4_col : ((mxl_i4_ib == 3'd5) ? mxl_b5_col : ((mxl_i4_ib == 3'd6) ? mxl_b6_col : ((mxl_i4_ib == 3'd7) ? mxl_b7_col : mxl_b0_col))))))) : ((mxl_i4_ia == 3'd1) ? mxl_a1_col : ((mxl_i4_ia == 3'd2) ? mxl_a2_col : ((mxl_i4_ia == 3'd3) ? mxl_a3_col : ((mxl_i4_ia == 3'd4) ? mxl_a4_col : ((mxl_i4_ia == 3'd5) ? mxl_a5_col : ((mxl_i4_ia == 3'd6) ? mxl_a6_col : ((mxl_i4_ia == 3'd7) ? mxl_a7_col : mxl_a0_col)))))))), (({1'd0, mxl_local_q} >= 11'd1021) ? ((mxl_i3_ib == 3'd1) ? mxl_b1_col : ((mxl_i3_ib == 3'd2) ? mxl_b2_col : ((mxl_i3_ib == 3'd3) ? mxl_b3_col : ((mxl_i3_ib == 3'd4) ? mxl_b4_col : ((mxl_i3_ib == 3'd5) ? mxl_b5_col : ((mxl_i3_ib == 3'd6) ? mxl_b6_col : ((mxl_i3_ib == 3'd7) ? mxl_b7_col : mxl_b0_col))))))) : ((mxl_i3_ia == 3'd1) ? mxl_a1_col : ((mxl_i3_ia == 3'd2) ? mxl_a2_col : ((mxl_i3_ia == 3'd3) ? mxl_a3_col : ((mxl_i3_ia == 3'd4) ? mxl_a4_col : ((mxl_i3_ia == 3'd5) ? mxl_a5_col : ((mxl_i3_ia == 3'd6) ? mxl_a6_col : ((mxl_i3_ia == 3'd7) ? mxl_a7_col : mxl_a0_col)))))))), (({1'd0, mxl_local_q} >= 11'd1022) ? ((mxl_i2_ib == 3'd1) ? mxl_b1_col : ((mxl_i2_ib == 3'd2) ? mxl_b2_col : ((mxl_i2_ib == 3'd3) ? mxl_b3_col : ((mxl_i2_ib == 3'd4) ? mxl_b4_col : ((mxl_i2_ib == 3'd5) ? mxl_b5_col : ((mxl_i2_ib == 3'd6) ? mxl_b6_col : ((mxl_i2_ib == 3'd7) ? mxl_b7_col : mxl_b0_col))))))) : ((mxl_i2_ia == 3'd1) ? mxl_a1_col : ((mxl_i2_ia == 3'd2) ? mxl_a2_col : ((mxl_i2_ia == 3'd3) ? mxl_a3_col : ((mxl_i2_ia == 3'd4) ? mxl_a4_col : ((mxl_i2_ia == 3'd5) ? mxl_a5_col : ((mxl_i2_ia == 3'd6) ? mxl_a6_col : ((mxl_i2_ia == 3'd7) ? mxl_a7_col : mxl_a0_col)))))))), (({1'd0, mxl_local_q} >= 11'd1023) ? ((mxl_i1_ib == 3'd1) ? mxl_b1_col : ((mxl_i1_ib == 3'd2) ? mxl_b2_col : ((mxl_i1_ib == 3'd3) ? mxl_b3_col : ((mxl_i1_ib == 3'd4) ? mxl_b4_col : ((mxl_i1_ib == 3'd5) ? mxl_b5_col : ((mxl_i1_ib == 3'd6) ? mxl_b6_col : ((mxl_i1_ib == 3'd7) ? mxl_b7_col : mxl_b0_col))))))) : ((mxl_i1_ia == 3'd1) ? mxl_a1_col : ((mxl_i1_ia == 3'd2) ? mxl_a2_col : ((mxl_i1_ia == 3'd3) ? mxl_a3_col : ((mxl_i1_ia == 3'd4) ? mxl_a4_col : ((mxl_i1_ia == 3'd5) ? mxl_a5_col : ((mxl_i1_ia == 3'd6) ? mxl_a6_col : ((mxl_i1_ia == 3'd7) ? mxl_a7_col : mxl_a0_col)))))))), ((mxl_i0_ia == 3'd1) ? mxl_a1_col : ((mxl_i0_ia == 3'd2) ? mxl_a2_col : ((mxl_i0_ia == 3'd3) ? mxl_a3_col : ((mxl_i0_ia == 3'd4) ? mxl_a4_col : ((mxl_i0_ia == 3'd5) ? mxl_a5_col : ((mxl_i0_ia == 3'd6) ? mxl_a6_col : ((mxl_i0_ia == 3'd7) ? mxl_a7_col : mxl_a0_col)))))))};
   assign mxt_r_region = mxt_rrow[11:10];
   assign mxt_r_local = mxt_rrow[9:0];
   assign mxt_r_idx = mxt_r_local[2:0];
@@ -546,8 +643,39 @@ module ag_mem_sp (
   assign mxt_b3_m7_raddr = (mxt_r_region == 2'd3) ? mxt_r_hi : 7'd0;
   assign mxt_b3_m7_we = b3_we && (mxt_b3_w_idx == 3'd7);
   assign mxt_region_next = mxt_region_q + 2'd1;
-  assign mxt_sel_a = {(mxt_region_q[1] ? (mxt_region_q[0] ? mxt_b3_m7_rdata : mxt_b2_m7_rdata) : (mxt_region_q[0] ? mxt_b1_m7_rdata : mxt_b0_m7_rdata)), (mxt_region_q[1] ? (mxt_region_q[0] ? mxt_b3_m6_rdata : mxt_b2_m6_rdata) : (mxt_region_q[0] ? mxt_b1_m6_rdata : mxt_b0_m6_rdata)), (mxt_region_q[1] ? (mxt_region_q[0] ? mxt_b3_m5_rdata : mxt_b2_m5_rdata) : (mxt_region_q[0] ? mxt_b1_m5_rdata : mxt_b0_m5_rdata)), (mxt_region_q[1] ? (mxt_region_q[0] ? mxt_b3_m4_rdata : mxt_b2_m4_rdata) : (mxt_region_q[0] ? mxt_b1_m4_rdata : mxt_b0_m4_rdata)), (mxt_region_q[1] ? (mxt_region_q[0] ? mxt_b3_m3_rdata : mxt_b2_m3_rdata) : (mxt_region_q[0] ? mxt_b1_m3_rdata : mxt_b0_m3_rdata)), (mxt_region_q[1] ? (mxt_region_q[0] ? mxt_b3_m2_rdata : mxt_b2_m2_rdata) : (mxt_region_q[0] ? mxt_b1_m2_rdata : mxt_b0_m2_rdata)), (mxt_region_q[1] ? (mxt_region_q[0] ? mxt_b3_m1_rdata : mxt_b2_m1_rdata) : (mxt_region_q[0] ? mxt_b1_m1_rdata : mxt_b0_m1_rdata)), (mxt_region_q[1] ? (mxt_region_q[0] ? mxt_b3_m0_rdata : mxt_b2_m0_rdata) : (mxt_region_q[0] ? mxt_b1_m0_rdata : mxt_b0_m0_rdata))};
-  assign mxt_sel_b = {(mxt_region_next[1] ? (mxt_region_next[0] ? mxt_b3_m7_rdata : mxt_b2_m7_rdata) : (mxt_region_next[0] ? mxt_b1_m7_rdata : mxt_b0_m7_rdata)), (mxt_region_next[1] ? (mxt_region_next[0] ? mxt_b3_m6_rdata : mxt_b2_m6_rdata) : (mxt_region_next[0] ? mxt_b1_m6_rdata : mxt_b0_m6_rdata)), (mxt_region_next[1] ? (mxt_region_next[0] ? mxt_b3_m5_rdata : mxt_b2_m5_rdata) : (mxt_region_next[0] ? mxt_b1_m5_rdata : mxt_b0_m5_rdata)), (mxt_region_next[1] ? (mxt_region_next[0] ? mxt_b3_m4_rdata : mxt_b2_m4_rdata) : (mxt_region_next[0] ? mxt_b1_m4_rdata : mxt_b0_m4_rdata)), (mxt_region_next[1] ? (mxt_region_next[0] ? mxt_b3_m3_rdata : mxt_b2_m3_rdata) : (mxt_region_next[0] ? mxt_b1_m3_rdata : mxt_b0_m3_rdata)), (mxt_region_next[1] ? (mxt_region_next[0] ? mxt_b3_m2_rdata : mxt_b2_m2_rdata) : (mxt_region_next[0] ? mxt_b1_m2_rdata : mxt_b0_m2_rdata)), (mxt_region_next[1] ? (mxt_region_next[0] ? mxt_b3_m1_rdata : mxt_b2_m1_rdata) : (mxt_region_next[0] ? mxt_b1_m1_rdata : mxt_b0_m1_rdata)), (mxt_region_next[1] ? (mxt_region_next[0] ? mxt_b3_m0_rdata : mxt_b2_m0_rdata) : (mxt_region_next[0] ? mxt_b1_m0_rdata : mxt_b0_m0_rdata))};
+  assign mxt_a0 = mxt_region_q[1] ? (mxt_region_q[0] ? mxt_b3_m0_rdata : mxt_b2_m0_rdata) : (mxt_region_q[0] ? mxt_b1_m0_rdata : mxt_b0_m0_rdata);
+  assign mxt_a1 = mxt_region_q[1] ? (mxt_region_q[0] ? mxt_b3_m1_rdata : mxt_b2_m1_rdata) : (mxt_region_q[0] ? mxt_b1_m1_rdata : mxt_b0_m1_rdata);
+  assign mxt_a2 = mxt_region_q[1] ? (mxt_region_q[0] ? mxt_b3_m2_rdata : mxt_b2_m2_rdata) : (mxt_region_q[0] ? mxt_b1_m2_rdata : mxt_b0_m2_rdata);
+  assign mxt_a3 = mxt_region_q[1] ? (mxt_region_q[0] ? mxt_b3_m3_rdata : mxt_b2_m3_rdata) : (mxt_region_q[0] ? mxt_b1_m3_rdata : mxt_b0_m3_rdata);
+  assign mxt_a4 = mxt_region_q[1] ? (mxt_region_q[0] ? mxt_b3_m4_rdata : mxt_b2_m4_rdata) : (mxt_region_q[0] ? mxt_b1_m4_rdata : mxt_b0_m4_rdata);
+  assign mxt_a5 = mxt_region_q[1] ? (mxt_region_q[0] ? mxt_b3_m5_rdata : mxt_b2_m5_rdata) : (mxt_region_q[0] ? mxt_b1_m5_rdata : mxt_b0_m5_rdata);
+  assign mxt_a6 = mxt_region_q[1] ? (mxt_region_q[0] ? mxt_b3_m6_rdata : mxt_b2_m6_rdata) : (mxt_region_q[0] ? mxt_b1_m6_rdata : mxt_b0_m6_rdata);
+  assign mxt_a7 = mxt_region_q[1] ? (mxt_region_q[0] ? mxt_b3_m7_rdata : mxt_b2_m7_rdata) : (mxt_region_q[0] ? mxt_b1_m7_rdata : mxt_b0_m7_rdata);
+  assign mxt_b0 = mxt_region_next[1] ? (mxt_region_next[0] ? mxt_b3_m0_rdata : mxt_b2_m0_rdata) : (mxt_region_next[0] ? mxt_b1_m0_rdata : mxt_b0_m0_rdata);
+  assign mxt_b1 = mxt_region_next[1] ? (mxt_region_next[0] ? mxt_b3_m1_rdata : mxt_b2_m1_rdata) : (mxt_region_next[0] ? mxt_b1_m1_rdata : mxt_b0_m1_rdata);
+  assign mxt_b2 = mxt_region_next[1] ? (mxt_region_next[0] ? mxt_b3_m2_rdata : mxt_b2_m2_rdata) : (mxt_region_next[0] ? mxt_b1_m2_rdata : mxt_b0_m2_rdata);
+  assign mxt_b3 = mxt_region_next[1] ? (mxt_region_next[0] ? mxt_b3_m3_rdata : mxt_b2_m3_rdata) : (mxt_region_next[0] ? mxt_b1_m3_rdata : mxt_b0_m3_rdata);
+  assign mxt_b4 = mxt_region_next[1] ? (mxt_region_next[0] ? mxt_b3_m4_rdata : mxt_b2_m4_rdata) : (mxt_region_next[0] ? mxt_b1_m4_rdata : mxt_b0_m4_rdata);
+  assign mxt_b5 = mxt_region_next[1] ? (mxt_region_next[0] ? mxt_b3_m5_rdata : mxt_b2_m5_rdata) : (mxt_region_next[0] ? mxt_b1_m5_rdata : mxt_b0_m5_rdata);
+  assign mxt_b6 = mxt_region_next[1] ? (mxt_region_next[0] ? mxt_b3_m6_rdata : mxt_b2_m6_rdata) : (mxt_region_next[0] ? mxt_b1_m6_rdata : mxt_b0_m6_rdata);
+  assign mxt_b7 = mxt_region_next[1] ? (mxt_region_next[0] ? mxt_b3_m7_rdata : mxt_b2_m7_rdata) : (mxt_region_next[0] ? mxt_b1_m7_rdata : mxt_b0_m7_rdata);
+  assign mxt_a0_col = mxt_a0[mxt_lane_q * 8 +: 8];
+  assign mxt_a1_col = mxt_a1[mxt_lane_q * 8 +: 8];
+  assign mxt_a2_col = mxt_a2[mxt_lane_q * 8 +: 8];
+  assign mxt_a3_col = mxt_a3[mxt_lane_q * 8 +: 8];
+  assign mxt_a4_col = mxt_a4[mxt_lane_q * 8 +: 8];
+  assign mxt_a5_col = mxt_a5[mxt_lane_q * 8 +: 8];
+  assign mxt_a6_col = mxt_a6[mxt_lane_q * 8 +: 8];
+  assign mxt_a7_col = mxt_a7[mxt_lane_q * 8 +: 8];
+  assign mxt_b0_col = mxt_b0[mxt_lane_q * 8 +: 8];
+  assign mxt_b1_col = mxt_b1[mxt_lane_q * 8 +: 8];
+  assign mxt_b2_col = mxt_b2[mxt_lane_q * 8 +: 8];
+  assign mxt_b3_col = mxt_b3[mxt_lane_q * 8 +: 8];
+  assign mxt_b4_col = mxt_b4[mxt_lane_q * 8 +: 8];
+  assign mxt_b5_col = mxt_b5[mxt_lane_q * 8 +: 8];
+  assign mxt_b6_col = mxt_b6[mxt_lane_q * 8 +: 8];
+  assign mxt_b7_col = mxt_b7[mxt_lane_q * 8 +: 8];
+  assign mxt_rdata = (mxt_idx_q == 3'd1) ? mxt_a1 : ((mxt_idx_q == 3'd2) ? mxt_a2 : ((mxt_idx_q == 3'd3) ? mxt_a3 : ((mxt_idx_q == 3'd4) ? mxt_a4 : ((mxt_idx_q == 3'd5) ? mxt_a5 : ((mxt_idx_q == 3'd6) ? mxt_a6 : ((mxt_idx_q == 3'd7) ? mxt_a7 : mxt_a0))))));
   assign mxt_i0_ia = mxt_idx_q + 3'd0;
   assign mxt_i1_ia = mxt_idx_q + 3'd1;
   assign mxt_i1_ib = (mxt_idx_q + 3'd1) - 3'd0;
@@ -563,15 +691,17 @@ module ag_mem_sp (
   assign mxt_i6_ib = (mxt_idx_q + 3'd6) - 3'd0;
   assign mxt_i7_ia = mxt_idx_q + 3'd7;
   assign mxt_i7_ib = (mxt_idx_q + 3'd7) - 3'd0;
-  assign mxt_rdata = {(({1'd0, mxt_local_q} >= 11'd1017) ? mxt_sel_b[mxt_i7_ib * 64 +: 64] : mxt_sel_a[mxt_i7_ia * 64 +: 64]), (({1'd0, mxt_local_q} >= 11'd1018) ? mxt_sel_b[mxt_i6_ib * 64 +: 64] : mxt_sel_a[mxt_i6_ia * 64 +: 64]), (({1'd0, mxt_local_q} >= 11'd1019) ? mxt_sel_b[mxt_i5_ib * 64 +: 64] : mxt_sel_a[mxt_i5_ia * 64 +: 64]), (({1'd0, mxt_local_q} >= 11'd1020) ? mxt_sel_b[mxt_i4_ib * 64 +: 64] : mxt_sel_a[mxt_i4_ia * 64 +: 64]), (({1'd0, mxt_local_q} >= 11'd1021) ? mxt_sel_b[mxt_i3_ib * 64 +: 64] : mxt_sel_a[mxt_i3_ia * 64 +: 64]), (({1'd0, mxt_local_q} >= 11'd1022) ? mxt_sel_b[mxt_i2_ib * 64 +: 64] : mxt_sel_a[mxt_i2_ia * 64 +: 64]), (({1'd0, mxt_local_q} >= 11'd1023) ? mxt_sel_b[mxt_i1_ib * 64 +: 64] : mxt_sel_a[mxt_i1_ia * 64 +: 64]), mxt_sel_a[mxt_i0_ia * 64 +: 64]};
+  assign mxt_col = {(({1'd0, mxt_local_q} >= 11'd1017) ? ((mxt_i7_ib == 3'd1) ? mxt_b1_col : ((mxt_i7_ib == 3'd2) ? mxt_b2_col : ((mxt_i7_ib == 3'd3) ? mxt_b3_col : ((mxt_i7_ib == 3'd4) ? mxt_b4_col : ((mxt_i7_ib == 3'd5) ? mxt_b5_col : ((mxt_i7_ib == 3'd6) ? mxt_b6_col : ((mxt_i7_ib == 3'd7) ? mxt_b7_col : mxt_b0_col))))))) : ((mxt_i7_ia == 3'd1) ? mxt_a1_col : ((mxt_i7_ia == 3'd2) ? mxt_a2_col : ((mxt_i7_ia == 3'd3) ? mxt_a3_col : ((mxt_i7_ia == 3'd4) ? mxt_a4_col : ((mxt_i7_ia == 3'd5) ? mxt_a5_col : ((mxt_i7_ia == 3'd6) ? mxt_a6_col : ((mxt_i7_ia == 3'd7) ? mxt_a7_col : mxt_a0_col)))))))), (({1'd0, mxt_local_q} >= 11'd1018) ? ((mxt_i6_ib == 3'd1) ? mxt_b1_col : ((mxt_i6_ib == 3'd2) ? mxt_b2_col : ((mxt_i6_ib == 3'd3) ? mxt_b3_col : ((mxt_i6_ib == 3'd4) ? mxt_b4_col : ((mxt_i6_ib == 3'd5) ? mxt_b5_col : ((mxt_i6_ib == 3'd6) ? mxt_b6_col : ((mxt_i6_ib == 3'd7) ? mxt_b7_col : mxt_b0_col))))))) : ((mxt_i6_ia == 3'd1) ? mxt_a1_col : ((mxt_i6_ia == 3'd2) ? mxt_a2_col : ((mxt_i6_ia == 3'd3) ? mxt_a3_col : ((mxt_i6_ia == 3'd4) ? mxt_a4_col : ((mxt_i6_ia == 3'd5) ? mxt_a5_col : ((mxt_i6_ia == 3'd6) ? mxt_a6_col : ((mxt_i6_ia == 3'd7) ? mxt_a7_col : mxt_a0_col)))))))), (({1'd0, mxt_local_q} >= 11'd1019) ? ((mxt_i5_ib == 3'd1) ? mxt_b1_col : ((mxt_i5_ib == 3'd2) ? mxt_b2_col : ((mxt_i5_ib == 3'd3) ? mxt_b3_col : ((mxt_i5_ib == 3'd4) ? mxt_b4_col : ((mxt_i5_ib == 3'd5) ? mxt_b5_col : ((mxt_i5_ib == 3'd6) ? mxt_b6_col : ((mxt_i5_ib == 3'd7) ? mxt_b7_col : mxt_b0_col))))))) : ((mxt_i5_ia == 3'd1) ? mxt_a1_col : ((mxt_i5_ia == 3'd2) ? mxt_a2_col : ((mxt_i5_ia == 3'd3) ? mxt_a3_col : ((mxt_i5_ia == 3'd4) ? mxt_a4_col : ((mxt_i5_ia == 3'd5) ? mxt_a5_col : ((mxt_i5_ia == 3'd6) ? mxt_a6_col : ((mxt_i5_ia == 3'd7) ? mxt_a7_col : mxt_a0_col)))))))), (({1'd0, mxt_local_q} >= 11'd1020) ? ((mxt_i4_ib == 3'd1) ? mxt_b1_col : ((mxt_i4_ib == 3'd2) ? mxt_b2_col : ((mxt_i4_ib == 3'd3) ? mxt_b3_col : ((mxt_i4_ib == 3'd4) ? mxt_b4_col : ((mxt_i4_ib == 3'd5) ? mxt_b5_col : ((mxt_i4_ib == 3'd6) ? mxt_b6_col : ((mxt_i4_ib == 3'd7) ? mxt_b7_col : mxt_b0_col))))))) : ((mxt_i4_ia == 3'd1) ? mxt_a1_col : ((mxt_i4_ia == 3'd2) ? mxt_a2_col : ((mxt_i4_ia == 3'd3) ? mxt_a3_col : ((mxt_i4_ia == 3'd4) ? mxt_a4_col : ((mxt_i4_ia == 3'd5) ? mxt_a5_col : ((mxt_i4_ia == 3'd6) ? mxt_a6_col : ((mxt_i4_ia == 3'd7) ? mxt_a7_col : mxt_a0_col)))))))), (({1'd0, mxt_local_q} >= 11'd1021) ? ((mxt_i3_ib == 3'd1) ? mxt_b1_col : ((mxt_i3_ib == 3'd2) ? mxt_b2_col : ((mxt_i3_ib == 3'd3) ? mxt_b3_col : ((mxt_i3_ib == 3'd4) ? mxt_b4_col : ((mxt_i3_ib == 3'd5) ? mxt_b5_col : ((mxt_i3_ib == 3'd6) ? mxt_b6_col : ((mxt_i3_ib == 3'd7) ? mxt_b7_col : mxt_b0_col))))))) : ((mxt_i3_ia == 3'd1) ? mxt_a1_col : ((mxt_i3_ia == 3'd2) ? mxt_a2_col : ((mxt_i3_ia == 3'd3) ? mxt_a3_col : ((mxt_i3_ia == 3'd4) ? mxt_a4_col : ((mxt_i3_ia == 3'd5) ? mxt_a5_col : ((mxt_i3_ia == 3'd6) ? mxt_a6_col : ((mxt_i3_ia == 3'd7) ? mxt_a7_col : mxt_a0_col)))))))), (({1'd0, mxt_local_q} >= 11'd1022) ? ((mxt_i2_ib == 3'd1) ? mxt_b1_col : ((mxt_i2_ib == 3'd2) ? mxt_b2_col : ((mxt_i2_ib == 3'd3) ? mxt_b3_col : ((mxt_i2_ib == 3'd4) ? mxt_b4_col : ((mxt_i2_ib == 3'd5) ? mxt_b5_col : ((mxt_i2_ib == 3'd6) ? mxt_b6_col : ((mxt_i2_ib == 3'd7) ? mxt_b7_col : mxt_b0_col))))))) : ((mxt_i2_ia == 3'd1) ? mxt_a1_col : ((mxt_i2_ia == 3'd2) ? mxt_a2_col : ((mxt_i2_ia == 3'd3) ? mxt_a3_col : ((mxt_i2_ia == 3'd4) ? mxt_a4_col : ((mxt_i2_ia == 3'd5) ? mxt_a5_col : ((mxt_i2_ia == 3'd6) ? mxt_a6_col : ((mxt_i2_ia == 3'd7) ? mxt_a7_col : mxt_a0_col)))))))), (({1'd0, mxt_local_q} >= 11'd1023) ? ((mxt_i1_ib == 3'd1) ? mxt_b1_col : ((mxt_i1_ib == 3'd2) ? mxt_b2_col : ((mxt_i1_ib == 3'd3) ? mxt_b3_col : ((mxt_i1_ib == 3'd4) ? mxt_b4_col : ((mxt_i1_ib == 3'd5) ? mxt_b5_col : ((mxt_i1_ib == 3'd6) ? mxt_b6_col : ((mxt_i1_ib == 3'd7) ? mxt_b7_col : mxt_b0_col))))))) : ((mxt_i1_ia == 3'd1) ? mxt_a1_col : ((mxt_i1_ia == 3'd2) ? mxt_a2_col : ((mxt_i1_ia == 3'd3) ? mxt_a3_col : ((mxt_i1_ia == 3'd4) ? mxt_a4_col : ((mxt_i1_ia == 3'd5) ? mxt_a5_col : ((mxt_i1_ia == 3'd6) ? mxt_a6_col : ((mxt_i1_ia == 3'd7) ? mxt_a7_col : mxt_a0_col)))))))), ((mxt_i0_ia == 3'd1) ? mxt_a1_col : ((mxt_i0_ia == 3'd2) ? mxt_a2_col : ((mxt_i0_ia == 3'd3) ? mxt_a3_col : ((mxt_i0_ia == 3'd4) ? mxt_a4_col : ((mxt_i0_ia == 3'd5) ? mxt_a5_col : ((mxt_i0_ia == 3'd6) ? mxt_a6_col : ((mxt_i0_ia == 3'd7) ? mxt_a7_col : mxt_a0_col)))))))};
 
   always @(posedge clk) begin
     dma_region_q <= dma_r_region;
     vsrc_region_q <= vsrc_r_region;
     vown_oregion_q <= vown_o_region;
+    mxl_lane_q <= mxl_lane;
     mxl_region_q <= mxl_r_region;
     mxl_idx_q <= mxl_r_idx;
     mxl_local_q <= mxl_r_local;
+    mxt_lane_q <= mxt_lane;
     mxt_region_q <= mxt_r_region;
     mxt_idx_q <= mxt_r_idx;
     mxt_local_q <= mxt_r_local;

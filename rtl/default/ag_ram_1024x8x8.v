@@ -19,30 +19,7 @@ module ag_ram_1024x8x8 (
 
   always @(posedge clk) begin
     if (we) begin
-      if (wmask[0]) begin
-        mem[waddr][7:0] <= wdata[7:0];
-      end
-      if (wmask[1]) begin
-        mem[waddr][15:8] <= wdata[15:8];
-      end
-      if (wmask[2]) begin
-        mem[waddr][23:16] <= wdata[23:16];
-      end
-      if (wmask[3]) begin
-        mem[waddr][31:24] <= wdata[31:24];
-      end
-      if (wmask[4]) begin
-        mem[waddr][39:32] <= wdata[39:32];
-      end
-      if (wmask[5]) begin
-        mem[waddr][47:40] <= wdata[47:40];
-      end
-      if (wmask[6]) begin
-        mem[waddr][55:48] <= wdata[55:48];
-      end
-      if (wmask[7]) begin
-        mem[waddr][63:56] <= wdata[63:56];
-      end
+      mem[waddr] <= {(wmask[7] ? wdata[63:56] : mem[waddr][63:56]), (wmask[6] ? wdata[55:48] : mem[waddr][55:48]), (wmask[5] ? wdata[47:40] : mem[waddr][47:40]), (wmask[4] ? wdata[39:32] : mem[waddr][39:32]), (wmask[3] ? wdata[31:24] : mem[waddr][31:24]), (wmask[2] ? wdata[23:16] : mem[waddr][23:16]), (wmask[1] ? wdata[15:8] : mem[waddr][15:8]), (wmask[0] ? wdata[7:0] : mem[waddr][7:0])};
     end
     rdata <= mem[raddr];
   end

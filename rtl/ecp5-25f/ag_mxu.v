@@ -6,27 +6,31 @@
 
 // Matmul sequencer: sp operand reads, edge extraction and skew.
 module ag_mxu (
-  input  wire         clk,
-  input  wire         clear,
-  input  wire         iss,
-  input  wire [10:0]  lrow,
-  input  wire [10:0]  trow,
-  input  wire [12:0]  k,
-  input  wire         bank,
-  input  wire         acc,
-  input  wire         tl,
-  input  wire         tt,
-  input  wire [13:0]  lstride,
-  input  wire [13:0]  tstride,
-  output wire [10:0]  l_rrow, // left operand read row (first of R)
-  output wire [10:0]  t_rrow, // top operand read row (first of C)
-  input  wire [127:0] l_rdata,
-  input  wire [127:0] t_rdata,
-  output wire [31:0]  a_left,
-  output wire [3:0]   v_left,
-  output wire [3:0]   f_left,
-  output wire [3:0]   k_left,
-  output wire [31:0]  b_top
+  input  wire        clk,
+  input  wire        clear,
+  input  wire        iss,
+  input  wire [10:0] lrow,
+  input  wire [10:0] trow,
+  input  wire [12:0] k,
+  input  wire        bank,
+  input  wire        acc,
+  input  wire        tl,
+  input  wire        tt,
+  input  wire [13:0] lstride,
+  input  wire [13:0] tstride,
+  output wire [10:0] l_rrow, // left operand read row (first of R)
+  output wire [10:0] t_rrow, // top operand read row (first of C)
+  input  wire [31:0] l_rdata, // row l_rrow (plain operand)
+  input  wire [31:0] t_rdata, // row t_rrow (plain operand)
+  input  wire [31:0] l_col, // lane l_lane of rows l_rrow..+R−1 (transposed operand)
+  input  wire [31:0] t_col, // lane t_lane of rows t_rrow..+C−1 (transposed operand)
+  output wire [31:0] a_left,
+  output wire [3:0]  v_left,
+  output wire [3:0]  f_left,
+  output wire [3:0]  k_left,
+  output wire [31:0] b_top,
+  output wire [1:0]  l_lane,
+  output wire [1:0]  t_lane
 );
 
   reg  [12:0] cnt; // steps left
@@ -48,15 +52,6 @@ module ag_mxu (
   reg  s1_k;
   reg  s1_tl;
   reg  s1_tt;
-  reg  [1:0] s1_kmod;
-  wire [31:0] l_row0;
-  wire [31:0] l_row1;
-  wire [31:0] l_row2;
-  wire [31:0] l_row3;
-  wire [31:0] t_row0;
-  wire [31:0] t_row1;
-  wire [31:0] t_row2;
-  wire [31:0] t_row3;
   wire [7:0] l_edge0;
   wire [7:0] l_edge1;
   wire [7:0] l_edge2;
@@ -113,22 +108,16 @@ module ag_mxu (
   assign unused_tstride_hi = tstride[13:11];
   assign l_rrow = lptr;
   assign t_rrow = tptr;
-  assign l_row0 = l_rdata[31:0];
-  assign l_row1 = l_rdata[63:32];
-  assign l_row2 = l_rdata[95:64];
-  assign l_row3 = l_rdata[127:96];
-  assign t_row0 = t_rdata[31:0];
-  assign t_row1 = t_rdata[63:32];
-  assign t_row2 = t_rdata[95:64];
-  assign t_row3 = t_rdata[127:96];
-  assign l_edge0 = s1_tl ? l_row0[s1_kmod * 8 +: 8] : l_row0[7:0];
-  assign l_edge1 = s1_tl ? l_row1[s1_kmod * 8 +: 8] : l_row0[15:8];
-  assign l_edge2 = s1_tl ? l_row2[s1_kmod * 8 +: 8] : l_row0[23:16];
-  assign l_edge3 = s1_tl ? l_row3[s1_kmod * 8 +: 8] : l_row0[31:24];
-  assign t_edge0 = s1_tt ? t_row0[s1_kmod * 8 +: 8] : t_row0[7:0];
-  assign t_edge1 = s1_tt ? t_row1[s1_kmod * 8 +: 8] : t_row0[15:8];
-  assign t_edge2 = s1_tt ? t_row2[s1_kmod * 8 +: 8] : t_row0[23:16];
-  assign t_edge3 = s1_tt ? t_row3[s1_kmod * 8 +: 8] : t_row0[31:24];
+  assign l_lane = kmod;
+  assign t_lane = kmod;
+  assign l_edge0 = s1_tl ? l_col[7:0] : l_rdata[7:0];
+  assign l_edge1 = s1_tl ? l_col[15:8] : l_rdata[15:8];
+  assign l_edge2 = s1_tl ? l_col[23:16] : l_rdata[23:16];
+  assign l_edge3 = s1_tl ? l_col[31:24] : l_rdata[31:24];
+  assign t_edge0 = s1_tt ? t_col[7:0] : t_rdata[7:0];
+  assign t_edge1 = s1_tt ? t_col[15:8] : t_rdata[15:8];
+  assign t_edge2 = s1_tt ? t_col[23:16] : t_rdata[23:16];
+  assign t_edge3 = s1_tt ? t_col[31:24] : t_rdata[31:24];
   assign a_left = {a_sk3_2, a_sk2_1, a_sk1_0, e_a0};
   assign v_left = {v_sk3_2, v_sk2_1, v_sk1_0, e_v};
   assign f_left = {f_sk3_2, f_sk2_1, f_sk1_0, e_f};
@@ -165,7 +154,6 @@ module ag_mxu (
     s1_k <= bank_r;
     s1_tl <= tl_r;
     s1_tt <= tt_r;
-    s1_kmod <= kmod;
     if (clear) begin
       e_v <= 1'd0;
     end else begin

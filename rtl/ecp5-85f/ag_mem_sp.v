@@ -7,30 +7,34 @@
 // sp: 4096 rows × 12 bytes, 4 region banks of 1024 rows.
 // Replicas per bank: dma, vsrc, owner(vown), mxl(12 rows, interleaved), mxt(12 rows, interleaved).
 module ag_mem_sp (
-  input  wire          clk,
-  input  wire          host_we,
-  input  wire [11:0]   host_wrow,
-  input  wire [95:0]   host_wdata,
-  input  wire [11:0]   host_wmask,
-  input  wire          dma_we,
-  input  wire [11:0]   dma_wrow,
-  input  wire [95:0]   dma_wdata,
-  input  wire [11:0]   dma_wmask,
-  input  wire          vpu_we,
-  input  wire [11:0]   vpu_wrow,
-  input  wire [95:0]   vpu_wdata,
-  input  wire [11:0]   vpu_wmask,
-  input  wire [11:0]   dma_rrow,
-  output wire [95:0]   dma_rdata,
-  input  wire [11:0]   vsrc_rrow,
-  output wire [95:0]   vsrc_rdata,
-  input  wire          vown_re,
-  input  wire [11:0]   vown_rrow,
-  output wire [95:0]   vown_rdata,
-  input  wire [11:0]   mxl_rrow, // first row
-  output wire [1151:0] mxl_rdata, // rows row..row+11 of the previous cycle, row+i at bits [i*96 +: 96]
-  input  wire [11:0]   mxt_rrow, // first row
-  output wire [1151:0] mxt_rdata // rows row..row+11 of the previous cycle, row+i at bits [i*96 +: 96]
+  input  wire        clk,
+  input  wire        host_we,
+  input  wire [11:0] host_wrow,
+  input  wire [95:0] host_wdata,
+  input  wire [11:0] host_wmask,
+  input  wire        dma_we,
+  input  wire [11:0] dma_wrow,
+  input  wire [95:0] dma_wdata,
+  input  wire [11:0] dma_wmask,
+  input  wire        vpu_we,
+  input  wire [11:0] vpu_wrow,
+  input  wire [95:0] vpu_wdata,
+  input  wire [11:0] vpu_wmask,
+  input  wire [11:0] dma_rrow,
+  output wire [95:0] dma_rdata,
+  input  wire [11:0] vsrc_rrow,
+  output wire [95:0] vsrc_rdata,
+  input  wire        vown_re,
+  input  wire [11:0] vown_rrow,
+  output wire [95:0] vown_rdata,
+  input  wire [11:0] mxl_rrow, // first row
+  input  wire [3:0]  mxl_lane, // lane whose column is read
+  output wire [95:0] mxl_rdata, // row `row` of the previous cycle
+  output wire [95:0] mxl_col, // byte `lane` of rows row..row+11 (row+i at bits [8i +: 8])
+  input  wire [11:0] mxt_rrow, // first row
+  input  wire [3:0]  mxt_lane, // lane whose column is read
+  output wire [95:0] mxt_rdata, // row `row` of the previous cycle
+  output wire [95:0] mxt_col // byte `lane` of rows row..row+11 (row+i at bits [8i +: 8])
 );
 
   wire [1:0] host_w_region;
@@ -80,6 +84,7 @@ module ag_mem_sp (
   wire [95:0] own_b2_rdata;
   wire [9:0] own_b3_raddr;
   wire [95:0] own_b3_rdata;
+  reg  [3:0] mxl_lane_q;
   wire [1:0] mxl_r_region;
   wire [9:0] mxl_r_local;
   wire [3:0] mxl_r_idx;
@@ -288,8 +293,70 @@ module ag_mem_sp (
   wire [5:0] mxl_b3_m15_raddr;
   wire mxl_b3_m15_we;
   wire [1:0] mxl_region_next;
-  wire [1535:0] mxl_sel_a;
-  wire [1535:0] mxl_sel_b;
+  wire [95:0] mxl_a0;
+  wire [95:0] mxl_a1;
+  wire [95:0] mxl_a2;
+  wire [95:0] mxl_a3;
+  wire [95:0] mxl_a4;
+  wire [95:0] mxl_a5;
+  wire [95:0] mxl_a6;
+  wire [95:0] mxl_a7;
+  wire [95:0] mxl_a8;
+  wire [95:0] mxl_a9;
+  wire [95:0] mxl_a10;
+  wire [95:0] mxl_a11;
+  wire [95:0] mxl_a12;
+  wire [95:0] mxl_a13;
+  wire [95:0] mxl_a14;
+  wire [95:0] mxl_a15;
+  wire [95:0] mxl_b0;
+  wire [95:0] mxl_b1;
+  wire [95:0] mxl_b2;
+  wire [95:0] mxl_b3;
+  wire [95:0] mxl_b4;
+  wire [95:0] mxl_b5;
+  wire [95:0] mxl_b6;
+  wire [95:0] mxl_b7;
+  wire [95:0] mxl_b8;
+  wire [95:0] mxl_b9;
+  wire [95:0] mxl_b10;
+  wire [95:0] mxl_b11;
+  wire [95:0] mxl_b12;
+  wire [95:0] mxl_b13;
+  wire [95:0] mxl_b14;
+  wire [95:0] mxl_b15;
+  wire [7:0] mxl_a0_col;
+  wire [7:0] mxl_a1_col;
+  wire [7:0] mxl_a2_col;
+  wire [7:0] mxl_a3_col;
+  wire [7:0] mxl_a4_col;
+  wire [7:0] mxl_a5_col;
+  wire [7:0] mxl_a6_col;
+  wire [7:0] mxl_a7_col;
+  wire [7:0] mxl_a8_col;
+  wire [7:0] mxl_a9_col;
+  wire [7:0] mxl_a10_col;
+  wire [7:0] mxl_a11_col;
+  wire [7:0] mxl_a12_col;
+  wire [7:0] mxl_a13_col;
+  wire [7:0] mxl_a14_col;
+  wire [7:0] mxl_a15_col;
+  wire [7:0] mxl_b0_col;
+  wire [7:0] mxl_b1_col;
+  wire [7:0] mxl_b2_col;
+  wire [7:0] mxl_b3_col;
+  wire [7:0] mxl_b4_col;
+  wire [7:0] mxl_b5_col;
+  wire [7:0] mxl_b6_col;
+  wire [7:0] mxl_b7_col;
+  wire [7:0] mxl_b8_col;
+  wire [7:0] mxl_b9_col;
+  wire [7:0] mxl_b10_col;
+  wire [7:0] mxl_b11_col;
+  wire [7:0] mxl_b12_col;
+  wire [7:0] mxl_b13_col;
+  wire [7:0] mxl_b14_col;
+  wire [7:0] mxl_b15_col;
   wire [3:0] mxl_i0_ia;
   wire [3:0] mxl_i1_ia;
   wire [3:0] mxl_i1_ib;
@@ -313,6 +380,7 @@ module ag_mem_sp (
   wire [3:0] mxl_i10_ib;
   wire [3:0] mxl_i11_ia;
   wire [3:0] mxl_i11_ib;
+  reg  [3:0] mxt_lane_q;
   wire [1:0] mxt_r_region;
   wire [9:0] mxt_r_local;
   wire [3:0] mxt_r_idx;
@@ -521,8 +589,70 @@ module ag_mem_sp (
   wire [5:0] mxt_b3_m15_raddr;
   wire mxt_b3_m15_we;
   wire [1:0] mxt_region_next;
-  wire [1535:0] mxt_sel_a;
-  wire [1535:0] mxt_sel_b;
+  wire [95:0] mxt_a0;
+  wire [95:0] mxt_a1;
+  wire [95:0] mxt_a2;
+  wire [95:0] mxt_a3;
+  wire [95:0] mxt_a4;
+  wire [95:0] mxt_a5;
+  wire [95:0] mxt_a6;
+  wire [95:0] mxt_a7;
+  wire [95:0] mxt_a8;
+  wire [95:0] mxt_a9;
+  wire [95:0] mxt_a10;
+  wire [95:0] mxt_a11;
+  wire [95:0] mxt_a12;
+  wire [95:0] mxt_a13;
+  wire [95:0] mxt_a14;
+  wire [95:0] mxt_a15;
+  wire [95:0] mxt_b0;
+  wire [95:0] mxt_b1;
+  wire [95:0] mxt_b2;
+  wire [95:0] mxt_b3;
+  wire [95:0] mxt_b4;
+  wire [95:0] mxt_b5;
+  wire [95:0] mxt_b6;
+  wire [95:0] mxt_b7;
+  wire [95:0] mxt_b8;
+  wire [95:0] mxt_b9;
+  wire [95:0] mxt_b10;
+  wire [95:0] mxt_b11;
+  wire [95:0] mxt_b12;
+  wire [95:0] mxt_b13;
+  wire [95:0] mxt_b14;
+  wire [95:0] mxt_b15;
+  wire [7:0] mxt_a0_col;
+  wire [7:0] mxt_a1_col;
+  wire [7:0] mxt_a2_col;
+  wire [7:0] mxt_a3_col;
+  wire [7:0] mxt_a4_col;
+  wire [7:0] mxt_a5_col;
+  wire [7:0] mxt_a6_col;
+  wire [7:0] mxt_a7_col;
+  wire [7:0] mxt_a8_col;
+  wire [7:0] mxt_a9_col;
+  wire [7:0] mxt_a10_col;
+  wire [7:0] mxt_a11_col;
+  wire [7:0] mxt_a12_col;
+  wire [7:0] mxt_a13_col;
+  wire [7:0] mxt_a14_col;
+  wire [7:0] mxt_a15_col;
+  wire [7:0] mxt_b0_col;
+  wire [7:0] mxt_b1_col;
+  wire [7:0] mxt_b2_col;
+  wire [7:0] mxt_b3_col;
+  wire [7:0] mxt_b4_col;
+  wire [7:0] mxt_b5_col;
+  wire [7:0] mxt_b6_col;
+  wire [7:0] mxt_b7_col;
+  wire [7:0] mxt_b8_col;
+  wire [7:0] mxt_b9_col;
+  wire [7:0] mxt_b10_col;
+  wire [7:0] mxt_b11_col;
+  wire [7:0] mxt_b12_col;
+  wire [7:0] mxt_b13_col;
+  wire [7:0] mxt_b14_col;
+  wire [7:0] mxt_b15_col;
   wire [3:0] mxt_i0_ia;
   wire [3:0] mxt_i1_ia;
   wire [3:0] mxt_i1_ib;
@@ -723,8 +853,71 @@ module ag_mem_sp (
   assign mxl_b3_m15_raddr = (mxl_r_region == 2'd3) ? mxl_r_hi : 6'd0;
   assign mxl_b3_m15_we = b3_we && (mxl_b3_w_idx == 4'd15);
   assign mxl_region_next = mxl_region_q + 2'd1;
-  assign mxl_sel_a = {(mxl_region_q[1] ? (mxl_region_q[0] ? mxl_b3_m15_rdata : mxl_b2_m15_rdata) : (mxl_region_q[0] ? mxl_b1_m15_rdata : mxl_b0_m15_rdata)), (mxl_region_q[1] ? (mxl_region_q[0] ? mxl_b3_m14_rdata : mxl_b2_m14_rdata) : (mxl_region_q[0] ? mxl_b1_m14_rdata : mxl_b0_m14_rdata)), (mxl_region_q[1] ? (mxl_region_q[0] ? mxl_b3_m13_rdata : mxl_b2_m13_rdata) : (mxl_region_q[0] ? mxl_b1_m13_rdata : mxl_b0_m13_rdata)), (mxl_region_q[1] ? (mxl_region_q[0] ? mxl_b3_m12_rdata : mxl_b2_m12_rdata) : (mxl_region_q[0] ? mxl_b1_m12_rdata : mxl_b0_m12_rdata)), (mxl_region_q[1] ? (mxl_region_q[0] ? mxl_b3_m11_rdata : mxl_b2_m11_rdata) : (mxl_region_q[0] ? mxl_b1_m11_rdata : mxl_b0_m11_rdata)), (mxl_region_q[1] ? (mxl_region_q[0] ? mxl_b3_m10_rdata : mxl_b2_m10_rdata) : (mxl_region_q[0] ? mxl_b1_m10_rdata : mxl_b0_m10_rdata)), (mxl_region_q[1] ? (mxl_region_q[0] ? mxl_b3_m9_rdata : mxl_b2_m9_rdata) : (mxl_region_q[0] ? mxl_b1_m9_rdata : mxl_b0_m9_rdata)), (mxl_region_q[1] ? (mxl_region_q[0] ? mxl_b3_m8_rdata : mxl_b2_m8_rdata) : (mxl_region_q[0] ? mxl_b1_m8_rdata : mxl_b0_m8_rdata)), (mxl_region_q[1] ? (mxl_region_q[0] ? mxl_b3_m7_rdata : mxl_b2_m7_rdata) : (mxl_region_q[0] ? mxl_b1_m7_rdata : mxl_b0_m7_rdata)), (mxl_region_q[1] ? (mxl_region_q[0] ? mxl_b3_m6_rdata : mxl_b2_m6_rdata) : (mxl_region_q[0] ? mxl_b1_m6_rdata : mxl_b0_m6_rdata)), (mxl_region_q[1] ? (mxl_region_q[0] ? mxl_b3_m5_rdata : mxl_b2_m5_rdata) : (mxl_region_q[0] ? mxl_b1_m5_rdata : mxl_b0_m5_rdata)), (mxl_region_q[1] ? (mxl_region_q[0] ? mxl_b3_m4_rdata : mxl_b2_m4_rdata) : (mxl_region_q[0] ? mxl_b1_m4_rdata : mxl_b0_m4_rdata)), (mxl_region_q[1] ? (mxl_region_q[0] ? mxl_b3_m3_rdata : mxl_b2_m3_rdata) : (mxl_region_q[0] ? mxl_b1_m3_rdata : mxl_b0_m3_rdata)), (mxl_region_q[1] ? (mxl_region_q[0] ? mxl_b3_m2_rdata : mxl_b2_m2_rdata) : (mxl_region_q[0] ? mxl_b1_m2_rdata : mxl_b0_m2_rdata)), (mxl_region_q[1] ? (mxl_region_q[0] ? mxl_b3_m1_rdata : mxl_b2_m1_rdata) : (mxl_region_q[0] ? mxl_b1_m1_rdata : mxl_b0_m1_rdata)), (mxl_region_q[1] ? (mxl_region_q[0] ? mxl_b3_m0_rdata : mxl_b2_m0_rdata) : (mxl_region_q[0] ? mxl_b1_m0_rdata : mxl_b0_m0_rdata))};
-  assign mxl_sel_b = {(mxl_region_next[1] ? (mxl_region_next[0] ? mxl_b3_m15_rdata : mxl_b2_m15_rdata) : (mxl_region_next[0] ? mxl_b1_m15_rdata : mxl_b0_m15_rdata)), (mxl_region_next[1] ? (mxl_region_next[0] ? mxl_b3_m14_rdata : mxl_b2_m14_rdata) : (mxl_region_next[0] ? mxl_b1_m14_rdata : mxl_b0_m14_rdata)), (mxl_region_next[1] ? (mxl_region_next[0] ? mxl_b3_m13_rdata : mxl_b2_m13_rdata) : (mxl_region_next[0] ? mxl_b1_m13_rdata : mxl_b0_m13_rdata)), (mxl_region_next[1] ? (mxl_region_next[0] ? mxl_b3_m12_rdata : mxl_b2_m12_rdata) : (mxl_region_next[0] ? mxl_b1_m12_rdata : mxl_b0_m12_rdata)), (mxl_region_next[1] ? (mxl_region_next[0] ? mxl_b3_m11_rdata : mxl_b2_m11_rdata) : (mxl_region_next[0] ? mxl_b1_m11_rdata : mxl_b0_m11_rdata)), (mxl_region_next[1] ? (mxl_region_next[0] ? mxl_b3_m10_rdata : mxl_b2_m10_rdata) : (mxl_region_next[0] ? mxl_b1_m10_rdata : mxl_b0_m10_rdata)), (mxl_region_next[1] ? (mxl_region_next[0] ? mxl_b3_m9_rdata : mxl_b2_m9_rdata) : (mxl_region_next[0] ? mxl_b1_m9_rdata : mxl_b0_m9_rdata)), (mxl_region_next[1] ? (mxl_region_next[0] ? mxl_b3_m8_rdata : mxl_b2_m8_rdata) : (mxl_region_next[0] ? mxl_b1_m8_rdata : mxl_b0_m8_rdata)), (mxl_region_next[1] ? (mxl_region_next[0] ? mxl_b3_m7_rdata : mxl_b2_m7_rdata) : (mxl_region_next[0] ? mxl_b1_m7_rdata : mxl_b0_m7_rdata)), (mxl_region_next[1] ? (mxl_region_next[0] ? mxl_b3_m6_rdata : mxl_b2_m6_rdata) : (mxl_region_next[0] ? mxl_b1_m6_rdata : mxl_b0_m6_rdata)), (mxl_region_next[1] ? (mxl_region_next[0] ? mxl_b3_m5_rdata : mxl_b2_m5_rdata) : (mxl_region_next[0] ? mxl_b1_m5_rdata : mxl_b0_m5_rdata)), (mxl_region_next[1] ? (mxl_region_next[0] ? mxl_b3_m4_rdata : mxl_b2_m4_rdata) : (mxl_region_next[0] ? mxl_b1_m4_rdata : mxl_b0_m4_rdata)), (mxl_region_next[1] ? (mxl_region_next[0] ? mxl_b3_m3_rdata : mxl_b2_m3_rdata) : (mxl_region_next[0] ? mxl_b1_m3_rdata : mxl_b0_m3_rdata)), (mxl_region_next[1] ? (mxl_region_next[0] ? mxl_b3_m2_rdata : mxl_b2_m2_rdata) : (mxl_region_next[0] ? mxl_b1_m2_rdata : mxl_b0_m2_rdata)), (mxl_region_next[1] ? (mxl_region_next[0] ? mxl_b3_m1_rdata : mxl_b2_m1_rdata) : (mxl_region_next[0] ? mxl_b1_m1_rdata : mxl_b0_m1_rdata)), (mxl_region_next[1] ? (mxl_region_next[0] ? mxl_b3_m0_rdata : mxl_b2_m0_rdata) : (mxl_region_next[0] ? mxl_b1_m0_rdata : mxl_b0_m0_rdata))};
+  assign mxl_a0 = mxl_region_q[1] ? (mxl_region_q[0] ? mxl_b3_m0_rdata : mxl_b2_m0_rdata) : (mxl_region_q[0] ? mxl_b1_m0_rdata : mxl_b0_m0_rdata);
+  assign mxl_a1 = mxl_region_q[1] ? (mxl_region_q[0] ? mxl_b3_m1_rdata : mxl_b2_m1_rdata) : (mxl_region_q[0] ? mxl_b1_m1_rdata : mxl_b0_m1_rdata);
+  assign mxl_a2 = mxl_region_q[1] ? (mxl_region_q[0] ? mxl_b3_m2_rdata : mxl_b2_m2_rdata) : (mxl_region_q[0] ? mxl_b1_m2_rdata : mxl_b0_m2_rdata);
+  assign mxl_a3 = mxl_region_q[1] ? (mxl_region_q[0] ? mxl_b3_m3_rdata : mxl_b2_m3_rdata) : (mxl_region_q[0] ? mxl_b1_m3_rdata : mxl_b0_m3_rdata);
+  assign mxl_a4 = mxl_region_q[1] ? (mxl_region_q[0] ? mxl_b3_m4_rdata : mxl_b2_m4_rdata) : (mxl_region_q[0] ? mxl_b1_m4_rdata : mxl_b0_m4_rdata);
+  assign mxl_a5 = mxl_region_q[1] ? (mxl_region_q[0] ? mxl_b3_m5_rdata : mxl_b2_m5_rdata) : (mxl_region_q[0] ? mxl_b1_m5_rdata : mxl_b0_m5_rdata);
+  assign mxl_a6 = mxl_region_q[1] ? (mxl_region_q[0] ? mxl_b3_m6_rdata : mxl_b2_m6_rdata) : (mxl_region_q[0] ? mxl_b1_m6_rdata : mxl_b0_m6_rdata);
+  assign mxl_a7 = mxl_region_q[1] ? (mxl_region_q[0] ? mxl_b3_m7_rdata : mxl_b2_m7_rdata) : (mxl_region_q[0] ? mxl_b1_m7_rdata : mxl_b0_m7_rdata);
+  assign mxl_a8 = mxl_region_q[1] ? (mxl_region_q[0] ? mxl_b3_m8_rdata : mxl_b2_m8_rdata) : (mxl_region_q[0] ? mxl_b1_m8_rdata : mxl_b0_m8_rdata);
+  assign mxl_a9 = mxl_region_q[1] ? (mxl_region_q[0] ? mxl_b3_m9_rdata : mxl_b2_m9_rdata) : (mxl_region_q[0] ? mxl_b1_m9_rdata : mxl_b0_m9_rdata);
+  assign mxl_a10 = mxl_region_q[1] ? (mxl_region_q[0] ? mxl_b3_m10_rdata : mxl_b2_m10_rdata) : (mxl_region_q[0] ? mxl_b1_m10_rdata : mxl_b0_m10_rdata);
+  assign mxl_a11 = mxl_region_q[1] ? (mxl_region_q[0] ? mxl_b3_m11_rdata : mxl_b2_m11_rdata) : (mxl_region_q[0] ? mxl_b1_m11_rdata : mxl_b0_m11_rdata);
+  assign mxl_a12 = mxl_region_q[1] ? (mxl_region_q[0] ? mxl_b3_m12_rdata : mxl_b2_m12_rdata) : (mxl_region_q[0] ? mxl_b1_m12_rdata : mxl_b0_m12_rdata);
+  assign mxl_a13 = mxl_region_q[1] ? (mxl_region_q[0] ? mxl_b3_m13_rdata : mxl_b2_m13_rdata) : (mxl_region_q[0] ? mxl_b1_m13_rdata : mxl_b0_m13_rdata);
+  assign mxl_a14 = mxl_region_q[1] ? (mxl_region_q[0] ? mxl_b3_m14_rdata : mxl_b2_m14_rdata) : (mxl_region_q[0] ? mxl_b1_m14_rdata : mxl_b0_m14_rdata);
+  assign mxl_a15 = mxl_region_q[1] ? (mxl_region_q[0] ? mxl_b3_m15_rdata : mxl_b2_m15_rdata) : (mxl_region_q[0] ? mxl_b1_m15_rdata : mxl_b0_m15_rdata);
+  assign mxl_b0 = mxl_region_next[1] ? (mxl_region_next[0] ? mxl_b3_m0_rdata : mxl_b2_m0_rdata) : (mxl_region_next[0] ? mxl_b1_m0_rdata : mxl_b0_m0_rdata);
+  assign mxl_b1 = mxl_region_next[1] ? (mxl_region_next[0] ? mxl_b3_m1_rdata : mxl_b2_m1_rdata) : (mxl_region_next[0] ? mxl_b1_m1_rdata : mxl_b0_m1_rdata);
+  assign mxl_b2 = mxl_region_next[1] ? (mxl_region_next[0] ? mxl_b3_m2_rdata : mxl_b2_m2_rdata) : (mxl_region_next[0] ? mxl_b1_m2_rdata : mxl_b0_m2_rdata);
+  assign mxl_b3 = mxl_region_next[1] ? (mxl_region_next[0] ? mxl_b3_m3_rdata : mxl_b2_m3_rdata) : (mxl_region_next[0] ? mxl_b1_m3_rdata : mxl_b0_m3_rdata);
+  assign mxl_b4 = mxl_region_next[1] ? (mxl_region_next[0] ? mxl_b3_m4_rdata : mxl_b2_m4_rdata) : (mxl_region_next[0] ? mxl_b1_m4_rdata : mxl_b0_m4_rdata);
+  assign mxl_b5 = mxl_region_next[1] ? (mxl_region_next[0] ? mxl_b3_m5_rdata : mxl_b2_m5_rdata) : (mxl_region_next[0] ? mxl_b1_m5_rdata : mxl_b0_m5_rdata);
+  assign mxl_b6 = mxl_region_next[1] ? (mxl_region_next[0] ? mxl_b3_m6_rdata : mxl_b2_m6_rdata) : (mxl_region_next[0] ? mxl_b1_m6_rdata : mxl_b0_m6_rdata);
+  assign mxl_b7 = mxl_region_next[1] ? (mxl_region_next[0] ? mxl_b3_m7_rdata : mxl_b2_m7_rdata) : (mxl_region_next[0] ? mxl_b1_m7_rdata : mxl_b0_m7_rdata);
+  assign mxl_b8 = mxl_region_next[1] ? (mxl_region_next[0] ? mxl_b3_m8_rdata : mxl_b2_m8_rdata) : (mxl_region_next[0] ? mxl_b1_m8_rdata : mxl_b0_m8_rdata);
+  assign mxl_b9 = mxl_region_next[1] ? (mxl_region_next[0] ? mxl_b3_m9_rdata : mxl_b2_m9_rdata) : (mxl_region_next[0] ? mxl_b1_m9_rdata : mxl_b0_m9_rdata);
+  assign mxl_b10 = mxl_region_next[1] ? (mxl_region_next[0] ? mxl_b3_m10_rdata : mxl_b2_m10_rdata) : (mxl_region_next[0] ? mxl_b1_m10_rdata : mxl_b0_m10_rdata);
+  assign mxl_b11 = mxl_region_next[1] ? (mxl_region_next[0] ? mxl_b3_m11_rdata : mxl_b2_m11_rdata) : (mxl_region_next[0] ? mxl_b1_m11_rdata : mxl_b0_m11_rdata);
+  assign mxl_b12 = mxl_region_next[1] ? (mxl_region_next[0] ? mxl_b3_m12_rdata : mxl_b2_m12_rdata) : (mxl_region_next[0] ? mxl_b1_m12_rdata : mxl_b0_m12_rdata);
+  assign mxl_b13 = mxl_region_next[1] ? (mxl_region_next[0] ? mxl_b3_m13_rdata : mxl_b2_m13_rdata) : (mxl_region_next[0] ? mxl_b1_m13_rdata : mxl_b0_m13_rdata);
+  assign mxl_b14 = mxl_region_next[1] ? (mxl_region_next[0] ? mxl_b3_m14_rdata : mxl_b2_m14_rdata) : (mxl_region_next[0] ? mxl_b1_m14_rdata : mxl_b0_m14_rdata);
+  assign mxl_b15 = mxl_region_next[1] ? (mxl_region_next[0] ? mxl_b3_m15_rdata : mxl_b2_m15_rdata) : (mxl_region_next[0] ? mxl_b1_m15_rdata : mxl_b0_m15_rdata);
+  assign mxl_a0_col = mxl_a0[mxl_lane_q * 8 +: 8];
+  assign mxl_a1_col = mxl_a1[mxl_lane_q * 8 +: 8];
+  assign mxl_a2_col = mxl_a2[mxl_lane_q * 8 +: 8];
+  assign mxl_a3_col = mxl_a3[mxl_lane_q * 8 +: 8];
+  assign mxl_a4_col = mxl_a4[mxl_lane_q * 8 +: 8];
+  assign mxl_a5_col = mxl_a5[mxl_lane_q * 8 +: 8];
+  assign mxl_a6_col = mxl_a6[mxl_lane_q * 8 +: 8];
+  assign mxl_a7_col = mxl_a7[mxl_lane_q * 8 +: 8];
+  assign mxl_a8_col = mxl_a8[mxl_lane_q * 8 +: 8];
+  assign mxl_a9_col = mxl_a9[mxl_lane_q * 8 +: 8];
+  assign mxl_a10_col = mxl_a10[mxl_lane_q * 8 +: 8];
+  assign mxl_a11_col = mxl_a11[mxl_lane_q * 8 +: 8];
+  assign mxl_a12_col = mxl_a12[mxl_lane_q * 8 +: 8];
+  assign mxl_a13_col = mxl_a13[mxl_lane_q * 8 +: 8];
+  assign mxl_a14_col = mxl_a14[mxl_lane_q * 8 +: 8];
+  assign mxl_a15_col = mxl_a15[mxl_lane_q * 8 +: 8];
+  assign mxl_b0_col = mxl_b0[mxl_lane_q * 8 +: 8];
+  assign mxl_b1_col = mxl_b1[mxl_lane_q * 8 +: 8];
+  assign mxl_b2_col = mxl_b2[mxl_lane_q * 8 +: 8];
+  assign mxl_b3_col = mxl_b3[mxl_lane_q * 8 +: 8];
+  assign mxl_b4_col = mxl_b4[mxl_lane_q * 8 +: 8];
+  assign mxl_b5_col = mxl_b5[mxl_lane_q * 8 +: 8];
+  assign mxl_b6_col = mxl_b6[mxl_lane_q * 8 +: 8];
+  assign mxl_b7_col = mxl_b7[mxl_lane_q * 8 +: 8];
+  assign mxl_b8_col = mxl_b8[mxl_lane_q * 8 +: 8];
+  assign mxl_b9_col = mxl_b9[mxl_lane_q * 8 +: 8];
+  assign mxl_b10_col = mxl_b10[mxl_lane_q * 8 +: 8];
+  assign mxl_b11_col = mxl_b11[mxl_lane_q * 8 +: 8];
+  assign mxl_b12_col = mxl_b12[mxl_lane_q * 8 +: 8];
+  assign mxl_b13_col = mxl_b13[mxl_lane_q * 8 +: 8];
+  assign mxl_b14_col = mxl_b14[mxl_lane_q * 8 +: 8];
+  assign mxl_b15_col = mxl_b15[mxl_lane_q * 8 +: 8];
+  assign mxl_rdata = (mxl_idx_q == 4'd1) ? mxl_a1 : ((mxl_idx_q == 4'd2) ? mxl_a2 : ((mxl_idx_q == 4'd3) ? mxl_a3 : ((mxl_idx_q == 4'd4) ? mxl_a4 : ((mxl_idx_q == 4'd5) ? mxl_a5 : ((mxl_idx_q == 4'd6) ? mxl_a6 : ((mxl_idx_q == 4'd7) ? mxl_a7 : ((mxl_idx_q == 4'd8) ? mxl_a8 : ((mxl_idx_q == 4'd9) ? mxl_a9 : ((mxl_idx_q == 4'd10) ? mxl_a10 : ((mxl_idx_q == 4'd11) ? mxl_a11 : ((mxl_idx_q == 4'd12) ? mxl_a12 : ((mxl_idx_q == 4'd13) ? mxl_a13 : ((mxl_idx_q == 4'd14) ? mxl_a14 : ((mxl_idx_q == 4'd15) ? mxl_a15 : mxl_a0))))))))))))));
   assign mxl_i0_ia = mxl_idx_q + 4'd0;
   assign mxl_i1_ia = mxl_idx_q + 4'd1;
   assign mxl_i1_ib = (mxl_idx_q + 4'd1) - 4'd0;
@@ -748,7 +941,7 @@ module ag_mem_sp (
   assign mxl_i10_ib = (mxl_idx_q + 4'd10) - 4'd0;
   assign mxl_i11_ia = mxl_idx_q + 4'd11;
   assign mxl_i11_ib = (mxl_idx_q + 4'd11) - 4'd0;
-  assign mxl_rdata = {(({1'd0, mxl_local_q} >= 11'd1013) ? mxl_sel_b[mxl_i11_ib * 96 +: 96] : mxl_sel_a[mxl_i11_ia * 96 +: 96]), (({1'd0, mxl_local_q} >= 11'd1014) ? mxl_sel_b[mxl_i10_ib * 96 +: 96] : mxl_sel_a[mxl_i10_ia * 96 +: 96]), (({1'd0, mxl_local_q} >= 11'd1015) ? mxl_sel_b[mxl_i9_ib * 96 +: 96] : mxl_sel_a[mxl_i9_ia * 96 +: 96]), (({1'd0, mxl_local_q} >= 11'd1016) ? mxl_sel_b[mxl_i8_ib * 96 +: 96] : mxl_sel_a[mxl_i8_ia * 96 +: 96]), (({1'd0, mxl_local_q} >= 11'd1017) ? mxl_sel_b[mxl_i7_ib * 96 +: 96] : mxl_sel_a[mxl_i7_ia * 96 +: 96]), (({1'd0, mxl_local_q} >= 11'd1018) ? mxl_sel_b[mxl_i6_ib * 96 +: 96] : mxl_sel_a[mxl_i6_ia * 96 +: 96]), (({1'd0, mxl_local_q} >= 11'd1019) ? mxl_sel_b[mxl_i5_ib * 96 +: 96] : mxl_sel_a[mxl_i5_ia * 96 +: 96]), (({1'd0, mxl_local_q} >= 11'd1020) ? mxl_sel_b[mxl_i4_ib * 96 +: 96] : mxl_sel_a[mxl_i4_ia * 96 +: 96]), (({1'd0, mxl_local_q} >= 11'd1021) ? mxl_sel_b[mxl_i3_ib * 96 +: 96] : mxl_sel_a[mxl_i3_ia * 96 +: 96]), (({1'd0, mxl_local_q} >= 11'd1022) ? mxl_sel_b[mxl_i2_ib * 96 +: 96] : mxl_sel_a[mxl_i2_ia * 96 +: 96]), (({1'd0, mxl_local_q} >= 11'd1023) ? mxl_sel_b[mxl_i1_ib * 96 +: 96] : mxl_sel_a[mxl_i1_ia * 96 +: 96]), mxl_sel_a[mxl_i0_ia * 96 +: 96]};
+  assign mxl_col = {(({1'd0, mxl_local_q} >= 11'd1013) ? ((mxl_i11_ib == 4'd1) ? mxl_b1_col : ((mxl_i11_ib == 4'd2) ? mxl_b2_col : ((mxl_i11_ib == 4'd3) ? mxl_b3_col : ((mxl_i11_ib == 4'd4) ? mxl_b4_col : ((mxl_i11_ib == 4'd5) ? mxl_b5_col : ((mxl_i11_ib == 4'd6) ? mxl_b6_col : ((mxl_i11_ib == 4'd7) ? mxl_b7_col : ((mxl_i11_ib == 4'd8) ? mxl_b8_col : ((mxl_i11_ib == 4'd9) ? mxl_b9_col : ((mxl_i11_ib == 4'd10) ? mxl_b10_col : ((mxl_i11_ib == 4'd11) ? mxl_b11_col : ((mxl_i11_ib == 4'd12) ? mxl_b12_col : ((mxl_i11_ib == 4'd13) ? mxl_b13_col : ((mxl_i11_ib == 4'd14) ? mxl_b14_col : ((mxl_i11_ib == 4'd15) ? mxl_b15_col : mxl_b0_col))))))))))))))) : ((mxl_i11_ia == 4'd1) ? mxl_a1_col : ((mxl_i11_ia == 4'd2) ? mxl_a2_col : ((mxl_i11_ia == 4'd3) ? mxl_a3_col : ((mxl_i11_ia == 4'd4) ? mxl_a4_col : ((mxl_i11_ia == 4'd5) ? mxl_a5_col : ((mxl_i11_ia == 4'd6) ? mxl_a6_col : ((mxl_i11_ia == 4'd7) ? mxl_a7_col : ((mxl_i11_ia == 4'd8) ? mxl_a8_col : ((mxl_i11_ia == 4'd9) ? mxl_a9_col : ((mxl_i11_ia == 4'd10) ? mxl_a10_col : ((mxl_i11_ia == 4'd11) ? mxl_a11_col : ((mxl_i11_ia == 4'd12) ? mxl_a12_col : ((mxl_i11_ia == 4'd13) ? mxl_a13_col : ((mxl_i11_ia == 4'd14) ? mxl_a14_col : ((mxl_i11_ia == 4'd15) ? mxl_a15_col : mxl_a0_col)))))))))))))))), (({1'd0, mxl_local_q} >= 11'd1014) ? ((mxl_i10_ib == 4'd1) ? mxl_b1_col : ((mxl_i10_ib == 4'd2) ? mxl_b2_col : ((mxl_i10_ib == 4'd3) ? mxl_b3_col : ((mxl_i10_ib == 4'd4) ? mxl_b4_col : ((mxl_i10_ib == 4'd5) ? mxl_b5_col : ((mxl_i10_ib == 4'd6) ? mxl_b6_col : ((mxl_i10_ib == 4'd7) ? mxl_b7_col : ((mxl_i10_ib == 4'd8) ? mxl_b8_col : ((mxl_i10_ib == 4'd9) ? mxl_b9_col : ((mxl_i10_ib == 4'd10) ? mxl_b10_col : ((mxl_i10_ib == 4'd11) ? mxl_b11_col : ((mxl_i10_ib == 4'd12) ? mxl_b12_col : ((mxl_i10_ib == 4'd13) ? mxl_b13_col : ((mxl_i10_ib == 4'd14) ? mxl_b14_col : ((mxl_i10_ib == 4'd15) ? mxl_b15_col : mxl_b0_col))))))))))))))) : ((mxl_i10_ia == 4'd1) ? mxl_a1_col : ((mxl_i10_ia == 4'd2) ? mxl_a2_col : ((mxl_i10_ia == 4'd3) ? mxl_a3_col : ((mxl_i10_ia == 4'd4) ? mxl_a4_col : ((mxl_i10_ia == 4'd5) ? mxl_a5_col : ((mxl_i10_ia == 4'd6) ? mxl_a6_col : ((mxl_i10_ia == 4'd7) ? mxl_a7_col : ((mxl_i10_ia == 4'd8) ? mxl_a8_col : ((mxl_i10_ia == 4'd9) ? mxl_a9_col : ((mxl_i10_ia == 4'd10) ? mxl_a10_col : ((mxl_i10_ia == 4'd11) ? mxl_a11_col : ((mxl_i10_ia == 4'd12) ? mxl_a12_col : ((mxl_i10_ia == 4'd13) ? mxl_a13_col : ((mxl_i10_ia == 4'd14) ? mxl_a14_col : ((mxl_i10_ia == 4'd15) ? mxl_a15_col : mxl_a0_col)))))))))))))))), (({1'd0, mxl_local_q} >= 11'd1015) ? ((mxl_i9_ib == 4'd1) ? mxl_b1_col : ((mxl_i9_ib == 4'd2) ? mxl_b2_col : ((mxl_i9_ib == 4'd3) ? mxl_b3_col : ((mxl_i9_ib == 4'd4) ? mxl_b4_col : ((mxl_i9_ib == 4'd5) ? mxl_b5_col : ((mxl_i9_ib == 4'd6) ? mxl_b6_col : ((mxl_i9_ib == 4'd7) ? mxl_b7_col : ((mxl_i9_ib == 4'd8) ? mxl_b8_col : ((mxl_i9_ib == 4'd9) ? mxl_b9_col : ((mxl_i9_ib == 4'd10) ? mxl_b10_col : ((mxl_i9_ib == 4'd11) ? mxl_b11_col : ((mxl_i9_ib == 4'd12) ? mxl_b12_col : ((mxl_i9_ib == 4'd13) ? mxl_b13_col : ((mxl_i9_ib == 4'd14) ? mxl_b14_col : ((mxl_i9_ib == 4'd15) ? mxl_b15_col : mxl_b0_col))))))))))))))) : ((mxl_i9_ia == 4'd1) ? mxl_a1_col : ((mxl_i9_ia == 4'd2) ? mxl_a2_col : ((mxl_i9_ia == 4'd3) ? mxl_a3_col : ((mxl_i9_ia == 4'd4) ? mxl_a4_col : ((mxl_i9_ia == 4'd5) ? mxl_a5_col : ((mxl_i9_ia == 4'd6) ? mxl_a6_col : ((mxl_i9_ia == 4'd7) ? mxl_a7_col : ((mxl_i9_ia == 4'd8) ? mxl_a8_col : ((mxl_i9_ia == 4'd9) ? mxl_a9_col : ((mxl_i9_ia == 4'd10) ? mxl_a10_col : ((mxl_i9_ia == 4'd11) ? mxl_a11_col : ((mxl_i9_ia == 4'd12) ? mxl_a12_col : ((mxl_i9_ia == 4'd13) ? mxl_a13_col : ((mxl_i9_ia == 4'd14) ? mxl_a14_col : ((mxl_i9_ia == 4'd15) ? mxl_a15_col : mxl_a0_col)))))))))))))))), (({1'd0, mxl_local_q} >= 11'd1016) ? ((mxl_i8_ib == 4'd1) ? mxl_b1_col : ((mxl_i8_ib == 4'd2) ? mxl_b2_col : ((mxl_i8_ib == 4'd3) ? mxl_b3_col : ((mxl_i8_ib == 4'd4) ? mxl_b4_col : ((mxl_i8_ib == 4'd5) ? mxl_b5_col : ((mxl_i8_ib == 4'd6) ? mxl_b6_col : ((mxl_i8_ib == 4'd7) ? mxl_b7_col : ((mxl_i8_ib == 4'd8) ? mxl_b8_col : ((mxl_i8_ib == 4'd9) ? mxl_b9_col : ((mxl_i8_ib == 4'd10) ? mxl_b10_col : ((mxl_i8_ib == 4'd11) ? mxl_b11_col : ((mxl_i8_ib == 4'd12) ? mxl_b12_col : ((mxl_i8_ib == 4'd13) ? mxl_b13_col : ((mxl_i8_ib == 4'd14) ? mxl_b14_col : ((mxl_i8_ib == 4'd15) ? mxl_b15_col : mxl_b0_col))))))))))))))) : ((mxl_i8_ia == 4'd1) ? mxl_a1_col : ((mxl_i8_ia == 4'd2) ? mxl_a2_col : ((mxl_i8_ia == 4'd3) ? mxl_a3_col : ((mxl_i8_ia == 4'd4) ? mxl_a4_col : ((mxl_i8_ia == 4'd5) ? mxl_a5_col : ((mxl_i8_ia == 4'd6) ? mxl_a6_col : ((mxl_i8_ia == 4'd7) ? mxl_a7_col : ((mxl_i8_ia == 4'd8) ? mxl_a8_col : ((mxl_i8_ia == 4'd9) ? mxl_a9_col : ((mxl_i8_ia == 4'd10) ? mxl_a10_col : ((mxl_i8_ia == 4'd11) ? mxl_a11_col : ((mxl_i8_ia == 4'd12) ? mxl_a12_col : ((mxl_i8_ia == 4'd13) ? mxl_a13_col : ((mxl_i8_ia == 4'd14) ? mxl_a14_col : ((mxl_i8_ia == 4'd15) ? mxl_a15_col : mxl_a0_col)))))))))))))))), (({1'd0, mxl_local_q} >= 11'd1017) ? ((mxl_i7_ib == 4'd1) ? mxl_b1_col : ((mxl_i7_ib == 4'd2) ? mxl_b2_col : ((mxl_i7_ib == 4'd3) ? mxl_b3_col : ((mxl_i7_ib == 4'd4) ? mxl_b4_col : ((mxl_i7_ib == 4'd5) ? mxl_b5_col : ((mxl_i7_ib == 4'd6) ? mxl_b6_col : ((mxl_i7_ib == 4'd7) ? mxl_b7_col : ((mxl_i7_ib == 4'd8) ? mxl_b8_col : ((mxl_i7_ib == 4'd9) ? mxl_b9_col : ((mxl_i7_ib == 4'd10) ? mxl_b10_col : ((mxl_i7_ib == 4'd11) ? mxl_b11_col : ((mxl_i7_ib == 4'd12) ? mxl_b12_col : ((mxl_i7_ib == 4'd13) ? mxl_b13_col : ((mxl_i7_ib == 4'd14) ? mxl_b14_col : ((mxl_i7_ib == 4'd15) ? mxl_b15_col : mxl_b0_col))))))))))))))) : ((mxl_i7_ia == 4'd1) ? mxl_a1_col : ((mxl_i7_ia == 4'd2) ? mxl_a2_col : ((mxl_i7_ia == 4'd3) ? mxl_a3_col : ((mxl_i7_ia == 4'd4) ? mxl_a4_col : ((mxl_i7_ia == 4'd5) ? mxl_a5_col : ((mxl_i7_ia == 4'd6) ? mxl_a6_col : ((mxl_i7_ia == 4'd7) ? mxl_a7_col : ((mxl_i7_ia == 4'd8) ? mxl_a8_col : ((mxl_i7_ia == 4'd9) ? mxl_a9_col : ((mxl_i7_ia == 4'd10) ? mxl_a10_col : ((mxl_i7_ia == 4'd11) ? mxl_a11_col : ((mxl_i7_ia == 4'd12) ? mxl_a12_col : ((mxl_i7_ia == 4'd13) ? mxl_a13_col : ((mxl_i7_ia == 4'd14) ? mxl_a14_col : ((mxl_i7_ia == 4'd15) ? mxl_a15_col : mxl_a0_col)))))))))))))))), (({1'd0, mxl_local_q} >= 11'd1018) ? ((mxl_i6_ib == 4'd1) ? mxl_b1_col : ((mxl_i6_ib == 4'd2) ? mxl_b2_col : ((mxl_i6_ib == 4'd3) ? mxl_b3_col : ((mxl_i6_ib == 4'd4) ? mxl_b4_col : ((mxl_i6_ib == 4'd5) ? mxl_b5_col : ((mxl_i6_ib == 4'd6) ? mxl_b6_col : ((mxl_i6_ib == 4'd7) ? mxl_b7_col : ((mxl_i6_ib == 4'd8) ? mxl_b8_col : ((mxl_i6_ib == 4'd9) ? mxl_b9_col : ((mxl_i6_ib == 4'd10) ? mxl_b10_col : ((mxl_i6_ib == 4'd11) ? mxl_b11_col : ((mxl_i6_ib == 4'd12) ? mxl_b12_col : ((mxl_i6_ib == 4'd13) ? mxl_b13_col : ((mxl_i6_ib == 4'd14) ? mxl_b14_col : ((mxl_i6_ib == 4'd15) ? mxl_b15_col : mxl_b0_col))))))))))))))) : ((mxl_i6_ia == 4'd1) ? mxl_a1_col : ((mxl_i6_ia == 4'd2) ? mxl_a2_col : ((mxl_i6_ia == 4'd3) ? mxl_a3_col : ((mxl_i6_ia == 4'd4) ? mxl_a4_col : ((mxl_i6_ia == 4'd5) ? mxl_a5_col : ((mxl_i6_ia == 4'd6) ? mxl_a6_col : ((mxl_i6_ia == 4'd7) ? mxl_a7_col : ((mxl_i6_ia == 4'd8) ? mxl_a8_col : ((mxl_i6_ia == 4'd9) ? mxl_a9_col : ((mxl_i6_ia == 4'd10) ? mxl_a10_col : ((mxl_i6_ia == 4'd11) ? mxl_a11_col : ((mxl_i6_ia == 4'd12) ? mxl_a12_col : ((mxl_i6_ia == 4'd13) ? mxl_a13_col : ((mxl_i6_ia == 4'd14) ? mxl_a14_col : ((mxl_i6_ia == 4'd15) ? mxl_a15_col : mxl_a0_col)))))))))))))))), (({1'd0, mxl_local_q} >= 11'd1019) ? ((mxl_i5_ib == 4'd1) ? mxl_b1_col : ((mxl_i5_ib == 4'd2) ? mxl_b2_col : ((mxl_i5_ib == 4'd3) ? mxl_b3_col : ((mxl_i5_ib == 4'd4) ? mxl_b4_col : ((mxl_i5_ib == 4'd5) ? mxl_b5_col : ((mxl_i5_ib == 4'd6) ? mxl_b6_col : ((mxl_i5_ib == 4'd7) ? mxl_b7_col : ((mxl_i5_ib == 4'd8) ? mxl_b8_col : ((mxl_i5_ib == 4'd9) ? mxl_b9_col : ((mxl_i5_ib == 4'd10) ? mxl_b10_col : ((mxl_i5_ib == 4'd11) ? mxl_b11_col : ((mxl_i5_ib == 4'd12) ? mxl_b12_col : ((mxl_i5_ib == 4'd13) ? mxl_b13_col : ((mxl_i5_ib == 4'd14) ? mxl_b14_col : ((mxl_i5_ib == 4'd15) ? mxl_b15_col : mxl_b0_col))))))))))))))) : ((mxl_i5_ia == 4'd1) ? mxl_a1_col : ((mxl_i5_ia == 4'd2) ? mxl_a2_col : ((mxl_i5_ia == 4'd3) ? mxl_a3_col : ((mxl_i5_ia == 4'd4) ? mxl_a4_col : ((mxl_i5_ia == 4'd5) ? mxl_a5_col : ((mxl_i5_ia == 4'd6) ? mxl_a6_col : ((mxl_i5_ia == 4'd7) ? mxl_a7_col : ((mxl_i5_ia == 4'd8) ? mxl_a8_col : ((mxl_i5_ia == 4'd9) ? mxl_a9_col : ((mxl_i5_ia == 4'd10) ? mxl_a10_col : ((mxl_i5_ia == 4'd11) ? mxl_a11_col : ((mxl_i5_ia == 4'd12) ? mxl_a12_col : ((mxl_i5_ia == 4'd13) ? mxl_a13_col : ((mxl_i5_ia == 4'd14) ? mxl_a14_col : ((mxl_i5_ia == 4'd15) ? mxl_a15_col : mxl_a0_col)))))))))))))))), (({1'd0, mxl_local_q} >= 11'd1020) ? ((mxl_i4_ib == 4'd1) ? mxl_b1_col : ((mxl_i4_ib == 4'd2) ? mxl_b2_col : ((mxl_i4_ib == 4'd3) ? mxl_b3_col : ((mxl_i4_ib == 4'd4) ? mxl_b4_col : ((mxl_i4_ib == 4'd5) ? mxl_b5_col : ((mxl_i4_ib == 4'd6) ? mxl_b6_col : ((mxl_i4_ib == 4'd7) ? mxl_b7_col : ((mxl_i4_ib == 4'd8) ? mxl_b8_col : ((mxl_i4_ib == 4'd9) ? mxl_b9_col : ((mxl_i4_ib == 4'd10) ? mxl_b10_col : ((mxl_i4_ib == 4'd11) ? mxl_b11_col : ((mxl_i4_ib == 4'd12) ? mxl_b12_col : ((mxl_i4_ib == 4'd13) ? mxl_b13_col : ((mxl_i4_ib == 4'd14) ? mxl_b14_col : ((mxl_i4_ib == 4'd15) ? mxl_b15_col : mxl_b0_col))))))))))))))) : ((mxl_i4_ia == 4'd1) ? mxl_a1_col : ((mxl_i4_ia == 4'd2) ? mxl_a2_col : ((mxl_i4_ia == 4'd3) ? mxl_a3_col : ((mxl_i4_ia == 4'd4) ? mxl_a4_col : ((mxl_i4_ia == 4'd5) ? mxl_a5_col : ((mxl_i4_ia == 4'd6) ? mxl_a6_col : ((mxl_i4_ia == 4'd7) ? mxl_a7_col : ((mxl_i4_ia == 4'd8) ? mxl_a8_col : ((mxl_i4_ia == 4'd9) ? mxl_a9_col : ((mxl_i4_ia == 4'd10) ? mxl_a10_col : ((mxl_i4_ia == 4'd11) ? mxl_a11_col : ((mxl_i4_ia == 4'd12) ? mxl_a12_col : ((mxl_i4_ia == 4'd13) ? mxl_a13_col : ((mxl_i4_ia == 4'd14) ? mxl_a14_col : ((mxl_i4_ia == 4'd15) ? mxl_a15_col : mxl_a0_col)))))))))))))))), (({1'd0, mxl_local_q} >= 11'd1021) ? ((mxl_i3_ib == 4'd1) ? mxl_b1_col : ((mxl_i3_ib == 4'd2) ? mxl_b2_col : ((mxl_i3_ib == 4'd3) ? mxl_b3_col : ((mxl_i3_ib == 4'd4) ? mxl_b4_col : ((mxl_i3_ib == 4'd5) ? mxl_b5_col : ((mxl_i3_ib == 4'd6) ? mxl_b6_col : ((mxl_i3_ib == 4'd7) ? mxl_b7_col : ((mxl_i3_ib == 4'd8) ? mxl_b8_col : ((mxl_i3_ib == 4'd9) ? mxl_b9_col : ((mxl_i3_ib == 4'd10) ? mxl_b10_col : ((mxl_i3_ib == 4'd11) ? mxl_b11_col : ((mxl_i3_ib == 4'd12) ? mxl_b12_col : ((mxl_i3_ib == 4'd13) ? mxl_b13_col : ((mxl_i3_ib == 4'd14) ? mxl_b14_col : ((mxl_i3_ib == 4'd15) ? mxl_b15_col : mxl_b0_col))))))))))))))) : ((mxl_i3_ia == 4'd1) ? mxl_a1_col : ((mxl_i3_ia == 4'd2) ? mxl_a2_col : ((mxl_i3_ia == 4'd3) ? mxl_a3_col : ((mxl_i3_ia == 4'd4) ? mxl_a4_col : ((mxl_i3_ia == 4'd5) ? mxl_a5_col : ((mxl_i3_ia == 4'd6) ? mxl_a6_col : ((mxl_i3_ia == 4'd7) ? mxl_a7_col : ((mxl_i3_ia == 4'd8) ? mxl_a8_col : ((mxl_i3_ia == 4'd9) ? mxl_a9_col : ((mxl_i3_ia == 4'd10) ? mxl_a10_col : ((mxl_i3_ia == 4'd11) ? mxl_a11_col : ((mxl_i3_ia == 4'd12) ? mxl_a12_col : ((mxl_i3_ia == 4'd13) ? mxl_a13_col : ((mxl_i3_ia == 4'd14) ? mxl_a14_col : ((mxl_i3_ia == 4'd15) ? mxl_a15_col : mxl_a0_col)))))))))))))))), (({1'd0, mxl_local_q} >= 11'd1022) ? ((mxl_i2_ib == 4'd1) ? mxl_b1_col : ((mxl_i2_ib == 4'd2) ? mxl_b2_col : ((mxl_i2_ib == 4'd3) ? mxl_b3_col : ((mxl_i2_ib == 4'd4) ? mxl_b4_col : ((mxl_i2_ib == 4'd5) ? mxl_b5_col : ((mxl_i2_ib == 4'd6) ? mxl_b6_col : ((mxl_i2_ib == 4'd7) ? mxl_b7_col : ((mxl_i2_ib == 4'd8) ? mxl_b8_col : ((mxl_i2_ib == 4'd9) ? mxl_b9_col : ((mxl_i2_ib == 4'd10) ? mxl_b10_col : ((mxl_i2_ib == 4'd11) ? mxl_b11_col : ((mxl_i2_ib == 4'd12) ? mxl_b12_col : ((mxl_i2_ib == 4'd13) ? mxl_b13_col : ((mxl_i2_ib == 4'd14) ? mxl_b14_col : ((mxl_i2_ib == 4'd15) ? mxl_b15_col : mxl_b0_col))))))))))))))) : ((mxl_i2_ia == 4'd1) ? mxl_a1_col : ((mxl_i2_ia == 4'd2) ? mxl_a2_col : ((mxl_i2_ia == 4'd3) ? mxl_a3_col : ((mxl_i2_ia == 4'd4) ? mxl_a4_col : ((mxl_i2_ia == 4'd5) ? mxl_a5_col : ((mxl_i2_ia == 4'd6) ? mxl_a6_col : ((mxl_i2_ia == 4'd7) ? mxl_a7_col : ((mxl_i2_ia == 4'd8) ? mxl_a8_col : ((mxl_i2_ia == 4'd9) ? mxl_a9_col : ((mxl_i2_ia == 4'd10) ? mxl_a10_col : ((mxl_i2_ia == 4'd11) ? mxl_a11_col : ((mxl_i2_ia == 4'd12) ? mxl_a12_col : ((mxl_i2_ia == 4'd13) ? mxl_a13_col : ((mxl_i2_ia == 4'd14) ? mxl_a14_col : ((mxl_i2_ia == 4'd15) ? mxl_a15_col : mxl_a0_col)))))))))))))))), (({1'd0, mxl_local_q} >= 11'd1023) ? ((mxl_i1_ib == 4'd1) ? mxl_b1_col : ((mxl_i1_ib == 4'd2) ? mxl_b2_col : ((mxl_i1_ib == 4'd3) ? mxl_b3_col : ((mxl_i1_ib == 4'd4) ? mxl_b4_col : ((mxl_i1_ib == 4'd5) ? mxl_b5_col : ((mxl_i1_ib == 4'd6) ? mxl_b6_col : ((mxl_i1_ib == 4'd7) ? mxl_b7_col : ((mxl_i1_ib == 4'd8) ? mxl_b8_col : ((mxl_i1_ib == 4'd9) ? mxl_b9_col : ((mxl_i1_ib == 4'd10) ? mxl_b10_col : ((mxl_i1_ib == 4'd11) ? mxl_b11_col : ((mxl_i1_ib == 4'd12) ? mxl_b12_col : ((mxl_i1_ib == 4'd13) ? mxl_b13_col : ((mxl_i1_ib == 4'd14) ? mxl_b14_col : ((mxl_i1_ib == 4'd15) ? mxl_b15_col : mxl_b0_col))))))))))))))) : ((mxl_i1_ia == 4'd1) ? mxl_a1_col : ((mxl_i1_ia == 4'd2) ? mxl_a2_col : ((mxl_i1_ia == 4'd3) ? mxl_a3_col : ((mxl_i1_ia == 4'd4) ? mxl_a4_col : ((mxl_i1_ia == 4'd5) ? mxl_a5_col : ((mxl_i1_ia == 4'd6) ? mxl_a6_col : ((mxl_i1_ia == 4'd7) ? mxl_a7_col : ((mxl_i1_ia == 4'd8) ? mxl_a8_col : ((mxl_i1_ia == 4'd9) ? mxl_a9_col : ((mxl_i1_ia == 4'd10) ? mxl_a10_col : ((mxl_i1_ia == 4'd11) ? mxl_a11_col : ((mxl_i1_ia == 4'd12) ? mxl_a12_col : ((mxl_i1_ia == 4'd13) ? mxl_a13_col : ((mxl_i1_ia == 4'd14) ? mxl_a14_col : ((mxl_i1_ia == 4'd15) ? mxl_a15_col : mxl_a0_col)))))))))))))))), ((mxl_i0_ia == 4'd1) ? mxl_a1_col : ((mxl_i0_ia == 4'd2) ? mxl_a2_col : ((mxl_i0_ia == 4'd3) ? mxl_a3_col : ((mxl_i0_ia == 4'd4) ? mxl_a4_col : ((mxl_i0_ia == 4'd5) ? mxl_a5_col : ((mxl_i0_ia == 4'd6) ? mxl_a6_col : ((mxl_i0_ia == 4'd7) ? mxl_a7_col : ((mxl_i0_ia == 4'd8) ? mxl_a8_col : ((mxl_i0_ia == 4'd9) ? mxl_a9_col : ((mxl_i0_ia == 4'd10) ? mxl_a10_col : ((mxl_i0_ia == 4'd11) ? mxl_a11_col : ((mxl_i0_ia == 4'd12) ? mxl_a12_col : ((mxl_i0_ia == 4'd13) ? mxl_a13_col : ((mxl_i0_ia == 4'd14) ? mxl_a14_col : ((mxl_i0_ia == 4'd15) ? mxl_a15_col : mxl_a0_col)))))))))))))))};
   assign mxt_r_region = mxt_rrow[11:10];
   assign mxt_r_local = mxt_rrow[9:0];
   assign mxt_r_idx = mxt_r_local[3:0];
@@ -890,8 +1083,71 @@ module ag_mem_sp (
   assign mxt_b3_m15_raddr = (mxt_r_region == 2'd3) ? mxt_r_hi : 6'd0;
   assign mxt_b3_m15_we = b3_we && (mxt_b3_w_idx == 4'd15);
   assign mxt_region_next = mxt_region_q + 2'd1;
-  assign mxt_sel_a = {(mxt_region_q[1] ? (mxt_region_q[0] ? mxt_b3_m15_rdata : mxt_b2_m15_rdata) : (mxt_region_q[0] ? mxt_b1_m15_rdata : mxt_b0_m15_rdata)), (mxt_region_q[1] ? (mxt_region_q[0] ? mxt_b3_m14_rdata : mxt_b2_m14_rdata) : (mxt_region_q[0] ? mxt_b1_m14_rdata : mxt_b0_m14_rdata)), (mxt_region_q[1] ? (mxt_region_q[0] ? mxt_b3_m13_rdata : mxt_b2_m13_rdata) : (mxt_region_q[0] ? mxt_b1_m13_rdata : mxt_b0_m13_rdata)), (mxt_region_q[1] ? (mxt_region_q[0] ? mxt_b3_m12_rdata : mxt_b2_m12_rdata) : (mxt_region_q[0] ? mxt_b1_m12_rdata : mxt_b0_m12_rdata)), (mxt_region_q[1] ? (mxt_region_q[0] ? mxt_b3_m11_rdata : mxt_b2_m11_rdata) : (mxt_region_q[0] ? mxt_b1_m11_rdata : mxt_b0_m11_rdata)), (mxt_region_q[1] ? (mxt_region_q[0] ? mxt_b3_m10_rdata : mxt_b2_m10_rdata) : (mxt_region_q[0] ? mxt_b1_m10_rdata : mxt_b0_m10_rdata)), (mxt_region_q[1] ? (mxt_region_q[0] ? mxt_b3_m9_rdata : mxt_b2_m9_rdata) : (mxt_region_q[0] ? mxt_b1_m9_rdata : mxt_b0_m9_rdata)), (mxt_region_q[1] ? (mxt_region_q[0] ? mxt_b3_m8_rdata : mxt_b2_m8_rdata) : (mxt_region_q[0] ? mxt_b1_m8_rdata : mxt_b0_m8_rdata)), (mxt_region_q[1] ? (mxt_region_q[0] ? mxt_b3_m7_rdata : mxt_b2_m7_rdata) : (mxt_region_q[0] ? mxt_b1_m7_rdata : mxt_b0_m7_rdata)), (mxt_region_q[1] ? (mxt_region_q[0] ? mxt_b3_m6_rdata : mxt_b2_m6_rdata) : (mxt_region_q[0] ? mxt_b1_m6_rdata : mxt_b0_m6_rdata)), (mxt_region_q[1] ? (mxt_region_q[0] ? mxt_b3_m5_rdata : mxt_b2_m5_rdata) : (mxt_region_q[0] ? mxt_b1_m5_rdata : mxt_b0_m5_rdata)), (mxt_region_q[1] ? (mxt_region_q[0] ? mxt_b3_m4_rdata : mxt_b2_m4_rdata) : (mxt_region_q[0] ? mxt_b1_m4_rdata : mxt_b0_m4_rdata)), (mxt_region_q[1] ? (mxt_region_q[0] ? mxt_b3_m3_rdata : mxt_b2_m3_rdata) : (mxt_region_q[0] ? mxt_b1_m3_rdata : mxt_b0_m3_rdata)), (mxt_region_q[1] ? (mxt_region_q[0] ? mxt_b3_m2_rdata : mxt_b2_m2_rdata) : (mxt_region_q[0] ? mxt_b1_m2_rdata : mxt_b0_m2_rdata)), (mxt_region_q[1] ? (mxt_region_q[0] ? mxt_b3_m1_rdata : mxt_b2_m1_rdata) : (mxt_region_q[0] ? mxt_b1_m1_rdata : mxt_b0_m1_rdata)), (mxt_region_q[1] ? (mxt_region_q[0] ? mxt_b3_m0_rdata : mxt_b2_m0_rdata) : (mxt_region_q[0] ? mxt_b1_m0_rdata : mxt_b0_m0_rdata))};
-  assign mxt_sel_b = {(mxt_region_next[1] ? (mxt_region_next[0] ? mxt_b3_m15_rdata : mxt_b2_m15_rdata) : (mxt_region_next[0] ? mxt_b1_m15_rdata : mxt_b0_m15_rdata)), (mxt_region_next[1] ? (mxt_region_next[0] ? mxt_b3_m14_rdata : mxt_b2_m14_rdata) : (mxt_region_next[0] ? mxt_b1_m14_rdata : mxt_b0_m14_rdata)), (mxt_region_next[1] ? (mxt_region_next[0] ? mxt_b3_m13_rdata : mxt_b2_m13_rdata) : (mxt_region_next[0] ? mxt_b1_m13_rdata : mxt_b0_m13_rdata)), (mxt_region_next[1] ? (mxt_region_next[0] ? mxt_b3_m12_rdata : mxt_b2_m12_rdata) : (mxt_region_next[0] ? mxt_b1_m12_rdata : mxt_b0_m12_rdata)), (mxt_region_next[1] ? (mxt_region_next[0] ? mxt_b3_m11_rdata : mxt_b2_m11_rdata) : (mxt_region_next[0] ? mxt_b1_m11_rdata : mxt_b0_m11_rdata)), (mxt_region_next[1] ? (mxt_region_next[0] ? mxt_b3_m10_rdata : mxt_b2_m10_rdata) : (mxt_region_next[0] ? mxt_b1_m10_rdata : mxt_b0_m10_rdata)), (mxt_region_next[1] ? (mxt_region_next[0] ? mxt_b3_m9_rdata : mxt_b2_m9_rdata) : (mxt_region_next[0] ? mxt_b1_m9_rdata : mxt_b0_m9_rdata)), (mxt_region_next[1] ? (mxt_region_next[0] ? mxt_b3_m8_rdata : mxt_b2_m8_rdata) : (mxt_region_next[0] ? mxt_b1_m8_rdata : mxt_b0_m8_rdata)), (mxt_region_next[1] ? (mxt_region_next[0] ? mxt_b3_m7_rdata : mxt_b2_m7_rdata) : (mxt_region_next[0] ? mxt_b1_m7_rdata : mxt_b0_m7_rdata)), (mxt_region_next[1] ? (mxt_region_next[0] ? mxt_b3_m6_rdata : mxt_b2_m6_rdata) : (mxt_region_next[0] ? mxt_b1_m6_rdata : mxt_b0_m6_rdata)), (mxt_region_next[1] ? (mxt_region_next[0] ? mxt_b3_m5_rdata : mxt_b2_m5_rdata) : (mxt_region_next[0] ? mxt_b1_m5_rdata : mxt_b0_m5_rdata)), (mxt_region_next[1] ? (mxt_region_next[0] ? mxt_b3_m4_rdata : mxt_b2_m4_rdata) : (mxt_region_next[0] ? mxt_b1_m4_rdata : mxt_b0_m4_rdata)), (mxt_region_next[1] ? (mxt_region_next[0] ? mxt_b3_m3_rdata : mxt_b2_m3_rdata) : (mxt_region_next[0] ? mxt_b1_m3_rdata : mxt_b0_m3_rdata)), (mxt_region_next[1] ? (mxt_region_next[0] ? mxt_b3_m2_rdata : mxt_b2_m2_rdata) : (mxt_region_next[0] ? mxt_b1_m2_rdata : mxt_b0_m2_rdata)), (mxt_region_next[1] ? (mxt_region_next[0] ? mxt_b3_m1_rdata : mxt_b2_m1_rdata) : (mxt_region_next[0] ? mxt_b1_m1_rdata : mxt_b0_m1_rdata)), (mxt_region_next[1] ? (mxt_region_next[0] ? mxt_b3_m0_rdata : mxt_b2_m0_rdata) : (mxt_region_next[0] ? mxt_b1_m0_rdata : mxt_b0_m0_rdata))};
+  assign mxt_a0 = mxt_region_q[1] ? (mxt_region_q[0] ? mxt_b3_m0_rdata : mxt_b2_m0_rdata) : (mxt_region_q[0] ? mxt_b1_m0_rdata : mxt_b0_m0_rdata);
+  assign mxt_a1 = mxt_region_q[1] ? (mxt_region_q[0] ? mxt_b3_m1_rdata : mxt_b2_m1_rdata) : (mxt_region_q[0] ? mxt_b1_m1_rdata : mxt_b0_m1_rdata);
+  assign mxt_a2 = mxt_region_q[1] ? (mxt_region_q[0] ? mxt_b3_m2_rdata : mxt_b2_m2_rdata) : (mxt_region_q[0] ? mxt_b1_m2_rdata : mxt_b0_m2_rdata);
+  assign mxt_a3 = mxt_region_q[1] ? (mxt_region_q[0] ? mxt_b3_m3_rdata : mxt_b2_m3_rdata) : (mxt_region_q[0] ? mxt_b1_m3_rdata : mxt_b0_m3_rdata);
+  assign mxt_a4 = mxt_region_q[1] ? (mxt_region_q[0] ? mxt_b3_m4_rdata : mxt_b2_m4_rdata) : (mxt_region_q[0] ? mxt_b1_m4_rdata : mxt_b0_m4_rdata);
+  assign mxt_a5 = mxt_region_q[1] ? (mxt_region_q[0] ? mxt_b3_m5_rdata : mxt_b2_m5_rdata) : (mxt_region_q[0] ? mxt_b1_m5_rdata : mxt_b0_m5_rdata);
+  assign mxt_a6 = mxt_region_q[1] ? (mxt_region_q[0] ? mxt_b3_m6_rdata : mxt_b2_m6_rdata) : (mxt_region_q[0] ? mxt_b1_m6_rdata : mxt_b0_m6_rdata);
+  assign mxt_a7 = mxt_region_q[1] ? (mxt_region_q[0] ? mxt_b3_m7_rdata : mxt_b2_m7_rdata) : (mxt_region_q[0] ? mxt_b1_m7_rdata : mxt_b0_m7_rdata);
+  assign mxt_a8 = mxt_region_q[1] ? (mxt_region_q[0] ? mxt_b3_m8_rdata : mxt_b2_m8_rdata) : (mxt_region_q[0] ? mxt_b1_m8_rdata : mxt_b0_m8_rdata);
+  assign mxt_a9 = mxt_region_q[1] ? (mxt_region_q[0] ? mxt_b3_m9_rdata : mxt_b2_m9_rdata) : (mxt_region_q[0] ? mxt_b1_m9_rdata : mxt_b0_m9_rdata);
+  assign mxt_a10 = mxt_region_q[1] ? (mxt_region_q[0] ? mxt_b3_m10_rdata : mxt_b2_m10_rdata) : (mxt_region_q[0] ? mxt_b1_m10_rdata : mxt_b0_m10_rdata);
+  assign mxt_a11 = mxt_region_q[1] ? (mxt_region_q[0] ? mxt_b3_m11_rdata : mxt_b2_m11_rdata) : (mxt_region_q[0] ? mxt_b1_m11_rdata : mxt_b0_m11_rdata);
+  assign mxt_a12 = mxt_region_q[1] ? (mxt_region_q[0] ? mxt_b3_m12_rdata : mxt_b2_m12_rdata) : (mxt_region_q[0] ? mxt_b1_m12_rdata : mxt_b0_m12_rdata);
+  assign mxt_a13 = mxt_region_q[1] ? (mxt_region_q[0] ? mxt_b3_m13_rdata : mxt_b2_m13_rdata) : (mxt_region_q[0] ? mxt_b1_m13_rdata : mxt_b0_m13_rdata);
+  assign mxt_a14 = mxt_region_q[1] ? (mxt_region_q[0] ? mxt_b3_m14_rdata : mxt_b2_m14_rdata) : (mxt_region_q[0] ? mxt_b1_m14_rdata : mxt_b0_m14_rdata);
+  assign mxt_a15 = mxt_region_q[1] ? (mxt_region_q[0] ? mxt_b3_m15_rdata : mxt_b2_m15_rdata) : (mxt_region_q[0] ? mxt_b1_m15_rdata : mxt_b0_m15_rdata);
+  assign mxt_b0 = mxt_region_next[1] ? (mxt_region_next[0] ? mxt_b3_m0_rdata : mxt_b2_m0_rdata) : (mxt_region_next[0] ? mxt_b1_m0_rdata : mxt_b0_m0_rdata);
+  assign mxt_b1 = mxt_region_next[1] ? (mxt_region_next[0] ? mxt_b3_m1_rdata : mxt_b2_m1_rdata) : (mxt_region_next[0] ? mxt_b1_m1_rdata : mxt_b0_m1_rdata);
+  assign mxt_b2 = mxt_region_next[1] ? (mxt_region_next[0] ? mxt_b3_m2_rdata : mxt_b2_m2_rdata) : (mxt_region_next[0] ? mxt_b1_m2_rdata : mxt_b0_m2_rdata);
+  assign mxt_b3 = mxt_region_next[1] ? (mxt_region_next[0] ? mxt_b3_m3_rdata : mxt_b2_m3_rdata) : (mxt_region_next[0] ? mxt_b1_m3_rdata : mxt_b0_m3_rdata);
+  assign mxt_b4 = mxt_region_next[1] ? (mxt_region_next[0] ? mxt_b3_m4_rdata : mxt_b2_m4_rdata) : (mxt_region_next[0] ? mxt_b1_m4_rdata : mxt_b0_m4_rdata);
+  assign mxt_b5 = mxt_region_next[1] ? (mxt_region_next[0] ? mxt_b3_m5_rdata : mxt_b2_m5_rdata) : (mxt_region_next[0] ? mxt_b1_m5_rdata : mxt_b0_m5_rdata);
+  assign mxt_b6 = mxt_region_next[1] ? (mxt_region_next[0] ? mxt_b3_m6_rdata : mxt_b2_m6_rdata) : (mxt_region_next[0] ? mxt_b1_m6_rdata : mxt_b0_m6_rdata);
+  assign mxt_b7 = mxt_region_next[1] ? (mxt_region_next[0] ? mxt_b3_m7_rdata : mxt_b2_m7_rdata) : (mxt_region_next[0] ? mxt_b1_m7_rdata : mxt_b0_m7_rdata);
+  assign mxt_b8 = mxt_region_next[1] ? (mxt_region_next[0] ? mxt_b3_m8_rdata : mxt_b2_m8_rdata) : (mxt_region_next[0] ? mxt_b1_m8_rdata : mxt_b0_m8_rdata);
+  assign mxt_b9 = mxt_region_next[1] ? (mxt_region_next[0] ? mxt_b3_m9_rdata : mxt_b2_m9_rdata) : (mxt_region_next[0] ? mxt_b1_m9_rdata : mxt_b0_m9_rdata);
+  assign mxt_b10 = mxt_region_next[1] ? (mxt_region_next[0] ? mxt_b3_m10_rdata : mxt_b2_m10_rdata) : (mxt_region_next[0] ? mxt_b1_m10_rdata : mxt_b0_m10_rdata);
+  assign mxt_b11 = mxt_region_next[1] ? (mxt_region_next[0] ? mxt_b3_m11_rdata : mxt_b2_m11_rdata) : (mxt_region_next[0] ? mxt_b1_m11_rdata : mxt_b0_m11_rdata);
+  assign mxt_b12 = mxt_region_next[1] ? (mxt_region_next[0] ? mxt_b3_m12_rdata : mxt_b2_m12_rdata) : (mxt_region_next[0] ? mxt_b1_m12_rdata : mxt_b0_m12_rdata);
+  assign mxt_b13 = mxt_region_next[1] ? (mxt_region_next[0] ? mxt_b3_m13_rdata : mxt_b2_m13_rdata) : (mxt_region_next[0] ? mxt_b1_m13_rdata : mxt_b0_m13_rdata);
+  assign mxt_b14 = mxt_region_next[1] ? (mxt_region_next[0] ? mxt_b3_m14_rdata : mxt_b2_m14_rdata) : (mxt_region_next[0] ? mxt_b1_m14_rdata : mxt_b0_m14_rdata);
+  assign mxt_b15 = mxt_region_next[1] ? (mxt_region_next[0] ? mxt_b3_m15_rdata : mxt_b2_m15_rdata) : (mxt_region_next[0] ? mxt_b1_m15_rdata : mxt_b0_m15_rdata);
+  assign mxt_a0_col = mxt_a0[mxt_lane_q * 8 +: 8];
+  assign mxt_a1_col = mxt_a1[mxt_lane_q * 8 +: 8];
+  assign mxt_a2_col = mxt_a2[mxt_lane_q * 8 +: 8];
+  assign mxt_a3_col = mxt_a3[mxt_lane_q * 8 +: 8];
+  assign mxt_a4_col = mxt_a4[mxt_lane_q * 8 +: 8];
+  assign mxt_a5_col = mxt_a5[mxt_lane_q * 8 +: 8];
+  assign mxt_a6_col = mxt_a6[mxt_lane_q * 8 +: 8];
+  assign mxt_a7_col = mxt_a7[mxt_lane_q * 8 +: 8];
+  assign mxt_a8_col = mxt_a8[mxt_lane_q * 8 +: 8];
+  assign mxt_a9_col = mxt_a9[mxt_lane_q * 8 +: 8];
+  assign mxt_a10_col = mxt_a10[mxt_lane_q * 8 +: 8];
+  assign mxt_a11_col = mxt_a11[mxt_lane_q * 8 +: 8];
+  assign mxt_a12_col = mxt_a12[mxt_lane_q * 8 +: 8];
+  assign mxt_a13_col = mxt_a13[mxt_lane_q * 8 +: 8];
+  assign mxt_a14_col = mxt_a14[mxt_lane_q * 8 +: 8];
+  assign mxt_a15_col = mxt_a15[mxt_lane_q * 8 +: 8];
+  assign mxt_b0_col = mxt_b0[mxt_lane_q * 8 +: 8];
+  assign mxt_b1_col = mxt_b1[mxt_lane_q * 8 +: 8];
+  assign mxt_b2_col = mxt_b2[mxt_lane_q * 8 +: 8];
+  assign mxt_b3_col = mxt_b3[mxt_lane_q * 8 +: 8];
+  assign mxt_b4_col = mxt_b4[mxt_lane_q * 8 +: 8];
+  assign mxt_b5_col = mxt_b5[mxt_lane_q * 8 +: 8];
+  assign mxt_b6_col = mxt_b6[mxt_lane_q * 8 +: 8];
+  assign mxt_b7_col = mxt_b7[mxt_lane_q * 8 +: 8];
+  assign mxt_b8_col = mxt_b8[mxt_lane_q * 8 +: 8];
+  assign mxt_b9_col = mxt_b9[mxt_lane_q * 8 +: 8];
+  assign mxt_b10_col = mxt_b10[mxt_lane_q * 8 +: 8];
+  assign mxt_b11_col = mxt_b11[mxt_lane_q * 8 +: 8];
+  assign mxt_b12_col = mxt_b12[mxt_lane_q * 8 +: 8];
+  assign mxt_b13_col = mxt_b13[mxt_lane_q * 8 +: 8];
+  assign mxt_b14_col = mxt_b14[mxt_lane_q * 8 +: 8];
+  assign mxt_b15_col = mxt_b15[mxt_lane_q * 8 +: 8];
+  assign mxt_rdata = (mxt_idx_q == 4'd1) ? mxt_a1 : ((mxt_idx_q == 4'd2) ? mxt_a2 : ((mxt_idx_q == 4'd3) ? mxt_a3 : ((mxt_idx_q == 4'd4) ? mxt_a4 : ((mxt_idx_q == 4'd5) ? mxt_a5 : ((mxt_idx_q == 4'd6) ? mxt_a6 : ((mxt_idx_q == 4'd7) ? mxt_a7 : ((mxt_idx_q == 4'd8) ? mxt_a8 : ((mxt_idx_q == 4'd9) ? mxt_a9 : ((mxt_idx_q == 4'd10) ? mxt_a10 : ((mxt_idx_q == 4'd11) ? mxt_a11 : ((mxt_idx_q == 4'd12) ? mxt_a12 : ((mxt_idx_q == 4'd13) ? mxt_a13 : ((mxt_idx_q == 4'd14) ? mxt_a14 : ((mxt_idx_q == 4'd15) ? mxt_a15 : mxt_a0))))))))))))));
   assign mxt_i0_ia = mxt_idx_q + 4'd0;
   assign mxt_i1_ia = mxt_idx_q + 4'd1;
   assign mxt_i1_ib = (mxt_idx_q + 4'd1) - 4'd0;
@@ -915,15 +1171,17 @@ module ag_mem_sp (
   assign mxt_i10_ib = (mxt_idx_q + 4'd10) - 4'd0;
   assign mxt_i11_ia = mxt_idx_q + 4'd11;
   assign mxt_i11_ib = (mxt_idx_q + 4'd11) - 4'd0;
-  assign mxt_rdata = {(({1'd0, mxt_local_q} >= 11'd1013) ? mxt_sel_b[mxt_i11_ib * 96 +: 96] : mxt_sel_a[mxt_i11_ia * 96 +: 96]), (({1'd0, mxt_local_q} >= 11'd1014) ? mxt_sel_b[mxt_i10_ib * 96 +: 96] : mxt_sel_a[mxt_i10_ia * 96 +: 96]), (({1'd0, mxt_local_q} >= 11'd1015) ? mxt_sel_b[mxt_i9_ib * 96 +: 96] : mxt_sel_a[mxt_i9_ia * 96 +: 96]), (({1'd0, mxt_local_q} >= 11'd1016) ? mxt_sel_b[mxt_i8_ib * 96 +: 96] : mxt_sel_a[mxt_i8_ia * 96 +: 96]), (({1'd0, mxt_local_q} >= 11'd1017) ? mxt_sel_b[mxt_i7_ib * 96 +: 96] : mxt_sel_a[mxt_i7_ia * 96 +: 96]), (({1'd0, mxt_local_q} >= 11'd1018) ? mxt_sel_b[mxt_i6_ib * 96 +: 96] : mxt_sel_a[mxt_i6_ia * 96 +: 96]), (({1'd0, mxt_local_q} >= 11'd1019) ? mxt_sel_b[mxt_i5_ib * 96 +: 96] : mxt_sel_a[mxt_i5_ia * 96 +: 96]), (({1'd0, mxt_local_q} >= 11'd1020) ? mxt_sel_b[mxt_i4_ib * 96 +: 96] : mxt_sel_a[mxt_i4_ia * 96 +: 96]), (({1'd0, mxt_local_q} >= 11'd1021) ? mxt_sel_b[mxt_i3_ib * 96 +: 96] : mxt_sel_a[mxt_i3_ia * 96 +: 96]), (({1'd0, mxt_local_q} >= 11'd1022) ? mxt_sel_b[mxt_i2_ib * 96 +: 96] : mxt_sel_a[mxt_i2_ia * 96 +: 96]), (({1'd0, mxt_local_q} >= 11'd1023) ? mxt_sel_b[mxt_i1_ib * 96 +: 96] : mxt_sel_a[mxt_i1_ia * 96 +: 96]), mxt_sel_a[mxt_i0_ia * 96 +: 96]};
+  assign mxt_col = {(({1'd0, mxt_local_q} >= 11'd1013) ? ((mxt_i11_ib == 4'd1) ? mxt_b1_col : ((mxt_i11_ib == 4'd2) ? mxt_b2_col : ((mxt_i11_ib == 4'd3) ? mxt_b3_col : ((mxt_i11_ib == 4'd4) ? mxt_b4_col : ((mxt_i11_ib == 4'd5) ? mxt_b5_col : ((mxt_i11_ib == 4'd6) ? mxt_b6_col : ((mxt_i11_ib == 4'd7) ? mxt_b7_col : ((mxt_i11_ib == 4'd8) ? mxt_b8_col : ((mxt_i11_ib == 4'd9) ? mxt_b9_col : ((mxt_i11_ib == 4'd10) ? mxt_b10_col : ((mxt_i11_ib == 4'd11) ? mxt_b11_col : ((mxt_i11_ib == 4'd12) ? mxt_b12_col : ((mxt_i11_ib == 4'd13) ? mxt_b13_col : ((mxt_i11_ib == 4'd14) ? mxt_b14_col : ((mxt_i11_ib == 4'd15) ? mxt_b15_col : mxt_b0_col))))))))))))))) : ((mxt_i11_ia == 4'd1) ? mxt_a1_col : ((mxt_i11_ia == 4'd2) ? mxt_a2_col : ((mxt_i11_ia == 4'd3) ? mxt_a3_col : ((mxt_i11_ia == 4'd4) ? mxt_a4_col : ((mxt_i11_ia == 4'd5) ? mxt_a5_col : ((mxt_i11_ia == 4'd6) ? mxt_a6_col : ((mxt_i11_ia == 4'd7) ? mxt_a7_col : ((mxt_i11_ia == 4'd8) ? mxt_a8_col : ((mxt_i11_ia == 4'd9) ? mxt_a9_col : ((mxt_i11_ia == 4'd10) ? mxt_a10_col : ((mxt_i11_ia == 4'd11) ? mxt_a11_col : ((mxt_i11_ia == 4'd12) ? mxt_a12_col : ((mxt_i11_ia == 4'd13) ? mxt_a13_col : ((mxt_i11_ia == 4'd14) ? mxt_a14_col : ((mxt_i11_ia == 4'd15) ? mxt_a15_col : mxt_a0_col)))))))))))))))), (({1'd0, mxt_local_q} >= 11'd1014) ? ((mxt_i10_ib == 4'd1) ? mxt_b1_col : ((mxt_i10_ib == 4'd2) ? mxt_b2_col : ((mxt_i10_ib == 4'd3) ? mxt_b3_col : ((mxt_i10_ib == 4'd4) ? mxt_b4_col : ((mxt_i10_ib == 4'd5) ? mxt_b5_col : ((mxt_i10_ib == 4'd6) ? mxt_b6_col : ((mxt_i10_ib == 4'd7) ? mxt_b7_col : ((mxt_i10_ib == 4'd8) ? mxt_b8_col : ((mxt_i10_ib == 4'd9) ? mxt_b9_col : ((mxt_i10_ib == 4'd10) ? mxt_b10_col : ((mxt_i10_ib == 4'd11) ? mxt_b11_col : ((mxt_i10_ib == 4'd12) ? mxt_b12_col : ((mxt_i10_ib == 4'd13) ? mxt_b13_col : ((mxt_i10_ib == 4'd14) ? mxt_b14_col : ((mxt_i10_ib == 4'd15) ? mxt_b15_col : mxt_b0_col))))))))))))))) : ((mxt_i10_ia == 4'd1) ? mxt_a1_col : ((mxt_i10_ia == 4'd2) ? mxt_a2_col : ((mxt_i10_ia == 4'd3) ? mxt_a3_col : ((mxt_i10_ia == 4'd4) ? mxt_a4_col : ((mxt_i10_ia == 4'd5) ? mxt_a5_col : ((mxt_i10_ia == 4'd6) ? mxt_a6_col : ((mxt_i10_ia == 4'd7) ? mxt_a7_col : ((mxt_i10_ia == 4'd8) ? mxt_a8_col : ((mxt_i10_ia == 4'd9) ? mxt_a9_col : ((mxt_i10_ia == 4'd10) ? mxt_a10_col : ((mxt_i10_ia == 4'd11) ? mxt_a11_col : ((mxt_i10_ia == 4'd12) ? mxt_a12_col : ((mxt_i10_ia == 4'd13) ? mxt_a13_col : ((mxt_i10_ia == 4'd14) ? mxt_a14_col : ((mxt_i10_ia == 4'd15) ? mxt_a15_col : mxt_a0_col)))))))))))))))), (({1'd0, mxt_local_q} >= 11'd1015) ? ((mxt_i9_ib == 4'd1) ? mxt_b1_col : ((mxt_i9_ib == 4'd2) ? mxt_b2_col : ((mxt_i9_ib == 4'd3) ? mxt_b3_col : ((mxt_i9_ib == 4'd4) ? mxt_b4_col : ((mxt_i9_ib == 4'd5) ? mxt_b5_col : ((mxt_i9_ib == 4'd6) ? mxt_b6_col : ((mxt_i9_ib == 4'd7) ? mxt_b7_col : ((mxt_i9_ib == 4'd8) ? mxt_b8_col : ((mxt_i9_ib == 4'd9) ? mxt_b9_col : ((mxt_i9_ib == 4'd10) ? mxt_b10_col : ((mxt_i9_ib == 4'd11) ? mxt_b11_col : ((mxt_i9_ib == 4'd12) ? mxt_b12_col : ((mxt_i9_ib == 4'd13) ? mxt_b13_col : ((mxt_i9_ib == 4'd14) ? mxt_b14_col : ((mxt_i9_ib == 4'd15) ? mxt_b15_col : mxt_b0_col))))))))))))))) : ((mxt_i9_ia == 4'd1) ? mxt_a1_col : ((mxt_i9_ia == 4'd2) ? mxt_a2_col : ((mxt_i9_ia == 4'd3) ? mxt_a3_col : ((mxt_i9_ia == 4'd4) ? mxt_a4_col : ((mxt_i9_ia == 4'd5) ? mxt_a5_col : ((mxt_i9_ia == 4'd6) ? mxt_a6_col : ((mxt_i9_ia == 4'd7) ? mxt_a7_col : ((mxt_i9_ia == 4'd8) ? mxt_a8_col : ((mxt_i9_ia == 4'd9) ? mxt_a9_col : ((mxt_i9_ia == 4'd10) ? mxt_a10_col : ((mxt_i9_ia == 4'd11) ? mxt_a11_col : ((mxt_i9_ia == 4'd12) ? mxt_a12_col : ((mxt_i9_ia == 4'd13) ? mxt_a13_col : ((mxt_i9_ia == 4'd14) ? mxt_a14_col : ((mxt_i9_ia == 4'd15) ? mxt_a15_col : mxt_a0_col)))))))))))))))), (({1'd0, mxt_local_q} >= 11'd1016) ? ((mxt_i8_ib == 4'd1) ? mxt_b1_col : ((mxt_i8_ib == 4'd2) ? mxt_b2_col : ((mxt_i8_ib == 4'd3) ? mxt_b3_col : ((mxt_i8_ib == 4'd4) ? mxt_b4_col : ((mxt_i8_ib == 4'd5) ? mxt_b5_col : ((mxt_i8_ib == 4'd6) ? mxt_b6_col : ((mxt_i8_ib == 4'd7) ? mxt_b7_col : ((mxt_i8_ib == 4'd8) ? mxt_b8_col : ((mxt_i8_ib == 4'd9) ? mxt_b9_col : ((mxt_i8_ib == 4'd10) ? mxt_b10_col : ((mxt_i8_ib == 4'd11) ? mxt_b11_col : ((mxt_i8_ib == 4'd12) ? mxt_b12_col : ((mxt_i8_ib == 4'd13) ? mxt_b13_col : ((mxt_i8_ib == 4'd14) ? mxt_b14_col : ((mxt_i8_ib == 4'd15) ? mxt_b15_col : mxt_b0_col))))))))))))))) : ((mxt_i8_ia == 4'd1) ? mxt_a1_col : ((mxt_i8_ia == 4'd2) ? mxt_a2_col : ((mxt_i8_ia == 4'd3) ? mxt_a3_col : ((mxt_i8_ia == 4'd4) ? mxt_a4_col : ((mxt_i8_ia == 4'd5) ? mxt_a5_col : ((mxt_i8_ia == 4'd6) ? mxt_a6_col : ((mxt_i8_ia == 4'd7) ? mxt_a7_col : ((mxt_i8_ia == 4'd8) ? mxt_a8_col : ((mxt_i8_ia == 4'd9) ? mxt_a9_col : ((mxt_i8_ia == 4'd10) ? mxt_a10_col : ((mxt_i8_ia == 4'd11) ? mxt_a11_col : ((mxt_i8_ia == 4'd12) ? mxt_a12_col : ((mxt_i8_ia == 4'd13) ? mxt_a13_col : ((mxt_i8_ia == 4'd14) ? mxt_a14_col : ((mxt_i8_ia == 4'd15) ? mxt_a15_col : mxt_a0_col)))))))))))))))), (({1'd0, mxt_local_q} >= 11'd1017) ? ((mxt_i7_ib == 4'd1) ? mxt_b1_col : ((mxt_i7_ib == 4'd2) ? mxt_b2_col : ((mxt_i7_ib == 4'd3) ? mxt_b3_col : ((mxt_i7_ib == 4'd4) ? mxt_b4_col : ((mxt_i7_ib == 4'd5) ? mxt_b5_col : ((mxt_i7_ib == 4'd6) ? mxt_b6_col : ((mxt_i7_ib == 4'd7) ? mxt_b7_col : ((mxt_i7_ib == 4'd8) ? mxt_b8_col : ((mxt_i7_ib == 4'd9) ? mxt_b9_col : ((mxt_i7_ib == 4'd10) ? mxt_b10_col : ((mxt_i7_ib == 4'd11) ? mxt_b11_col : ((mxt_i7_ib == 4'd12) ? mxt_b12_col : ((mxt_i7_ib == 4'd13) ? mxt_b13_col : ((mxt_i7_ib == 4'd14) ? mxt_b14_col : ((mxt_i7_ib == 4'd15) ? mxt_b15_col : mxt_b0_col))))))))))))))) : ((mxt_i7_ia == 4'd1) ? mxt_a1_col : ((mxt_i7_ia == 4'd2) ? mxt_a2_col : ((mxt_i7_ia == 4'd3) ? mxt_a3_col : ((mxt_i7_ia == 4'd4) ? mxt_a4_col : ((mxt_i7_ia == 4'd5) ? mxt_a5_col : ((mxt_i7_ia == 4'd6) ? mxt_a6_col : ((mxt_i7_ia == 4'd7) ? mxt_a7_col : ((mxt_i7_ia == 4'd8) ? mxt_a8_col : ((mxt_i7_ia == 4'd9) ? mxt_a9_col : ((mxt_i7_ia == 4'd10) ? mxt_a10_col : ((mxt_i7_ia == 4'd11) ? mxt_a11_col : ((mxt_i7_ia == 4'd12) ? mxt_a12_col : ((mxt_i7_ia == 4'd13) ? mxt_a13_col : ((mxt_i7_ia == 4'd14) ? mxt_a14_col : ((mxt_i7_ia == 4'd15) ? mxt_a15_col : mxt_a0_col)))))))))))))))), (({1'd0, mxt_local_q} >= 11'd1018) ? ((mxt_i6_ib == 4'd1) ? mxt_b1_col : ((mxt_i6_ib == 4'd2) ? mxt_b2_col : ((mxt_i6_ib == 4'd3) ? mxt_b3_col : ((mxt_i6_ib == 4'd4) ? mxt_b4_col : ((mxt_i6_ib == 4'd5) ? mxt_b5_col : ((mxt_i6_ib == 4'd6) ? mxt_b6_col : ((mxt_i6_ib == 4'd7) ? mxt_b7_col : ((mxt_i6_ib == 4'd8) ? mxt_b8_col : ((mxt_i6_ib == 4'd9) ? mxt_b9_col : ((mxt_i6_ib == 4'd10) ? mxt_b10_col : ((mxt_i6_ib == 4'd11) ? mxt_b11_col : ((mxt_i6_ib == 4'd12) ? mxt_b12_col : ((mxt_i6_ib == 4'd13) ? mxt_b13_col : ((mxt_i6_ib == 4'd14) ? mxt_b14_col : ((mxt_i6_ib == 4'd15) ? mxt_b15_col : mxt_b0_col))))))))))))))) : ((mxt_i6_ia == 4'd1) ? mxt_a1_col : ((mxt_i6_ia == 4'd2) ? mxt_a2_col : ((mxt_i6_ia == 4'd3) ? mxt_a3_col : ((mxt_i6_ia == 4'd4) ? mxt_a4_col : ((mxt_i6_ia == 4'd5) ? mxt_a5_col : ((mxt_i6_ia == 4'd6) ? mxt_a6_col : ((mxt_i6_ia == 4'd7) ? mxt_a7_col : ((mxt_i6_ia == 4'd8) ? mxt_a8_col : ((mxt_i6_ia == 4'd9) ? mxt_a9_col : ((mxt_i6_ia == 4'd10) ? mxt_a10_col : ((mxt_i6_ia == 4'd11) ? mxt_a11_col : ((mxt_i6_ia == 4'd12) ? mxt_a12_col : ((mxt_i6_ia == 4'd13) ? mxt_a13_col : ((mxt_i6_ia == 4'd14) ? mxt_a14_col : ((mxt_i6_ia == 4'd15) ? mxt_a15_col : mxt_a0_col)))))))))))))))), (({1'd0, mxt_local_q} >= 11'd1019) ? ((mxt_i5_ib == 4'd1) ? mxt_b1_col : ((mxt_i5_ib == 4'd2) ? mxt_b2_col : ((mxt_i5_ib == 4'd3) ? mxt_b3_col : ((mxt_i5_ib == 4'd4) ? mxt_b4_col : ((mxt_i5_ib == 4'd5) ? mxt_b5_col : ((mxt_i5_ib == 4'd6) ? mxt_b6_col : ((mxt_i5_ib == 4'd7) ? mxt_b7_col : ((mxt_i5_ib == 4'd8) ? mxt_b8_col : ((mxt_i5_ib == 4'd9) ? mxt_b9_col : ((mxt_i5_ib == 4'd10) ? mxt_b10_col : ((mxt_i5_ib == 4'd11) ? mxt_b11_col : ((mxt_i5_ib == 4'd12) ? mxt_b12_col : ((mxt_i5_ib == 4'd13) ? mxt_b13_col : ((mxt_i5_ib == 4'd14) ? mxt_b14_col : ((mxt_i5_ib == 4'd15) ? mxt_b15_col : mxt_b0_col))))))))))))))) : ((mxt_i5_ia == 4'd1) ? mxt_a1_col : ((mxt_i5_ia == 4'd2) ? mxt_a2_col : ((mxt_i5_ia == 4'd3) ? mxt_a3_col : ((mxt_i5_ia == 4'd4) ? mxt_a4_col : ((mxt_i5_ia == 4'd5) ? mxt_a5_col : ((mxt_i5_ia == 4'd6) ? mxt_a6_col : ((mxt_i5_ia == 4'd7) ? mxt_a7_col : ((mxt_i5_ia == 4'd8) ? mxt_a8_col : ((mxt_i5_ia == 4'd9) ? mxt_a9_col : ((mxt_i5_ia == 4'd10) ? mxt_a10_col : ((mxt_i5_ia == 4'd11) ? mxt_a11_col : ((mxt_i5_ia == 4'd12) ? mxt_a12_col : ((mxt_i5_ia == 4'd13) ? mxt_a13_col : ((mxt_i5_ia == 4'd14) ? mxt_a14_col : ((mxt_i5_ia == 4'd15) ? mxt_a15_col : mxt_a0_col)))))))))))))))), (({1'd0, mxt_local_q} >= 11'd1020) ? ((mxt_i4_ib == 4'd1) ? mxt_b1_col : ((mxt_i4_ib == 4'd2) ? mxt_b2_col : ((mxt_i4_ib == 4'd3) ? mxt_b3_col : ((mxt_i4_ib == 4'd4) ? mxt_b4_col : ((mxt_i4_ib == 4'd5) ? mxt_b5_col : ((mxt_i4_ib == 4'd6) ? mxt_b6_col : ((mxt_i4_ib == 4'd7) ? mxt_b7_col : ((mxt_i4_ib == 4'd8) ? mxt_b8_col : ((mxt_i4_ib == 4'd9) ? mxt_b9_col : ((mxt_i4_ib == 4'd10) ? mxt_b10_col : ((mxt_i4_ib == 4'd11) ? mxt_b11_col : ((mxt_i4_ib == 4'd12) ? mxt_b12_col : ((mxt_i4_ib == 4'd13) ? mxt_b13_col : ((mxt_i4_ib == 4'd14) ? mxt_b14_col : ((mxt_i4_ib == 4'd15) ? mxt_b15_col : mxt_b0_col))))))))))))))) : ((mxt_i4_ia == 4'd1) ? mxt_a1_col : ((mxt_i4_ia == 4'd2) ? mxt_a2_col : ((mxt_i4_ia == 4'd3) ? mxt_a3_col : ((mxt_i4_ia == 4'd4) ? mxt_a4_col : ((mxt_i4_ia == 4'd5) ? mxt_a5_col : ((mxt_i4_ia == 4'd6) ? mxt_a6_col : ((mxt_i4_ia == 4'd7) ? mxt_a7_col : ((mxt_i4_ia == 4'd8) ? mxt_a8_col : ((mxt_i4_ia == 4'd9) ? mxt_a9_col : ((mxt_i4_ia == 4'd10) ? mxt_a10_col : ((mxt_i4_ia == 4'd11) ? mxt_a11_col : ((mxt_i4_ia == 4'd12) ? mxt_a12_col : ((mxt_i4_ia == 4'd13) ? mxt_a13_col : ((mxt_i4_ia == 4'd14) ? mxt_a14_col : ((mxt_i4_ia == 4'd15) ? mxt_a15_col : mxt_a0_col)))))))))))))))), (({1'd0, mxt_local_q} >= 11'd1021) ? ((mxt_i3_ib == 4'd1) ? mxt_b1_col : ((mxt_i3_ib == 4'd2) ? mxt_b2_col : ((mxt_i3_ib == 4'd3) ? mxt_b3_col : ((mxt_i3_ib == 4'd4) ? mxt_b4_col : ((mxt_i3_ib == 4'd5) ? mxt_b5_col : ((mxt_i3_ib == 4'd6) ? mxt_b6_col : ((mxt_i3_ib == 4'd7) ? mxt_b7_col : ((mxt_i3_ib == 4'd8) ? mxt_b8_col : ((mxt_i3_ib == 4'd9) ? mxt_b9_col : ((mxt_i3_ib == 4'd10) ? mxt_b10_col : ((mxt_i3_ib == 4'd11) ? mxt_b11_col : ((mxt_i3_ib == 4'd12) ? mxt_b12_col : ((mxt_i3_ib == 4'd13) ? mxt_b13_col : ((mxt_i3_ib == 4'd14) ? mxt_b14_col : ((mxt_i3_ib == 4'd15) ? mxt_b15_col : mxt_b0_col))))))))))))))) : ((mxt_i3_ia == 4'd1) ? mxt_a1_col : ((mxt_i3_ia == 4'd2) ? mxt_a2_col : ((mxt_i3_ia == 4'd3) ? mxt_a3_col : ((mxt_i3_ia == 4'd4) ? mxt_a4_col : ((mxt_i3_ia == 4'd5) ? mxt_a5_col : ((mxt_i3_ia == 4'd6) ? mxt_a6_col : ((mxt_i3_ia == 4'd7) ? mxt_a7_col : ((mxt_i3_ia == 4'd8) ? mxt_a8_col : ((mxt_i3_ia == 4'd9) ? mxt_a9_col : ((mxt_i3_ia == 4'd10) ? mxt_a10_col : ((mxt_i3_ia == 4'd11) ? mxt_a11_col : ((mxt_i3_ia == 4'd12) ? mxt_a12_col : ((mxt_i3_ia == 4'd13) ? mxt_a13_col : ((mxt_i3_ia == 4'd14) ? mxt_a14_col : ((mxt_i3_ia == 4'd15) ? mxt_a15_col : mxt_a0_col)))))))))))))))), (({1'd0, mxt_local_q} >= 11'd1022) ? ((mxt_i2_ib == 4'd1) ? mxt_b1_col : ((mxt_i2_ib == 4'd2) ? mxt_b2_col : ((mxt_i2_ib == 4'd3) ? mxt_b3_col : ((mxt_i2_ib == 4'd4) ? mxt_b4_col : ((mxt_i2_ib == 4'd5) ? mxt_b5_col : ((mxt_i2_ib == 4'd6) ? mxt_b6_col : ((mxt_i2_ib == 4'd7) ? mxt_b7_col : ((mxt_i2_ib == 4'd8) ? mxt_b8_col : ((mxt_i2_ib == 4'd9) ? mxt_b9_col : ((mxt_i2_ib == 4'd10) ? mxt_b10_col : ((mxt_i2_ib == 4'd11) ? mxt_b11_col : ((mxt_i2_ib == 4'd12) ? mxt_b12_col : ((mxt_i2_ib == 4'd13) ? mxt_b13_col : ((mxt_i2_ib == 4'd14) ? mxt_b14_col : ((mxt_i2_ib == 4'd15) ? mxt_b15_col : mxt_b0_col))))))))))))))) : ((mxt_i2_ia == 4'd1) ? mxt_a1_col : ((mxt_i2_ia == 4'd2) ? mxt_a2_col : ((mxt_i2_ia == 4'd3) ? mxt_a3_col : ((mxt_i2_ia == 4'd4) ? mxt_a4_col : ((mxt_i2_ia == 4'd5) ? mxt_a5_col : ((mxt_i2_ia == 4'd6) ? mxt_a6_col : ((mxt_i2_ia == 4'd7) ? mxt_a7_col : ((mxt_i2_ia == 4'd8) ? mxt_a8_col : ((mxt_i2_ia == 4'd9) ? mxt_a9_col : ((mxt_i2_ia == 4'd10) ? mxt_a10_col : ((mxt_i2_ia == 4'd11) ? mxt_a11_col : ((mxt_i2_ia == 4'd12) ? mxt_a12_col : ((mxt_i2_ia == 4'd13) ? mxt_a13_col : ((mxt_i2_ia == 4'd14) ? mxt_a14_col : ((mxt_i2_ia == 4'd15) ? mxt_a15_col : mxt_a0_col)))))))))))))))), (({1'd0, mxt_local_q} >= 11'd1023) ? ((mxt_i1_ib == 4'd1) ? mxt_b1_col : ((mxt_i1_ib == 4'd2) ? mxt_b2_col : ((mxt_i1_ib == 4'd3) ? mxt_b3_col : ((mxt_i1_ib == 4'd4) ? mxt_b4_col : ((mxt_i1_ib == 4'd5) ? mxt_b5_col : ((mxt_i1_ib == 4'd6) ? mxt_b6_col : ((mxt_i1_ib == 4'd7) ? mxt_b7_col : ((mxt_i1_ib == 4'd8) ? mxt_b8_col : ((mxt_i1_ib == 4'd9) ? mxt_b9_col : ((mxt_i1_ib == 4'd10) ? mxt_b10_col : ((mxt_i1_ib == 4'd11) ? mxt_b11_col : ((mxt_i1_ib == 4'd12) ? mxt_b12_col : ((mxt_i1_ib == 4'd13) ? mxt_b13_col : ((mxt_i1_ib == 4'd14) ? mxt_b14_col : ((mxt_i1_ib == 4'd15) ? mxt_b15_col : mxt_b0_col))))))))))))))) : ((mxt_i1_ia == 4'd1) ? mxt_a1_col : ((mxt_i1_ia == 4'd2) ? mxt_a2_col : ((mxt_i1_ia == 4'd3) ? mxt_a3_col : ((mxt_i1_ia == 4'd4) ? mxt_a4_col : ((mxt_i1_ia == 4'd5) ? mxt_a5_col : ((mxt_i1_ia == 4'd6) ? mxt_a6_col : ((mxt_i1_ia == 4'd7) ? mxt_a7_col : ((mxt_i1_ia == 4'd8) ? mxt_a8_col : ((mxt_i1_ia == 4'd9) ? mxt_a9_col : ((mxt_i1_ia == 4'd10) ? mxt_a10_col : ((mxt_i1_ia == 4'd11) ? mxt_a11_col : ((mxt_i1_ia == 4'd12) ? mxt_a12_col : ((mxt_i1_ia == 4'd13) ? mxt_a13_col : ((mxt_i1_ia == 4'd14) ? mxt_a14_col : ((mxt_i1_ia == 4'd15) ? mxt_a15_col : mxt_a0_col)))))))))))))))), ((mxt_i0_ia == 4'd1) ? mxt_a1_col : ((mxt_i0_ia == 4'd2) ? mxt_a2_col : ((mxt_i0_ia == 4'd3) ? mxt_a3_col : ((mxt_i0_ia == 4'd4) ? mxt_a4_col : ((mxt_i0_ia == 4'd5) ? mxt_a5_col : ((mxt_i0_ia == 4'd6) ? mxt_a6_col : ((mxt_i0_ia == 4'd7) ? mxt_a7_col : ((mxt_i0_ia == 4'd8) ? mxt_a8_col : ((mxt_i0_ia == 4'd9) ? mxt_a9_col : ((mxt_i0_ia == 4'd10) ? mxt_a10_col : ((mxt_i0_ia == 4'd11) ? mxt_a11_col : ((mxt_i0_ia == 4'd12) ? mxt_a12_col : ((mxt_i0_ia == 4'd13) ? mxt_a13_col : ((mxt_i0_ia == 4'd14) ? mxt_a14_col : ((mxt_i0_ia == 4'd15) ? mxt_a15_col : mxt_a0_col)))))))))))))))};
 
   always @(posedge clk) begin
     dma_region_q <= dma_r_region;
     vsrc_region_q <= vsrc_r_region;
     vown_oregion_q <= vown_o_region;
+    mxl_lane_q <= mxl_lane;
     mxl_region_q <= mxl_r_region;
     mxl_idx_q <= mxl_r_idx;
     mxl_local_q <= mxl_r_local;
+    mxt_lane_q <= mxt_lane;
     mxt_region_q <= mxt_r_region;
     mxt_idx_q <= mxt_r_idx;
     mxt_local_q <= mxt_r_local;

@@ -6,27 +6,31 @@
 
 // Matmul sequencer: sp operand reads, edge extraction and skew.
 module ag_mxu (
-  input  wire          clk,
-  input  wire          clear,
-  input  wire          iss,
-  input  wire [11:0]   lrow,
-  input  wire [11:0]   trow,
-  input  wire [12:0]   k,
-  input  wire          bank,
-  input  wire          acc,
-  input  wire          tl,
-  input  wire          tt,
-  input  wire [13:0]   lstride,
-  input  wire [13:0]   tstride,
-  output wire [11:0]   l_rrow, // left operand read row (first of R)
-  output wire [11:0]   t_rrow, // top operand read row (first of C)
-  input  wire [1151:0] l_rdata,
-  input  wire [1151:0] t_rdata,
-  output wire [95:0]   a_left,
-  output wire [11:0]   v_left,
-  output wire [11:0]   f_left,
-  output wire [11:0]   k_left,
-  output wire [95:0]   b_top
+  input  wire        clk,
+  input  wire        clear,
+  input  wire        iss,
+  input  wire [11:0] lrow,
+  input  wire [11:0] trow,
+  input  wire [12:0] k,
+  input  wire        bank,
+  input  wire        acc,
+  input  wire        tl,
+  input  wire        tt,
+  input  wire [13:0] lstride,
+  input  wire [13:0] tstride,
+  output wire [11:0] l_rrow, // left operand read row (first of R)
+  output wire [11:0] t_rrow, // top operand read row (first of C)
+  input  wire [95:0] l_rdata, // row l_rrow (plain operand)
+  input  wire [95:0] t_rdata, // row t_rrow (plain operand)
+  input  wire [95:0] l_col, // lane l_lane of rows l_rrow..+R−1 (transposed operand)
+  input  wire [95:0] t_col, // lane t_lane of rows t_rrow..+C−1 (transposed operand)
+  output wire [95:0] a_left,
+  output wire [11:0] v_left,
+  output wire [11:0] f_left,
+  output wire [11:0] k_left,
+  output wire [95:0] b_top,
+  output wire [3:0]  l_lane,
+  output wire [3:0]  t_lane
 );
 
   reg  [12:0] cnt; // steps left
@@ -48,31 +52,6 @@ module ag_mxu (
   reg  s1_k;
   reg  s1_tl;
   reg  s1_tt;
-  reg  [3:0] s1_kmod;
-  wire [95:0] l_row0;
-  wire [95:0] l_row1;
-  wire [95:0] l_row2;
-  wire [95:0] l_row3;
-  wire [95:0] l_row4;
-  wire [95:0] l_row5;
-  wire [95:0] l_row6;
-  wire [95:0] l_row7;
-  wire [95:0] l_row8;
-  wire [95:0] l_row9;
-  wire [95:0] l_row10;
-  wire [95:0] l_row11;
-  wire [95:0] t_row0;
-  wire [95:0] t_row1;
-  wire [95:0] t_row2;
-  wire [95:0] t_row3;
-  wire [95:0] t_row4;
-  wire [95:0] t_row5;
-  wire [95:0] t_row6;
-  wire [95:0] t_row7;
-  wire [95:0] t_row8;
-  wire [95:0] t_row9;
-  wire [95:0] t_row10;
-  wire [95:0] t_row11;
   wire [7:0] l_edge0;
   wire [7:0] l_edge1;
   wire [7:0] l_edge2;
@@ -461,54 +440,32 @@ module ag_mxu (
   assign unused_tstride_hi = tstride[13:12];
   assign l_rrow = lptr;
   assign t_rrow = tptr;
-  assign l_row0 = l_rdata[95:0];
-  assign l_row1 = l_rdata[191:96];
-  assign l_row2 = l_rdata[287:192];
-  assign l_row3 = l_rdata[383:288];
-  assign l_row4 = l_rdata[479:384];
-  assign l_row5 = l_rdata[575:480];
-  assign l_row6 = l_rdata[671:576];
-  assign l_row7 = l_rdata[767:672];
-  assign l_row8 = l_rdata[863:768];
-  assign l_row9 = l_rdata[959:864];
-  assign l_row10 = l_rdata[1055:960];
-  assign l_row11 = l_rdata[1151:1056];
-  assign t_row0 = t_rdata[95:0];
-  assign t_row1 = t_rdata[191:96];
-  assign t_row2 = t_rdata[287:192];
-  assign t_row3 = t_rdata[383:288];
-  assign t_row4 = t_rdata[479:384];
-  assign t_row5 = t_rdata[575:480];
-  assign t_row6 = t_rdata[671:576];
-  assign t_row7 = t_rdata[767:672];
-  assign t_row8 = t_rdata[863:768];
-  assign t_row9 = t_rdata[959:864];
-  assign t_row10 = t_rdata[1055:960];
-  assign t_row11 = t_rdata[1151:1056];
-  assign l_edge0 = s1_tl ? l_row0[s1_kmod * 8 +: 8] : l_row0[7:0];
-  assign l_edge1 = s1_tl ? l_row1[s1_kmod * 8 +: 8] : l_row0[15:8];
-  assign l_edge2 = s1_tl ? l_row2[s1_kmod * 8 +: 8] : l_row0[23:16];
-  assign l_edge3 = s1_tl ? l_row3[s1_kmod * 8 +: 8] : l_row0[31:24];
-  assign l_edge4 = s1_tl ? l_row4[s1_kmod * 8 +: 8] : l_row0[39:32];
-  assign l_edge5 = s1_tl ? l_row5[s1_kmod * 8 +: 8] : l_row0[47:40];
-  assign l_edge6 = s1_tl ? l_row6[s1_kmod * 8 +: 8] : l_row0[55:48];
-  assign l_edge7 = s1_tl ? l_row7[s1_kmod * 8 +: 8] : l_row0[63:56];
-  assign l_edge8 = s1_tl ? l_row8[s1_kmod * 8 +: 8] : l_row0[71:64];
-  assign l_edge9 = s1_tl ? l_row9[s1_kmod * 8 +: 8] : l_row0[79:72];
-  assign l_edge10 = s1_tl ? l_row10[s1_kmod * 8 +: 8] : l_row0[87:80];
-  assign l_edge11 = s1_tl ? l_row11[s1_kmod * 8 +: 8] : l_row0[95:88];
-  assign t_edge0 = s1_tt ? t_row0[s1_kmod * 8 +: 8] : t_row0[7:0];
-  assign t_edge1 = s1_tt ? t_row1[s1_kmod * 8 +: 8] : t_row0[15:8];
-  assign t_edge2 = s1_tt ? t_row2[s1_kmod * 8 +: 8] : t_row0[23:16];
-  assign t_edge3 = s1_tt ? t_row3[s1_kmod * 8 +: 8] : t_row0[31:24];
-  assign t_edge4 = s1_tt ? t_row4[s1_kmod * 8 +: 8] : t_row0[39:32];
-  assign t_edge5 = s1_tt ? t_row5[s1_kmod * 8 +: 8] : t_row0[47:40];
-  assign t_edge6 = s1_tt ? t_row6[s1_kmod * 8 +: 8] : t_row0[55:48];
-  assign t_edge7 = s1_tt ? t_row7[s1_kmod * 8 +: 8] : t_row0[63:56];
-  assign t_edge8 = s1_tt ? t_row8[s1_kmod * 8 +: 8] : t_row0[71:64];
-  assign t_edge9 = s1_tt ? t_row9[s1_kmod * 8 +: 8] : t_row0[79:72];
-  assign t_edge10 = s1_tt ? t_row10[s1_kmod * 8 +: 8] : t_row0[87:80];
-  assign t_edge11 = s1_tt ? t_row11[s1_kmod * 8 +: 8] : t_row0[95:88];
+  assign l_lane = kmod;
+  assign t_lane = kmod;
+  assign l_edge0 = s1_tl ? l_col[7:0] : l_rdata[7:0];
+  assign l_edge1 = s1_tl ? l_col[15:8] : l_rdata[15:8];
+  assign l_edge2 = s1_tl ? l_col[23:16] : l_rdata[23:16];
+  assign l_edge3 = s1_tl ? l_col[31:24] : l_rdata[31:24];
+  assign l_edge4 = s1_tl ? l_col[39:32] : l_rdata[39:32];
+  assign l_edge5 = s1_tl ? l_col[47:40] : l_rdata[47:40];
+  assign l_edge6 = s1_tl ? l_col[55:48] : l_rdata[55:48];
+  assign l_edge7 = s1_tl ? l_col[63:56] : l_rdata[63:56];
+  assign l_edge8 = s1_tl ? l_col[71:64] : l_rdata[71:64];
+  assign l_edge9 = s1_tl ? l_col[79:72] : l_rdata[79:72];
+  assign l_edge10 = s1_tl ? l_col[87:80] : l_rdata[87:80];
+  assign l_edge11 = s1_tl ? l_col[95:88] : l_rdata[95:88];
+  assign t_edge0 = s1_tt ? t_col[7:0] : t_rdata[7:0];
+  assign t_edge1 = s1_tt ? t_col[15:8] : t_rdata[15:8];
+  assign t_edge2 = s1_tt ? t_col[23:16] : t_rdata[23:16];
+  assign t_edge3 = s1_tt ? t_col[31:24] : t_rdata[31:24];
+  assign t_edge4 = s1_tt ? t_col[39:32] : t_rdata[39:32];
+  assign t_edge5 = s1_tt ? t_col[47:40] : t_rdata[47:40];
+  assign t_edge6 = s1_tt ? t_col[55:48] : t_rdata[55:48];
+  assign t_edge7 = s1_tt ? t_col[63:56] : t_rdata[63:56];
+  assign t_edge8 = s1_tt ? t_col[71:64] : t_rdata[71:64];
+  assign t_edge9 = s1_tt ? t_col[79:72] : t_rdata[79:72];
+  assign t_edge10 = s1_tt ? t_col[87:80] : t_rdata[87:80];
+  assign t_edge11 = s1_tt ? t_col[95:88] : t_rdata[95:88];
   assign a_left = {a_sk11_10, a_sk10_9, a_sk9_8, a_sk8_7, a_sk7_6, a_sk6_5, a_sk5_4, a_sk4_3, a_sk3_2, a_sk2_1, a_sk1_0, e_a0};
   assign v_left = {v_sk11_10, v_sk10_9, v_sk9_8, v_sk8_7, v_sk7_6, v_sk6_5, v_sk5_4, v_sk4_3, v_sk3_2, v_sk2_1, v_sk1_0, e_v};
   assign f_left = {f_sk11_10, f_sk10_9, f_sk9_8, f_sk8_7, f_sk7_6, f_sk6_5, f_sk5_4, f_sk4_3, f_sk3_2, f_sk2_1, f_sk1_0, e_f};
@@ -545,7 +502,6 @@ module ag_mxu (
     s1_k <= bank_r;
     s1_tl <= tl_r;
     s1_tt <= tt_r;
-    s1_kmod <= kmod;
     if (clear) begin
       e_v <= 1'd0;
     end else begin

@@ -19,42 +19,7 @@ module ag_ram_64x12x8 (
 
   always @(posedge clk) begin
     if (we) begin
-      if (wmask[0]) begin
-        mem[waddr][7:0] <= wdata[7:0];
-      end
-      if (wmask[1]) begin
-        mem[waddr][15:8] <= wdata[15:8];
-      end
-      if (wmask[2]) begin
-        mem[waddr][23:16] <= wdata[23:16];
-      end
-      if (wmask[3]) begin
-        mem[waddr][31:24] <= wdata[31:24];
-      end
-      if (wmask[4]) begin
-        mem[waddr][39:32] <= wdata[39:32];
-      end
-      if (wmask[5]) begin
-        mem[waddr][47:40] <= wdata[47:40];
-      end
-      if (wmask[6]) begin
-        mem[waddr][55:48] <= wdata[55:48];
-      end
-      if (wmask[7]) begin
-        mem[waddr][63:56] <= wdata[63:56];
-      end
-      if (wmask[8]) begin
-        mem[waddr][71:64] <= wdata[71:64];
-      end
-      if (wmask[9]) begin
-        mem[waddr][79:72] <= wdata[79:72];
-      end
-      if (wmask[10]) begin
-        mem[waddr][87:80] <= wdata[87:80];
-      end
-      if (wmask[11]) begin
-        mem[waddr][95:88] <= wdata[95:88];
-      end
+      mem[waddr] <= {(wmask[11] ? wdata[95:88] : mem[waddr][95:88]), (wmask[10] ? wdata[87:80] : mem[waddr][87:80]), (wmask[9] ? wdata[79:72] : mem[waddr][79:72]), (wmask[8] ? wdata[71:64] : mem[waddr][71:64]), (wmask[7] ? wdata[63:56] : mem[waddr][63:56]), (wmask[6] ? wdata[55:48] : mem[waddr][55:48]), (wmask[5] ? wdata[47:40] : mem[waddr][47:40]), (wmask[4] ? wdata[39:32] : mem[waddr][39:32]), (wmask[3] ? wdata[31:24] : mem[waddr][31:24]), (wmask[2] ? wdata[23:16] : mem[waddr][23:16]), (wmask[1] ? wdata[15:8] : mem[waddr][15:8]), (wmask[0] ? wdata[7:0] : mem[waddr][7:0])};
     end
     rdata <= mem[raddr];
   end

@@ -7,30 +7,34 @@
 // sp: 256 rows × 4 bytes, 4 region banks of 64 rows.
 // Replicas per bank: dma, vsrc, owner(vown), mxl(4 rows, interleaved), mxt(4 rows, interleaved).
 module ag_mem_sp (
-  input  wire         clk,
-  input  wire         host_we,
-  input  wire [7:0]   host_wrow,
-  input  wire [31:0]  host_wdata,
-  input  wire [3:0]   host_wmask,
-  input  wire         dma_we,
-  input  wire [7:0]   dma_wrow,
-  input  wire [31:0]  dma_wdata,
-  input  wire [3:0]   dma_wmask,
-  input  wire         vpu_we,
-  input  wire [7:0]   vpu_wrow,
-  input  wire [31:0]  vpu_wdata,
-  input  wire [3:0]   vpu_wmask,
-  input  wire [7:0]   dma_rrow,
-  output wire [31:0]  dma_rdata,
-  input  wire [7:0]   vsrc_rrow,
-  output wire [31:0]  vsrc_rdata,
-  input  wire         vown_re,
-  input  wire [7:0]   vown_rrow,
-  output wire [31:0]  vown_rdata,
-  input  wire [7:0]   mxl_rrow, // first row
-  output wire [127:0] mxl_rdata, // rows row..row+3 of the previous cycle, row+i at bits [i*32 +: 32]
-  input  wire [7:0]   mxt_rrow, // first row
-  output wire [127:0] mxt_rdata // rows row..row+3 of the previous cycle, row+i at bits [i*32 +: 32]
+  input  wire        clk,
+  input  wire        host_we,
+  input  wire [7:0]  host_wrow,
+  input  wire [31:0] host_wdata,
+  input  wire [3:0]  host_wmask,
+  input  wire        dma_we,
+  input  wire [7:0]  dma_wrow,
+  input  wire [31:0] dma_wdata,
+  input  wire [3:0]  dma_wmask,
+  input  wire        vpu_we,
+  input  wire [7:0]  vpu_wrow,
+  input  wire [31:0] vpu_wdata,
+  input  wire [3:0]  vpu_wmask,
+  input  wire [7:0]  dma_rrow,
+  output wire [31:0] dma_rdata,
+  input  wire [7:0]  vsrc_rrow,
+  output wire [31:0] vsrc_rdata,
+  input  wire        vown_re,
+  input  wire [7:0]  vown_rrow,
+  output wire [31:0] vown_rdata,
+  input  wire [7:0]  mxl_rrow, // first row
+  input  wire [1:0]  mxl_lane, // lane whose column is read
+  output wire [31:0] mxl_rdata, // row `row` of the previous cycle
+  output wire [31:0] mxl_col, // byte `lane` of rows row..row+3 (row+i at bits [8i +: 8])
+  input  wire [7:0]  mxt_rrow, // first row
+  input  wire [1:0]  mxt_lane, // lane whose column is read
+  output wire [31:0] mxt_rdata, // row `row` of the previous cycle
+  output wire [31:0] mxt_col // byte `lane` of rows row..row+3 (row+i at bits [8i +: 8])
 );
 
   wire [1:0] host_w_region;
@@ -80,6 +84,7 @@ module ag_mem_sp (
   wire [31:0] own_b2_rdata;
   wire [5:0] own_b3_raddr;
   wire [31:0] own_b3_rdata;
+  reg  [1:0] mxl_lane_q;
   wire [1:0] mxl_r_region;
   wire [5:0] mxl_r_local;
   wire [1:0] mxl_r_idx;
@@ -144,8 +149,22 @@ module ag_mem_sp (
   wire [3:0] mxl_b3_m3_raddr;
   wire mxl_b3_m3_we;
   wire [1:0] mxl_region_next;
-  wire [127:0] mxl_sel_a;
-  wire [127:0] mxl_sel_b;
+  wire [31:0] mxl_a0;
+  wire [31:0] mxl_a1;
+  wire [31:0] mxl_a2;
+  wire [31:0] mxl_a3;
+  wire [31:0] mxl_b0;
+  wire [31:0] mxl_b1;
+  wire [31:0] mxl_b2;
+  wire [31:0] mxl_b3;
+  wire [7:0] mxl_a0_col;
+  wire [7:0] mxl_a1_col;
+  wire [7:0] mxl_a2_col;
+  wire [7:0] mxl_a3_col;
+  wire [7:0] mxl_b0_col;
+  wire [7:0] mxl_b1_col;
+  wire [7:0] mxl_b2_col;
+  wire [7:0] mxl_b3_col;
   wire [1:0] mxl_i0_ia;
   wire [1:0] mxl_i1_ia;
   wire [1:0] mxl_i1_ib;
@@ -153,6 +172,7 @@ module ag_mem_sp (
   wire [1:0] mxl_i2_ib;
   wire [1:0] mxl_i3_ia;
   wire [1:0] mxl_i3_ib;
+  reg  [1:0] mxt_lane_q;
   wire [1:0] mxt_r_region;
   wire [5:0] mxt_r_local;
   wire [1:0] mxt_r_idx;
@@ -217,8 +237,22 @@ module ag_mem_sp (
   wire [3:0] mxt_b3_m3_raddr;
   wire mxt_b3_m3_we;
   wire [1:0] mxt_region_next;
-  wire [127:0] mxt_sel_a;
-  wire [127:0] mxt_sel_b;
+  wire [31:0] mxt_a0;
+  wire [31:0] mxt_a1;
+  wire [31:0] mxt_a2;
+  wire [31:0] mxt_a3;
+  wire [31:0] mxt_b0;
+  wire [31:0] mxt_b1;
+  wire [31:0] mxt_b2;
+  wire [31:0] mxt_b3;
+  wire [7:0] mxt_a0_col;
+  wire [7:0] mxt_a1_col;
+  wire [7:0] mxt_a2_col;
+  wire [7:0] mxt_a3_col;
+  wire [7:0] mxt_b0_col;
+  wire [7:0] mxt_b1_col;
+  wire [7:0] mxt_b2_col;
+  wire [7:0] mxt_b3_col;
   wire [1:0] mxt_i0_ia;
   wire [1:0] mxt_i1_ia;
   wire [1:0] mxt_i1_ib;
@@ -307,8 +341,23 @@ module ag_mem_sp (
   assign mxl_b3_m3_raddr = (mxl_r_region == 2'd3) ? mxl_r_hi : 4'd0;
   assign mxl_b3_m3_we = b3_we && (mxl_b3_w_idx == 2'd3);
   assign mxl_region_next = mxl_region_q + 2'd1;
-  assign mxl_sel_a = {(mxl_region_q[1] ? (mxl_region_q[0] ? mxl_b3_m3_rdata : mxl_b2_m3_rdata) : (mxl_region_q[0] ? mxl_b1_m3_rdata : mxl_b0_m3_rdata)), (mxl_region_q[1] ? (mxl_region_q[0] ? mxl_b3_m2_rdata : mxl_b2_m2_rdata) : (mxl_region_q[0] ? mxl_b1_m2_rdata : mxl_b0_m2_rdata)), (mxl_region_q[1] ? (mxl_region_q[0] ? mxl_b3_m1_rdata : mxl_b2_m1_rdata) : (mxl_region_q[0] ? mxl_b1_m1_rdata : mxl_b0_m1_rdata)), (mxl_region_q[1] ? (mxl_region_q[0] ? mxl_b3_m0_rdata : mxl_b2_m0_rdata) : (mxl_region_q[0] ? mxl_b1_m0_rdata : mxl_b0_m0_rdata))};
-  assign mxl_sel_b = {(mxl_region_next[1] ? (mxl_region_next[0] ? mxl_b3_m3_rdata : mxl_b2_m3_rdata) : (mxl_region_next[0] ? mxl_b1_m3_rdata : mxl_b0_m3_rdata)), (mxl_region_next[1] ? (mxl_region_next[0] ? mxl_b3_m2_rdata : mxl_b2_m2_rdata) : (mxl_region_next[0] ? mxl_b1_m2_rdata : mxl_b0_m2_rdata)), (mxl_region_next[1] ? (mxl_region_next[0] ? mxl_b3_m1_rdata : mxl_b2_m1_rdata) : (mxl_region_next[0] ? mxl_b1_m1_rdata : mxl_b0_m1_rdata)), (mxl_region_next[1] ? (mxl_region_next[0] ? mxl_b3_m0_rdata : mxl_b2_m0_rdata) : (mxl_region_next[0] ? mxl_b1_m0_rdata : mxl_b0_m0_rdata))};
+  assign mxl_a0 = mxl_region_q[1] ? (mxl_region_q[0] ? mxl_b3_m0_rdata : mxl_b2_m0_rdata) : (mxl_region_q[0] ? mxl_b1_m0_rdata : mxl_b0_m0_rdata);
+  assign mxl_a1 = mxl_region_q[1] ? (mxl_region_q[0] ? mxl_b3_m1_rdata : mxl_b2_m1_rdata) : (mxl_region_q[0] ? mxl_b1_m1_rdata : mxl_b0_m1_rdata);
+  assign mxl_a2 = mxl_region_q[1] ? (mxl_region_q[0] ? mxl_b3_m2_rdata : mxl_b2_m2_rdata) : (mxl_region_q[0] ? mxl_b1_m2_rdata : mxl_b0_m2_rdata);
+  assign mxl_a3 = mxl_region_q[1] ? (mxl_region_q[0] ? mxl_b3_m3_rdata : mxl_b2_m3_rdata) : (mxl_region_q[0] ? mxl_b1_m3_rdata : mxl_b0_m3_rdata);
+  assign mxl_b0 = mxl_region_next[1] ? (mxl_region_next[0] ? mxl_b3_m0_rdata : mxl_b2_m0_rdata) : (mxl_region_next[0] ? mxl_b1_m0_rdata : mxl_b0_m0_rdata);
+  assign mxl_b1 = mxl_region_next[1] ? (mxl_region_next[0] ? mxl_b3_m1_rdata : mxl_b2_m1_rdata) : (mxl_region_next[0] ? mxl_b1_m1_rdata : mxl_b0_m1_rdata);
+  assign mxl_b2 = mxl_region_next[1] ? (mxl_region_next[0] ? mxl_b3_m2_rdata : mxl_b2_m2_rdata) : (mxl_region_next[0] ? mxl_b1_m2_rdata : mxl_b0_m2_rdata);
+  assign mxl_b3 = mxl_region_next[1] ? (mxl_region_next[0] ? mxl_b3_m3_rdata : mxl_b2_m3_rdata) : (mxl_region_next[0] ? mxl_b1_m3_rdata : mxl_b0_m3_rdata);
+  assign mxl_a0_col = mxl_a0[mxl_lane_q * 8 +: 8];
+  assign mxl_a1_col = mxl_a1[mxl_lane_q * 8 +: 8];
+  assign mxl_a2_col = mxl_a2[mxl_lane_q * 8 +: 8];
+  assign mxl_a3_col = mxl_a3[mxl_lane_q * 8 +: 8];
+  assign mxl_b0_col = mxl_b0[mxl_lane_q * 8 +: 8];
+  assign mxl_b1_col = mxl_b1[mxl_lane_q * 8 +: 8];
+  assign mxl_b2_col = mxl_b2[mxl_lane_q * 8 +: 8];
+  assign mxl_b3_col = mxl_b3[mxl_lane_q * 8 +: 8];
+  assign mxl_rdata = (mxl_idx_q == 2'd1) ? mxl_a1 : ((mxl_idx_q == 2'd2) ? mxl_a2 : ((mxl_idx_q == 2'd3) ? mxl_a3 : mxl_a0));
   assign mxl_i0_ia = mxl_idx_q + 2'd0;
   assign mxl_i1_ia = mxl_idx_q + 2'd1;
   assign mxl_i1_ib = (mxl_idx_q + 2'd1) - 2'd0;
@@ -316,7 +365,7 @@ module ag_mem_sp (
   assign mxl_i2_ib = (mxl_idx_q + 2'd2) - 2'd0;
   assign mxl_i3_ia = mxl_idx_q + 2'd3;
   assign mxl_i3_ib = (mxl_idx_q + 2'd3) - 2'd0;
-  assign mxl_rdata = {(({1'd0, mxl_local_q} >= 7'd61) ? mxl_sel_b[mxl_i3_ib * 32 +: 32] : mxl_sel_a[mxl_i3_ia * 32 +: 32]), (({1'd0, mxl_local_q} >= 7'd62) ? mxl_sel_b[mxl_i2_ib * 32 +: 32] : mxl_sel_a[mxl_i2_ia * 32 +: 32]), (({1'd0, mxl_local_q} >= 7'd63) ? mxl_sel_b[mxl_i1_ib * 32 +: 32] : mxl_sel_a[mxl_i1_ia * 32 +: 32]), mxl_sel_a[mxl_i0_ia * 32 +: 32]};
+  assign mxl_col = {(({1'd0, mxl_local_q} >= 7'd61) ? ((mxl_i3_ib == 2'd1) ? mxl_b1_col : ((mxl_i3_ib == 2'd2) ? mxl_b2_col : ((mxl_i3_ib == 2'd3) ? mxl_b3_col : mxl_b0_col))) : ((mxl_i3_ia == 2'd1) ? mxl_a1_col : ((mxl_i3_ia == 2'd2) ? mxl_a2_col : ((mxl_i3_ia == 2'd3) ? mxl_a3_col : mxl_a0_col)))), (({1'd0, mxl_local_q} >= 7'd62) ? ((mxl_i2_ib == 2'd1) ? mxl_b1_col : ((mxl_i2_ib == 2'd2) ? mxl_b2_col : ((mxl_i2_ib == 2'd3) ? mxl_b3_col : mxl_b0_col))) : ((mxl_i2_ia == 2'd1) ? mxl_a1_col : ((mxl_i2_ia == 2'd2) ? mxl_a2_col : ((mxl_i2_ia == 2'd3) ? mxl_a3_col : mxl_a0_col)))), (({1'd0, mxl_local_q} >= 7'd63) ? ((mxl_i1_ib == 2'd1) ? mxl_b1_col : ((mxl_i1_ib == 2'd2) ? mxl_b2_col : ((mxl_i1_ib == 2'd3) ? mxl_b3_col : mxl_b0_col))) : ((mxl_i1_ia == 2'd1) ? mxl_a1_col : ((mxl_i1_ia == 2'd2) ? mxl_a2_col : ((mxl_i1_ia == 2'd3) ? mxl_a3_col : mxl_a0_col)))), ((mxl_i0_ia == 2'd1) ? mxl_a1_col : ((mxl_i0_ia == 2'd2) ? mxl_a2_col : ((mxl_i0_ia == 2'd3) ? mxl_a3_col : mxl_a0_col)))};
   assign mxt_r_region = mxt_rrow[7:6];
   assign mxt_r_local = mxt_rrow[5:0];
   assign mxt_r_idx = mxt_r_local[1:0];
@@ -362,8 +411,23 @@ module ag_mem_sp (
   assign mxt_b3_m3_raddr = (mxt_r_region == 2'd3) ? mxt_r_hi : 4'd0;
   assign mxt_b3_m3_we = b3_we && (mxt_b3_w_idx == 2'd3);
   assign mxt_region_next = mxt_region_q + 2'd1;
-  assign mxt_sel_a = {(mxt_region_q[1] ? (mxt_region_q[0] ? mxt_b3_m3_rdata : mxt_b2_m3_rdata) : (mxt_region_q[0] ? mxt_b1_m3_rdata : mxt_b0_m3_rdata)), (mxt_region_q[1] ? (mxt_region_q[0] ? mxt_b3_m2_rdata : mxt_b2_m2_rdata) : (mxt_region_q[0] ? mxt_b1_m2_rdata : mxt_b0_m2_rdata)), (mxt_region_q[1] ? (mxt_region_q[0] ? mxt_b3_m1_rdata : mxt_b2_m1_rdata) : (mxt_region_q[0] ? mxt_b1_m1_rdata : mxt_b0_m1_rdata)), (mxt_region_q[1] ? (mxt_region_q[0] ? mxt_b3_m0_rdata : mxt_b2_m0_rdata) : (mxt_region_q[0] ? mxt_b1_m0_rdata : mxt_b0_m0_rdata))};
-  assign mxt_sel_b = {(mxt_region_next[1] ? (mxt_region_next[0] ? mxt_b3_m3_rdata : mxt_b2_m3_rdata) : (mxt_region_next[0] ? mxt_b1_m3_rdata : mxt_b0_m3_rdata)), (mxt_region_next[1] ? (mxt_region_next[0] ? mxt_b3_m2_rdata : mxt_b2_m2_rdata) : (mxt_region_next[0] ? mxt_b1_m2_rdata : mxt_b0_m2_rdata)), (mxt_region_next[1] ? (mxt_region_next[0] ? mxt_b3_m1_rdata : mxt_b2_m1_rdata) : (mxt_region_next[0] ? mxt_b1_m1_rdata : mxt_b0_m1_rdata)), (mxt_region_next[1] ? (mxt_region_next[0] ? mxt_b3_m0_rdata : mxt_b2_m0_rdata) : (mxt_region_next[0] ? mxt_b1_m0_rdata : mxt_b0_m0_rdata))};
+  assign mxt_a0 = mxt_region_q[1] ? (mxt_region_q[0] ? mxt_b3_m0_rdata : mxt_b2_m0_rdata) : (mxt_region_q[0] ? mxt_b1_m0_rdata : mxt_b0_m0_rdata);
+  assign mxt_a1 = mxt_region_q[1] ? (mxt_region_q[0] ? mxt_b3_m1_rdata : mxt_b2_m1_rdata) : (mxt_region_q[0] ? mxt_b1_m1_rdata : mxt_b0_m1_rdata);
+  assign mxt_a2 = mxt_region_q[1] ? (mxt_region_q[0] ? mxt_b3_m2_rdata : mxt_b2_m2_rdata) : (mxt_region_q[0] ? mxt_b1_m2_rdata : mxt_b0_m2_rdata);
+  assign mxt_a3 = mxt_region_q[1] ? (mxt_region_q[0] ? mxt_b3_m3_rdata : mxt_b2_m3_rdata) : (mxt_region_q[0] ? mxt_b1_m3_rdata : mxt_b0_m3_rdata);
+  assign mxt_b0 = mxt_region_next[1] ? (mxt_region_next[0] ? mxt_b3_m0_rdata : mxt_b2_m0_rdata) : (mxt_region_next[0] ? mxt_b1_m0_rdata : mxt_b0_m0_rdata);
+  assign mxt_b1 = mxt_region_next[1] ? (mxt_region_next[0] ? mxt_b3_m1_rdata : mxt_b2_m1_rdata) : (mxt_region_next[0] ? mxt_b1_m1_rdata : mxt_b0_m1_rdata);
+  assign mxt_b2 = mxt_region_next[1] ? (mxt_region_next[0] ? mxt_b3_m2_rdata : mxt_b2_m2_rdata) : (mxt_region_next[0] ? mxt_b1_m2_rdata : mxt_b0_m2_rdata);
+  assign mxt_b3 = mxt_region_next[1] ? (mxt_region_next[0] ? mxt_b3_m3_rdata : mxt_b2_m3_rdata) : (mxt_region_next[0] ? mxt_b1_m3_rdata : mxt_b0_m3_rdata);
+  assign mxt_a0_col = mxt_a0[mxt_lane_q * 8 +: 8];
+  assign mxt_a1_col = mxt_a1[mxt_lane_q * 8 +: 8];
+  assign mxt_a2_col = mxt_a2[mxt_lane_q * 8 +: 8];
+  assign mxt_a3_col = mxt_a3[mxt_lane_q * 8 +: 8];
+  assign mxt_b0_col = mxt_b0[mxt_lane_q * 8 +: 8];
+  assign mxt_b1_col = mxt_b1[mxt_lane_q * 8 +: 8];
+  assign mxt_b2_col = mxt_b2[mxt_lane_q * 8 +: 8];
+  assign mxt_b3_col = mxt_b3[mxt_lane_q * 8 +: 8];
+  assign mxt_rdata = (mxt_idx_q == 2'd1) ? mxt_a1 : ((mxt_idx_q == 2'd2) ? mxt_a2 : ((mxt_idx_q == 2'd3) ? mxt_a3 : mxt_a0));
   assign mxt_i0_ia = mxt_idx_q + 2'd0;
   assign mxt_i1_ia = mxt_idx_q + 2'd1;
   assign mxt_i1_ib = (mxt_idx_q + 2'd1) - 2'd0;
@@ -371,15 +435,17 @@ module ag_mem_sp (
   assign mxt_i2_ib = (mxt_idx_q + 2'd2) - 2'd0;
   assign mxt_i3_ia = mxt_idx_q + 2'd3;
   assign mxt_i3_ib = (mxt_idx_q + 2'd3) - 2'd0;
-  assign mxt_rdata = {(({1'd0, mxt_local_q} >= 7'd61) ? mxt_sel_b[mxt_i3_ib * 32 +: 32] : mxt_sel_a[mxt_i3_ia * 32 +: 32]), (({1'd0, mxt_local_q} >= 7'd62) ? mxt_sel_b[mxt_i2_ib * 32 +: 32] : mxt_sel_a[mxt_i2_ia * 32 +: 32]), (({1'd0, mxt_local_q} >= 7'd63) ? mxt_sel_b[mxt_i1_ib * 32 +: 32] : mxt_sel_a[mxt_i1_ia * 32 +: 32]), mxt_sel_a[mxt_i0_ia * 32 +: 32]};
+  assign mxt_col = {(({1'd0, mxt_local_q} >= 7'd61) ? ((mxt_i3_ib == 2'd1) ? mxt_b1_col : ((mxt_i3_ib == 2'd2) ? mxt_b2_col : ((mxt_i3_ib == 2'd3) ? mxt_b3_col : mxt_b0_col))) : ((mxt_i3_ia == 2'd1) ? mxt_a1_col : ((mxt_i3_ia == 2'd2) ? mxt_a2_col : ((mxt_i3_ia == 2'd3) ? mxt_a3_col : mxt_a0_col)))), (({1'd0, mxt_local_q} >= 7'd62) ? ((mxt_i2_ib == 2'd1) ? mxt_b1_col : ((mxt_i2_ib == 2'd2) ? mxt_b2_col : ((mxt_i2_ib == 2'd3) ? mxt_b3_col : mxt_b0_col))) : ((mxt_i2_ia == 2'd1) ? mxt_a1_col : ((mxt_i2_ia == 2'd2) ? mxt_a2_col : ((mxt_i2_ia == 2'd3) ? mxt_a3_col : mxt_a0_col)))), (({1'd0, mxt_local_q} >= 7'd63) ? ((mxt_i1_ib == 2'd1) ? mxt_b1_col : ((mxt_i1_ib == 2'd2) ? mxt_b2_col : ((mxt_i1_ib == 2'd3) ? mxt_b3_col : mxt_b0_col))) : ((mxt_i1_ia == 2'd1) ? mxt_a1_col : ((mxt_i1_ia == 2'd2) ? mxt_a2_col : ((mxt_i1_ia == 2'd3) ? mxt_a3_col : mxt_a0_col)))), ((mxt_i0_ia == 2'd1) ? mxt_a1_col : ((mxt_i0_ia == 2'd2) ? mxt_a2_col : ((mxt_i0_ia == 2'd3) ? mxt_a3_col : mxt_a0_col)))};
 
   always @(posedge clk) begin
     dma_region_q <= dma_r_region;
     vsrc_region_q <= vsrc_r_region;
     vown_oregion_q <= vown_o_region;
+    mxl_lane_q <= mxl_lane;
     mxl_region_q <= mxl_r_region;
     mxl_idx_q <= mxl_r_idx;
     mxl_local_q <= mxl_r_local;
+    mxt_lane_q <= mxt_lane;
     mxt_region_q <= mxt_r_region;
     mxt_idx_q <= mxt_r_idx;
     mxt_local_q <= mxt_r_local;

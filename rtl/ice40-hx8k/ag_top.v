@@ -98,8 +98,10 @@ module ag_top (
   wire [31:0] sp_dma_rdata;
   wire [31:0] sp_vsrc_rdata;
   wire [31:0] sp_vown_rdata;
-  wire [127:0] sp_mxl_rdata;
-  wire [127:0] sp_mxt_rdata;
+  wire [31:0] sp_mxl_rdata;
+  wire [31:0] sp_mxl_col;
+  wire [31:0] sp_mxt_rdata;
+  wire [31:0] sp_mxt_col;
   wire [127:0] acc_dma_rdata;
   wire [127:0] acc_vsrc_rdata;
   wire [127:0] acc_vown_rdata;
@@ -134,6 +136,8 @@ module ag_top (
   wire [3:0] mxu_f_left;
   wire [3:0] mxu_k_left;
   wire [31:0] mxu_b_top;
+  wire [1:0] mxu_l_lane;
+  wire [1:0] mxu_t_lane;
   wire [127:0] array_rd_data;
   wire drn_rd_bank;
   wire drn_rd_t;
@@ -329,9 +333,13 @@ module ag_top (
     .vown_rrow (vpu_sp_orow),
     .vown_rdata(sp_vown_rdata),
     .mxl_rrow  (mxu_l_rrow),
+    .mxl_lane  (mxu_l_lane),
     .mxl_rdata (sp_mxl_rdata),
+    .mxl_col   (sp_mxl_col),
     .mxt_rrow  (mxu_t_rrow),
-    .mxt_rdata (sp_mxt_rdata)
+    .mxt_lane  (mxu_t_lane),
+    .mxt_rdata (sp_mxt_rdata),
+    .mxt_col   (sp_mxt_col)
   );
 
   ag_mem_acc u_acc (
@@ -448,11 +456,15 @@ module ag_top (
     .t_rrow (mxu_t_rrow),
     .l_rdata(sp_mxl_rdata),
     .t_rdata(sp_mxt_rdata),
+    .l_col  (sp_mxl_col),
+    .t_col  (sp_mxt_col),
     .a_left (mxu_a_left),
     .v_left (mxu_v_left),
     .f_left (mxu_f_left),
     .k_left (mxu_k_left),
-    .b_top  (mxu_b_top)
+    .b_top  (mxu_b_top),
+    .l_lane (mxu_l_lane),
+    .t_lane (mxu_t_lane)
   );
 
   ag_array u_array (

@@ -19,18 +19,7 @@ module ag_ram_32x4x8 (
 
   always @(posedge clk) begin
     if (we) begin
-      if (wmask[0]) begin
-        mem[waddr][7:0] <= wdata[7:0];
-      end
-      if (wmask[1]) begin
-        mem[waddr][15:8] <= wdata[15:8];
-      end
-      if (wmask[2]) begin
-        mem[waddr][23:16] <= wdata[23:16];
-      end
-      if (wmask[3]) begin
-        mem[waddr][31:24] <= wdata[31:24];
-      end
+      mem[waddr] <= {(wmask[3] ? wdata[31:24] : mem[waddr][31:24]), (wmask[2] ? wdata[23:16] : mem[waddr][23:16]), (wmask[1] ? wdata[15:8] : mem[waddr][15:8]), (wmask[0] ? wdata[7:0] : mem[waddr][7:0])};
     end
     rdata <= mem[raddr];
   end

@@ -19,12 +19,7 @@ module ag_ram_512x2x32 (
 
   always @(posedge clk) begin
     if (we) begin
-      if (wmask[0]) begin
-        mem[waddr][31:0] <= wdata[31:0];
-      end
-      if (wmask[1]) begin
-        mem[waddr][63:32] <= wdata[63:32];
-      end
+      mem[waddr] <= {(wmask[1] ? wdata[63:32] : mem[waddr][63:32]), (wmask[0] ? wdata[31:0] : mem[waddr][31:0])};
     end
     rdata <= mem[raddr];
   end

@@ -128,8 +128,15 @@ interface Bus { readonly we: Expr; readonly addr: Expr; readonly data: Expr; rea
 function multiReader(ctx: Ctx, m: ModuleBuilder, g: LocalMemGeom, c: string, nr: number, bus: readonly Bus[], ff: Stmt[]): void {
   const clk = { text: 'clk', width: 1, refs: ['clk'], ident: 'clk' } as Expr;
   const dw = g.bytes * 8;
+  const kw = clog2(ctx.W);
   const row = m.input(memPorts.rrow(c), g.aw, 'first row');
-  const out = m.output(memPorts.rdata(c), nr * dw, `rows row..row+${nr - 1} of the previous cycle, row+i at bits [i*${dw} +: ${dw}]`);
+  const laneIn = m.input(`${c}_lane`, kw, 'lane whose column is read');
+  const out = m.output(memPorts.rdata(c), dw, 'row `row` of the previous cycle');
+  const colOut = m.output(`${c}_col`, nr * 8, `byte \`lane\` of rows row..row+${nr - 1} (row+i at bits [8i +: 8])`);
+  const laneQ = m.net(`${c}_lane_q`, kw);
+  ff.push(set(laneQ, laneIn));
+  const laneOf = (rowData: Expr): Expr => (ctx.W === 1 ? rowData : partSel(rowData, laneQ, 8));
+  if (ctx.W === 1) m.let(`unused_${c}_lane`, laneQ);
   const lw = localBits(g.q);
   if (nr === 1) {
     // One row: a plain replica.
@@ -142,7 +149,9 @@ function multiReader(ctx: Ctx, m: ModuleBuilder, g: LocalMemGeom, c: string, nr:
       m.inst(flat, `u_${c}_b${A}`, { clk, we: bus[A]!.we, waddr: bus[A]!.addr, wdata: bus[A]!.data, wmask: bus[A]!.mask, raddr: ra.local, rdata: d });
       return d;
     });
-    m.assign(out, byRegion(rq, banks));
+    const r0 = m.let(`${c}_row0`, byRegion(rq, banks));
+    m.assign(out, r0);
+    m.assign(colOut, laneOf(r0));
     return;
   }
   const NI = pow2ceil(nr);
@@ -160,16 +169,15 @@ function multiReader(ctx: Ctx, m: ModuleBuilder, g: LocalMemGeom, c: string, nr:
   };
   const ra = regionOf(m, `${c}_r`, row, g.q);
   const rs = split(`${c}_r`, ra.local);
-  const wq = ff;
   const regq = m.net(`${c}_region_q`, 2);
   const idxq = m.net(`${c}_idx_q`, li);
   const localq = m.net(`${c}_local_q`, lw);
-  wq.push(set(regq, ra.region), set(idxq, rs.idx), set(localq, ra.local));
+  ff.push(set(regq, ra.region), set(idxq, rs.idx), set(localq, ra.local));
   const outs: Expr[][] = [];
   for (let A = 0; A < 4; A++) {
     const ws = split(`${c}_b${A}_w`, bus[A]!.addr);
     const mine = eq(ra.region, lit(2, A));
-    const row: Expr[] = [];
+    const rowv: Expr[] = [];
     for (let k = 0; k < NI; k++) {
       const d = m.net(`${c}_b${A}_m${k}_rdata`, dw);
       // RAM k holds the first requested row of this bank at word t0 if k ≥ idx0, else at t0 + 1;
@@ -181,22 +189,28 @@ function multiReader(ctx: Ctx, m: ModuleBuilder, g: LocalMemGeom, c: string, nr:
         we: m.let(`${c}_b${A}_m${k}_we`, land(bus[A]!.we, eq(ws.idx, lit(li, k)))),
         waddr: ws.word, wdata: bus[A]!.data, wmask: bus[A]!.mask, raddr, rdata: d,
       });
-      row.push(d);
+      rowv.push(d);
     }
-    outs.push(row);
+    outs.push(rowv);
   }
-  // Per interleave slot: the data of the first bank and of the spill-over bank.
+  // Per interleave slot: the row from the first bank (a) and from the spill-over bank (b), and the
+  // column byte of each. Everything stays one row wide (no NI-row-wide vectors).
   const regNext = m.let(`${c}_region_next`, add(regq, lit(2, 1)));
-  const selA = m.let(`${c}_sel_a`, cat(...Array.from({ length: NI }, (_, k) => byRegion(regq, outs.map((r) => r[k]!))).reverse()));
-  const selB = m.let(`${c}_sel_b`, cat(...Array.from({ length: NI }, (_, k) => byRegion(regNext, outs.map((r) => r[k]!))).reverse()));
+  const slotA = Array.from({ length: NI }, (_, k) => m.let(`${c}_a${k}`, byRegion(regq, outs.map((r) => r[k]!))));
+  const slotB = Array.from({ length: NI }, (_, k) => m.let(`${c}_b${k}`, byRegion(regNext, outs.map((r) => r[k]!))));
+  const colA = slotA.map((x, k) => m.let(`${c}_a${k}_col`, laneOf(x)));
+  const colB = slotB.map((x, k) => m.let(`${c}_b${k}_col`, laneOf(x)));
+  const pick = (vals: readonly Expr[], idx: Expr): Expr => select(vals.slice(1).map((v, k) => [eq(idx, lit(li, k + 1)), v] as const), vals[0]!);
+  m.assign(out, pick(slotA, idxq));
   const qmod = g.q % NI;
-  const rows: Expr[] = [];
+  const cols: Expr[] = [];
+  const cw = Math.max(lw, clog2(g.q + 1));
   for (let i = 0; i < nr; i++) {
     const ia = m.let(`${c}_i${i}_ia`, add(idxq, lit(li, i)));
-    if (i === 0) { rows.push(partSel(selA, ia, dw)); continue; }
+    if (i === 0) { cols.push(pick(colA, ia)); continue; }
     const ib = m.let(`${c}_i${i}_ib`, sub(add(idxq, lit(li, i)), lit(li, qmod)));
-    const cross = uge(zext(localq, Math.max(lw, clog2(g.q + 1))), lit(Math.max(lw, clog2(g.q + 1)), g.q - i));
-    rows.push(mux(cross, partSel(selB, ib, dw), partSel(selA, ia, dw)));
+    const cross = uge(zext(localq, cw), lit(cw, g.q - i));
+    cols.push(mux(cross, pick(colB, ib), pick(colA, ia)));
   }
-  m.assign(out, cat(...[...rows].reverse()));
+  m.assign(colOut, cat(...[...cols].reverse()));
 }

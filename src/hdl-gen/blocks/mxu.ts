@@ -31,8 +31,10 @@ export function mxu(ctx: Ctx): Module {
     const tsIn = m.input('tstride', 14);
     const lRrow = m.output('l_rrow', aw, 'left operand read row (first of R)');
     const tRrow = m.output('t_rrow', aw, 'top operand read row (first of C)');
-    const lData = m.input('l_rdata', R * W * 8);
-    const tData = m.input('t_rdata', C * W * 8);
+    const lData = m.input('l_rdata', W * 8, 'row l_rrow (plain operand)');
+    const tData = m.input('t_rdata', W * 8, 'row t_rrow (plain operand)');
+    const lCol = m.input('l_col', R * 8, 'lane l_lane of rows l_rrow..+R−1 (transposed operand)');
+    const tCol = m.input('t_col', C * 8, 'lane t_lane of rows t_rrow..+C−1 (transposed operand)');
     const aL = m.output('a_left', R * 8);
     const vL = m.output('v_left', R);
     const fL = m.output('f_left', R);
@@ -72,22 +74,21 @@ export function mxu(ctx: Ctx): Module {
     ]));
     m.assign(lRrow, lptr);
     m.assign(tRrow, tptr);
+    m.assign(m.output('l_lane', kw), kmod);
+    m.assign(m.output('t_lane', kw), kmod);
 
     // Stage 1: the step whose rows are being read (data appears next cycle).
     const s1v = m.net('s1_v', 1), s1f = m.net('s1_f', 1), s1k = m.net('s1_k', 1), s1tl = m.net('s1_tl', 1), s1tt = m.net('s1_tt', 1);
-    const s1kmod = m.net('s1_kmod', kw);
-    ff.push(iff(clear, [set(s1v, lit(1, 0))], [set(s1v, active)]), set(s1f, first), set(s1k, bank), set(s1tl, tl), set(s1tt, tt), set(s1kmod, kmod));
+    ff.push(iff(clear, [set(s1v, lit(1, 0))], [set(s1v, active)]), set(s1f, first), set(s1k, bank), set(s1tl, tl), set(s1tt, tt));
 
-    // Stage 2: edge vectors.
-    const rowsOf = (d: Expr, n: number, p: string): Expr[] =>
-      Array.from({ length: n }, (_, i) => (n === 1 ? d : m.let(`${p}_row${i}`, slice(d, (i + 1) * W * 8 - 1, i * W * 8))));
-    const lRows = rowsOf(lData, R, 'l');
-    const tRows = rowsOf(tData, C, 't');
-    const edge = (rows: Expr[], n: number, trans: Expr, p: string): Expr[] =>
-      Array.from({ length: n }, (_, i) => m.let(`${p}_edge${i}`, mux(trans, W === 1 ? rows[i]! : partSel(rows[i]!, s1kmod, 8), slice(rows[0]!, i * 8 + 7, i * 8))));
-    const eL = edge(lRows, R, s1tl, 'l');
-    const eT = edge(tRows, C, s1tt, 't');
-    if (W === 1) m.let('unused_kmod', s1kmod);
+    // Stage 2: edge vectors: lane i of the row (plain) or byte i of the column (transposed).
+    const edge = (row: Expr, col: Expr, n: number, trans: Expr, p: string): Expr[] =>
+      Array.from({ length: n }, (_, i) => m.let(`${p}_edge${i}`, mux(trans, slice(col, i * 8 + 7, i * 8), slice(row, i * 8 + 7, i * 8))));
+    // A plain operand uses lanes 0..R−1 (0..C−1) of its row; the rest of a W-lane row is not needed.
+    if (R < W) m.let('unused_l_lanes', slice(lData, W * 8 - 1, R * 8));
+    if (C < W) m.let('unused_t_lanes', slice(tData, W * 8 - 1, C * 8));
+    const eL = edge(lData, lCol, R, s1tl, 'l');
+    const eT = edge(tData, tCol, C, s1tt, 't');
     const ev = m.net('e_v', 1), ef = m.net('e_f', 1), ek = m.net('e_k', 1);
     ff.push(iff(clear, [set(ev, lit(1, 0))], [set(ev, s1v)]), set(ef, s1f), set(ek, s1k));
     const ea = eL.map((e, i) => { const n = m.net(`e_a${i}`, 8); ff.push(set(n, e)); return n; });

@@ -6,7 +6,7 @@
  * A read and a write of the same word in one cycle return the old word (no bypass is needed: the
  * controller's interlocks never let a unit read a row in the cycle another unit writes it).
  */
-import { clog2, memRead, slice, bit } from '../ir/expr.js';
+import { bit, cat, clog2, memRead, mux, slice, type Expr } from '../ir/expr.js';
 import { ModuleBuilder, iff, setMem, set, type Module, type Stmt } from '../ir/module.js';
 import type { Library } from '../library.js';
 
@@ -41,13 +41,22 @@ export function ram(lib: Library, s: RamShape): Module {
     const raddr = m.input('raddr', aw);
     const rdata = m.output('rdata', w, 'registered: mem[raddr] of the previous cycle');
     const mem = m.mem('mem', w, depth);
-    const writes: Stmt[] = [];
-    if (!wmask) writes.push(setMem(mem, waddr, wdata));
-    else {
-      for (let l = 0; l < s.lanes; l++) {
-        writes.push(iff(bit(wmask, l), [setMem(mem, waddr, slice(wdata, (l + 1) * s.laneBits - 1, l * s.laneBits), l * s.laneBits)]));
+    // One whole-word write whose unmasked lanes keep the old word. yosys turns this read-feedback
+    // into per-lane write enables (opt_mem_feedback) and still maps the memory to block RAM; for
+    // Verilator it is one delayed assignment instead of one per lane, which is most of the model's
+    // speed on wide rows.
+    let word: Expr = wdata;
+    if (wmask) {
+      const lanes: Expr[] = [];
+      for (let l = s.lanes - 1; l >= 0; l--) {
+        const hi = (l + 1) * s.laneBits - 1;
+        const lo = l * s.laneBits;
+        const old: Expr = { text: `mem[${waddr.text}][${hi}:${lo}]`, width: s.laneBits, refs: ['mem', ...waddr.refs] };
+        lanes.push(mux(bit(wmask, l), slice(wdata, hi, lo), old));
       }
+      word = cat(...lanes);
     }
+    const writes: Stmt[] = [setMem(mem, waddr, word)];
     m.ff([iff(we, writes), set(rdata, memRead('mem', w, raddr))]);
     return m.build();
   });

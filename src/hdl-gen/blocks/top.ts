@@ -101,6 +101,8 @@ export function top(ctx: Ctx): Module {
       if (n === 'sp') {
         ins.mxl_rrow = out('mxu', 'l_rrow');
         ins.mxt_rrow = out('mxu', 't_rrow');
+        ins.mxl_lane = out('mxu', 'l_lane');
+        ins.mxt_lane = out('mxu', 't_lane');
       } else {
         Object.assign(ins, {
           drn_we: out('drn', `${n}_we`), drn_wrow: out('drn', `${n}_wrow`), drn_wdata: out('drn', `${n}_wdata`), drn_wmask: out('drn', `${n}_wmask`),
@@ -118,7 +120,7 @@ export function top(ctx: Ctx): Module {
     place('mxu', {
       clk, clear, iss: C('iss_mxu'), lrow: C('mxu_lrow'), trow: C('mxu_trow'), k: C('mxu_k'), bank: C('mxu_bank'), acc: C('mxu_acc'),
       tl: C('mxu_tl'), tt: C('mxu_tt'), lstride: C('mxu_lstride'), tstride: C('mxu_tstride'),
-      l_rdata: out('sp', 'mxl_rdata'), t_rdata: out('sp', 'mxt_rdata'),
+      l_rdata: out('sp', 'mxl_rdata'), t_rdata: out('sp', 'mxt_rdata'), l_col: out('sp', 'mxl_col'), t_col: out('sp', 'mxt_col'),
     });
     place('array', {
       clk, clear, a_left: out('mxu', 'a_left'), v_left: out('mxu', 'v_left'), f_left: out('mxu', 'f_left'), k_left: out('mxu', 'k_left'),
