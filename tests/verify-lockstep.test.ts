@@ -8,7 +8,7 @@ import { writeInit } from '../src/verify/memory-init.js';
 import { PerturbedBackend, type Perturbation } from '../src/verify/perturb.js';
 import { formatMismatch } from '../src/verify/report.js';
 import { mixSeed, Rng } from '../src/verify/rng.js';
-import { verify } from '../src/verify/verify.js';
+import { programFor, verify } from '../src/verify/verify.js';
 
 const sim = (c: ChipConfig): ChipBackend => new Simulator(c);
 const cfg = presetConfig('ice40-up5k');
@@ -183,5 +183,71 @@ describe('mismatch report', () => {
     expect(text).toContain('location: acc row 2 lane 1');
     expect(text).toMatch(/more of the same|not shown/);
     expect(text.split('\n').length).toBeLessThan(120);
+  });
+});
+
+describe('footprint comparisons with full sweeps', () => {
+  test('a program changes no local row outside its footprint', () => {
+    for (const c of [cfg, presetConfig('default'), presetConfig('default', { rows: 3, cols: 5 })]) {
+      const s = new Simulator(c);
+      const W = c.derived.W;
+      for (let i = 0; i < 150; i++) {
+        const p = generateProgram(c, new Rng(mixSeed(21, i)), { kind: i % 4 === 0 ? 'faulty' : 'legal' });
+        writeInit(s, p.words, p.init);
+        s.start();
+        s.run(100_000);
+        for (const mem of ['sp', 'acc', 'grad'] as const) {
+          const after = s.readLocal(mem, 0, p.init[mem].length / W);
+          const inside = (row: number): boolean => p.init.footprint![mem].some(([lo, hi]) => row >= lo && row < hi);
+          for (let j = 0; j < after.length; j++) {
+            if (after[j] !== p.init[mem][j]) expect(inside(Math.floor(j / W)), `${c.name} #${i} ${mem} row ${Math.floor(j / W)}: ${p.description}`).toBe(true);
+          }
+        }
+      }
+    }
+  });
+
+  test('footprint scope writes and reads far less, and finds the same differences inside footprints', () => {
+    const { p } = sample(5);
+    const W = cfg.derived.W;
+    const [lo] = p.init.footprint!.acc[0]!;
+    const r = lockstep(sim(cfg), perturbed({ kind: 'flip-memory-bit', mem: 'acc', index: lo * W + 1, bit: 3 }), p.words, p.init, { scope: 'footprint' });
+    expect(r.mismatch).toMatchObject({ field: 'memory.acc', location: { row: lo, lane: 1 } });
+    const footprintRows = p.init.footprint!.sp.reduce((n, [a, b]) => n + b - a, 0);
+    expect(footprintRows).toBeLessThan(cfg.memory.spRows / 2);
+  });
+
+  test('a stray write outside every footprint is caught by the sweep and pinned to its program', async () => {
+    const c = presetConfig('ice40-hx8k');
+    const culprit = 7;
+    const target = programFor(c, 99, culprit, 0).program;
+    // A row no program of the segment touches is hard to know in advance; any row outside the
+    // culprit's footprint works, because locate() reruns each program from identical memories.
+    const stray = [...Array(c.memory.spRows).keys()].find((row) => !target.init.footprint!.sp.some(([a, b]) => row >= a && row < b))!;
+    class StrayWriter extends Simulator {
+      override readonly kind = 'stray' as 'sim';
+      private armed = false;
+      override loadProgram(words: readonly bigint[]): void {
+        super.loadProgram(words);
+        this.armed = words.length === target.words.length && words.every((w, k) => w === target.words[k]);
+      }
+      override step(): void {
+        super.step();
+        if (this.armed && this.status().halted) {
+          this.armed = false;
+          const row = this.readLocal('sp', stray, 1) as Int8Array;
+          row[0] = row[0]! ^ 0x40;
+          this.writeLocal('sp', stray, row);
+        }
+      }
+    }
+    const s = await verify(c, { programs: 20, seed: 99, faultyFraction: 0, backends: [sim, (x) => new StrayWriter(x)], sweepEvery: 10 });
+    expect(s.mismatches).toBe(1);
+    expect(s.firstMismatch?.index).toBe(culprit);
+    expect(s.firstMismatch?.mismatch).toMatchObject({ kind: 'memory', field: 'memory.sp', location: { mem: 'sp', row: stray, lane: 0 } });
+    // With full comparisons every program, the same stray write is found directly.
+    const full = await verify(c, { programs: 20, seed: 99, faultyFraction: 0, backends: [sim, (x) => new StrayWriter(x)], compare: { scope: 'full' } });
+    expect(full.mismatches).toBe(1);
+    expect(full.firstMismatch?.index).toBe(culprit);
   });
 });

@@ -5,7 +5,7 @@
  * patched once a label's address is known.
  */
 import type { ChipConfig } from '../config/index.js';
-import { CFG_REGS, ISA_BY_MNEMONIC, type CfgReg } from '../isa/table.js';
+import { CFG_REGS, ISA_BY_MNEMONIC, type CfgReg, type MemName } from '../isa/table.js';
 import { encode } from '../isa/encoding.js';
 import { featuresOfInstr } from './coverage.js';
 import { checkWord, exact, type Interval, type StaticState, type Verdict } from './footprint.js';
@@ -33,6 +33,8 @@ export class ProgramBuilder implements StaticState {
   private readonly regs: Array<Interval | undefined> = Array.from({ length: 16 }, () => exact(0));
   private readonly cfgs = new Map<CfgReg, number>(CFG_REGS.map((r) => [r, 0]));
   loop: LoopContext | undefined;
+  /** Local rows the emitted instructions may touch, per memory (unmerged; see footprint()). */
+  private readonly touched: Record<MemName, Array<[number, number]>> = { sp: [], acc: [], grad: [] };
   /** Coverage features of the emitted instructions (see coverage.ts). */
   readonly features = new Set<string>();
 
@@ -93,12 +95,30 @@ export class ProgramBuilder implements StaticState {
       throw new GeneratorBug(`pc ${this.pc}: ${mnemonic} ${JSON.stringify(values)} would not be legal: ${'reason' in verdict ? verdict.reason : ''}`);
     }
     if (this.room() <= 0) throw new GeneratorBug(`program exceeds its budget of ${this.maxWords} words`);
+    if ('touched' in verdict) for (const t of verdict.touched) this.touched[t.mem].push([t.lo, t.hi]);
     const pc = this.pc;
     this.words.push(word);
     this.fields.push({ mnemonic, fields: values });
     for (const f of featuresOfInstr(mnemonic, values, this.cfg('ROUND'))) this.features.add(f);
     this.apply(mnemonic, values);
     return pc;
+  }
+
+  /**
+   * Every local row a legal instruction of this program may read or write, as sorted, merged
+   * half-open row ranges per memory (faulting instructions touch nothing).
+   */
+  footprint(): Record<MemName, Array<readonly [number, number]>> {
+    const merge = (list: Array<[number, number]>): Array<readonly [number, number]> => {
+      const out: Array<[number, number]> = [];
+      for (const [lo, hi] of [...list].sort((a, b) => a[0] - b[0])) {
+        const last = out[out.length - 1];
+        if (last && lo <= last[1]) last[1] = Math.max(last[1], hi);
+        else out.push([lo, hi]);
+      }
+      return out;
+    };
+    return { sp: merge(this.touched.sp), acc: merge(this.touched.acc), grad: merge(this.touched.grad) };
   }
 
   /** Emit only if legal; returns whether it was emitted. */

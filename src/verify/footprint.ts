@@ -27,13 +27,18 @@ export interface StaticState {
   cfg(name: CfgReg): number;
 }
 
+/** Rows [lo, hi) of a local memory an instruction may touch (over every value of its registers). */
+export interface Touched {
+  readonly mem: MemName;
+  readonly lo: number;
+  readonly hi: number;
+}
+
 export type Verdict =
-  | { readonly error: 0 }
+  | { readonly error: 0; readonly touched: readonly Touched[] }
   | { readonly error: number; readonly reason: string }
   /** A register the address depends on is unknown: the generator must not emit this as legal. */
   | { readonly error: -1; readonly reason: string };
-
-const OK: Verdict = { error: 0 };
 
 /** Rows of a local memory. */
 export function memRows(config: ChipConfig, mem: MemName): number {
@@ -175,5 +180,5 @@ export function checkInstr(config: ChipConfig, ins: Instr, st: StaticState): Ver
     return { error: ERROR_CODES.MAIN_RANGE, reason: `main bytes [${main.base.lo + main.off + main.lo}, ${main.base.hi + main.off + main.hi}) outside [0, ${config.memory.mainBytes})` };
   }
   if (badOperand) return { error: ERROR_CODES.BAD_OPERAND, reason: badOperand };
-  return OK;
+  return { error: 0, touched: localChecks.map(([mem, base, off, rows]) => ({ mem, lo: base.lo + off, hi: base.hi + off + rows })) };
 }

@@ -163,7 +163,7 @@ export function generateProgram(config: ChipConfig, rng: Rng, opts: GenerateOpti
     else g.b.emit('halt', {});
     words = g.b.words;
   }
-  const init = randomMemoryInit(config, rng, mainWindow);
+  const init = randomMemoryInit(config, rng, mainWindow, g.b.footprint());
   const description = `${kind}: ${words.length} words, blocks ${blocks.join(' ') || '(none)'}${fault ? `; fault ${fault}: ${detail}` : ''}`;
   const features = [...g.b.features, ...(fault ? [`fault:${fault}`] : [])].sort();
   return { words, init, kind, description, expect, ...(fault ? { fault } : {}), blocks, estCycles: g.estCycles, features };

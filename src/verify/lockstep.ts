@@ -10,7 +10,7 @@
 import type { ChipBackend, ChipStatus, TraceRecord } from '../host/backend.js';
 import { MEM_NAMES } from '../isa/table.js';
 import { diffMemory, diffStatus, diffTrace, TraceHistory, type FieldValue, type Mismatch, type MismatchKind } from './compare.js';
-import { writeInit, type MemoryInit } from './memory-init.js';
+import { writeInit, type CompareScope, type MemoryInit } from './memory-init.js';
 import { ContractChecker, type ContractViolation } from './contract.js';
 
 export interface LockstepOptions {
@@ -22,6 +22,12 @@ export interface LockstepOptions {
   readonly ignore?: readonly string[];
   /** Zero main beyond the image before the run and compare all of main afterwards (default false). */
   readonly fullMain?: boolean;
+  /**
+   * 'full' (default): write and compare every local memory whole. 'footprint': only the rows the
+   * generator says the program can touch (`init.footprint`) — far fewer host-bus transfers; stray
+   * writes elsewhere are left to a later full comparison (verify() does one every few programs).
+   */
+  readonly scope?: CompareScope;
   /** Pad the program with nops to the whole instruction memory (default false). */
   readonly padImem?: boolean;
   /**
@@ -86,9 +92,14 @@ class Comparison {
   }
 
   /** Compare final status, then every memory. */
-  final(cycle: number, sa: ChipStatus, sb: ChipStatus, mainLength: number): Mismatch | undefined {
+  final(cycle: number, sa: ChipStatus, sb: ChipStatus, mainLength: number, footprint?: MemoryInit['footprint']): Mismatch | undefined {
     const ds = diffStatus(sa, sb, this.ignore);
     if (ds) return this.mismatch('status', cycle, ds.field, ds.a, ds.b);
+    return this.memories(cycle, mainLength, footprint);
+  }
+
+  /** Compare main [0, mainLength) and the local memories (whole, or only the given row ranges). */
+  memories(cycle: number, mainLength: number, footprint?: MemoryInit['footprint']): Mismatch | undefined {
     const W = this.a.config.derived.W;
     const mem = this.a.config.memory;
     const r = this.both(cycle, 'readMain', (x) => x.readMain(0, mainLength));
@@ -98,21 +109,37 @@ class Comparison {
     for (const name of MEM_NAMES) {
       if (this.ignore.has(`memory.${name}`)) continue;
       const rows = name === 'sp' ? mem.spRows : name === 'acc' ? mem.accRows : mem.gradRows;
-      const rl = this.both(cycle, `readLocal(${name})`, (x) => x.readLocal(name, 0, rows));
-      if (!rl.ok) return rl.mismatch;
-      const d = diffMemory(name, rl.a, rl.b, W);
-      if (d) return this.mismatch('memory', cycle, `memory.${name}`, d.a, d.b, { location: d.location });
+      for (const [lo, hi] of footprint ? footprint[name] : [[0, rows] as const]) {
+        const rl = this.both(cycle, `readLocal(${name})`, (x) => x.readLocal(name, lo, hi - lo));
+        if (!rl.ok) return rl.mismatch;
+        const d = diffMemory(name, rl.a, rl.b, W, lo);
+        if (d) return this.mismatch('memory', cycle, `memory.${name}`, d.a, d.b, { location: d.location });
+      }
     }
     return undefined;
   }
 }
 
 function prepare(cmp: Comparison, words: readonly bigint[], init: MemoryInit, opts: LockstepOptions): Mismatch | undefined {
-  const w = { clearMain: opts.fullMain === true, padImem: opts.padImem === true };
+  const w = { clearMain: opts.fullMain === true, padImem: opts.padImem === true, scope: opts.scope ?? 'full' };
   const r = cmp.both(0, 'program/memory load', (x) => writeInit(x, words, init, w));
   if (!r.ok) return r.mismatch;
   const s = cmp.both(0, 'start', (x) => x.start());
   return s.ok ? undefined : s.mismatch;
+}
+
+function scoped(init: MemoryInit, opts: LockstepOptions): MemoryInit['footprint'] {
+  return opts.scope === 'footprint' ? init.footprint : undefined;
+}
+
+/**
+ * Compare every memory of two stopped backends in full (main: [0, mainLength)). verify() calls this
+ * every few programs when it compares footprints only, to catch writes outside any footprint.
+ */
+export function compareMemories(a: ChipBackend, b: ChipBackend, mainLength: number, opts: Pick<LockstepOptions, 'ignore'> = {}): Mismatch | undefined {
+  const cmp = new Comparison(a, b, opts);
+  const cycle = attempt(() => a.status().counters.cycles);
+  return cmp.memories(cycle.ok ? cycle.value : 0, mainLength);
 }
 
 function padded(words: readonly bigint[], n: number): bigint[] {
@@ -150,7 +177,7 @@ export function lockstep(a: ChipBackend, b: ChipBackend, words: readonly bigint[
     const violation = checker?.observe(t.a, s.a);
     if (violation) return { ok: false, violation, timedOut: false, cycles: cycle, statusA: s.a, statusB: s.b };
     if (s.a.halted && s.b.halted) {
-      const m = cmp.final(cycle, s.a, s.b, mainLength(a, init, opts));
+      const m = cmp.final(cycle, s.a, s.b, mainLength(a, init, opts), scoped(init, opts));
       const cycles = s.a.counters.cycles;
       return m ? fail(m, cycles, s.a, s.b) : { ok: true, timedOut: false, cycles, statusA: s.a, statusB: s.b };
     }
@@ -177,7 +204,7 @@ export function compareRun(a: ChipBackend, b: ChipBackend, words: readonly bigin
     const ds = diffStatus(r.a, r.b, cmp.ignore);
     if (!ds) return { ok: false, timedOut: true, cycles, statusA: r.a, statusB: r.b };
   }
-  const m = cmp.final(cycles, r.a, r.b, mainLength(a, init, opts));
+  const m = cmp.final(cycles, r.a, r.b, mainLength(a, init, opts), scoped(init, opts));
   return m
     ? { ok: false, mismatch: m, timedOut: false, cycles, statusA: r.a, statusB: r.b }
     : { ok: true, timedOut: false, cycles, statusA: r.a, statusB: r.b };

@@ -9,6 +9,10 @@
 import type { ChipConfig } from '../config/index.js';
 import type { ChipBackend } from '../host/backend.js';
 import type { Rng } from './rng.js';
+import { MEM_NAMES, type MemName } from '../isa/table.js';
+
+/** Sorted, disjoint half-open row ranges [lo, hi). */
+export type RowRanges = ReadonlyArray<readonly [number, number]>;
 
 export interface MemoryInit {
   /** Main memory from byte 0; programs never touch main at or beyond `main.length`. */
@@ -19,7 +23,14 @@ export interface MemoryInit {
   readonly acc: Int32Array;
   /** Whole gradient buffer: gradRows·W int32. */
   readonly grad: Int32Array;
+  /**
+   * The local rows the program can touch (its generator proved nothing else is read or written).
+   * With scope 'footprint', only these rows are written before and compared after a run.
+   */
+  readonly footprint?: Readonly<Record<MemName, RowRanges>>;
 }
+
+export type CompareScope = 'full' | 'footprint';
 
 /**
  * Random int32 rows: mostly small magnitudes (so rq/sgd/vmul give unsaturated, interesting
@@ -37,7 +48,7 @@ function randomWords(out: Int32Array, W: number, rng: Rng): void {
 }
 
 /** A seeded random image: random bytes in the main window and random contents in every local memory. */
-export function randomMemoryInit(config: ChipConfig, rng: Rng, mainWindow: number): MemoryInit {
+export function randomMemoryInit(config: ChipConfig, rng: Rng, mainWindow: number, footprint?: Readonly<Record<MemName, RowRanges>>): MemoryInit {
   const W = config.derived.W;
   const m = config.memory;
   const main = new Uint8Array(Math.min(mainWindow, m.mainBytes));
@@ -48,10 +59,15 @@ export function randomMemoryInit(config: ChipConfig, rng: Rng, mainWindow: numbe
   randomWords(acc, W, rng);
   const grad = new Int32Array(m.gradRows * W);
   randomWords(grad, W, rng);
-  return { main, sp, acc, grad };
+  return { main, sp, acc, grad, ...(footprint ? { footprint } : {}) };
 }
 
 export interface WriteInitOptions {
+  /**
+   * 'full' (default) writes every local memory whole; 'footprint' only the rows in
+   * `init.footprint` (much cheaper over the RTL's host bus; the rest must already agree).
+   */
+  readonly scope?: CompareScope;
   /** Also write zeros to main beyond the image, so all of main can be compared afterwards. */
   readonly clearMain?: boolean;
   /** Pad the program with zero words (nop) to the whole instruction memory. */
@@ -70,7 +86,13 @@ export function writeInit(backend: ChipBackend, words: readonly bigint[], init: 
   if (opts.clearMain && init.main.length < cfg.memory.mainBytes) {
     backend.writeMain(init.main.length, new Uint8Array(cfg.memory.mainBytes - init.main.length));
   }
-  backend.writeLocal('sp', 0, init.sp);
-  backend.writeLocal('acc', 0, init.acc);
-  backend.writeLocal('grad', 0, init.grad);
+  const W = cfg.derived.W;
+  for (const mem of MEM_NAMES) {
+    const image = init[mem];
+    if (opts.scope === 'footprint' && init.footprint) {
+      for (const [lo, hi] of init.footprint[mem]) backend.writeLocal(mem, lo, image.subarray(lo * W, hi * W));
+    } else {
+      backend.writeLocal(mem, 0, image);
+    }
+  }
 }

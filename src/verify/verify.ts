@@ -7,7 +7,7 @@ import type { ChipBackend, ChipStatus } from '../host/backend.js';
 import type { Mismatch } from './compare.js';
 import type { ContractViolation } from './contract.js';
 import { generateProgram, type GenerateOptions, type GeneratedProgram } from './generator.js';
-import { compareRun, lockstep, type LockstepOptions, type LockstepResult } from './lockstep.js';
+import { compareMemories, compareRun, lockstep, type LockstepOptions, type LockstepResult } from './lockstep.js';
 import { mixSeed, Rng } from './rng.js';
 
 /** Makes a backend for a config (the RTL backend may need to build, hence the promise). */
@@ -28,10 +28,18 @@ export interface VerifyOptions {
   readonly faultyFraction?: number;
   /** Passed to the generator for every program. */
   readonly generate?: Omit<GenerateOptions, 'kind'>;
-  /** Comparison options (maxCycles defaults to max(20 000, 10 × the program's estimate)). */
+  /**
+   * Comparison options (maxCycles defaults to max(20 000, 10 × the program's estimate); scope
+   * defaults to 'footprint' with a full sweep every `sweepEvery` programs).
+   */
   readonly compare?: LockstepOptions;
   /** In lockstep, also check the agreed trace against the timing contract (default true). */
   readonly contract?: boolean;
+  /**
+   * With footprint comparisons (the default), compare all of every memory after this many
+   * programs (default 25) and after the last one.
+   */
+  readonly sweepEvery?: number;
   /** Stop after the first mismatch (default false: run every program and count). */
   readonly stopOnMismatch?: boolean;
   /** Called after each program (for progress display; must not throw). */
@@ -102,6 +110,26 @@ export function checkOutcome(p: GeneratedProgram, r: LockstepResult): string | u
   return undefined;
 }
 
+/**
+ * A full-memory sweep found a difference after programs lo..hi: rerun each with full writes and
+ * full comparisons (so each starts from identical memories) and return the first that differs.
+ */
+function locate(
+  config: ChipConfig,
+  opts: VerifyOptions,
+  lo: number,
+  hi: number,
+  faultyFraction: number,
+  run: (p: GeneratedProgram, scope: 'full') => LockstepResult,
+): ProgramFailure | undefined {
+  for (let k = lo; k <= hi; k++) {
+    const { seed, program } = programFor(config, opts.seed, k, faultyFraction, opts.generate);
+    const r = run(program, 'full');
+    if (r.mismatch) return { index: k, seed, description: program.description, words: program.words, mismatch: r.mismatch };
+  }
+  return undefined;
+}
+
 /** Run the verification. Backends are created once and reused for every program. */
 export async function verify(config: ChipConfig, opts: VerifyOptions): Promise<VerifySummary> {
   const t0 = performance.now();
@@ -125,19 +153,52 @@ export async function verify(config: ChipConfig, opts: VerifyOptions): Promise<V
     let firstViolation: ProgramFailure | undefined;
     let ran = 0;
     const first = opts.first ?? 0;
-    for (let i = first; i < first + opts.programs; i++) {
+    const last = first + opts.programs - 1;
+    const scope = opts.compare?.scope ?? 'footprint';
+    const sweepEvery = Math.max(1, opts.sweepEvery ?? 25);
+    const run = (program: GeneratedProgram, scopeNow: 'full' | 'footprint'): LockstepResult => {
+      const cmpOpts: LockstepOptions = { maxCycles: Math.max(20_000, 10 * program.estCycles), contract: opts.contract ?? true, ...opts.compare, scope: scopeNow };
+      return (useLockstep ? lockstep : compareRun)(a, b!, program.words, program.init, cmpOpts);
+    };
+    // Footprint scope leaves rows outside a program's footprint as they were: the first program
+    // (and any after a mismatch) writes and compares everything, so both sides start equal.
+    let needFull = true;
+    let segment = first;
+    for (let i = first; i <= last; i++) {
       const { seed, program } = programFor(config, opts.seed, i, faultyFraction, opts.generate);
       if (program.kind === 'legal') legal++;
       else faulty++;
-      const cmpOpts: LockstepOptions = { maxCycles: Math.max(20_000, 10 * program.estCycles), contract: opts.contract ?? true, ...opts.compare };
-      const result = (useLockstep ? lockstep : compareRun)(a, b, program.words, program.init, cmpOpts);
+      const scopeNow = needFull ? 'full' : scope;
+      needFull = false;
+      if (scopeNow === 'full') segment = i + 1;
+      const result = run(program, scopeNow);
       cycles += result.cycles;
       ran++;
       const base = { index: i, seed, description: program.description, words: program.words };
+      // Every few programs (and after the last) compare all of every memory: a write outside any
+      // footprint shows up here, and rerunning the segment with full comparisons pins the program.
+      if (!result.mismatch && scope === 'footprint' && i >= segment && (i - segment + 1 >= sweepEvery || i === last)) {
+        const mainLength = opts.compare?.fullMain ? config.memory.mainBytes : program.init.main.length;
+        const sweep = compareMemories(a, b, mainLength, opts.compare ?? {});
+        if (sweep) {
+          // Counted as one mismatch, attributed to the first program that reproduces it alone.
+          const culprit = locate(config, opts, segment, i, faultyFraction, run)
+            ?? { ...base, mismatch: { ...sweep, field: `${sweep.field} (outside the footprints of programs ${segment}..${i})` } };
+          mismatches++;
+          firstMismatch ??= culprit;
+          needFull = true;
+          if (opts.stopOnMismatch) {
+            opts.onProgram?.({ index: i, seed, program, result });
+            break;
+          }
+        }
+        segment = i + 1;
+      }
       let why: string | undefined;
       if (result.mismatch) {
         mismatches++;
         firstMismatch ??= { ...base, mismatch: result.mismatch };
+        needFull = true;
       } else if (result.violation) {
         violations++;
         firstViolation ??= { ...base, violation: result.violation };

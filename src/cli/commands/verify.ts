@@ -19,6 +19,7 @@ export interface VerifyFlags extends ConfigFlags {
   faulty: string;
   ignore?: string;
   fullMain?: boolean;
+  full?: boolean;
   stop?: boolean;
 }
 
@@ -95,7 +96,7 @@ function summaryLine(s: VerifySummary): string {
 function rerun(flags: VerifyFlags, index: number): string {
   const cfg = [`--config ${flags.config ?? 'default'}`, flags.rows ? `--rows ${flags.rows}` : '', flags.cols ? `--cols ${flags.cols}` : ''].filter(Boolean).join(' ');
   return `accelgen verify ${cfg} --seed ${flags.seed} --first ${index} --programs 1 --faulty ${flags.faulty}` +
-    `${flags.against === 'sim' ? ' --against sim' : ''}${flags.lockstep ? '' : ' --no-lockstep'}${flags.contract === false ? ' --no-contract' : ''}`;
+    `${flags.full ? ' --full' : ''}${flags.against === 'sim' ? ' --against sim' : ''}${flags.lockstep ? '' : ' --no-lockstep'}${flags.contract === false ? ' --no-contract' : ''}`;
 }
 
 export function register(program: Command): void {
@@ -113,6 +114,7 @@ export function register(program: Command): void {
     .option('--no-contract', 'in lockstep, do not check the agreed trace against the timing contract (docs/microarch.md)')
     .option('--faulty <fraction>', 'fraction of programs ending in a deliberate fault', '0.25')
     .option('--ignore <fields>', 'comma-separated fields not to compare, e.g. status.pc')
+    .option('--full', 'write and compare every local memory whole for every program (slower over the RTL host bus)')
     .option('--full-main', 'compare all of main memory, not just the window programs use')
     .option('--stop', 'stop at the first mismatch')
     .option('--json', 'print one JSON object')
@@ -156,7 +158,7 @@ export async function runVerifyCommand(
     lockstep: flags.lockstep,
     contract: flags.contract !== false,
     stopOnMismatch: flags.stop === true,
-    compare: { ignore, fullMain: flags.fullMain === true },
+    compare: { ignore, fullMain: flags.fullMain === true, scope: flags.full ? 'full' : 'footprint' },
     ...(progress ? { onProgram: progress.update } : {}),
   });
   progress?.done();
