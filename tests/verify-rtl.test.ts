@@ -22,10 +22,10 @@ const sim: BackendFactory = (c) => new Simulator(c);
 
 describe('simulator and Verilated RTL agree on random programs', () => {
   test.each([
-    ['ice40-up5k', presetConfig('ice40-up5k'), 300, true],
-    ['default 3×5', presetConfig('default', { rows: 3, cols: 5 }), 120, true],
-    ['default 8×8', presetConfig('default'), 200, false],
-  ] as const)('%s: %i programs, lockstep %s', async (_name: string, config: ChipConfig, programs: number, ls: boolean) => {
+    ['ice40-up5k', 300, true, presetConfig('ice40-up5k')],
+    ['default 3×5', 120, true, presetConfig('default', { rows: 3, cols: 5 })],
+    ['default 8×8', 200, false, presetConfig('default')],
+  ] as const)('%s: %i programs, lockstep %s', async (_name: string, programs: number, ls: boolean, config: ChipConfig) => {
     const s = await verify(config, { programs, seed: 2026, backends: [sim, rtl], lockstep: ls, faultyFraction: 0.3 });
     expect(s.backends).toEqual(['sim', 'rtl']);
     expect(s.firstMismatch?.mismatch, s.firstMismatch?.description).toBeUndefined();
