@@ -7,6 +7,11 @@ import { Simulator } from '../src/sim/simulator.js';
 import { runGemm } from '../src/compiler/gemm-run.js';
 import { referenceGemm } from '../src/compiler/gemm.js';
 import { BENCH_SECTIONS, type BenchRow } from './sections.js';
+import { benchScaleSim } from './scalesim.js';
+import { packageRoot } from '../src/cli/paths.js';
+
+/** The headline run, shared with the SCALE-Sim comparison. */
+const headline: { seconds: number | null; cycles: number | null } = { seconds: null, cycles: null };
 
 export function seededInt8(n: number, seed: number): Int8Array {
   let s = seed >>> 0;
@@ -36,18 +41,27 @@ export function benchSimGemm(): BenchRow[] {
   const ref = referenceGemm(A, B, shape);
   const ok = res.Y.every((v, i) => v === ref[i]);
   const best = Math.min(...runs);
+  const cold = runs[0]!;
   const peUpdates = (res.counters.cycles * 64) / best;
+  headline.seconds = cold;
+  headline.cycles = res.counters.cycles;
   rows.push({ section: 'sim', metric: 'GEMM 256³ on 8×8: cycles', value: String(res.counters.cycles), target: '≤ 291,485 (SCALE-Sim v3)' });
   rows.push({ section: 'sim', metric: 'GEMM 256³ on 8×8: utilization', value: `${(res.utilization * 100).toFixed(2)} %`, target: '≥ 90 %' });
   rows.push({ section: 'sim', metric: 'GEMM 256³ on 8×8: wall time (best of 3, start-up included)', value: `${best.toFixed(3)} s`, target: '≥ 10× faster than SCALE-Sim (~17 s)' });
-  rows.push({ section: 'sim', metric: 'simulator PE-updates/s (cycles/s × 64)', value: `${(peUpdates / 1e6).toFixed(0)} M`, target: '≥ 100 M (floor 20 M)' });
+  rows.push({ section: 'sim', metric: 'GEMM 256³ on 8×8: wall time of the first run in a fresh process (compile + decode + JIT warm-up)', value: `${cold.toFixed(3)} s`, target: '' });
+  rows.push({ section: 'sim', metric: 'simulator PE-updates/s (cycles/s × 64), best of 3', value: `${(peUpdates / 1e6).toFixed(0)} M`, target: '≥ 100 M (floor 20 M)' });
+  rows.push({ section: 'sim', metric: 'simulator PE-updates/s, first run in a fresh process', value: `${((res.counters.cycles * 64) / cold / 1e6).toFixed(0)} M`, target: '≥ 20 M' });
   rows.push({ section: 'sim', metric: 'GEMM result equals the plain reference', value: ok ? 'yes' : 'NO', target: 'yes' });
   return rows;
 }
 
 async function main(): Promise<void> {
   const only = process.argv.includes('--only') ? process.argv[process.argv.indexOf('--only') + 1]!.split(',') : null;
-  const all: Array<[string, () => BenchRow[] | Promise<BenchRow[]>]> = [['sim', benchSimGemm], ...BENCH_SECTIONS];
+  const all: Array<[string, () => BenchRow[] | Promise<BenchRow[]>]> = [
+    ['sim', benchSimGemm],
+    ['scalesim', () => benchScaleSim(packageRoot(), headline.seconds, headline.cycles)],
+    ...BENCH_SECTIONS,
+  ];
   const rows: BenchRow[] = [];
   for (const [name, fn] of all) {
     if (only && !only.includes(name)) continue;
