@@ -66,7 +66,7 @@ export function genDma(g: GenContext, op: 'ld' | 'st', opt: { mem?: MemName; zon
   const elems = r.chance(0.4) ? elemsMax : r.int(1, elemsMax);
   const len = elems * size;
   const perRow = Math.ceil(len / g.config.dma.bytesPerCycle);
-  let rows = opt.rows ?? r.int(1, Math.min(8, g.rows(mem)));
+  let rows = opt.rows ?? (r.chance(0.08) ? r.int(1, Math.min(48, g.rows(mem))) : r.int(1, Math.min(8, g.rows(mem))));
   rows = Math.min(rows, g.rows(mem));
   while (rows > 1 && (rows * perRow + 3) * g.costScale > g.budgetLeft()) rows--;
   // The current DMA_STRIDE must keep every row inside the window; else pick a new one (outside loops).
@@ -105,7 +105,8 @@ export function genMm(
   const r = g.rng;
   const W = g.W;
   const spRows = g.rows('sp');
-  let k = opt.k ?? r.weighted([[1, 1], [r.int(1, W), 3], [W, 2], [r.int(W + 1, 3 * W), 3], [4 * W, 1], [r.int(1, 64), 1]] as const);
+  // Mostly short; now and then a long reduction (hundreds of steps) for the counters and flush.
+  let k = opt.k ?? r.weighted([[1, 1], [r.int(1, W), 3], [W, 2], [r.int(W + 1, 3 * W), 3], [4 * W, 1], [r.int(1, 64), 1], [r.int(100, 600), 0.3]] as const);
   k = Math.max(1, Math.min(k, 4096, Math.floor(g.budgetLeft() / g.costScale) - g.F));
   let tl = r.chance(0.35) ? 1 : 0;
   let tt = r.chance(0.35) ? 1 : 0;
@@ -162,7 +163,7 @@ export function genDrain(g: GenContext, opt: { bank?: number; mem?: 'acc' | 'gra
 }
 
 function vecCount(g: GenContext, limitRows: number): number {
-  let n = g.rng.weighted([[1, 2], [g.rng.int(2, 8), 4], [g.W, 1]] as const);
+  let n = g.rng.weighted([[1, 2], [g.rng.int(2, 8), 4], [g.W, 1], [g.rng.int(9, 64), 0.5]] as const);
   n = Math.min(n, limitRows, Math.max(1, Math.floor(g.budgetLeft() / g.costScale) - 3));
   return Math.max(1, n);
 }

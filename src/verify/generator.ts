@@ -144,6 +144,11 @@ export function generateProgram(config: ChipConfig, rng: Rng, opts: GenerateOpti
   let detail = '';
   let tailWords: number | undefined;
   if (fault) {
+    // Often fault while units still work: the chip must drain them (state 2) before halting.
+    if (rng.chance(0.5) && g.b.room() >= ENDING_WORDS + 3) {
+      if (rng.chance(0.5)) genMm(g, { k: rng.int(g.W, 4 * g.W) });
+      else genDma(g, rng.pick(['ld', 'st'] as const), { rows: rng.int(2, 8) });
+    }
     const out = genFault(g, fault);
     tailWords = out.tail;
     expect = out.pc === undefined ? { error: out.error } : { error: out.error, faultPc: out.pc };
