@@ -214,7 +214,7 @@ describe('footprint comparisons with full sweeps', () => {
     const r = lockstep(sim(cfg), perturbed({ kind: 'flip-memory-bit', mem: 'acc', index: lo * W + 1, bit: 3 }), p.words, p.init, { scope: 'footprint' });
     expect(r.mismatch).toMatchObject({ field: 'memory.acc', location: { row: lo, lane: 1 } });
     const footprintRows = p.init.footprint!.sp.reduce((n, [a, b]) => n + b - a, 0);
-    expect(footprintRows).toBeLessThan(cfg.memory.spRows / 2);
+    expect(footprintRows).toBeLessThan(cfg.memory.spRows);
   });
 
   test('a stray write outside every footprint is caught by the sweep and pinned to its program', async () => {

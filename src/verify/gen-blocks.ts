@@ -158,7 +158,7 @@ export function genLoop(g: GenContext, genBlock: (g: GenContext) => boolean): bo
   const stepL = r.pick([0, 1, g.R, g.C, g.W, -1]);
   const stepM = r.pick([0, g.W, 4 * g.W, -g.W]);
   const v0L = r.int(-g.W, 2 * g.W);
-  const v0M = r.int(0, Math.max(0, g.mainWindow >> 1));
+  const v0M = g.mainBase + r.int(0, Math.max(0, g.mainWindow >> 1));
   const down = shape === 'down';
   b.emit('addi', { rd: rc, rs: 0, imm: down ? n : 0 });
   if (!down) b.emit('addi', { rd: rn, rs: 0, imm: n });

@@ -17,7 +17,12 @@ export const MAIN_OFF_MAX = (1 << 18) - 1;
 /** Registers with fixed roles, so blocks never clobber each other's state. */
 export const REGS = {
   /** Address bases; blocks may rewrite them outside loops. */
-  addr: [1, 2, 3, 4, 5, 6, 14, 15],
+  addr: [1, 2, 3, 4, 5, 6, 14],
+  /**
+   * Set once in the prologue near the main window's base and never rewritten: main offsets are
+   * 18 bits, so a window at the top of a large main memory is reachable only through a register.
+   */
+  mainBase: 15,
   /** Scratch for add/sub results (values may be large; used as bases only if they happen to fit). */
   scratch: [7, 8, 9],
   /** Loop machinery: counter, bound, local-row induction, main-byte induction. */
@@ -30,6 +35,8 @@ export const REGS = {
 export interface AddrRequest {
   /** Exclusive upper bound of the address space (rows or bytes). */
   readonly limit: number;
+  /** Lowest address allowed (default 0). */
+  readonly lowest?: number;
   /** Accessed set relative to the start address: [start + relLo, start + relHi). */
   readonly relLo: number;
   readonly relHi: number;
@@ -50,20 +57,23 @@ export class GenContext {
   readonly W: number;
   readonly R: number;
   readonly C: number;
-  /** Bytes of main memory programs use, from 0 (keeps images small; see MemoryInit). */
+  /** Bytes of main memory programs use, from mainBase (keeps images small; see MemoryInit). */
   readonly mainWindow: number;
+  /** First byte of the main window: 0, or the top of main so the upper range check is exercised. */
+  readonly mainBase: number;
   readonly zones: Readonly<Record<MemName, readonly Interval[]>>;
   /** Conservative cycle estimate of what has been emitted (serialized durations). */
   estCycles = 0;
   /** Multiplier for estCycles while generating a loop body. */
   costScale = 1;
 
-  constructor(readonly config: ChipConfig, readonly rng: Rng, maxWords: number, mainWindow: number, readonly cycleBudget: number) {
+  constructor(readonly config: ChipConfig, readonly rng: Rng, maxWords: number, mainWindow: number, mainBase: number, readonly cycleBudget: number) {
     this.b = new ProgramBuilder(config, maxWords);
     this.W = config.derived.W;
     this.R = config.array.rows;
     this.C = config.array.cols;
     this.mainWindow = mainWindow;
+    this.mainBase = mainBase;
     this.zones = {
       sp: this.makeZones(memRows(config, 'sp'), 4 * this.W),
       acc: this.makeZones(memRows(config, 'acc'), 2 * this.W),
@@ -126,7 +136,7 @@ export class GenContext {
     for (let r = 0; r < 16; r++) {
       const iv = this.regInterval(r);
       if (!iv) continue;
-      const offLo = Math.max(0, -iv.lo - req.relLo);
+      const offLo = Math.max(0, (req.lowest ?? 0) - iv.lo - req.relLo);
       const offHi = Math.min(req.offMax, req.limit - req.relHi - iv.hi);
       if (offLo <= offHi) cands.push({ reg: r, lo: iv.lo, hi: iv.hi, offLo, offHi });
     }
@@ -137,6 +147,9 @@ export class GenContext {
       ? preferred
       : nonZero.length > 0 && this.rng.chance(0.5) ? nonZero : cands;
     const c = this.rng.pick(pool);
+    // Now and then sit exactly on an edge of the allowed range (first or last legal address),
+    // where an off-by-one range check in either model would fault a legal program.
+    if (this.rng.chance(0.12)) return { reg: c.reg, off: this.rng.chance(0.5) ? c.offLo : c.offHi };
     // Prefer an offset that lands the first start inside a hot zone.
     if (req.zones && req.zones.length > 0 && this.rng.chance(0.85)) {
       const fits = req.zones
@@ -166,11 +179,12 @@ export class GenContext {
   pickMain(rows: number, len: number, stride: number): Addr | undefined {
     const last = (rows - 1) * stride;
     return this.pickAddr({
-      limit: this.mainWindow,
+      limit: this.mainBase + this.mainWindow,
+      lowest: this.mainBase,
       relLo: Math.min(0, last),
       relHi: Math.max(0, last) + len,
       offMax: MAIN_OFF_MAX,
-      prefer: [REGS.loopMain],
+      prefer: [REGS.loopMain, REGS.mainBase],
     });
   }
 

@@ -34,7 +34,8 @@ export function randomCfgValue(g: GenContext, name: CfgReg): number {
     case 'QSHIFT':
     case 'LR_SHIFT':
     case 'VSHIFT':
-      return r.weighted([[r.int(0, 47), 2], [r.int(8, 20), 3], [r.pick([0, 1, 31, 32, 33, 47]), 1]] as const);
+      // Small shifts make rounding ties (dropped bits exactly one half) common enough to test.
+      return r.weighted([[r.int(0, 47), 2], [r.int(8, 20), 3], [r.int(1, 4), 2], [r.pick([0, 1, 31, 32, 33, 47]), 1]] as const);
     case 'ROUND':
       return r.int(0, 1);
     case 'SEED':
@@ -252,8 +253,8 @@ export function genScalar(g: GenContext): boolean {
   if (kind === 'addi') {
     if (REGS.addr.includes(rd as never) && !g.inLoop()) {
       // A new base: small values near the memories, sometimes negative (offsets bring them back).
-      const maxRows = Math.max(g.rows('sp'), g.rows('acc'), g.rows('grad'), g.mainWindow);
-      const v = r.weighted([[r.int(0, maxRows - 1), 3], [r.int(-2 * g.W, -1), 1], [r.int(0, 4 * g.W), 2]] as const);
+      const maxRows = Math.max(g.rows('sp'), g.rows('acc'), g.rows('grad'));
+      const v = r.weighted([[r.int(0, maxRows - 1), 3], [r.int(-2 * g.W, -1), 1], [r.int(0, 4 * g.W), 2], [g.mainBase + r.int(0, g.mainWindow - 1), 2]] as const);
       const rs = r.chance(0.7) ? 0 : r.pick(REGS.addr);
       const base = g.b.exactReg(rs);
       if (base === undefined) return g.b.tryEmit('addi', { rd, rs: 0, imm: v });

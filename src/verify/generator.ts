@@ -26,7 +26,7 @@ export interface GenerateOptions {
   readonly blocks?: number;
   /** Upper bound on program words before the ending (default 160, and always fits imem). */
   readonly maxWords?: number;
-  /** Bytes of main memory the program may use, from 0 (default min(mainBytes, 4096)). */
+  /** Bytes of main memory the program may use (default min(mainBytes, 4096)), at 0 or at the top. */
   readonly mainWindow?: number;
   /** Conservative cycle estimate the body must stay under (default 2000). */
   readonly cycleBudget?: number;
@@ -98,11 +98,12 @@ function prologue(g: GenContext): void {
       [r.int(0, 2 * g.W), 3],
       [-r.int(1, 2 * g.W), 1],
       [(g.rows(mem) / 4) * r.int(0, 3), 2],
-      [r.int(0, g.mainWindow - 1), 2],
+      [g.mainBase + r.int(0, g.mainWindow - 1), 2],
     ] as const);
     g.b.emit('addi', { rd, rs: 0, imm: v });
     g.cost(1);
   }
+  g.b.emit('addi', { rd: REGS.mainBase, rs: 0, imm: g.mainBase + r.int(0, Math.min(64, g.mainWindow - 1)) });
   // Configure a random subset up front (later blocks reconfigure some of them again).
   const n = r.int(2, CFG_REGS.length);
   for (let i = 0; i < n && g.b.room() > ENDING_WORDS + 4; i++) {
@@ -127,7 +128,9 @@ export function generateProgram(config: ChipConfig, rng: Rng, opts: GenerateOpti
   }
   // pc-falloff needs a jmp plus up to 3 tail words at the very end of imem.
   const maxWords = Math.min(opts.maxWords ?? 160, imem - (fault === 'pc-falloff' ? 4 : 0)) ;
-  const g = new GenContext(config, rng, maxWords, mainWindow, opts.cycleBudget ?? 2000);
+  // Half the programs work at the very top of main memory, so the upper main range check is hit.
+  const mainBase = rng.chance(0.5) ? 0 : config.memory.mainBytes - mainWindow;
+  const g = new GenContext(config, rng, maxWords, mainWindow, mainBase, opts.cycleBudget ?? 2000);
   prologue(g);
 
   const nBlocks = opts.blocks ?? rng.int(4, 12);
@@ -168,7 +171,7 @@ export function generateProgram(config: ChipConfig, rng: Rng, opts: GenerateOpti
     else g.b.emit('halt', {});
     words = g.b.words;
   }
-  const init = randomMemoryInit(config, rng, mainWindow, g.b.footprint());
+  const init = randomMemoryInit(config, rng, mainBase, mainWindow, g.b.footprint());
   const description = `${kind}: ${words.length} words, blocks ${blocks.join(' ') || '(none)'}${fault ? `; fault ${fault}: ${detail}` : ''}`;
   const features = [...g.b.features, ...(fault ? [`fault:${fault}`] : [])].sort();
   return { words, init, kind, description, expect, ...(fault ? { fault } : {}), blocks, estCycles: g.estCycles, features };

@@ -92,19 +92,19 @@ class Comparison {
   }
 
   /** Compare final status, then every memory. */
-  final(cycle: number, sa: ChipStatus, sb: ChipStatus, mainLength: number, footprint?: MemoryInit['footprint']): Mismatch | undefined {
+  final(cycle: number, sa: ChipStatus, sb: ChipStatus, main: MainRange, footprint?: MemoryInit['footprint']): Mismatch | undefined {
     const ds = diffStatus(sa, sb, this.ignore);
     if (ds) return this.mismatch('status', cycle, ds.field, ds.a, ds.b);
-    return this.memories(cycle, mainLength, footprint);
+    return this.memories(cycle, main, footprint);
   }
 
-  /** Compare main [0, mainLength) and the local memories (whole, or only the given row ranges). */
-  memories(cycle: number, mainLength: number, footprint?: MemoryInit['footprint']): Mismatch | undefined {
+  /** Compare a range of main and the local memories (whole, or only the given row ranges). */
+  memories(cycle: number, main: MainRange, footprint?: MemoryInit['footprint']): Mismatch | undefined {
     const W = this.a.config.derived.W;
     const mem = this.a.config.memory;
-    const r = this.both(cycle, 'readMain', (x) => x.readMain(0, mainLength));
+    const r = this.both(cycle, 'readMain', (x) => x.readMain(main.base, main.length));
     if (!r.ok) return r.mismatch;
-    const dm = this.ignore.has('memory.main') ? undefined : diffMemory('main', r.a, r.b, W);
+    const dm = this.ignore.has('memory.main') ? undefined : diffMemory('main', r.a, r.b, W, main.base);
     if (dm) return this.mismatch('memory', cycle, 'memory.main', dm.a, dm.b, { location: dm.location });
     for (const name of MEM_NAMES) {
       if (this.ignore.has(`memory.${name}`)) continue;
@@ -133,21 +133,42 @@ function scoped(init: MemoryInit, opts: LockstepOptions): MemoryInit['footprint'
 }
 
 /**
- * Compare every memory of two stopped backends in full (main: [0, mainLength)). verify() calls this
- * every few programs when it compares footprints only, to catch writes outside any footprint.
+ * Compare the memories of two stopped backends: the given main ranges and every local memory whole
+ * (or only `footprint`). verify() uses it for its periodic full sweeps, and before each program to
+ * check the rows it is about to overwrite, so no earlier stray write can be erased unseen.
  */
-export function compareMemories(a: ChipBackend, b: ChipBackend, mainLength: number, opts: Pick<LockstepOptions, 'ignore'> = {}): Mismatch | undefined {
+export function compareMemories(
+  a: ChipBackend,
+  b: ChipBackend,
+  mains: readonly MainRange[],
+  opts: Pick<LockstepOptions, 'ignore'> = {},
+  footprint?: MemoryInit['footprint'],
+): Mismatch | undefined {
   const cmp = new Comparison(a, b, opts);
-  const cycle = attempt(() => a.status().counters.cycles);
-  return cmp.memories(cycle.ok ? cycle.value : 0, mainLength);
+  const c = attempt(() => a.status().counters.cycles);
+  const cycle = c.ok ? c.value : 0;
+  for (const m of mains.slice(1)) {
+    const r = cmp.both(cycle, 'readMain', (x) => x.readMain(m.base, m.length));
+    if (!r.ok) return r.mismatch;
+    const d = opts.ignore?.includes('memory.main') ? undefined : diffMemory('main', r.a, r.b, a.config.derived.W, m.base);
+    if (d) return cmp.mismatch('memory', cycle, 'memory.main', d.a, d.b, { location: d.location });
+  }
+  return cmp.memories(cycle, mains[0] ?? { base: 0, length: 0 }, footprint);
 }
 
 function padded(words: readonly bigint[], n: number): bigint[] {
   return words.length >= n ? [...words] : [...words, ...new Array<bigint>(n - words.length).fill(0n)];
 }
 
-function mainLength(x: ChipBackend, init: MemoryInit, opts: LockstepOptions): number {
-  return opts.fullMain ? x.config.memory.mainBytes : init.main.length;
+/** Bytes of main memory a program run is compared on. */
+export interface MainRange {
+  readonly base: number;
+  readonly length: number;
+}
+
+/** The program's main window, or all of main with `fullMain`. */
+export function mainRange(x: ChipBackend, init: MemoryInit, opts: Pick<LockstepOptions, 'fullMain'>): MainRange {
+  return opts.fullMain ? { base: 0, length: x.config.memory.mainBytes } : { base: init.mainBase, length: init.main.length };
 }
 
 /**
@@ -177,7 +198,7 @@ export function lockstep(a: ChipBackend, b: ChipBackend, words: readonly bigint[
     const violation = checker?.observe(t.a, s.a);
     if (violation) return { ok: false, violation, timedOut: false, cycles: cycle, statusA: s.a, statusB: s.b };
     if (s.a.halted && s.b.halted) {
-      const m = cmp.final(cycle, s.a, s.b, mainLength(a, init, opts), scoped(init, opts));
+      const m = cmp.final(cycle, s.a, s.b, mainRange(a, init, opts), scoped(init, opts));
       const cycles = s.a.counters.cycles;
       return m ? fail(m, cycles, s.a, s.b) : { ok: true, timedOut: false, cycles, statusA: s.a, statusB: s.b };
     }
@@ -204,7 +225,7 @@ export function compareRun(a: ChipBackend, b: ChipBackend, words: readonly bigin
     const ds = diffStatus(r.a, r.b, cmp.ignore);
     if (!ds) return { ok: false, timedOut: true, cycles, statusA: r.a, statusB: r.b };
   }
-  const m = cmp.final(cycles, r.a, r.b, mainLength(a, init, opts), scoped(init, opts));
+  const m = cmp.final(cycles, r.a, r.b, mainRange(a, init, opts), scoped(init, opts));
   return m
     ? { ok: false, mismatch: m, timedOut: false, cycles, statusA: r.a, statusB: r.b }
     : { ok: true, timedOut: false, cycles, statusA: r.a, statusB: r.b };

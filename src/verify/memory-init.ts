@@ -1,10 +1,11 @@
 /**
  * The initial memory image of a generated program, and how to put it into a backend.
  *
- * Local memories are small (a few tens of KiB at most), so they are given whole: both backends
- * start from identical contents regardless of what an earlier program left behind. Main memory can
- * be 16 MiB, so programs only use a window [0, main.length) and the image covers just that window;
- * `writeInit(..., { clearMain: true })` zeroes the rest when a comparison of all of main is wanted.
+ * Local memories are small (a few tens of KiB at most), so the image holds them whole (and lists the
+ * rows the program can touch, see `footprint`). Main memory can be 16 MiB, so programs only use a
+ * window [mainBase, mainBase + main.length) — at the bottom or the very top of main — and the image
+ * covers just that window; `writeInit(..., { clearMain: true })` zeroes the rest when a comparison
+ * of all of main is wanted.
  */
 import type { ChipConfig } from '../config/index.js';
 import type { ChipBackend } from '../host/backend.js';
@@ -15,8 +16,9 @@ import { MEM_NAMES, type MemName } from '../isa/table.js';
 export type RowRanges = ReadonlyArray<readonly [number, number]>;
 
 export interface MemoryInit {
-  /** Main memory from byte 0; programs never touch main at or beyond `main.length`. */
+  /** Main memory bytes [mainBase, mainBase + main.length): the only main bytes the program touches. */
   readonly main: Uint8Array;
+  readonly mainBase: number;
   /** Whole scratchpad: spRows·W int8. */
   readonly sp: Int8Array;
   /** Whole accumulator memory: accRows·W int32. */
@@ -48,10 +50,10 @@ function randomWords(out: Int32Array, W: number, rng: Rng): void {
 }
 
 /** A seeded random image: random bytes in the main window and random contents in every local memory. */
-export function randomMemoryInit(config: ChipConfig, rng: Rng, mainWindow: number, footprint?: Readonly<Record<MemName, RowRanges>>): MemoryInit {
+export function randomMemoryInit(config: ChipConfig, rng: Rng, mainBase: number, mainWindow: number, footprint?: Readonly<Record<MemName, RowRanges>>): MemoryInit {
   const W = config.derived.W;
   const m = config.memory;
-  const main = new Uint8Array(Math.min(mainWindow, m.mainBytes));
+  const main = new Uint8Array(Math.min(mainWindow, m.mainBytes - mainBase));
   rng.fillBytes(main);
   const sp = new Int8Array(m.spRows * W);
   rng.fillBytes(sp);
@@ -59,7 +61,7 @@ export function randomMemoryInit(config: ChipConfig, rng: Rng, mainWindow: numbe
   randomWords(acc, W, rng);
   const grad = new Int32Array(m.gradRows * W);
   randomWords(grad, W, rng);
-  return { main, sp, acc, grad, ...(footprint ? { footprint } : {}) };
+  return { main, mainBase, sp, acc, grad, ...(footprint ? { footprint } : {}) };
 }
 
 export interface WriteInitOptions {
@@ -82,10 +84,10 @@ export function writeInit(backend: ChipBackend, words: readonly bigint[], init: 
   } else {
     backend.loadProgram(words);
   }
-  backend.writeMain(0, init.main);
-  if (opts.clearMain && init.main.length < cfg.memory.mainBytes) {
-    backend.writeMain(init.main.length, new Uint8Array(cfg.memory.mainBytes - init.main.length));
-  }
+  const end = init.mainBase + init.main.length;
+  if (opts.clearMain && init.mainBase > 0) backend.writeMain(0, new Uint8Array(init.mainBase));
+  backend.writeMain(init.mainBase, init.main);
+  if (opts.clearMain && end < cfg.memory.mainBytes) backend.writeMain(end, new Uint8Array(cfg.memory.mainBytes - end));
   const W = cfg.derived.W;
   for (const mem of MEM_NAMES) {
     const image = init[mem];

@@ -7,7 +7,7 @@ import type { ChipBackend, ChipStatus } from '../host/backend.js';
 import type { Mismatch } from './compare.js';
 import type { ContractViolation } from './contract.js';
 import { generateProgram, type GenerateOptions, type GeneratedProgram } from './generator.js';
-import { compareMemories, compareRun, lockstep, type LockstepOptions, type LockstepResult } from './lockstep.js';
+import { compareMemories, compareRun, lockstep, mainRange, type MainRange, type LockstepOptions, type LockstepResult } from './lockstep.js';
 import { mixSeed, Rng } from './rng.js';
 
 /** Makes a backend for a config (the RTL backend may need to build, hence the promise). */
@@ -156,7 +156,17 @@ export async function verify(config: ChipConfig, opts: VerifyOptions): Promise<V
     const last = first + opts.programs - 1;
     const scope = opts.compare?.scope ?? 'footprint';
     const sweepEvery = Math.max(1, opts.sweepEvery ?? 25);
+    // Programs use a main window at the bottom or at the top of main; sweeps compare both.
+    const w = Math.min(opts.generate?.mainWindow ?? 4096, config.memory.mainBytes);
+    const mainWindows: MainRange[] = opts.compare?.fullMain || 2 * w >= config.memory.mainBytes
+      ? [{ base: 0, length: config.memory.mainBytes }]
+      : [{ base: 0, length: w }, { base: config.memory.mainBytes - w, length: w }];
     const run = (program: GeneratedProgram, scopeNow: 'full' | 'footprint'): LockstepResult => {
+      // A full run starts both sides from identical memories: locals whole (writeInit) and both
+      // main windows (zeroed here, then the program's window is written).
+      if (scopeNow === 'full' && !opts.compare?.fullMain) {
+        for (const x of [a, b!]) for (const m of mainWindows) x.writeMain(m.base, new Uint8Array(m.length));
+      }
       const cmpOpts: LockstepOptions = { maxCycles: Math.max(20_000, 10 * program.estCycles), contract: opts.contract ?? true, ...opts.compare, scope: scopeNow };
       return (useLockstep ? lockstep : compareRun)(a, b!, program.words, program.init, cmpOpts);
     };
@@ -168,18 +178,29 @@ export async function verify(config: ChipConfig, opts: VerifyOptions): Promise<V
       const { seed, program } = programFor(config, opts.seed, i, faultyFraction, opts.generate);
       if (program.kind === 'legal') legal++;
       else faulty++;
+      const base = { index: i, seed, description: program.description, words: program.words };
+      if (!needFull && scope === 'footprint' && i > segment) {
+        // The rows this program is about to overwrite must still agree; a difference is a stray
+        // write by an earlier program of the segment, which would otherwise be erased unseen.
+        const pre = compareMemories(a, b, [mainRange(a, program.init, opts.compare ?? {})], opts.compare ?? {}, program.init.footprint);
+        if (pre) {
+          mismatches++;
+          firstMismatch ??= locate(config, opts, segment, i - 1, faultyFraction, run)
+            ?? { ...base, mismatch: { ...pre, field: `${pre.field} (before program ${i}, left by programs ${segment}..${i - 1})` } };
+          needFull = true;
+          if (opts.stopOnMismatch) break;
+        }
+      }
       const scopeNow = needFull ? 'full' : scope;
       needFull = false;
       if (scopeNow === 'full') segment = i + 1;
       const result = run(program, scopeNow);
       cycles += result.cycles;
       ran++;
-      const base = { index: i, seed, description: program.description, words: program.words };
       // Every few programs (and after the last) compare all of every memory: a write outside any
       // footprint shows up here, and rerunning the segment with full comparisons pins the program.
       if (!result.mismatch && scope === 'footprint' && i >= segment && (i - segment + 1 >= sweepEvery || i === last)) {
-        const mainLength = opts.compare?.fullMain ? config.memory.mainBytes : program.init.main.length;
-        const sweep = compareMemories(a, b, mainLength, opts.compare ?? {});
+        const sweep = compareMemories(a, b, mainWindows, opts.compare ?? {});
         if (sweep) {
           // Counted as one mismatch, attributed to the first program that reproduces it alone.
           const culprit = locate(config, opts, segment, i, faultyFraction, run)
