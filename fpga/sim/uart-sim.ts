@@ -35,22 +35,32 @@ export function uartSimBuildArgv(verilator: string, design: Pick<BoardDesign, 'f
     // warning must not stop a simulation build.
     '-Wno-fatal', '-Wno-lint', '-Wno-style',
     '-O2', '--x-assign', 'fast', '--x-initial', 'fast',
+    // Gate-level netlists make huge C++ files: split them so `-j 2` compiles in parallel.
+    '--output-split', '20000',
     '-Mdir', 'obj', '-o', 'harness',
     ...design.files.map((f) => f.name),
     'harness.cpp',
   ];
 }
 
-export async function buildUartSim(design: BoardDesign, o: UartSimBuildOptions): Promise<UartSimBinary> {
+/**
+ * Build the harness around a board design — its RTL, or other sources with the same top (a
+ * post-synthesis netlist from netlist.ts).
+ */
+export async function buildUartSim(
+  design: BoardDesign,
+  o: UartSimBuildOptions,
+  sources: Pick<BoardDesign, 'files' | 'top'> = design,
+): Promise<UartSimBinary> {
   if (design.pll.kind !== 'none') {
     throw new FpgaError('output', `the UART simulation needs the board clock without PLL: ask for ${design.board.clock.mhz} MHz`);
   }
   const loc = locateTool(toolSpec('verilator'));
   if (!loc.found) throw new FpgaError('tool-missing', `verilator not found: ${loc.install}`);
   const holds = design.board.reset ? [{ port: 'rst_btn', value: (design.board.reset.activeLow ? 1 : 0) as 0 | 1 }] : [];
-  const cpp = uartHarnessCpp({ vclass: `V${design.top}`, holds });
+  const cpp = uartHarnessCpp({ vclass: `V${sources.top}`, holds });
   const h = createHash('sha256');
-  for (const f of design.files) h.update(f.name).update('\0').update(f.text).update('\0');
+  for (const f of sources.files) h.update(f.name).update('\0').update(f.text).update('\0');
   h.update(cpp).update(loc.path);
   const key = h.digest('hex').slice(0, 16);
   const dir = join(o.cacheDir, key);
@@ -60,9 +70,9 @@ export async function buildUartSim(design: BoardDesign, o: UartSimBuildOptions):
   const tmp = `${dir}.tmp-${process.pid}`;
   rmSync(tmp, { recursive: true, force: true });
   mkdirSync(tmp, { recursive: true });
-  for (const f of design.files) writeFileSync(join(tmp, f.name), f.text);
+  for (const f of sources.files) writeFileSync(join(tmp, f.name), f.text);
   writeFileSync(join(tmp, 'harness.cpp'), cpp);
-  const r = await (o.runner ?? runCommand)({ argv: uartSimBuildArgv(loc.path, design), cwd: tmp, logFile: join(tmp, 'build.log') });
+  const r = await (o.runner ?? runCommand)({ argv: uartSimBuildArgv(loc.path, sources), cwd: tmp, logFile: join(tmp, 'build.log') });
   if (r.code !== 0) {
     const tail = existsSync(join(tmp, 'build.log')) ? readFileSync(join(tmp, 'build.log'), 'utf8').split('\n').slice(-15) : [];
     throw new FpgaError('tool-failed', `verilator build of the board top failed (log: ${join(tmp, 'build.log')})`, tail);
