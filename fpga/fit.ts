@@ -1,5 +1,6 @@
 import type { ChipConfig } from '../src/config/index.js';
 import type { Family } from './boards/index.js';
+import type { RtlInventory } from './rtl-inventory.js';
 import type { TargetRecord } from './targets.js';
 
 /**
@@ -8,10 +9,17 @@ import type { TargetRecord } from './targets.js';
  * nextpnr fail with a placement error. After P&R the flow prints the estimate next to the actual use
  * (`compareFit`), so the constants below can be checked and recalibrated.
  *
- * Calibration (yosys 0.23 synth_ice40 / yowasp-yosys 0.70 synth_ecp5, measured here): a
- * double-banked output-stationary PE with registered operands costs ~160 iCE40 LCs / ~165 ECP5 LUT4s
- * around a hard multiplier, and ~340 / ~470 with the int8×int8 multiplier in logic; the UART bridge,
- * UART and reset ~600. The controller/DMA/VPU figures are placeholders until the chip RTL lands.
+ * Block RAM: given the generated RTL (rtl-inventory.ts), every `ag_ram_*` copy is counted at its
+ * real shape — what yosys maps, block for block (400 EBR predicted and found for the ice40-up5k
+ * preset). Without RTL, a model of the memories in docs/microarch.md.
+ *
+ * Logic and DSP constants were measured (yosys 0.23) on the src/hdl-gen RTL of 2026-11-27
+ * (commit d6dffd7): ice40-up5k preset (2×4, W 4) 30 628 SB_LUT4 = 33 832 LCs after packing, 20
+ * SB_MAC16 (8 PEs, 8 VPU, 4 operand-address); ecp5-25f preset (4×4, W 4) 33 630 LUT4 + 2 979 CCU2C
+ * ≈ 39 600 LUT4 slots, 28 MULT18X18D (16 PEs, 12 VPU/address). Per module on iCE40: control,
+ * operands, interlock, DMA, host, drain ≈ 7 000; VPU ≈ 1 750 a lane; memory ports and RAM wrappers
+ * ≈ 3 700 a lane; a PE ≈ 135 around its SB_MAC16. Recalibrate when the chip RTL changes: the
+ * estimate-vs-actual table after every build shows the drift.
  */
 
 interface FamilyCosts {
@@ -25,6 +33,15 @@ interface FamilyCosts {
   readonly perLane: number;
   /** UART bridge, UART, reset, LEDs. */
   readonly board: number;
+  /**
+   * Hard multipliers per vector lane besides the PEs': the VPU's 32×16 signed multiply-shift per
+   * lane (src/hdl-gen ag_vpu) split into 16×16 / 18×18 blocks, and the operand-address products.
+   */
+  readonly vpuDsps: number;
+  /** Logic per lane for that product when the device has no DSPs. */
+  readonly vpuLutMult: number;
+  /** Device logic cells per LUT4 the synthesizer reports (iCE40 LCs also hold lone flip-flops). */
+  readonly packing: number;
   /** Demo-core PE (single accumulator, no drain mux) around a hard multiplier. */
   readonly demoPe: number;
   /** Block RAM shapes (depth × width) the synthesizer can use, one block each. */
@@ -36,13 +53,13 @@ interface FamilyCosts {
 
 const COSTS: Readonly<Record<Family, FamilyCosts>> = {
   ice40: {
-    pe: 160, lutMult: 180, base: 1400, perLane: 110, board: 600, demoPe: 150,
+    pe: 135, lutMult: 180, base: 7000, perLane: 5400, board: 600, packing: 1.1, demoPe: 150, vpuDsps: 3, vpuLutMult: 900,
     // SB_RAM40_4K: 256×16, 512×8, 1024×4, 2048×2.
     bramShapes: [[256, 16], [512, 8], [1024, 4], [2048, 2]],
     bramName: 'EBR', dspName: 'DSPs (SB_MAC16)', lutName: 'LCs',
   },
   ecp5: {
-    pe: 165, lutMult: 300, base: 1400, perLane: 110, board: 600, demoPe: 90,
+    pe: 165, lutMult: 300, base: 7000, perLane: 7340, board: 600, packing: 1, demoPe: 90, vpuDsps: 3, vpuLutMult: 1200,
     // DP16KD in pseudo-dual-port mode: 512×36 … 16384×1.
     bramShapes: [[512, 36], [1024, 18], [2048, 9], [4096, 4], [8192, 2], [16384, 1]],
     bramName: 'DP16KD', dspName: 'DSPs (MULT18X18D)', lutName: 'LUT4s',
@@ -132,7 +149,23 @@ function placeMemories(cfg: ChipConfig, t: TargetRecord): MemoryPlacement[] {
 
 function logicEstimate(t: TargetRecord, pes: number, dspPEs: number, lanes: number): number {
   const c = COSTS[t.family];
-  return c.base + c.board + lanes * c.perLane + pes * c.pe + (pes - dspPEs) * c.lutMult;
+  const vpuMult = t.budget.dsps === 0 ? lanes * c.vpuLutMult : 0;
+  return Math.round(c.packing * (c.base + c.board + lanes * c.perLane + vpuMult + pes * c.pe + (pes - dspPEs) * c.lutMult));
+}
+
+/** The largest r×c (r ≤ rows, c ≤ cols) whose logic fits `share` of the device; ties keep columns. */
+function largestFitting(t: TargetRecord, rows: number, cols: number, share: number, dspFor: (pes: number) => number): [number, number] | undefined {
+  let best: [number, number] | undefined;
+  for (let c = cols; c >= 1; c--) {
+    for (let r = rows; r >= 1; r--) {
+      const pes = r * c;
+      if (logicEstimate(t, pes, dspFor(pes), Math.max(r, c)) <= t.budget.luts * share) {
+        if (!best || pes > best[0] * best[1]) best = [r, c];
+        break;
+      }
+    }
+  }
+  return best;
 }
 
 /** Largest r×c ≤ limit with r ≤ rows, c ≤ cols (most MACs; on a tie, more columns). */
@@ -148,20 +181,33 @@ function shrinkArray(rows: number, cols: number, limit: number): [number, number
 const pct = (a: number, b: number): string => (b === 0 ? '∞' : `${Math.round((100 * a) / b)} %`);
 
 /** Estimate a config on a target and decide whether it fits. Pure. */
-export function estimateFit(cfg: ChipConfig, t: TargetRecord): FitReport {
+function inventoryMemories(inv: RtlInventory, t: TargetRecord): MemoryPlacement[] {
+  const shapes = COSTS[t.family].bramShapes;
+  return inv.rams.map((r) => ({
+    name: r.module, depth: r.words, width: r.lanes * r.bits, copies: r.count, kind: 'bram' as const,
+    blocks: r.count * blocksFor(r.words, r.lanes * r.bits, shapes),
+  }));
+}
+
+/**
+ * Estimate a config on a target and decide whether it fits. Pure. Pass the generated RTL's
+ * inventory (rtl-inventory.ts) when there is one: block RAM is then counted from the real RAMs.
+ */
+export function estimateFit(cfg: ChipConfig, t: TargetRecord, rtl?: RtlInventory): FitReport {
   const c = COSTS[t.family];
   const { rows, cols } = cfg.array;
   const pes = rows * cols;
   const lanes = cfg.derived.W;
   // A device without DSPs builds every multiplier in logic whatever the config asks.
   const dspPEs = t.budget.dsps === 0 ? 0 : cfg.derived.dspPEs;
-  const memories = placeMemories(cfg, t);
+  const vpuDsps = t.budget.dsps === 0 ? 0 : lanes * c.vpuDsps;
+  const memories = rtl ? inventoryMemories(rtl, t) : placeMemories(cfg, t);
   const brams = memories.filter((m) => m.kind === 'bram').reduce((s, m) => s + m.blocks, 0);
   const sprams = memories.filter((m) => m.kind === 'spram').reduce((s, m) => s + m.blocks, 0);
   const luts = logicEstimate(t, pes, dspPEs, lanes);
   const lines: ResourceLine[] = [
     { resource: 'luts', unit: c.lutName, estimate: luts, available: t.budget.luts },
-    { resource: 'dsps', unit: c.dspName, estimate: dspPEs, available: t.budget.dsps },
+    { resource: 'dsps', unit: c.dspName, estimate: dspPEs + vpuDsps, available: t.budget.dsps },
     { resource: 'brams', unit: c.bramName, estimate: brams, available: t.budget.brams },
   ];
   if (t.budget.sprams > 0) lines.push({ resource: 'sprams', unit: 'SPRAM', estimate: sprams, available: t.budget.sprams });
@@ -173,35 +219,39 @@ export function estimateFit(cfg: ChipConfig, t: TargetRecord): FitReport {
   if (t.budget.dsps === 0 && cfg.derived.dspPEs > 0) {
     warnings.push(`${t.device} has no DSPs: all ${pes} multipliers will be LUT logic (array.mult: "lut" says so explicitly)`);
   }
-  if (dspPEs > t.budget.dsps) {
+  if (dspPEs + vpuDsps > t.budget.dsps) {
+    // The vector unit's multipliers come first: they are not optional, the PEs can use logic.
+    const forPes = Math.max(0, t.budget.dsps - vpuDsps);
     const hint: string[] = [];
-    const mixLuts = logicEstimate(t, pes, Math.min(pes, t.budget.dsps), lanes);
-    if (t.budget.dsps > 0) {
-      const tight = mixLuts > t.budget.luts * LUT_WARN_SHARE ? `; about ${mixLuts} ${c.lutName}, ${pct(mixLuts, t.budget.luts)} of the device` : '';
-      hint.push(`use mult=lut for ${pes - t.budget.dsps} PEs (array.mult: ${t.budget.dsps}${tight})`);
+    if (forPes === 0) {
+      hint.push(`the vector unit alone needs ${vpuDsps} (${lanes} lanes × ${c.vpuDsps}); use array.mult: "lut", or a narrower array (fewer lanes)`);
     } else {
-      hint.push('use array.mult: "lut"');
+      const mixLuts = logicEstimate(t, pes, Math.min(pes, forPes), lanes);
+      const tight = mixLuts > t.budget.luts * LUT_WARN_SHARE ? `; about ${mixLuts} ${c.lutName}, ${pct(mixLuts, t.budget.luts)} of the device` : '';
+      hint.push(`use mult=lut for ${pes - forPes} PEs (array.mult: ${forPes}${tight})`);
+      const s = shrinkArray(rows, cols, forPes);
+      if (s) hint.push(`--rows ${s[0]} --cols ${s[1]}`);
     }
-    const s = shrinkArray(rows, cols, t.budget.dsps);
-    if (s) hint.push(`--rows ${s[0]} --cols ${s[1]}`);
-    problems.push(`${arr} needs ${dspPEs} multipliers; ${t.device} has ${t.budget.dsps} DSPs${hint.length ? `: ${hint.join(', or ')}` : ''}`);
+    const vpu = vpuDsps > 0 ? ` plus ${vpuDsps} for the vector unit (${lanes} lanes × ${c.vpuDsps})` : '';
+    problems.push(`${arr} needs ${dspPEs} multipliers${vpu}; ${t.device} has ${t.budget.dsps} DSPs: ${hint.join(', or ')}`);
   }
   if (luts > t.budget.luts * LUT_REFUSE_SHARE) {
-    const perPe = c.pe + (dspPEs < pes ? c.lutMult : 0);
-    const room = Math.floor((t.budget.luts * LUT_WARN_SHARE - (luts - pes * perPe)) / perPe);
-    const s = room >= 1 ? shrinkArray(rows, cols, room) : undefined;
-    const mixHint = t.budget.dsps > 0 && dspPEs < Math.min(pes, t.budget.dsps) ? `put ${Math.min(pes, t.budget.dsps)} PEs on DSPs (array.mult: ${Math.min(pes, t.budget.dsps)})` : undefined;
-    const hints = [mixHint, s ? `--rows ${s[0]} --cols ${s[1]}` : undefined].filter((x): x is string => !!x);
-    problems.push(`${arr} needs about ${luts} ${c.lutName}; ${t.device} has ${t.budget.luts}${hints.length ? `: ${hints.join(', or ')}` : ''}`);
+    const s = largestFitting(t, rows, cols, LUT_WARN_SHARE, (n) => (t.budget.dsps === 0 ? 0 : Math.min(n, cfg.derived.dspPEs)));
+    problems.push(`${arr} needs about ${luts} ${c.lutName}; ${t.device} has ${t.budget.luts}: ${s ? `--rows ${s[0]} --cols ${s[1]} would fit` : 'even a 1×1 array would not fit (the controller, vector unit and memory ports dominate)'}`);
   } else if (luts > t.budget.luts * LUT_WARN_SHARE) {
     warnings.push(`logic estimate ${luts} ${c.lutName} is ${pct(luts, t.budget.luts)} of ${t.device}: it may not fit; place-and-route will tell`);
   }
   if (brams > t.budget.brams) {
     const big = memories.filter((m) => m.kind === 'bram').sort((a, b) => b.blocks - a.blocks);
-    const parts = big.map((m) => `${m.name} ${m.blocks}`).join(', ');
+    const parts = big.slice(0, 4).map((m) => (m.copies > 1 ? `${m.name} ×${m.copies}: ${m.blocks}` : `${m.name} ${m.blocks}`)).join(', ');
     const first = big[0];
-    const key = first ? { main: 'memory.mainBytes', imem: 'memory.imemWords', sp: 'memory.spRows', acc: 'memory.accRows', grad: 'memory.gradRows' }[first.name] : undefined;
-    problems.push(`memories need ${brams} ${c.bramName} blocks (${parts}); ${t.device} has ${t.budget.brams}${key ? `: make ${key} smaller` : ''}`);
+    const key = !rtl && first ? { main: 'memory.mainBytes', imem: 'memory.imemWords', sp: 'memory.spRows', acc: 'memory.accRows', grad: 'memory.gradRows' }[first.name] : undefined;
+    const fix = key
+      ? `: make ${key} smaller`
+      : first
+        ? `: the largest group is ${first.copies} × ${first.depth} words × ${first.width} bits, ${first.blocks / first.copies} blocks each (${t.family === 'ice40' ? 'an EBR holds 256 × 16' : 'a DP16KD holds 512 × 36'})`
+        : '';
+    problems.push(`memories need ${brams} ${c.bramName} blocks (${parts}); ${t.device} has ${t.budget.brams}${fix}`);
   }
   return {
     target: t.name, device: t.device, config: cfg.name, macs: pes, lines, memories,

@@ -84,8 +84,9 @@ export const TARGETS: Readonly<Record<string, TargetRecord>> = Object.freeze({
     device: 'iCE40UP5K',
     package: 'sg48',
     board: 'icebreaker',
-    // -dsp maps int8×int8(+int32) MACs onto SB_MAC16 (DESIGN.md §5).
-    synth: { command: 'synth_ice40', args: ['-dsp'] },
+    // -dsp maps int8×int8(+int32) MACs onto SB_MAC16 (DESIGN.md §5); -spram lets yosys put a
+    // 16K×16 single-port memory (main memory) into the four SPRAM blocks instead of 32 EBR each.
+    synth: { command: 'synth_ice40', args: ['-dsp', '-spram'] },
     pnr: ice40Pnr('up5k', 'sg48'),
     constraints: 'pcf',
     packer: { tool: 'icepack', bitstream: 'board.bin' },

@@ -1,68 +1,79 @@
 import { describe, expect, it } from 'vitest';
 import { presetConfig, resolveConfig } from '../src/config/index.js';
 import { blocksFor, compareFit, estimateDemoFit, estimateFit } from '../fpga/fit.js';
+import { rtlInventory } from '../fpga/rtl-inventory.js';
 import { getTarget } from '../fpga/targets.js';
 
 const up5k = getTarget('ice40-up5k');
+const e25 = getTarget('ecp5-25f');
+const dsps = (f: ReturnType<typeof estimateFit>): number | undefined => f.lines.find((l) => l.resource === 'dsps')?.estimate;
 
 describe('fit estimator', () => {
-  it('refuses a 4×4 DSP array on iCE40UP5K in plain words, with both ways out', () => {
+  it('refuses a 4×4 DSP array on iCE40UP5K in plain words, counting the vector unit too', () => {
     const f = estimateFit(presetConfig('ice40-up5k', { rows: 4, cols: 4 }), up5k);
     expect(f.fits).toBe(false);
-    const dsp = f.problems.find((p) => p.includes('multipliers'));
-    expect(dsp).toMatch(/^4×4 array needs 16 multipliers; iCE40UP5K has 8 DSPs: use mult=lut for 8 PEs \(array\.mult: 8.*\), or --rows 2 --cols 4$/);
+    expect(f.problems[0]).toBe(
+      '4×4 array needs 16 multipliers plus 12 for the vector unit (4 lanes × 3); iCE40UP5K has 8 DSPs: ' +
+        'the vector unit alone needs 12 (4 lanes × 3); use array.mult: "lut", or a narrower array (fewer lanes)',
+    );
   });
 
-  it('counts a mixed array (array.mult: 8) as 8 DSPs', () => {
-    const cfg = resolveConfig({ base: 'ice40-up5k', array: { rows: 4, cols: 4, mult: 8 }, memory: { imemWords: 256 } });
-    const f = estimateFit(cfg, up5k);
-    expect(f.lines.find((l) => l.resource === 'dsps')?.estimate).toBe(8);
-    expect(f.problems.some((p) => p.includes('multipliers'))).toBe(false);
+  it('offers mult=lut for some PEs, or a smaller array, when DSPs are short but not gone', () => {
+    const f = estimateFit(presetConfig('ecp5-25f', { rows: 8, cols: 8 }), e25);
+    // 64 PE multipliers + 8 lanes × 3 = 88 > 28: 4 DSPs are left for PEs.
+    expect(f.problems[0]).toMatch(/^8×8 array needs 64 multipliers plus 24 for the vector unit \(8 lanes × 3\); LFE5U-25F has 28 DSPs: use mult=lut for 60 PEs \(array\.mult: 4.*\), or --rows 1 --cols 4$/);
   });
 
-  it('suggests the largest array that fits the DSPs', () => {
-    const f = estimateFit(presetConfig('ecp5-25f', { rows: 8, cols: 8 }), getTarget('ecp5-25f'));
-    expect(f.problems[0]).toContain('8×8 array needs 64 multipliers; LFE5U-25F has 28 DSPs');
-    expect(f.problems[0]).toContain('--rows 4 --cols 7');
+  it('counts a mixed array (array.mult: n) as n PE DSPs plus the vector unit', () => {
+    const cfg = resolveConfig({ base: 'ecp5-25f', array: { rows: 4, cols: 4, mult: 8 } });
+    expect(dsps(estimateFit(cfg, e25))).toBe(8 + 12);
   });
 
-  it('places iCE40UP5K main memory in SPRAM and counts EBR per memory', () => {
+  it('suggests the largest array whose logic fits', () => {
+    const f = estimateFit(presetConfig('ecp5-25f'), e25);
+    expect(f.problems.find((p) => p.includes('LUT4s'))).toMatch(/^4×4 array needs about \d+ LUT4s; LFE5U-25F has 24288: --rows \d+ --cols \d+ would fit$/);
+  });
+
+  it('without RTL, models the memories of docs/microarch.md (main memory in SPRAM on UP5K)', () => {
     const f = estimateFit(presetConfig('ice40-up5k'), up5k);
     const byName = Object.fromEntries(f.memories.map((m) => [m.name, m]));
     expect(byName.main).toMatchObject({ kind: 'spram', blocks: 2 });
     // W = 4: sp is 32 bits wide and read by two ports (two copies); acc/grad are 128 bits wide.
     expect(byName.sp).toMatchObject({ kind: 'bram', copies: 2, blocks: 8 });
     expect(byName.acc?.blocks).toBe(8);
-    expect(byName.imem?.blocks).toBe(8);
+    expect(f.problems.find((p) => p.includes('EBR'))).toMatch(/make memory\.\w+ smaller$/);
   });
 
-  it('says which memory to shrink when block RAM runs out', () => {
-    const f = estimateFit(presetConfig('ice40-up5k'), up5k);
-    const p = f.problems.find((x) => x.includes('EBR'));
-    // The preset as written needs 32 of 30 EBR (see the report); the message names the biggest memory.
-    if (p) expect(p).toMatch(/memories need \d+ EBR blocks \(.*\); iCE40UP5K has 30: make memory\.\w+ smaller/);
-  });
-
-  it('the ECP5 presets fit their devices with every PE on a DSP', () => {
-    for (const n of ['ecp5-25f', 'ecp5-85f']) {
-      const f = estimateFit(presetConfig(n), getTarget(n));
-      expect(f.problems).toEqual([]);
-      expect(f.lines.find((l) => l.resource === 'dsps')?.estimate).toBe(f.macs);
-    }
-    expect(estimateFit(presetConfig('ecp5-85f'), getTarget('ecp5-85f')).macs).toBe(144);
+  it('with RTL, counts every ag_ram copy through the hierarchy at its real shape', () => {
+    const files = [
+      { text: 'module ag_top (input wire clk);\n  ag_mem_acc u_acc (.clk(clk));\n  ag_mem_acc u_grad (.clk(clk));\n  ag_ram_512x2x32 u_imem (.clk(clk));\nendmodule\n' },
+      { text: 'module ag_mem_acc (input wire clk);\n  wire x;\n  ag_ram_32x16x8 u_b0 (.clk(clk));\n  ag_ram_32x16x8 #(.X(1)) u_b1 (.clk(clk));\n  ag_ram_32x16x8 u_b2 (.clk(clk));\nendmodule\n' },
+      { text: 'module ag_ram_32x16x8 (input wire clk);\nendmodule\n' },
+      { text: 'module ag_ram_512x2x32 (input wire clk);\nendmodule\n' },
+    ];
+    const inv = rtlInventory(files, 'ag_top');
+    expect(inv.rams).toEqual([
+      { module: 'ag_ram_32x16x8', words: 32, lanes: 16, bits: 8, count: 6 },
+      { module: 'ag_ram_512x2x32', words: 512, lanes: 2, bits: 32, count: 1 },
+    ]);
+    const f = estimateFit(presetConfig('ice40-up5k'), up5k, inv);
+    // 6 × (128 bits → 8 EBR) + 512 × 64 bits → 8 EBR = 56 (what yosys maps for these shapes).
+    expect(f.lines.find((l) => l.resource === 'brams')?.estimate).toBe(56);
+    expect(f.problems.find((p) => p.includes('EBR'))).toContain('the largest group is 6 × 32 words × 128 bits, 8 blocks each (an EBR holds 256 × 16)');
   });
 
   it('builds every multiplier in logic on a device without DSPs', () => {
-    const f = estimateFit(presetConfig('ice40-hx8k', { rows: 2, cols: 2 }), getTarget('ice40-hx8k'));
-    expect(f.lines.find((l) => l.resource === 'dsps')?.estimate).toBe(0);
+    const hx = getTarget('ice40-hx8k');
+    expect(dsps(estimateFit(presetConfig('ice40-hx8k', { rows: 2, cols: 2 }), hx))).toBe(0);
     const dspCfg = resolveConfig({ base: 'ice40-hx8k', array: { rows: 2, cols: 2, mult: 'dsp' } });
-    expect(estimateFit(dspCfg, getTarget('ice40-hx8k')).warnings[0]).toContain('iCE40HX8K has no DSPs');
+    expect(estimateFit(dspCfg, hx).warnings[0]).toContain('iCE40HX8K has no DSPs');
   });
 
   it('block shapes: the best single shape, tiled', () => {
     expect(blocksFor(512, 32, [[256, 16], [512, 8], [1024, 4], [2048, 2]])).toBe(4);
     expect(blocksFor(128, 128, [[256, 16], [512, 8]])).toBe(8);
     expect(blocksFor(2048, 32, [[512, 36], [1024, 18], [2048, 9]])).toBe(4);
+    expect(blocksFor(16384, 8, [[256, 16], [512, 8], [1024, 4], [2048, 2]])).toBe(32);
   });
 
   it('puts the estimate next to the actual use', () => {

@@ -26,7 +26,7 @@ describe('post-synthesis netlist script (as text)', () => {
     expect(netlistSimScript(t, [{ name: 'a.v' }, { name: 'b.v' }], 'agb_top').split('\n').slice(1, 12)).toEqual([
       'read_verilog rtl/a.v',
       'read_verilog rtl/b.v',
-      'synth_ice40 -dsp -top agb_top',
+      'synth_ice40 -dsp -spram -top agb_top',
       'read_verilog +/ice40/cells_sim.v',
       'hierarchy -top agb_top',
       'proc',

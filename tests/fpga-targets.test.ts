@@ -22,7 +22,7 @@ describe('targets', () => {
     expect(getTarget('ecp5-85f').budget).toEqual({ luts: 83640, dsps: 156, brams: 208, sprams: 0 });
   });
   it('synthesises iCE40UP5K with -dsp and the HX part without', () => {
-    expect(getTarget('ice40-up5k').synth).toEqual({ command: 'synth_ice40', args: ['-dsp'] });
+    expect(getTarget('ice40-up5k').synth).toEqual({ command: 'synth_ice40', args: ['-dsp', '-spram'] });
     expect(getTarget('ice40-hx8k').synth).toEqual({ command: 'synth_ice40', args: [] });
     expect(getTarget('ecp5-85f').synth.command).toBe('synth_ecp5');
   });

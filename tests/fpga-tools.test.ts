@@ -70,7 +70,7 @@ describe('flow command lines (as text, no tools needed)', () => {
     ]);
     const ys = synthScript(d).split('\n');
     expect(ys).toContain('read_verilog rtl/agb_bridge.v');
-    expect(ys).toContain('synth_ice40 -dsp -top agb_top -json board.json');
+    expect(ys).toContain('synth_ice40 -dsp -spram -top agb_top -json board.json');
   });
   it('ice40-hx8k: no -dsp, --hx8k ct256, PLL frequency as achieved', () => {
     const d = boardDesign({ target: getTarget('ice40-hx8k'), freqMhz: 50, pllTolerance: 0.01, core: demo });

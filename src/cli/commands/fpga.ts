@@ -3,6 +3,7 @@ import type { ChipConfig } from '../../config/index.js';
 import { boardDesign, DEFAULT_BAUD, type CoreSource } from '../../../fpga/design.js';
 import { FpgaError } from '../../../fpga/errors.js';
 import { estimateDemoFit, estimateFit, type FitReport } from '../../../fpga/fit.js';
+import { rtlInventory } from '../../../fpga/rtl-inventory.js';
 import { runFlow, type FlowProgress, type FlowResult } from '../../../fpga/flow.js';
 import { getTarget, TARGET_NAMES, type TargetRecord } from '../../../fpga/targets.js';
 import { CONFIG_FLAG_HELP, configFromFlags } from '../config-arg.js';
@@ -19,6 +20,7 @@ interface FpgaFlags {
   json?: boolean;
   check?: boolean;
   design?: string;
+  force?: boolean;
 }
 
 /** The chip generator's public API (src/hdl-gen/index.ts), checked at run time: it may not exist yet. */
@@ -98,8 +100,21 @@ async function action(flags: FpgaFlags): Promise<void> {
   const demoRows = Math.min(config.array.rows, 4);
   const demoCols = Math.min(config.array.cols, 4);
 
+  // Generating the chip RTL takes milliseconds and lets the fit check count the real RAMs. For a
+  // bare --check, a missing generator only means falling back to the memory model.
+  let core: CoreSource | undefined;
+  if (designKind === 'demo') core = { kind: 'demo', rows: demoRows, cols: demoCols };
+  else {
+    try {
+      core = await chipCore(config);
+    } catch (e) {
+      if (!flags.check) throw e;
+    }
+  }
   // The fit check always runs first, so a config that cannot fit never reaches nextpnr.
-  const fit = designKind === 'demo' ? estimateDemoFit(target, demoRows, demoCols, 256) : estimateFit(config, target);
+  const fit = designKind === 'demo'
+    ? estimateDemoFit(target, demoRows, demoCols, 256)
+    : estimateFit(config, target, core?.kind === 'chip' ? rtlInventory(core.files, core.top) : undefined);
   if (flags.check) {
     if (flags.json) process.stdout.write(JSON.stringify(fit, null, 2) + '\n');
     else process.stdout.write(fitTable(fit) + '\n');
@@ -107,10 +122,10 @@ async function action(flags: FpgaFlags): Promise<void> {
     return;
   }
   if (!flags.json) process.stderr.write(fitTable(fit) + '\n');
-  if (!fit.fits) throw new CliError(fit.problems.join('\n'), 1);
+  if (!fit.fits && !flags.force) throw new CliError(`${fit.problems.join('\n')}\n(--force builds anyway: the estimate is a model, nextpnr has the last word)`, 1);
   if (!flags.out) throw new CliError('--out DIR is required (where the bitstream, constraints, logs and report.json go)');
 
-  const core: CoreSource = designKind === 'demo' ? { kind: 'demo', rows: demoRows, cols: demoCols } : await chipCore(config);
+  if (!core) throw new CliError('internal: no core to build');
   const design = boardDesign({ target, freqMhz: num(flags.freq, 'freq'), baud: num(flags.baud, 'baud') ?? DEFAULT_BAUD, core });
   const result = await runFlow({
     design,
@@ -137,6 +152,7 @@ export function register(program: Command): void {
     .option('--out <dir>', 'output folder (written atomically: complete or absent)')
     .option('--design <chip|demo>', 'chip: the accelerator from src/hdl-gen (default); demo: a small MAC core to test the board and flow')
     .option('--check', 'only run the fit check (exit 1 if it does not fit)')
+    .option('--force', 'run place-and-route even when the fit check refuses')
     .option('--json', 'print one JSON object')
     .action(async (flags: FpgaFlags) => {
       try {
