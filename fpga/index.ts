@@ -9,6 +9,9 @@ export { TARGETS, TARGET_NAMES, getTarget, targetBoard, type TargetRecord, type 
 export { generatePcf, generateLpf, generateConstraints } from './constraints.js';
 export { planPll, planIce40Pll, planEcp5Pll, describePll, pllVerilog, DEFAULT_PLL_TOLERANCE, type PllPlan, type Ice40PllPlan, type Ecp5PllPlan, type NoPllPlan } from './pll.js';
 export { estimateFit, estimateDemoFit, compareFit, chipMemories, blocksFor, LUT_WARN_SHARE, LUT_REFUSE_SHARE, type FitReport, type ResourceLine, type MemoryPlacement, type FitComparison } from './fit.js';
+export { rtlInventory, type RtlInventory, type RamUse } from './rtl-inventory.js';
+export { synthesizeForSimulation, netlistSimScript, NETLIST_SIM, type NetlistOptions, type NetlistSources } from './netlist.js';
+export { mult18x18dModel } from './rtl/mult18x18d-model.js';
 export { TOOL_SPECS, toolSpec, locateTool, locateTools, probeTool, toolReports, projectRoot, defaultToolContext, type ToolId, type ToolSpec, type ToolLocation, type ToolContext, type ToolReport, type ToolSource } from './tools.js';
 export { runCommand, type CommandSpec, type CommandResult, type CommandRunner } from './run.js';
 export { boardDesign, DEFAULT_BAUD, type BoardDesign, type CoreSource, type DesignOptions } from './design.js';
