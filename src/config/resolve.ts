@@ -98,7 +98,8 @@ export function resolveConfig(input: unknown, overrides: ConfigOverrides = {}, s
   const gradRows = memRows('gradRows', W);
   const mainBytes = intIn(m.mainBytes, 'memory.mainBytes', 64, 1 << 24, problems);
   if (Number.isInteger(mainBytes) && mainBytes % 4 !== 0) problems.push(`memory.mainBytes must be a multiple of 4, not ${mainBytes}`);
-  const imemWords = intIn(m.imemWords, 'memory.imemWords', 16, 1 << 16, problems);
+  // ≤ 32768 so every PC, including the PC_RANGE one just past the end, fits the 16-bit trace port.
+  const imemWords = intIn(m.imemWords, 'memory.imemWords', 16, 1 << 15, problems);
   const bytesPerCycle = intIn(d.bytesPerCycle, 'dma.bytesPerCycle', 1, 32, problems);
   if (![1, 2, 4, 8, 16, 32].includes(bytesPerCycle)) problems.push(`dma.bytesPerCycle must be 1, 2, 4, 8, 16 or 32, not ${bytesPerCycle}`);
   const name = inp.name === undefined ? (inp.base === undefined && !isObject(inp.array) ? 'default' : 'custom') : inp.name;
