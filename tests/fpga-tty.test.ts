@@ -26,12 +26,14 @@ describe.skipIf(!ready)('board over a pseudo-terminal (socat)', () => {
     const port = join(dir, 'board');
     if (!socat.found) throw new Error('unreachable');
     // socat's own address syntax; argv array, no shell.
-    const child = spawn(socat.path, [`pty,raw,echo=0,link=${port}`, `EXEC:${bin.exe} ${d.clocksPerBit} ${d.clocksPerBit} 0`], { stdio: 'ignore' });
+    const child = spawn(socat.path, [`pty,raw,echo=0,link=${port}`, `EXEC:${bin.exe} ${d.clocksPerBit} ${d.clocksPerBit} 0`], { stdio: ['ignore', 'ignore', 'pipe'] });
+    let socatErr = '';
+    child.stderr.on('data', (b: Buffer) => (socatErr += b.toString()));
     try {
       for (let i = 0; i < 100 && !existsSync(port); i++) await new Promise((r) => setTimeout(r, 20));
       const client = new BoardClient(await TtyLink.open(port, 1_000_000), { timeoutMs: 10_000 });
       try {
-        expect(await client.ping()).toBe(1);
+        expect(await client.ping().catch((e: unknown) => Promise.reject(new Error(`${String(e)}; socat: ${socatErr || 'nothing'}`)))).toBe(1);
         const words = Array.from({ length: 100 }, (_, i) => (i * 0x01010101 + 7) >>> 0);
         await client.writeWords(0x2000_0000 + 100, words);
         expect(Array.from(await client.readWords(0x2000_0000 + 100, 100))).toEqual(words);

@@ -77,8 +77,14 @@ export async function buildUartSim(
     const tail = existsSync(join(tmp, 'build.log')) ? readFileSync(join(tmp, 'build.log'), 'utf8').split('\n').slice(-15) : [];
     throw new FpgaError('tool-failed', `verilator build of the board top failed (log: ${join(tmp, 'build.log')})`, tail);
   }
-  rmSync(dir, { recursive: true, force: true });
-  renameSync(tmp, dir);
+  // Another process (a parallel test worker) may have finished the same build first: keep its
+  // folder — something may be running its binary — and drop ours.
+  try {
+    renameSync(tmp, dir);
+  } catch {
+    if (!existsSync(exe)) throw new FpgaError('output', `cannot move the harness build into ${dir}`);
+    rmSync(tmp, { recursive: true, force: true });
+  }
   return { exe, buildSeconds: r.seconds };
 }
 
