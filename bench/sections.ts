@@ -1,4 +1,6 @@
 /** Benchmark sections beyond the simulator headline (RTL, FFI, training, FPGA). */
+import { benchRtl } from './rtl.js';
+
 export interface BenchRow {
   readonly section: string;
   readonly metric: string;
@@ -6,4 +8,4 @@ export interface BenchRow {
   readonly target: string;
 }
 
-export const BENCH_SECTIONS: Array<[string, () => BenchRow[] | Promise<BenchRow[]>]> = [];
+export const BENCH_SECTIONS: Array<[string, () => BenchRow[] | Promise<BenchRow[]>]> = [['rtl', benchRtl]];
