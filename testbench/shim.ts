@@ -78,6 +78,9 @@ void* ag_new(void) {
 
 void ag_free(void* h) {
   Ag* a = static_cast<Ag*>(h);
+  // With several models open in one process, the thread's current context is the last one made;
+  // tearing this one down under another (possibly freed) context hangs Verilator 5.006.
+  Verilated::threadContextp(a->ctx);
 #if VM_TRACE
   if (a->vcd) { a->vcd->close(); delete a->vcd; }
 #endif
