@@ -17,6 +17,20 @@ export const SHIM_CPP = String.raw`// accelgen test-bench shim (generated; do no
 #endif
 
 namespace {
+// One context for every model instance of this library, created once and never deleted: deleting
+// a VerilatedContext while another model of the process is alive leaves Verilator's per-thread
+// context pointer dangling (seen as hangs and crashes after closing one of two instances).
+VerilatedContext* sharedContext() {
+  static VerilatedContext* ctx = [] {
+    VerilatedContext* c = new VerilatedContext;
+#if VM_TRACE
+    c->traceEverOn(true);  // before any model exists, so models compute trace activity
+#endif
+    return c;
+  }();
+  return ctx;
+}
+
 struct Ag {
   VerilatedContext* ctx;
   Vag_top* top;
@@ -54,10 +68,7 @@ extern "C" {
 
 void* ag_new(void) {
   Ag* a = new Ag();
-  a->ctx = new VerilatedContext;
-#if VM_TRACE
-  a->ctx->traceEverOn(true);  // before the model exists, so it computes trace activity
-#endif
+  a->ctx = sharedContext();
   a->top = new Vag_top(a->ctx, "ag_top");
   a->time = 0;
 #if VM_TRACE
@@ -86,7 +97,6 @@ void ag_free(void* h) {
 #endif
   a->top->final();
   delete a->top;
-  delete a->ctx;
   delete a;
 }
 

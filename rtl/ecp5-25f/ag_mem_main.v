@@ -104,6 +104,7 @@ module ag_mem_main (
     .we   (b0_we),
     .waddr(b0_waddr),
     .wdata(b0_wdata),
+    .wmask(1'd1),
     .raddr(b0_raddr),
     .rdata(b0_rdata)
   );
@@ -113,6 +114,7 @@ module ag_mem_main (
     .we   (b1_we),
     .waddr(b1_waddr),
     .wdata(b1_wdata),
+    .wmask(1'd1),
     .raddr(b1_raddr),
     .rdata(b1_rdata)
   );
@@ -122,6 +124,7 @@ module ag_mem_main (
     .we   (b2_we),
     .waddr(b2_waddr),
     .wdata(b2_wdata),
+    .wmask(1'd1),
     .raddr(b2_raddr),
     .rdata(b2_rdata)
   );
@@ -131,6 +134,7 @@ module ag_mem_main (
     .we   (b3_we),
     .waddr(b3_waddr),
     .wdata(b3_wdata),
+    .wmask(1'd1),
     .raddr(b3_raddr),
     .rdata(b3_rdata)
   );
@@ -140,6 +144,7 @@ module ag_mem_main (
     .we   (b4_we),
     .waddr(b4_waddr),
     .wdata(b4_wdata),
+    .wmask(1'd1),
     .raddr(b4_raddr),
     .rdata(b4_rdata)
   );
@@ -149,6 +154,7 @@ module ag_mem_main (
     .we   (b5_we),
     .waddr(b5_waddr),
     .wdata(b5_wdata),
+    .wmask(1'd1),
     .raddr(b5_raddr),
     .rdata(b5_rdata)
   );
@@ -158,6 +164,7 @@ module ag_mem_main (
     .we   (b6_we),
     .waddr(b6_waddr),
     .wdata(b6_wdata),
+    .wmask(1'd1),
     .raddr(b6_raddr),
     .rdata(b6_rdata)
   );
@@ -167,6 +174,7 @@ module ag_mem_main (
     .we   (b7_we),
     .waddr(b7_waddr),
     .wdata(b7_wdata),
+    .wmask(1'd1),
     .raddr(b7_raddr),
     .rdata(b7_rdata)
   );

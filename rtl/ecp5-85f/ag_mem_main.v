@@ -176,6 +176,7 @@ module ag_mem_main (
     .we   (b0_we),
     .waddr(b0_waddr),
     .wdata(b0_wdata),
+    .wmask(1'd1),
     .raddr(b0_raddr),
     .rdata(b0_rdata)
   );
@@ -185,6 +186,7 @@ module ag_mem_main (
     .we   (b1_we),
     .waddr(b1_waddr),
     .wdata(b1_wdata),
+    .wmask(1'd1),
     .raddr(b1_raddr),
     .rdata(b1_rdata)
   );
@@ -194,6 +196,7 @@ module ag_mem_main (
     .we   (b2_we),
     .waddr(b2_waddr),
     .wdata(b2_wdata),
+    .wmask(1'd1),
     .raddr(b2_raddr),
     .rdata(b2_rdata)
   );
@@ -203,6 +206,7 @@ module ag_mem_main (
     .we   (b3_we),
     .waddr(b3_waddr),
     .wdata(b3_wdata),
+    .wmask(1'd1),
     .raddr(b3_raddr),
     .rdata(b3_rdata)
   );
@@ -212,6 +216,7 @@ module ag_mem_main (
     .we   (b4_we),
     .waddr(b4_waddr),
     .wdata(b4_wdata),
+    .wmask(1'd1),
     .raddr(b4_raddr),
     .rdata(b4_rdata)
   );
@@ -221,6 +226,7 @@ module ag_mem_main (
     .we   (b5_we),
     .waddr(b5_waddr),
     .wdata(b5_wdata),
+    .wmask(1'd1),
     .raddr(b5_raddr),
     .rdata(b5_rdata)
   );
@@ -230,6 +236,7 @@ module ag_mem_main (
     .we   (b6_we),
     .waddr(b6_waddr),
     .wdata(b6_wdata),
+    .wmask(1'd1),
     .raddr(b6_raddr),
     .rdata(b6_rdata)
   );
@@ -239,6 +246,7 @@ module ag_mem_main (
     .we   (b7_we),
     .waddr(b7_waddr),
     .wdata(b7_wdata),
+    .wmask(1'd1),
     .raddr(b7_raddr),
     .rdata(b7_rdata)
   );
@@ -248,6 +256,7 @@ module ag_mem_main (
     .we   (b8_we),
     .waddr(b8_waddr),
     .wdata(b8_wdata),
+    .wmask(1'd1),
     .raddr(b8_raddr),
     .rdata(b8_rdata)
   );
@@ -257,6 +266,7 @@ module ag_mem_main (
     .we   (b9_we),
     .waddr(b9_waddr),
     .wdata(b9_wdata),
+    .wmask(1'd1),
     .raddr(b9_raddr),
     .rdata(b9_rdata)
   );
@@ -266,6 +276,7 @@ module ag_mem_main (
     .we   (b10_we),
     .waddr(b10_waddr),
     .wdata(b10_wdata),
+    .wmask(1'd1),
     .raddr(b10_raddr),
     .rdata(b10_rdata)
   );
@@ -275,6 +286,7 @@ module ag_mem_main (
     .we   (b11_we),
     .waddr(b11_waddr),
     .wdata(b11_wdata),
+    .wmask(1'd1),
     .raddr(b11_raddr),
     .rdata(b11_rdata)
   );
@@ -284,6 +296,7 @@ module ag_mem_main (
     .we   (b12_we),
     .waddr(b12_waddr),
     .wdata(b12_wdata),
+    .wmask(1'd1),
     .raddr(b12_raddr),
     .rdata(b12_rdata)
   );
@@ -293,6 +306,7 @@ module ag_mem_main (
     .we   (b13_we),
     .waddr(b13_waddr),
     .wdata(b13_wdata),
+    .wmask(1'd1),
     .raddr(b13_raddr),
     .rdata(b13_rdata)
   );
@@ -302,6 +316,7 @@ module ag_mem_main (
     .we   (b14_we),
     .waddr(b14_waddr),
     .wdata(b14_wdata),
+    .wmask(1'd1),
     .raddr(b14_raddr),
     .rdata(b14_rdata)
   );
@@ -311,6 +326,7 @@ module ag_mem_main (
     .we   (b15_we),
     .waddr(b15_waddr),
     .wdata(b15_wdata),
+    .wmask(1'd1),
     .raddr(b15_raddr),
     .rdata(b15_rdata)
   );

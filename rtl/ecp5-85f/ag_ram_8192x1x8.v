@@ -10,6 +10,7 @@ module ag_ram_8192x1x8 (
   input  wire        we, // write enable
   input  wire [12:0] waddr,
   input  wire [7:0]  wdata,
+  input  wire        wmask, // per-lane write enable
   input  wire [12:0] raddr,
   output reg  [7:0]  rdata // registered: mem[raddr] of the previous cycle
 );
@@ -18,7 +19,7 @@ module ag_ram_8192x1x8 (
 
   always @(posedge clk) begin
     if (we) begin
-      mem[waddr] <= wdata;
+      mem[waddr] <= wmask ? wdata : mem[waddr][7:0];
     end
     rdata <= mem[raddr];
   end

@@ -64,6 +64,7 @@ module ag_mem_main (
     .we   (b0_we),
     .waddr(b0_waddr),
     .wdata(b0_wdata),
+    .wmask(1'd1),
     .raddr(b0_raddr),
     .rdata(b0_rdata)
   );
@@ -73,6 +74,7 @@ module ag_mem_main (
     .we   (b1_we),
     .waddr(b1_waddr),
     .wdata(b1_wdata),
+    .wmask(1'd1),
     .raddr(b1_raddr),
     .rdata(b1_rdata)
   );
@@ -82,6 +84,7 @@ module ag_mem_main (
     .we   (b2_we),
     .waddr(b2_waddr),
     .wdata(b2_wdata),
+    .wmask(1'd1),
     .raddr(b2_raddr),
     .rdata(b2_rdata)
   );
@@ -91,6 +94,7 @@ module ag_mem_main (
     .we   (b3_we),
     .waddr(b3_waddr),
     .wdata(b3_wdata),
+    .wmask(1'd1),
     .raddr(b3_raddr),
     .rdata(b3_rdata)
   );

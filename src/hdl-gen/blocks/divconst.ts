@@ -18,7 +18,12 @@ export function divConstParams(d: number, n: number): { mul: number; shift: numb
 
 /** ⌊x / d⌋ as a net of `outBits` bits (x an identifier of n ≤ 20 bits). */
 export function divConst(m: ModuleBuilder, name: string, x: Expr, d: number, outBits: number): Expr {
-  if (d === 1) return x.width === outBits ? x : m.let(name, slice(x, outBits - 1, 0));
+  if (d === 1) {
+    if (x.width === outBits) return x;
+    if (x.width < outBits) throw new Error(`internal: divConst ${name}: ${x.width}-bit input, ${outBits}-bit result`);
+    m.let(`unused_${name}_hi`, slice(x, x.width - 1, outBits)); // the quotient fits outBits by the caller's range
+    return m.let(name, slice(x, outBits - 1, 0));
+  }
   const { mul, shift } = divConstParams(d, x.width);
   const mw = Math.max(1, Math.ceil(Math.log2(mul + 1)));
   // Only bits [shift +: outBits] of the product matter; the name tells Verilator the rest are dropped on purpose.

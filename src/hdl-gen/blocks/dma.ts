@@ -86,7 +86,8 @@ export function dma(ctx: Ctx): Module {
     const mR = m.input('m_rdata', NB * 8);
     // ld: beat byte j = bank (a + j) mod NB.
     const ldRot = m.let('ld_rot_unused', shr(cat(mR, mR), cat(s1l, lit(3, 0))));
-    const ldBeat = m.let('ld_beat', slice(ldRot, B * 8 - 1, 0));
+    const ldBytes = Math.min(B, RB); // a beat never carries more than one local row
+    const ldBeat = m.let('ld_beat', slice(ldRot, ldBytes * 8 - 1, 0));
     const ldData = cat(...Array.from({ length: RB }, (_, k) => slice(ldBeat, (k % B) * 8 + 7, (k % B) * 8)).reverse());
     const ldMask = cat(...Array.from({ length: RB }, (_, k) => land(eq(s1beat, lit(11, Math.floor(k / B))), ugt(nbytes, lit(11, Math.min(k, 2047))))).reverse());
     // st: beat bytes = local row bytes [beat·B, beat·B + B), rotated onto the banks.

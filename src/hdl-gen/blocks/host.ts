@@ -83,7 +83,7 @@ export function host(ctx: Ctx): Module {
       for (let k = 0; k < g.bytes; k++) maskBits.push(part ? eq(part, lit(sub_, Math.floor(k / 4))) : lit(1, 1));
       m.assign(m.output(`${g.name}_wmask`, g.bytes), cat(...[...maskBits].reverse()));
       const rd = m.input(`${g.name}_rdata`, g.bytes * 8);
-      if (!part) return rd;
+      if (!part) return rd.width === 32 ? rd : zext(rd, 32); // rows narrower than a word (W < 4)
       const padded = g.bytes % 4 === 0 ? rd : m.let(`${g.name}_rdata_pad`, cat(lit(32 - (g.bytes % 4) * 8, 0), rd));
       return partSel(padded, q(`${g.name}_part_q`, part), 32);
     };

@@ -47,7 +47,7 @@ export function mainMem(ctx: Ctx): Module {
       const wdata = m.let(`b${b}_wdata`, mux(hostSel, slice(hWdata, (b % 4) * 8 + 7, (b % 4) * 8), slice(dWdata, b * 8 + 7, b * 8)));
       const raddr = m.let(`b${b}_raddr`, mux(hostSel, hRowN, slice(dRaddr, (b + 1) * aw - 1, b * aw)));
       const d = m.net(`b${b}_rdata`, 8);
-      m.inst(bank, `u_bank${b}`, { clk, we, waddr, wdata, raddr, rdata: d });
+      m.inst(bank, `u_bank${b}`, { clk, we, waddr, wdata, wmask: lit(1, 1), raddr, rdata: d });
       outs.push(d);
     }
     m.assign(rdata, cat(...[...outs].reverse()));

@@ -37,7 +37,7 @@ export function ram(lib: Library, s: RamShape): Module {
     const we = m.input('we', 1, 'write enable');
     const waddr = m.input('waddr', aw);
     const wdata = m.input('wdata', w);
-    const wmask = s.lanes > 1 ? m.input('wmask', s.lanes, 'per-lane write enable') : null;
+    const wmask = m.input('wmask', s.lanes, 'per-lane write enable');
     const raddr = m.input('raddr', aw);
     const rdata = m.output('rdata', w, 'registered: mem[raddr] of the previous cycle');
     const mem = m.mem('mem', w, depth);
@@ -46,7 +46,7 @@ export function ram(lib: Library, s: RamShape): Module {
     // Verilator it is one delayed assignment instead of one per lane, which is most of the model's
     // speed on wide rows.
     let word: Expr = wdata;
-    if (wmask) {
+    {
       const lanes: Expr[] = [];
       for (let l = s.lanes - 1; l >= 0; l--) {
         const hi = (l + 1) * s.laneBits - 1;

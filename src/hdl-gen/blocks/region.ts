@@ -53,7 +53,8 @@ function regionGeneral(m: ModuleBuilder, prefix: string, row: Expr, q: number): 
   const ge = (k: number): Expr => uge(r, lit(rw, k * q));
   const region = m.let(`${prefix}_region`, select([[ge(3), lit(2, 3)], [ge(2), lit(2, 2)], [ge(1), lit(2, 1)]], lit(2, 0)));
   const base = select([[ge(3), lit(rw, 3 * q)], [ge(2), lit(rw, 2 * q)], [ge(1), lit(rw, q)]], lit(rw, 0));
-  const diff = m.let(`${prefix}_lfull`, sub(r, base));
+  // Only the low bits of the difference are the row in bank; the rest is dropped on purpose.
+  const diff = m.let(`${prefix}_lfull_unused`, sub(r, base));
   return { region, local: m.let(`${prefix}_local`, lw <= rw ? trunc(diff, lw) : zext(diff, lw)) };
 }
 
