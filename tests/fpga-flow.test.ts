@@ -1,7 +1,8 @@
 import { existsSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { requireTools } from './require-tools.js';
 import { boardDesign } from '../fpga/design.js';
 import { FpgaError } from '../fpga/errors.js';
 import { estimateDemoFit } from '../fpga/fit.js';
@@ -110,7 +111,8 @@ describe('flow runner (fake tools)', () => {
 const have = (ids: Parameters<typeof toolSpec>[0][]): boolean => ids.every((id) => locateTool(toolSpec(id)).found);
 
 describe('real flows on the demo core (benchmark-sized: ~10 s and ~25 s here)', () => {
-  it.skipIf(!have(['yosys', 'nextpnr-ice40', 'icepack']))('ice40-up5k: 8 DSP MACs, bitstream, timing met at 30 MHz', async () => {
+  it('ice40-up5k: 8 DSP MACs, bitstream, timing met at 30 MHz', async () => {
+    requireTools(['yosys', 'nextpnr-ice40', 'icepack']);
     const out = join(mkdtempSync(join(tmpdir(), 'agflow-')), 'up5k');
     const r = await runFlow({ design, fit, outDir: out });
     expect(statSync(r.bitstream).size).toBeGreaterThan(100_000);
@@ -119,7 +121,8 @@ describe('real flows on the demo core (benchmark-sized: ~10 s and ~25 s here)', 
     expect(r.timing_met).toBe(true);
     expect(r.seconds.total).toBeLessThan(60);
   });
-  it.skipIf(!have(['yosys', 'nextpnr-ecp5', 'ecppack']))('ecp5-25f: 16 DSP MACs, bitstream, timing met at 100 MHz', async () => {
+  it('ecp5-25f: 16 DSP MACs, bitstream, timing met at 100 MHz', async () => {
+    requireTools(['yosys', 'nextpnr-ecp5', 'ecppack']);
     const t = getTarget('ecp5-25f');
     const d = boardDesign({ target: t, core: { kind: 'demo', rows: 4, cols: 4 } });
     const out = join(mkdtempSync(join(tmpdir(), 'agflow-')), 'e25');

@@ -1,7 +1,8 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { requireTools } from './require-tools.js';
 import { BoardClient } from '../fpga/board-client.js';
 import { boardDesign } from '../fpga/design.js';
 import { netlistSimScript, synthesizeForSimulation } from '../fpga/netlist.js';
@@ -41,7 +42,8 @@ describe('post-synthesis netlist script (as text)', () => {
   });
 });
 
-describe.skipIf(!have(['iverilog']))('MULT18X18D behavioural model, tested by itself', () => {
+describe('MULT18X18D behavioural model, tested by itself', () => {
+  beforeAll(() => requireTools(['iverilog']));
   it('equals A × B for every sign mode (2000 random vectors, checked in TypeScript with BigInt)', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'agmult-'));
     writeFileSync(join(dir, 'MULT18X18D.v'), mult18x18dModel().text);
@@ -105,7 +107,8 @@ describe('board top after synthesis, driven at its UART pins (Verilator)', () =>
   const slow = process.env.ACCELGEN_SLOW_TESTS === '1';
   for (const [target, mhz, rows, cols, noBram] of [['ice40-up5k', 12, 2, 4, false], ['ecp5-25f', 25, 4, 4, true]] as const) {
     const what = noBram ? 'DSP cells mapped, memories in logic' : 'DSP and RAM cells mapped';
-    it.skipIf(!have(['yosys', 'verilator']) || (noBram && !slow))(`${target}: same answers as the RTL (bridge + ${rows}×${cols} demo core, ${what})`, async () => {
+    it.skipIf(noBram && !slow)(`${target}: same answers as the RTL (bridge + ${rows}×${cols} demo core, ${what})`, async () => {
+      requireTools(['yosys', 'verilator', 'cxx']);
       const d = boardDesign({ target: getTarget(target), freqMhz: mhz, baud: 1_000_000, idleGapCycles: 4000, core: { kind: 'demo', rows, cols } });
       const work = mkdtempSync(join(tmpdir(), `agnet-${target}-`));
       const net = await synthesizeForSimulation(d, work, { noBram });

@@ -2,7 +2,8 @@ import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { requireTools } from './require-tools.js';
 import { BoardClient } from '../fpga/board-client.js';
 import { boardDesign } from '../fpga/design.js';
 import { DEMO_K_CSR } from '../fpga/rtl/demo-core.js';
@@ -18,7 +19,8 @@ import { TtyLink } from '../fpga/tty-link.js';
 const socat = locateTool(toolSpec('socat'));
 const ready = socat.found && locateTool(toolSpec('verilator')).found;
 
-describe.skipIf(!ready)('board over a pseudo-terminal (socat)', () => {
+describe('board over a pseudo-terminal (socat)', () => {
+  beforeAll(() => requireTools(['socat', 'verilator', 'cxx']));
   it('PING, write/read and a demo GEMM through the pty', async () => {
     const d = boardDesign({ target: getTarget('ice40-up5k'), freqMhz: 12, baud: 1_000_000, idleGapCycles: 3000, core: { kind: 'demo', rows: 2, cols: 4 } });
     const bin = await buildUartSim(d, { cacheDir: join(projectRoot(), '.cache', 'fpga-sim') });
