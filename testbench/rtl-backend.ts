@@ -63,14 +63,14 @@ export interface RtlOptions extends BuildOptions {
   readonly vcd?: string;
 }
 
-/** Unpacked per-cycle trace word of the shim (pc[15:0], valid, issue, busy[3:0], state[1:0]). */
+/** Unpacked per-cycle trace word of the shim (valid, issue<<1, busy<<2, state<<6, pc<<8). */
 function unpack(w: number, cycle: number): TraceRecord {
   return {
     cycle,
-    pc: (w >>> 16) & 1 ? w & 0xffff : -1,
-    issue: (w >>> 17) & 1,
-    busy: (w >>> 18) & 0xf,
-    state: (w >>> 22) & 3,
+    pc: w & 1 ? w >>> 8 : -1,
+    issue: (w >>> 1) & 1,
+    busy: (w >>> 2) & 0xf,
+    state: (w >>> 6) & 3,
   };
 }
 
@@ -201,7 +201,7 @@ export class RtlBackend implements ChipBackend {
   }
 
   step(): void {
-    const s = (this.api.agDbg(this.handle) >>> 22) & 3;
+    const s = (this.api.agDbg(this.handle) >>> 6) & 3;
     if (s === 1 || s === 2) this.api.agStep(this.handle);
   }
 

@@ -55,10 +55,11 @@ inline void tick(Ag* a) {
   half(a);
 }
 
+/* Packed trace record: valid, issue<<1, busy<<2, state<<6, pc<<8 (pc < 2^24: imem ≤ 65536 words). */
 inline uint32_t dbg(Ag* a) {
   Vag_top* t = a->top;
-  return (uint32_t)t->dbg_pc | ((uint32_t)t->dbg_pc_valid << 16) | ((uint32_t)t->dbg_issue << 17) |
-         ((uint32_t)t->dbg_busy << 18) | ((uint32_t)t->dbg_state << 22);
+  return (uint32_t)t->dbg_pc_valid | ((uint32_t)t->dbg_issue << 1) | ((uint32_t)t->dbg_busy << 2) |
+         ((uint32_t)t->dbg_state << 6) | ((uint32_t)t->dbg_pc << 8);
 }
 
 inline bool running(Ag* a) { return a->top->dbg_state == 1 || a->top->dbg_state == 2; }
@@ -160,7 +161,7 @@ double ag_run(void* h, double max) {
   return (double)n;
 }
 
-/* Packed trace of the current cycle: pc[15:0], pc_valid<<16, issue<<17, busy<<18, state<<22. */
+/* Packed trace record of the current cycle (see dbg above). */
 uint32_t ag_dbg(void* h) { return dbg(static_cast<Ag*>(h)); }
 
 /* Up to n cycles while running: out[i] = trace of the cycle before its clock edge. Returns cycles run. */
@@ -175,11 +176,11 @@ uint32_t ag_step_trace(void* h, uint32_t n, uint32_t* out) {
 void ag_status(void* h, double* out) {
   Ag* a = static_cast<Ag*>(h);
   Vag_top___024root* r = a->top->rootp;
-  out[0] = (double)r->ag_top__DOT__ctrl_cnt_cycles;
-  out[1] = (double)r->ag_top__DOT__ctrl_cnt_macs;
-  out[2] = (double)r->ag_top__DOT__ctrl_cnt_dma_busy;
-  out[3] = (double)r->ag_top__DOT__ctrl_cnt_stalls;
-  out[4] = (double)r->ag_top__DOT__ctrl_cnt_retired;
+  out[0] = (double)r->ag_top__DOT__perf_cycles;
+  out[1] = (double)r->ag_top__DOT__perf_macs;
+  out[2] = (double)r->ag_top__DOT__perf_dma_busy;
+  out[3] = (double)r->ag_top__DOT__perf_stalls;
+  out[4] = (double)r->ag_top__DOT__perf_retired;
   out[5] = (double)r->ag_top__DOT__ctrl_st_running;
   out[6] = (double)r->ag_top__DOT__ctrl_st_halted;
   out[7] = (double)r->ag_top__DOT__ctrl_st_error;

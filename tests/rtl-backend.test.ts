@@ -237,7 +237,8 @@ describe('VCD', () => {
       expect(existsSync(file)).toBe(true);
       const text = readFileSync(file, 'utf8');
       expect(text).toContain('$enddefinitions');
-      expect(text).toMatch(/\$var wire +16 \S+ dbg_pc/);
+      expect(text).toMatch(/\$var wire +32 \S+ dbg_pc /);
+      expect(text).toMatch(/\$var wire +64 \S+ perf_cycles /);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

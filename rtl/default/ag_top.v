@@ -13,7 +13,7 @@ module ag_top (
   input  wire [31:0] host_addr,
   input  wire [31:0] host_wdata,
   output wire [31:0] host_rdata, // valid after the edge that follows the request
-  output wire [15:0] dbg_pc, // pc of the instruction in decode
+  output wire [31:0] dbg_pc, // pc of the instruction in decode (0 when there is none)
   output wire        dbg_pc_valid, // an instruction is in decode (the trace pc is −1 otherwise)
   output wire        dbg_issue, // it issues this cycle
   output wire [3:0]  dbg_busy, // unit counters > 0: DMA, MXU, DRN, VPU
@@ -61,20 +61,20 @@ module ag_top (
   wire [31:0] ctrl_vpu_seedn;
   wire [31:0] ctrl_vpu_clamp_lo;
   wire [31:0] ctrl_vpu_clamp_hi;
-  wire [63:0] ctrl_cnt_cycles /* verilator public_flat_rd */;
-  wire [63:0] ctrl_cnt_macs /* verilator public_flat_rd */;
-  wire [63:0] ctrl_cnt_dma_busy /* verilator public_flat_rd */;
-  wire [63:0] ctrl_cnt_stalls /* verilator public_flat_rd */;
-  wire [63:0] ctrl_cnt_retired /* verilator public_flat_rd */;
-  wire [15:0] ctrl_dbg_pc;
+  wire [63:0] perf_cycles /* verilator public_flat_rd */; // visible to the test bench
+  wire [63:0] perf_macs /* verilator public_flat_rd */; // visible to the test bench
+  wire [63:0] perf_dma_busy /* verilator public_flat_rd */; // visible to the test bench
+  wire [63:0] perf_stalls /* verilator public_flat_rd */; // visible to the test bench
+  wire [63:0] perf_retired /* verilator public_flat_rd */; // visible to the test bench
+  wire [31:0] ctrl_dbg_pc;
   wire ctrl_dbg_pc_valid;
   wire ctrl_dbg_issue;
   wire [3:0] ctrl_dbg_busy;
   wire [1:0] ctrl_dbg_state;
-  wire ctrl_st_running /* verilator public_flat_rd */;
-  wire ctrl_st_halted /* verilator public_flat_rd */;
-  wire [2:0] ctrl_st_error /* verilator public_flat_rd */;
-  wire [15:0] ctrl_st_pc /* verilator public_flat_rd */;
+  wire ctrl_st_running /* verilator public_flat_rd */; // visible to the test bench
+  wire ctrl_st_halted /* verilator public_flat_rd */; // visible to the test bench
+  wire [2:0] ctrl_st_error /* verilator public_flat_rd */; // visible to the test bench
+  wire [15:0] ctrl_st_pc /* verilator public_flat_rd */; // visible to the test bench
   wire [31:0] host_host_rdata;
   wire host_start;
   wire host_imem_we;
@@ -231,11 +231,11 @@ module ag_top (
     .vpu_seedn   (ctrl_vpu_seedn),
     .vpu_clamp_lo(ctrl_vpu_clamp_lo),
     .vpu_clamp_hi(ctrl_vpu_clamp_hi),
-    .cnt_cycles  (ctrl_cnt_cycles),
-    .cnt_macs    (ctrl_cnt_macs),
-    .cnt_dma_busy(ctrl_cnt_dma_busy),
-    .cnt_stalls  (ctrl_cnt_stalls),
-    .cnt_retired (ctrl_cnt_retired),
+    .cnt_cycles  (perf_cycles),
+    .cnt_macs    (perf_macs),
+    .cnt_dma_busy(perf_dma_busy),
+    .cnt_stalls  (perf_stalls),
+    .cnt_retired (perf_retired),
     .dbg_pc      (ctrl_dbg_pc),
     .dbg_pc_valid(ctrl_dbg_pc_valid),
     .dbg_issue   (ctrl_dbg_issue),
@@ -258,11 +258,11 @@ module ag_top (
     .st_halted   (ctrl_st_halted),
     .st_error    (ctrl_st_error),
     .st_pc       (ctrl_st_pc),
-    .cnt_cycles  (ctrl_cnt_cycles),
-    .cnt_macs    (ctrl_cnt_macs),
-    .cnt_dma_busy(ctrl_cnt_dma_busy),
-    .cnt_stalls  (ctrl_cnt_stalls),
-    .cnt_retired (ctrl_cnt_retired),
+    .cnt_cycles  (perf_cycles),
+    .cnt_macs    (perf_macs),
+    .cnt_dma_busy(perf_dma_busy),
+    .cnt_stalls  (perf_stalls),
+    .cnt_retired (perf_retired),
     .start       (host_start),
     .imem_we     (host_imem_we),
     .imem_word   (host_imem_word),

@@ -56,7 +56,7 @@ module ag_ctrl (
   output wire [63:0] cnt_dma_busy,
   output wire [63:0] cnt_stalls,
   output wire [63:0] cnt_retired,
-  output wire [15:0] dbg_pc,
+  output wire [31:0] dbg_pc, // the trace pc; 0 when it is −1 (microarch §7)
   output wire        dbg_pc_valid,
   output wire        dbg_issue,
   output wire [3:0]  dbg_busy,
@@ -293,7 +293,7 @@ module ag_ctrl (
   assign vpu_clamp_hi = cfg_clamp_hi;
   assign stall = in_decode && (!faulting) && (!issue);
   assign active = running || (state == 2'd2);
-  assign dbg_pc = pc;
+  assign dbg_pc = in_decode ? {16'd0, pc} : 32'd0;
   assign dbg_pc_valid = in_decode;
   assign dbg_issue = issue;
   assign dbg_busy = busy;

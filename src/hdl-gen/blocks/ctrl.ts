@@ -208,7 +208,7 @@ export function ctrl(ctx: Ctx): Module {
     const pconn: Record<string, Expr> = { clk, clear: clr, active, mxu_busy: bit(busy, 1), dma_busy: bit(busy, 0), stall, issue };
     for (const p of pf.ports) if (p.dir === 'output') { pconn[p.name] = m.output(p.name, p.width); }
     m.inst(pf, 'u_perf', pconn);
-    out('dbg_pc', slice(pc, 15, 0));
+    out('dbg_pc', mux(inDecode, zext(pc, 32), lit(32, 0)), 'the trace pc; 0 when it is −1 (microarch §7)');
     out('dbg_pc_valid', inDecode);
     out('dbg_issue', issue);
     out('dbg_busy', busy);

@@ -32,7 +32,7 @@ export function top(ctx: Ctx): Module {
     const hostWdata = m.input('host_wdata', 32);
     const hostRdata = m.output('host_rdata', 32, 'valid after the edge that follows the request');
     const dbg = {
-      pc: m.output('dbg_pc', 16, 'pc of the instruction in decode'),
+      pc: m.output('dbg_pc', 32, 'pc of the instruction in decode (0 when there is none)'),
       pcValid: m.output('dbg_pc_valid', 1, 'an instruction is in decode (the trace pc is −1 otherwise)'),
       issue: m.output('dbg_issue', 1, 'it issues this cycle'),
       busy: m.output('dbg_busy', 4, 'unit counters > 0: DMA, MXU, DRN, VPU'),
@@ -54,7 +54,9 @@ export function top(ctx: Ctx): Module {
       for (const p of mod.ports) {
         if (p.dir !== 'output') continue;
         const pub = inst === 'ctrl' && /^(cnt_|st_)/.test(p.name);
-        o.set(`${inst}.${p.name}`, m.net(`${inst}_${p.name}`, p.width, undefined, pub));
+        // The counters are named perf_* at the top, as in the simulator's waveforms (microarch §7).
+        const name = inst === 'ctrl' && p.name.startsWith('cnt_') ? `perf_${p.name.slice(4)}` : `${inst}_${p.name}`;
+        o.set(`${inst}.${p.name}`, m.net(name, p.width, pub ? 'visible to the test bench' : undefined, pub));
       }
     }
     const out = (inst: string, port: string): Expr => {
