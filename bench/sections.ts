@@ -8,4 +8,4 @@ export interface BenchRow {
   readonly target: string;
 }
 
-export const BENCH_SECTIONS: Array<[string, () => BenchRow[] | Promise<BenchRow[]>]> = [['rtl', benchRtl]];
+export const BENCH_SECTIONS: Array<[string, () => BenchRow[] | Promise<BenchRow[]>]> = [['rtl', benchRtl], ['cocotb', async () => (await import('./cocotb.js')).benchCocotb()]];
