@@ -9,9 +9,7 @@ module ag_array (
   input  wire         clk,
   input  wire         clear,
   input  wire [63:0]  a_left, // left lanes, already skewed
-  input  wire [7:0]   v_left,
-  input  wire [7:0]   f_left,
-  input  wire [7:0]   k_left,
+  input  wire [23:0]  c_left, // step control {bank, first, valid} per left lane, skewed with it
   input  wire [63:0]  b_top, // top lanes, already skewed
   input  wire         rd_bank,
   input  wire         rd_t, // 1: read column rd_idx (lanes = rows), 0: read row rd_idx
@@ -20,324 +18,196 @@ module ag_array (
 );
 
   wire [7:0] a_0_0;
-  wire v_0_0;
-  wire f_0_0;
-  wire k_0_0;
+  wire [2:0] c_0_0;
   wire [7:0] b_0_0;
   wire [7:0] a_0_1;
-  wire v_0_1;
-  wire f_0_1;
-  wire k_0_1;
+  wire [2:0] c_0_1;
   wire [7:0] b_0_1;
   wire [7:0] a_0_2;
-  wire v_0_2;
-  wire f_0_2;
-  wire k_0_2;
+  wire [2:0] c_0_2;
   wire [7:0] b_0_2;
   wire [7:0] a_0_3;
-  wire v_0_3;
-  wire f_0_3;
-  wire k_0_3;
+  wire [2:0] c_0_3;
   wire [7:0] b_0_3;
   wire [7:0] a_0_4;
-  wire v_0_4;
-  wire f_0_4;
-  wire k_0_4;
+  wire [2:0] c_0_4;
   wire [7:0] b_0_4;
   wire [7:0] a_0_5;
-  wire v_0_5;
-  wire f_0_5;
-  wire k_0_5;
+  wire [2:0] c_0_5;
   wire [7:0] b_0_5;
   wire [7:0] a_0_6;
-  wire v_0_6;
-  wire f_0_6;
-  wire k_0_6;
+  wire [2:0] c_0_6;
   wire [7:0] b_0_6;
   wire [7:0] a_0_7;
-  wire v_0_7;
-  wire f_0_7;
-  wire k_0_7;
+  wire [2:0] c_0_7;
   wire [7:0] b_0_7;
   wire [7:0] a_1_0;
-  wire v_1_0;
-  wire f_1_0;
-  wire k_1_0;
+  wire [2:0] c_1_0;
   wire [7:0] b_1_0;
   wire [7:0] a_1_1;
-  wire v_1_1;
-  wire f_1_1;
-  wire k_1_1;
+  wire [2:0] c_1_1;
   wire [7:0] b_1_1;
   wire [7:0] a_1_2;
-  wire v_1_2;
-  wire f_1_2;
-  wire k_1_2;
+  wire [2:0] c_1_2;
   wire [7:0] b_1_2;
   wire [7:0] a_1_3;
-  wire v_1_3;
-  wire f_1_3;
-  wire k_1_3;
+  wire [2:0] c_1_3;
   wire [7:0] b_1_3;
   wire [7:0] a_1_4;
-  wire v_1_4;
-  wire f_1_4;
-  wire k_1_4;
+  wire [2:0] c_1_4;
   wire [7:0] b_1_4;
   wire [7:0] a_1_5;
-  wire v_1_5;
-  wire f_1_5;
-  wire k_1_5;
+  wire [2:0] c_1_5;
   wire [7:0] b_1_5;
   wire [7:0] a_1_6;
-  wire v_1_6;
-  wire f_1_6;
-  wire k_1_6;
+  wire [2:0] c_1_6;
   wire [7:0] b_1_6;
   wire [7:0] a_1_7;
-  wire v_1_7;
-  wire f_1_7;
-  wire k_1_7;
+  wire [2:0] c_1_7;
   wire [7:0] b_1_7;
   wire [7:0] a_2_0;
-  wire v_2_0;
-  wire f_2_0;
-  wire k_2_0;
+  wire [2:0] c_2_0;
   wire [7:0] b_2_0;
   wire [7:0] a_2_1;
-  wire v_2_1;
-  wire f_2_1;
-  wire k_2_1;
+  wire [2:0] c_2_1;
   wire [7:0] b_2_1;
   wire [7:0] a_2_2;
-  wire v_2_2;
-  wire f_2_2;
-  wire k_2_2;
+  wire [2:0] c_2_2;
   wire [7:0] b_2_2;
   wire [7:0] a_2_3;
-  wire v_2_3;
-  wire f_2_3;
-  wire k_2_3;
+  wire [2:0] c_2_3;
   wire [7:0] b_2_3;
   wire [7:0] a_2_4;
-  wire v_2_4;
-  wire f_2_4;
-  wire k_2_4;
+  wire [2:0] c_2_4;
   wire [7:0] b_2_4;
   wire [7:0] a_2_5;
-  wire v_2_5;
-  wire f_2_5;
-  wire k_2_5;
+  wire [2:0] c_2_5;
   wire [7:0] b_2_5;
   wire [7:0] a_2_6;
-  wire v_2_6;
-  wire f_2_6;
-  wire k_2_6;
+  wire [2:0] c_2_6;
   wire [7:0] b_2_6;
   wire [7:0] a_2_7;
-  wire v_2_7;
-  wire f_2_7;
-  wire k_2_7;
+  wire [2:0] c_2_7;
   wire [7:0] b_2_7;
   wire [7:0] a_3_0;
-  wire v_3_0;
-  wire f_3_0;
-  wire k_3_0;
+  wire [2:0] c_3_0;
   wire [7:0] b_3_0;
   wire [7:0] a_3_1;
-  wire v_3_1;
-  wire f_3_1;
-  wire k_3_1;
+  wire [2:0] c_3_1;
   wire [7:0] b_3_1;
   wire [7:0] a_3_2;
-  wire v_3_2;
-  wire f_3_2;
-  wire k_3_2;
+  wire [2:0] c_3_2;
   wire [7:0] b_3_2;
   wire [7:0] a_3_3;
-  wire v_3_3;
-  wire f_3_3;
-  wire k_3_3;
+  wire [2:0] c_3_3;
   wire [7:0] b_3_3;
   wire [7:0] a_3_4;
-  wire v_3_4;
-  wire f_3_4;
-  wire k_3_4;
+  wire [2:0] c_3_4;
   wire [7:0] b_3_4;
   wire [7:0] a_3_5;
-  wire v_3_5;
-  wire f_3_5;
-  wire k_3_5;
+  wire [2:0] c_3_5;
   wire [7:0] b_3_5;
   wire [7:0] a_3_6;
-  wire v_3_6;
-  wire f_3_6;
-  wire k_3_6;
+  wire [2:0] c_3_6;
   wire [7:0] b_3_6;
   wire [7:0] a_3_7;
-  wire v_3_7;
-  wire f_3_7;
-  wire k_3_7;
+  wire [2:0] c_3_7;
   wire [7:0] b_3_7;
   wire [7:0] a_4_0;
-  wire v_4_0;
-  wire f_4_0;
-  wire k_4_0;
+  wire [2:0] c_4_0;
   wire [7:0] b_4_0;
   wire [7:0] a_4_1;
-  wire v_4_1;
-  wire f_4_1;
-  wire k_4_1;
+  wire [2:0] c_4_1;
   wire [7:0] b_4_1;
   wire [7:0] a_4_2;
-  wire v_4_2;
-  wire f_4_2;
-  wire k_4_2;
+  wire [2:0] c_4_2;
   wire [7:0] b_4_2;
   wire [7:0] a_4_3;
-  wire v_4_3;
-  wire f_4_3;
-  wire k_4_3;
+  wire [2:0] c_4_3;
   wire [7:0] b_4_3;
   wire [7:0] a_4_4;
-  wire v_4_4;
-  wire f_4_4;
-  wire k_4_4;
+  wire [2:0] c_4_4;
   wire [7:0] b_4_4;
   wire [7:0] a_4_5;
-  wire v_4_5;
-  wire f_4_5;
-  wire k_4_5;
+  wire [2:0] c_4_5;
   wire [7:0] b_4_5;
   wire [7:0] a_4_6;
-  wire v_4_6;
-  wire f_4_6;
-  wire k_4_6;
+  wire [2:0] c_4_6;
   wire [7:0] b_4_6;
   wire [7:0] a_4_7;
-  wire v_4_7;
-  wire f_4_7;
-  wire k_4_7;
+  wire [2:0] c_4_7;
   wire [7:0] b_4_7;
   wire [7:0] a_5_0;
-  wire v_5_0;
-  wire f_5_0;
-  wire k_5_0;
+  wire [2:0] c_5_0;
   wire [7:0] b_5_0;
   wire [7:0] a_5_1;
-  wire v_5_1;
-  wire f_5_1;
-  wire k_5_1;
+  wire [2:0] c_5_1;
   wire [7:0] b_5_1;
   wire [7:0] a_5_2;
-  wire v_5_2;
-  wire f_5_2;
-  wire k_5_2;
+  wire [2:0] c_5_2;
   wire [7:0] b_5_2;
   wire [7:0] a_5_3;
-  wire v_5_3;
-  wire f_5_3;
-  wire k_5_3;
+  wire [2:0] c_5_3;
   wire [7:0] b_5_3;
   wire [7:0] a_5_4;
-  wire v_5_4;
-  wire f_5_4;
-  wire k_5_4;
+  wire [2:0] c_5_4;
   wire [7:0] b_5_4;
   wire [7:0] a_5_5;
-  wire v_5_5;
-  wire f_5_5;
-  wire k_5_5;
+  wire [2:0] c_5_5;
   wire [7:0] b_5_5;
   wire [7:0] a_5_6;
-  wire v_5_6;
-  wire f_5_6;
-  wire k_5_6;
+  wire [2:0] c_5_6;
   wire [7:0] b_5_6;
   wire [7:0] a_5_7;
-  wire v_5_7;
-  wire f_5_7;
-  wire k_5_7;
+  wire [2:0] c_5_7;
   wire [7:0] b_5_7;
   wire [7:0] a_6_0;
-  wire v_6_0;
-  wire f_6_0;
-  wire k_6_0;
+  wire [2:0] c_6_0;
   wire [7:0] b_6_0;
   wire [7:0] a_6_1;
-  wire v_6_1;
-  wire f_6_1;
-  wire k_6_1;
+  wire [2:0] c_6_1;
   wire [7:0] b_6_1;
   wire [7:0] a_6_2;
-  wire v_6_2;
-  wire f_6_2;
-  wire k_6_2;
+  wire [2:0] c_6_2;
   wire [7:0] b_6_2;
   wire [7:0] a_6_3;
-  wire v_6_3;
-  wire f_6_3;
-  wire k_6_3;
+  wire [2:0] c_6_3;
   wire [7:0] b_6_3;
   wire [7:0] a_6_4;
-  wire v_6_4;
-  wire f_6_4;
-  wire k_6_4;
+  wire [2:0] c_6_4;
   wire [7:0] b_6_4;
   wire [7:0] a_6_5;
-  wire v_6_5;
-  wire f_6_5;
-  wire k_6_5;
+  wire [2:0] c_6_5;
   wire [7:0] b_6_5;
   wire [7:0] a_6_6;
-  wire v_6_6;
-  wire f_6_6;
-  wire k_6_6;
+  wire [2:0] c_6_6;
   wire [7:0] b_6_6;
   wire [7:0] a_6_7;
-  wire v_6_7;
-  wire f_6_7;
-  wire k_6_7;
+  wire [2:0] c_6_7;
   wire [7:0] b_6_7;
   wire [7:0] a_7_0;
-  wire v_7_0;
-  wire f_7_0;
-  wire k_7_0;
+  wire [2:0] c_7_0;
   wire [7:0] b_7_0;
   wire [7:0] a_7_1;
-  wire v_7_1;
-  wire f_7_1;
-  wire k_7_1;
+  wire [2:0] c_7_1;
   wire [7:0] b_7_1;
   wire [7:0] a_7_2;
-  wire v_7_2;
-  wire f_7_2;
-  wire k_7_2;
+  wire [2:0] c_7_2;
   wire [7:0] b_7_2;
   wire [7:0] a_7_3;
-  wire v_7_3;
-  wire f_7_3;
-  wire k_7_3;
+  wire [2:0] c_7_3;
   wire [7:0] b_7_3;
   wire [7:0] a_7_4;
-  wire v_7_4;
-  wire f_7_4;
-  wire k_7_4;
+  wire [2:0] c_7_4;
   wire [7:0] b_7_4;
   wire [7:0] a_7_5;
-  wire v_7_5;
-  wire f_7_5;
-  wire k_7_5;
+  wire [2:0] c_7_5;
   wire [7:0] b_7_5;
   wire [7:0] a_7_6;
-  wire v_7_6;
-  wire f_7_6;
-  wire k_7_6;
+  wire [2:0] c_7_6;
   wire [7:0] b_7_6;
   wire [7:0] a_7_7;
-  wire v_7_7;
-  wire f_7_7;
-  wire k_7_7;
+  wire [2:0] c_7_7;
   wire [7:0] b_7_7;
   wire [31:0] acc0_0_0;
   wire [31:0] acc1_0_0;
@@ -597,21 +467,17 @@ module ag_array (
   assign acc_7_5 = rd_bank ? acc1_7_5 : acc0_7_5;
   assign acc_7_6 = rd_bank ? acc1_7_6 : acc0_7_6;
   assign acc_7_7 = rd_bank ? acc1_7_7 : acc0_7_7;
-  assign unused_edges = {a_0_7, v_0_7, f_0_7, k_0_7, a_1_7, v_1_7, f_1_7, k_1_7, a_2_7, v_2_7, f_2_7, k_2_7, a_3_7, v_3_7, f_3_7, k_3_7, a_4_7, v_4_7, f_4_7, k_4_7, a_5_7, v_5_7, f_5_7, k_5_7, a_6_7, v_6_7, f_6_7, k_6_7, b_7_0, b_7_1, b_7_2, b_7_3, b_7_4, b_7_5, b_7_6, a_7_7, v_7_7, f_7_7, k_7_7, b_7_7};
+  assign unused_edges = {a_0_7, c_0_7, a_1_7, c_1_7, a_2_7, c_2_7, a_3_7, c_3_7, a_4_7, c_4_7, a_5_7, c_5_7, a_6_7, c_6_7, b_7_0, b_7_1, b_7_2, b_7_3, b_7_4, b_7_5, b_7_6, a_7_7, c_7_7, b_7_7};
   assign rd_data = {(rd_t ? ((rd_idx == 3'd0) ? acc_7_0 : ((rd_idx == 3'd1) ? acc_7_1 : ((rd_idx == 3'd2) ? acc_7_2 : ((rd_idx == 3'd3) ? acc_7_3 : ((rd_idx == 3'd4) ? acc_7_4 : ((rd_idx == 3'd5) ? acc_7_5 : ((rd_idx == 3'd6) ? acc_7_6 : ((rd_idx == 3'd7) ? acc_7_7 : 32'd0)))))))) : ((rd_idx == 3'd0) ? acc_0_7 : ((rd_idx == 3'd1) ? acc_1_7 : ((rd_idx == 3'd2) ? acc_2_7 : ((rd_idx == 3'd3) ? acc_3_7 : ((rd_idx == 3'd4) ? acc_4_7 : ((rd_idx == 3'd5) ? acc_5_7 : ((rd_idx == 3'd6) ? acc_6_7 : ((rd_idx == 3'd7) ? acc_7_7 : 32'd0))))))))), (rd_t ? ((rd_idx == 3'd0) ? acc_6_0 : ((rd_idx == 3'd1) ? acc_6_1 : ((rd_idx == 3'd2) ? acc_6_2 : ((rd_idx == 3'd3) ? acc_6_3 : ((rd_idx == 3'd4) ? acc_6_4 : ((rd_idx == 3'd5) ? acc_6_5 : ((rd_idx == 3'd6) ? acc_6_6 : ((rd_idx == 3'd7) ? acc_6_7 : 32'd0)))))))) : ((rd_idx == 3'd0) ? acc_0_6 : ((rd_idx == 3'd1) ? acc_1_6 : ((rd_idx == 3'd2) ? acc_2_6 : ((rd_idx == 3'd3) ? acc_3_6 : ((rd_idx == 3'd4) ? acc_4_6 : ((rd_idx == 3'd5) ? acc_5_6 : ((rd_idx == 3'd6) ? acc_6_6 : ((rd_idx == 3'd7) ? acc_7_6 : 32'd0))))))))), (rd_t ? ((rd_idx == 3'd0) ? acc_5_0 : ((rd_idx == 3'd1) ? acc_5_1 : ((rd_idx == 3'd2) ? acc_5_2 : ((rd_idx == 3'd3) ? acc_5_3 : ((rd_idx == 3'd4) ? acc_5_4 : ((rd_idx == 3'd5) ? acc_5_5 : ((rd_idx == 3'd6) ? acc_5_6 : ((rd_idx == 3'd7) ? acc_5_7 : 32'd0)))))))) : ((rd_idx == 3'd0) ? acc_0_5 : ((rd_idx == 3'd1) ? acc_1_5 : ((rd_idx == 3'd2) ? acc_2_5 : ((rd_idx == 3'd3) ? acc_3_5 : ((rd_idx == 3'd4) ? acc_4_5 : ((rd_idx == 3'd5) ? acc_5_5 : ((rd_idx == 3'd6) ? acc_6_5 : ((rd_idx == 3'd7) ? acc_7_5 : 32'd0))))))))), (rd_t ? ((rd_idx == 3'd0) ? acc_4_0 : ((rd_idx == 3'd1) ? acc_4_1 : ((rd_idx == 3'd2) ? acc_4_2 : ((rd_idx == 3'd3) ? acc_4_3 : ((rd_idx == 3'd4) ? acc_4_4 : ((rd_idx == 3'd5) ? acc_4_5 : ((rd_idx == 3'd6) ? acc_4_6 : ((rd_idx == 3'd7) ? acc_4_7 : 32'd0)))))))) : ((rd_idx == 3'd0) ? acc_0_4 : ((rd_idx == 3'd1) ? acc_1_4 : ((rd_idx == 3'd2) ? acc_2_4 : ((rd_idx == 3'd3) ? acc_3_4 : ((rd_idx == 3'd4) ? acc_4_4 : ((rd_idx == 3'd5) ? acc_5_4 : ((rd_idx == 3'd6) ? acc_6_4 : ((rd_idx == 3'd7) ? acc_7_4 : 32'd0))))))))), (rd_t ? ((rd_idx == 3'd0) ? acc_3_0 : ((rd_idx == 3'd1) ? acc_3_1 : ((rd_idx == 3'd2) ? acc_3_2 : ((rd_idx == 3'd3) ? acc_3_3 : ((rd_idx == 3'd4) ? acc_3_4 : ((rd_idx == 3'd5) ? acc_3_5 : ((rd_idx == 3'd6) ? acc_3_6 : ((rd_idx == 3'd7) ? acc_3_7 : 32'd0)))))))) : ((rd_idx == 3'd0) ? acc_0_3 : ((rd_idx == 3'd1) ? acc_1_3 : ((rd_idx == 3'd2) ? acc_2_3 : ((rd_idx == 3'd3) ? acc_3_3 : ((rd_idx == 3'd4) ? acc_4_3 : ((rd_idx == 3'd5) ? acc_5_3 : ((rd_idx == 3'd6) ? acc_6_3 : ((rd_idx == 3'd7) ? acc_7_3 : 32'd0))))))))), (rd_t ? ((rd_idx == 3'd0) ? acc_2_0 : ((rd_idx == 3'd1) ? acc_2_1 : ((rd_idx == 3'd2) ? acc_2_2 : ((rd_idx == 3'd3) ? acc_2_3 : ((rd_idx == 3'd4) ? acc_2_4 : ((rd_idx == 3'd5) ? acc_2_5 : ((rd_idx == 3'd6) ? acc_2_6 : ((rd_idx == 3'd7) ? acc_2_7 : 32'd0)))))))) : ((rd_idx == 3'd0) ? acc_0_2 : ((rd_idx == 3'd1) ? acc_1_2 : ((rd_idx == 3'd2) ? acc_2_2 : ((rd_idx == 3'd3) ? acc_3_2 : ((rd_idx == 3'd4) ? acc_4_2 : ((rd_idx == 3'd5) ? acc_5_2 : ((rd_idx == 3'd6) ? acc_6_2 : ((rd_idx == 3'd7) ? acc_7_2 : 32'd0))))))))), (rd_t ? ((rd_idx == 3'd0) ? acc_1_0 : ((rd_idx == 3'd1) ? acc_1_1 : ((rd_idx == 3'd2) ? acc_1_2 : ((rd_idx == 3'd3) ? acc_1_3 : ((rd_idx == 3'd4) ? acc_1_4 : ((rd_idx == 3'd5) ? acc_1_5 : ((rd_idx == 3'd6) ? acc_1_6 : ((rd_idx == 3'd7) ? acc_1_7 : 32'd0)))))))) : ((rd_idx == 3'd0) ? acc_0_1 : ((rd_idx == 3'd1) ? acc_1_1 : ((rd_idx == 3'd2) ? acc_2_1 : ((rd_idx == 3'd3) ? acc_3_1 : ((rd_idx == 3'd4) ? acc_4_1 : ((rd_idx == 3'd5) ? acc_5_1 : ((rd_idx == 3'd6) ? acc_6_1 : ((rd_idx == 3'd7) ? acc_7_1 : 32'd0))))))))), (rd_t ? ((rd_idx == 3'd0) ? acc_0_0 : ((rd_idx == 3'd1) ? acc_0_1 : ((rd_idx == 3'd2) ? acc_0_2 : ((rd_idx == 3'd3) ? acc_0_3 : ((rd_idx == 3'd4) ? acc_0_4 : ((rd_idx == 3'd5) ? acc_0_5 : ((rd_idx == 3'd6) ? acc_0_6 : ((rd_idx == 3'd7) ? acc_0_7 : 32'd0)))))))) : ((rd_idx == 3'd0) ? acc_0_0 : ((rd_idx == 3'd1) ? acc_1_0 : ((rd_idx == 3'd2) ? acc_2_0 : ((rd_idx == 3'd3) ? acc_3_0 : ((rd_idx == 3'd4) ? acc_4_0 : ((rd_idx == 3'd5) ? acc_5_0 : ((rd_idx == 3'd6) ? acc_6_0 : ((rd_idx == 3'd7) ? acc_7_0 : 32'd0)))))))))};
 
   ag_pe_dsp u_pe_0_0 (
     .clk  (clk),
     .clear(clear),
     .a_in (a_left[7:0]),
-    .v_in (v_left[0]),
-    .f_in (f_left[0]),
-    .k_in (k_left[0]),
+    .c_in (c_left[2:0]),
     .b_in (b_top[7:0]),
     .a_out(a_0_0),
-    .v_out(v_0_0),
-    .f_out(f_0_0),
-    .k_out(k_0_0),
+    .c_out(c_0_0),
     .b_out(b_0_0),
     .acc0 (acc0_0_0),
     .acc1 (acc1_0_0)
@@ -621,14 +487,10 @@ module ag_array (
     .clk  (clk),
     .clear(clear),
     .a_in (a_0_0),
-    .v_in (v_0_0),
-    .f_in (f_0_0),
-    .k_in (k_0_0),
+    .c_in (c_0_0),
     .b_in (b_top[15:8]),
     .a_out(a_0_1),
-    .v_out(v_0_1),
-    .f_out(f_0_1),
-    .k_out(k_0_1),
+    .c_out(c_0_1),
     .b_out(b_0_1),
     .acc0 (acc0_0_1),
     .acc1 (acc1_0_1)
@@ -638,14 +500,10 @@ module ag_array (
     .clk  (clk),
     .clear(clear),
     .a_in (a_0_1),
-    .v_in (v_0_1),
-    .f_in (f_0_1),
-    .k_in (k_0_1),
+    .c_in (c_0_1),
     .b_in (b_top[23:16]),
     .a_out(a_0_2),
-    .v_out(v_0_2),
-    .f_out(f_0_2),
-    .k_out(k_0_2),
+    .c_out(c_0_2),
     .b_out(b_0_2),
     .acc0 (acc0_0_2),
     .acc1 (acc1_0_2)
@@ -655,14 +513,10 @@ module ag_array (
     .clk  (clk),
     .clear(clear),
     .a_in (a_0_2),
-    .v_in (v_0_2),
-    .f_in (f_0_2),
-    .k_in (k_0_2),
+    .c_in (c_0_2),
     .b_in (b_top[31:24]),
     .a_out(a_0_3),
-    .v_out(v_0_3),
-    .f_out(f_0_3),
-    .k_out(k_0_3),
+    .c_out(c_0_3),
     .b_out(b_0_3),
     .acc0 (acc0_0_3),
     .acc1 (acc1_0_3)
@@ -672,14 +526,10 @@ module ag_array (
     .clk  (clk),
     .clear(clear),
     .a_in (a_0_3),
-    .v_in (v_0_3),
-    .f_in (f_0_3),
-    .k_in (k_0_3),
+    .c_in (c_0_3),
     .b_in (b_top[39:32]),
     .a_out(a_0_4),
-    .v_out(v_0_4),
-    .f_out(f_0_4),
-    .k_out(k_0_4),
+    .c_out(c_0_4),
     .b_out(b_0_4),
     .acc0 (acc0_0_4),
     .acc1 (acc1_0_4)
@@ -689,14 +539,10 @@ module ag_array (
     .clk  (clk),
     .clear(clear),
     .a_in (a_0_4),
-    .v_in (v_0_4),
-    .f_in (f_0_4),
-    .k_in (k_0_4),
+    .c_in (c_0_4),
     .b_in (b_top[47:40]),
     .a_out(a_0_5),
-    .v_out(v_0_5),
-    .f_out(f_0_5),
-    .k_out(k_0_5),
+    .c_out(c_0_5),
     .b_out(b_0_5),
     .acc0 (acc0_0_5),
     .acc1 (acc1_0_5)
@@ -706,14 +552,10 @@ module ag_array (
     .clk  (clk),
     .clear(clear),
     .a_in (a_0_5),
-    .v_in (v_0_5),
-    .f_in (f_0_5),
-    .k_in (k_0_5),
+    .c_in (c_0_5),
     .b_in (b_top[55:48]),
     .a_out(a_0_6),
-    .v_out(v_0_6),
-    .f_out(f_0_6),
-    .k_out(k_0_6),
+    .c_out(c_0_6),
     .b_out(b_0_6),
     .acc0 (acc0_0_6),
     .acc1 (acc1_0_6)
@@ -723,14 +565,10 @@ module ag_array (
     .clk  (clk),
     .clear(clear),
     .a_in (a_0_6),
-    .v_in (v_0_6),
-    .f_in (f_0_6),
-    .k_in (k_0_6),
+    .c_in (c_0_6),
     .b_in (b_top[63:56]),
     .a_out(a_0_7),
-    .v_out(v_0_7),
-    .f_out(f_0_7),
-    .k_out(k_0_7),
+    .c_out(c_0_7),
     .b_out(b_0_7),
     .acc0 (acc0_0_7),
     .acc1 (acc1_0_7)
@@ -740,14 +578,10 @@ module ag_array (
     .clk  (clk),
     .clear(clear),
     .a_in (a_left[15:8]),
-    .v_in (v_left[1]),
-    .f_in (f_left[1]),
-    .k_in (k_left[1]),
+    .c_in (c_left[5:3]),
     .b_in (b_0_0),
     .a_out(a_1_0),
-    .v_out(v_1_0),
-    .f_out(f_1_0),
-    .k_out(k_1_0),
+    .c_out(c_1_0),
     .b_out(b_1_0),
     .acc0 (acc0_1_0),
     .acc1 (acc1_1_0)
@@ -757,14 +591,10 @@ module ag_array (
     .clk  (clk),
     .clear(clear),
     .a_in (a_1_0),
-    .v_in (v_1_0),
-    .f_in (f_1_0),
-    .k_in (k_1_0),
+    .c_in (c_1_0),
     .b_in (b_0_1),
     .a_out(a_1_1),
-    .v_out(v_1_1),
-    .f_out(f_1_1),
-    .k_out(k_1_1),
+    .c_out(c_1_1),
     .b_out(b_1_1),
     .acc0 (acc0_1_1),
     .acc1 (acc1_1_1)
@@ -774,14 +604,10 @@ module ag_array (
     .clk  (clk),
     .clear(clear),
     .a_in (a_1_1),
-    .v_in (v_1_1),
-    .f_in (f_1_1),
-    .k_in (k_1_1),
+    .c_in (c_1_1),
     .b_in (b_0_2),
     .a_out(a_1_2),
-    .v_out(v_1_2),
-    .f_out(f_1_2),
-    .k_out(k_1_2),
+    .c_out(c_1_2),
     .b_out(b_1_2),
     .acc0 (acc0_1_2),
     .acc1 (acc1_1_2)
@@ -791,14 +617,10 @@ module ag_array (
     .clk  (clk),
     .clear(clear),
     .a_in (a_1_2),
-    .v_in (v_1_2),
-    .f_in (f_1_2),
-    .k_in (k_1_2),
+    .c_in (c_1_2),
     .b_in (b_0_3),
     .a_out(a_1_3),
-    .v_out(v_1_3),
-    .f_out(f_1_3),
-    .k_out(k_1_3),
+    .c_out(c_1_3),
     .b_out(b_1_3),
     .acc0 (acc0_1_3),
     .acc1 (acc1_1_3)
@@ -808,14 +630,10 @@ module ag_array (
     .clk  (clk),
     .clear(clear),
     .a_in (a_1_3),
-    .v_in (v_1_3),
-    .f_in (f_1_3),
-    .k_in (k_1_3),
+    .c_in (c_1_3),
     .b_in (b_0_4),
     .a_out(a_1_4),
-    .v_out(v_1_4),
-    .f_out(f_1_4),
-    .k_out(k_1_4),
+    .c_out(c_1_4),
     .b_out(b_1_4),
     .acc0 (acc0_1_4),
     .acc1 (acc1_1_4)
@@ -825,14 +643,10 @@ module ag_array (
     .clk  (clk),
     .clear(clear),
     .a_in (a_1_4),
-    .v_in (v_1_4),
-    .f_in (f_1_4),
-    .k_in (k_1_4),
+    .c_in (c_1_4),
     .b_in (b_0_5),
     .a_out(a_1_5),
-    .v_out(v_1_5),
-    .f_out(f_1_5),
-    .k_out(k_1_5),
+    .c_out(c_1_5),
     .b_out(b_1_5),
     .acc0 (acc0_1_5),
     .acc1 (acc1_1_5)
@@ -842,14 +656,10 @@ module ag_array (
     .clk  (clk),
     .clear(clear),
     .a_in (a_1_5),
-    .v_in (v_1_5),
-    .f_in (f_1_5),
-    .k_in (k_1_5),
+    .c_in (c_1_5),
     .b_in (b_0_6),
     .a_out(a_1_6),
-    .v_out(v_1_6),
-    .f_out(f_1_6),
-    .k_out(k_1_6),
+    .c_out(c_1_6),
     .b_out(b_1_6),
     .acc0 (acc0_1_6),
     .acc1 (acc1_1_6)
@@ -859,14 +669,10 @@ module ag_array (
     .clk  (clk),
     .clear(clear),
     .a_in (a_1_6),
-    .v_in (v_1_6),
-    .f_in (f_1_6),
-    .k_in (k_1_6),
+    .c_in (c_1_6),
     .b_in (b_0_7),
     .a_out(a_1_7),
-    .v_out(v_1_7),
-    .f_out(f_1_7),
-    .k_out(k_1_7),
+    .c_out(c_1_7),
     .b_out(b_1_7),
     .acc0 (acc0_1_7),
     .acc1 (acc1_1_7)
@@ -876,14 +682,10 @@ module ag_array (
     .clk  (clk),
     .clear(clear),
     .a_in (a_left[23:16]),
-    .v_in (v_left[2]),
-    .f_in (f_left[2]),
-    .k_in (k_left[2]),
+    .c_in (c_left[8:6]),
     .b_in (b_1_0),
     .a_out(a_2_0),
-    .v_out(v_2_0),
-    .f_out(f_2_0),
-    .k_out(k_2_0),
+    .c_out(c_2_0),
     .b_out(b_2_0),
     .acc0 (acc0_2_0),
     .acc1 (acc1_2_0)
@@ -893,14 +695,10 @@ module ag_array (
     .clk  (clk),
     .clear(clear),
     .a_in (a_2_0),
-    .v_in (v_2_0),
-    .f_in (f_2_0),
-    .k_in (k_2_0),
+    .c_in (c_2_0),
     .b_in (b_1_1),
     .a_out(a_2_1),
-    .v_out(v_2_1),
-    .f_out(f_2_1),
-    .k_out(k_2_1),
+    .c_out(c_2_1),
     .b_out(b_2_1),
     .acc0 (acc0_2_1),
     .acc1 (acc1_2_1)
@@ -910,14 +708,10 @@ module ag_array (
     .clk  (clk),
     .clear(clear),
     .a_in (a_2_1),
-    .v_in (v_2_1),
-    .f_in (f_2_1),
-    .k_in (k_2_1),
+    .c_in (c_2_1),
     .b_in (b_1_2),
     .a_out(a_2_2),
-    .v_out(v_2_2),
-    .f_out(f_2_2),
-    .k_out(k_2_2),
+    .c_out(c_2_2),
     .b_out(b_2_2),
     .acc0 (acc0_2_2),
     .acc1 (acc1_2_2)
@@ -927,14 +721,10 @@ module ag_array (
     .clk  (clk),
     .clear(clear),
     .a_in (a_2_2),
-    .v_in (v_2_2),
-    .f_in (f_2_2),
-    .k_in (k_2_2),
+    .c_in (c_2_2),
     .b_in (b_1_3),
     .a_out(a_2_3),
-    .v_out(v_2_3),
-    .f_out(f_2_3),
-    .k_out(k_2_3),
+    .c_out(c_2_3),
     .b_out(b_2_3),
     .acc0 (acc0_2_3),
     .acc1 (acc1_2_3)
@@ -944,14 +734,10 @@ module ag_array (
     .clk  (clk),
     .clear(clear),
     .a_in (a_2_3),
-    .v_in (v_2_3),
-    .f_in (f_2_3),
-    .k_in (k_2_3),
+    .c_in (c_2_3),
     .b_in (b_1_4),
     .a_out(a_2_4),
-    .v_out(v_2_4),
-    .f_out(f_2_4),
-    .k_out(k_2_4),
+    .c_out(c_2_4),
     .b_out(b_2_4),
     .acc0 (acc0_2_4),
     .acc1 (acc1_2_4)
@@ -961,14 +747,10 @@ module ag_array (
     .clk  (clk),
     .clear(clear),
     .a_in (a_2_4),
-    .v_in (v_2_4),
-    .f_in (f_2_4),
-    .k_in (k_2_4),
+    .c_in (c_2_4),
     .b_in (b_1_5),
     .a_out(a_2_5),
-    .v_out(v_2_5),
-    .f_out(f_2_5),
-    .k_out(k_2_5),
+    .c_out(c_2_5),
     .b_out(b_2_5),
     .acc0 (acc0_2_5),
     .acc1 (acc1_2_5)
@@ -978,14 +760,10 @@ module ag_array (
     .clk  (clk),
     .clear(clear),
     .a_in (a_2_5),
-    .v_in (v_2_5),
-    .f_in (f_2_5),
-    .k_in (k_2_5),
+    .c_in (c_2_5),
     .b_in (b_1_6),
     .a_out(a_2_6),
-    .v_out(v_2_6),
-    .f_out(f_2_6),
-    .k_out(k_2_6),
+    .c_out(c_2_6),
     .b_out(b_2_6),
     .acc0 (acc0_2_6),
     .acc1 (acc1_2_6)
@@ -995,14 +773,10 @@ module ag_array (
     .clk  (clk),
     .clear(clear),
     .a_in (a_2_6),
-    .v_in (v_2_6),
-    .f_in (f_2_6),
-    .k_in (k_2_6),
+    .c_in (c_2_6),
     .b_in (b_1_7),
     .a_out(a_2_7),
-    .v_out(v_2_7),
-    .f_out(f_2_7),
-    .k_out(k_2_7),
+    .c_out(c_2_7),
     .b_out(b_2_7),
     .acc0 (acc0_2_7),
     .acc1 (acc1_2_7)
@@ -1012,14 +786,10 @@ module ag_array (
     .clk  (clk),
     .clear(clear),
     .a_in (a_left[31:24]),
-    .v_in (v_left[3]),
-    .f_in (f_left[3]),
-    .k_in (k_left[3]),
+    .c_in (c_left[11:9]),
     .b_in (b_2_0),
     .a_out(a_3_0),
-    .v_out(v_3_0),
-    .f_out(f_3_0),
-    .k_out(k_3_0),
+    .c_out(c_3_0),
     .b_out(b_3_0),
     .acc0 (acc0_3_0),
     .acc1 (acc1_3_0)
@@ -1029,14 +799,10 @@ module ag_array (
     .clk  (clk),
     .clear(clear),
     .a_in (a_3_0),
-    .v_in (v_3_0),
-    .f_in (f_3_0),
-    .k_in (k_3_0),
+    .c_in (c_3_0),
     .b_in (b_2_1),
     .a_out(a_3_1),
-    .v_out(v_3_1),
-    .f_out(f_3_1),
-    .k_out(k_3_1),
+    .c_out(c_3_1),
     .b_out(b_3_1),
     .acc0 (acc0_3_1),
     .acc1 (acc1_3_1)
@@ -1046,14 +812,10 @@ module ag_array (
     .clk  (clk),
     .clear(clear),
     .a_in (a_3_1),
-    .v_in (v_3_1),
-    .f_in (f_3_1),
-    .k_in (k_3_1),
+    .c_in (c_3_1),
     .b_in (b_2_2),
     .a_out(a_3_2),
-    .v_out(v_3_2),
-    .f_out(f_3_2),
-    .k_out(k_3_2),
+    .c_out(c_3_2),
     .b_out(b_3_2),
     .acc0 (acc0_3_2),
     .acc1 (acc1_3_2)
@@ -1063,14 +825,10 @@ module ag_array (
     .clk  (clk),
     .clear(clear),
     .a_in (a_3_2),
-    .v_in (v_3_2),
-    .f_in (f_3_2),
-    .k_in (k_3_2),
+    .c_in (c_3_2),
     .b_in (b_2_3),
     .a_out(a_3_3),
-    .v_out(v_3_3),
-    .f_out(f_3_3),
-    .k_out(k_3_3),
+    .c_out(c_3_3),
     .b_out(b_3_3),
     .acc0 (acc0_3_3),
     .acc1 (acc1_3_3)
@@ -1080,14 +838,10 @@ module ag_array (
     .clk  (clk),
     .clear(clear),
     .a_in (a_3_3),
-    .v_in (v_3_3),
-    .f_in (f_3_3),
-    .k_in (k_3_3),
+    .c_in (c_3_3),
     .b_in (b_2_4),
     .a_out(a_3_4),
-    .v_out(v_3_4),
-    .f_out(f_3_4),
-    .k_out(k_3_4),
+    .c_out(c_3_4),
     .b_out(b_3_4),
     .acc0 (acc0_3_4),
     .acc1 (acc1_3_4)
@@ -1097,14 +851,10 @@ module ag_array (
     .clk  (clk),
     .clear(clear),
     .a_in (a_3_4),
-    .v_in (v_3_4),
-    .f_in (f_3_4),
-    .k_in (k_3_4),
+    .c_in (c_3_4),
     .b_in (b_2_5),
     .a_out(a_3_5),
-    .v_out(v_3_5),
-    .f_out(f_3_5),
-    .k_out(k_3_5),
+    .c_out(c_3_5),
     .b_out(b_3_5),
     .acc0 (acc0_3_5),
     .acc1 (acc1_3_5)
@@ -1114,14 +864,10 @@ module ag_array (
     .clk  (clk),
     .clear(clear),
     .a_in (a_3_5),
-    .v_in (v_3_5),
-    .f_in (f_3_5),
-    .k_in (k_3_5),
+    .c_in (c_3_5),
     .b_in (b_2_6),
     .a_out(a_3_6),
-    .v_out(v_3_6),
-    .f_out(f_3_6),
-    .k_out(k_3_6),
+    .c_out(c_3_6),
     .b_out(b_3_6),
     .acc0 (acc0_3_6),
     .acc1 (acc1_3_6)
@@ -1131,14 +877,10 @@ module ag_array (
     .clk  (clk),
     .clear(clear),
     .a_in (a_3_6),
-    .v_in (v_3_6),
-    .f_in (f_3_6),
-    .k_in (k_3_6),
+    .c_in (c_3_6),
     .b_in (b_2_7),
     .a_out(a_3_7),
-    .v_out(v_3_7),
-    .f_out(f_3_7),
-    .k_out(k_3_7),
+    .c_out(c_3_7),
     .b_out(b_3_7),
     .acc0 (acc0_3_7),
     .acc1 (acc1_3_7)
@@ -1148,14 +890,10 @@ module ag_array (
     .clk  (clk),
     .clear(clear),
     .a_in (a_left[39:32]),
-    .v_in (v_left[4]),
-    .f_in (f_left[4]),
-    .k_in (k_left[4]),
+    .c_in (c_left[14:12]),
     .b_in (b_3_0),
     .a_out(a_4_0),
-    .v_out(v_4_0),
-    .f_out(f_4_0),
-    .k_out(k_4_0),
+    .c_out(c_4_0),
     .b_out(b_4_0),
     .acc0 (acc0_4_0),
     .acc1 (acc1_4_0)
@@ -1165,14 +903,10 @@ module ag_array (
     .clk  (clk),
     .clear(clear),
     .a_in (a_4_0),
-    .v_in (v_4_0),
-    .f_in (f_4_0),
-    .k_in (k_4_0),
+    .c_in (c_4_0),
     .b_in (b_3_1),
     .a_out(a_4_1),
-    .v_out(v_4_1),
-    .f_out(f_4_1),
-    .k_out(k_4_1),
+    .c_out(c_4_1),
     .b_out(b_4_1),
     .acc0 (acc0_4_1),
     .acc1 (acc1_4_1)
@@ -1182,14 +916,10 @@ module ag_array (
     .clk  (clk),
     .clear(clear),
     .a_in (a_4_1),
-    .v_in (v_4_1),
-    .f_in (f_4_1),
-    .k_in (k_4_1),
+    .c_in (c_4_1),
     .b_in (b_3_2),
     .a_out(a_4_2),
-    .v_out(v_4_2),
-    .f_out(f_4_2),
-    .k_out(k_4_2),
+    .c_out(c_4_2),
     .b_out(b_4_2),
     .acc0 (acc0_4_2),
     .acc1 (acc1_4_2)
@@ -1199,14 +929,10 @@ module ag_array (
     .clk  (clk),
     .clear(clear),
     .a_in (a_4_2),
-    .v_in (v_4_2),
-    .f_in (f_4_2),
-    .k_in (k_4_2),
+    .c_in (c_4_2),
     .b_in (b_3_3),
     .a_out(a_4_3),
-    .v_out(v_4_3),
-    .f_out(f_4_3),
-    .k_out(k_4_3),
+    .c_out(c_4_3),
     .b_out(b_4_3),
     .acc0 (acc0_4_3),
     .acc1 (acc1_4_3)
@@ -1216,14 +942,10 @@ module ag_array (
     .clk  (clk),
     .clear(clear),
     .a_in (a_4_3),
-    .v_in (v_4_3),
-    .f_in (f_4_3),
-    .k_in (k_4_3),
+    .c_in (c_4_3),
     .b_in (b_3_4),
     .a_out(a_4_4),
-    .v_out(v_4_4),
-    .f_out(f_4_4),
-    .k_out(k_4_4),
+    .c_out(c_4_4),
     .b_out(b_4_4),
     .acc0 (acc0_4_4),
     .acc1 (acc1_4_4)
@@ -1233,14 +955,10 @@ module ag_array (
     .clk  (clk),
     .clear(clear),
     .a_in (a_4_4),
-    .v_in (v_4_4),
-    .f_in (f_4_4),
-    .k_in (k_4_4),
+    .c_in (c_4_4),
     .b_in (b_3_5),
     .a_out(a_4_5),
-    .v_out(v_4_5),
-    .f_out(f_4_5),
-    .k_out(k_4_5),
+    .c_out(c_4_5),
     .b_out(b_4_5),
     .acc0 (acc0_4_5),
     .acc1 (acc1_4_5)
@@ -1250,14 +968,10 @@ module ag_array (
     .clk  (clk),
     .clear(clear),
     .a_in (a_4_5),
-    .v_in (v_4_5),
-    .f_in (f_4_5),
-    .k_in (k_4_5),
+    .c_in (c_4_5),
     .b_in (b_3_6),
     .a_out(a_4_6),
-    .v_out(v_4_6),
-    .f_out(f_4_6),
-    .k_out(k_4_6),
+    .c_out(c_4_6),
     .b_out(b_4_6),
     .acc0 (acc0_4_6),
     .acc1 (acc1_4_6)
@@ -1267,14 +981,10 @@ module ag_array (
     .clk  (clk),
     .clear(clear),
     .a_in (a_4_6),
-    .v_in (v_4_6),
-    .f_in (f_4_6),
-    .k_in (k_4_6),
+    .c_in (c_4_6),
     .b_in (b_3_7),
     .a_out(a_4_7),
-    .v_out(v_4_7),
-    .f_out(f_4_7),
-    .k_out(k_4_7),
+    .c_out(c_4_7),
     .b_out(b_4_7),
     .acc0 (acc0_4_7),
     .acc1 (acc1_4_7)
@@ -1284,14 +994,10 @@ module ag_array (
     .clk  (clk),
     .clear(clear),
     .a_in (a_left[47:40]),
-    .v_in (v_left[5]),
-    .f_in (f_left[5]),
-    .k_in (k_left[5]),
+    .c_in (c_left[17:15]),
     .b_in (b_4_0),
     .a_out(a_5_0),
-    .v_out(v_5_0),
-    .f_out(f_5_0),
-    .k_out(k_5_0),
+    .c_out(c_5_0),
     .b_out(b_5_0),
     .acc0 (acc0_5_0),
     .acc1 (acc1_5_0)
@@ -1301,14 +1007,10 @@ module ag_array (
     .clk  (clk),
     .clear(clear),
     .a_in (a_5_0),
-    .v_in (v_5_0),
-    .f_in (f_5_0),
-    .k_in (k_5_0),
+    .c_in (c_5_0),
     .b_in (b_4_1),
     .a_out(a_5_1),
-    .v_out(v_5_1),
-    .f_out(f_5_1),
-    .k_out(k_5_1),
+    .c_out(c_5_1),
     .b_out(b_5_1),
     .acc0 (acc0_5_1),
     .acc1 (acc1_5_1)
@@ -1318,14 +1020,10 @@ module ag_array (
     .clk  (clk),
     .clear(clear),
     .a_in (a_5_1),
-    .v_in (v_5_1),
-    .f_in (f_5_1),
-    .k_in (k_5_1),
+    .c_in (c_5_1),
     .b_in (b_4_2),
     .a_out(a_5_2),
-    .v_out(v_5_2),
-    .f_out(f_5_2),
-    .k_out(k_5_2),
+    .c_out(c_5_2),
     .b_out(b_5_2),
     .acc0 (acc0_5_2),
     .acc1 (acc1_5_2)
@@ -1335,14 +1033,10 @@ module ag_array (
     .clk  (clk),
     .clear(clear),
     .a_in (a_5_2),
-    .v_in (v_5_2),
-    .f_in (f_5_2),
-    .k_in (k_5_2),
+    .c_in (c_5_2),
     .b_in (b_4_3),
     .a_out(a_5_3),
-    .v_out(v_5_3),
-    .f_out(f_5_3),
-    .k_out(k_5_3),
+    .c_out(c_5_3),
     .b_out(b_5_3),
     .acc0 (acc0_5_3),
     .acc1 (acc1_5_3)
@@ -1352,14 +1046,10 @@ module ag_array (
     .clk  (clk),
     .clear(clear),
     .a_in (a_5_3),
-    .v_in (v_5_3),
-    .f_in (f_5_3),
-    .k_in (k_5_3),
+    .c_in (c_5_3),
     .b_in (b_4_4),
     .a_out(a_5_4),
-    .v_out(v_5_4),
-    .f_out(f_5_4),
-    .k_out(k_5_4),
+    .c_out(c_5_4),
     .b_out(b_5_4),
     .acc0 (acc0_5_4),
     .acc1 (acc1_5_4)
@@ -1369,14 +1059,10 @@ module ag_array (
     .clk  (clk),
     .clear(clear),
     .a_in (a_5_4),
-    .v_in (v_5_4),
-    .f_in (f_5_4),
-    .k_in (k_5_4),
+    .c_in (c_5_4),
     .b_in (b_4_5),
     .a_out(a_5_5),
-    .v_out(v_5_5),
-    .f_out(f_5_5),
-    .k_out(k_5_5),
+    .c_out(c_5_5),
     .b_out(b_5_5),
     .acc0 (acc0_5_5),
     .acc1 (acc1_5_5)
@@ -1386,14 +1072,10 @@ module ag_array (
     .clk  (clk),
     .clear(clear),
     .a_in (a_5_5),
-    .v_in (v_5_5),
-    .f_in (f_5_5),
-    .k_in (k_5_5),
+    .c_in (c_5_5),
     .b_in (b_4_6),
     .a_out(a_5_6),
-    .v_out(v_5_6),
-    .f_out(f_5_6),
-    .k_out(k_5_6),
+    .c_out(c_5_6),
     .b_out(b_5_6),
     .acc0 (acc0_5_6),
     .acc1 (acc1_5_6)
@@ -1403,14 +1085,10 @@ module ag_array (
     .clk  (clk),
     .clear(clear),
     .a_in (a_5_6),
-    .v_in (v_5_6),
-    .f_in (f_5_6),
-    .k_in (k_5_6),
+    .c_in (c_5_6),
     .b_in (b_4_7),
     .a_out(a_5_7),
-    .v_out(v_5_7),
-    .f_out(f_5_7),
-    .k_out(k_5_7),
+    .c_out(c_5_7),
     .b_out(b_5_7),
     .acc0 (acc0_5_7),
     .acc1 (acc1_5_7)
@@ -1420,14 +1098,10 @@ module ag_array (
     .clk  (clk),
     .clear(clear),
     .a_in (a_left[55:48]),
-    .v_in (v_left[6]),
-    .f_in (f_left[6]),
-    .k_in (k_left[6]),
+    .c_in (c_left[20:18]),
     .b_in (b_5_0),
     .a_out(a_6_0),
-    .v_out(v_6_0),
-    .f_out(f_6_0),
-    .k_out(k_6_0),
+    .c_out(c_6_0),
     .b_out(b_6_0),
     .acc0 (acc0_6_0),
     .acc1 (acc1_6_0)
@@ -1437,14 +1111,10 @@ module ag_array (
     .clk  (clk),
     .clear(clear),
     .a_in (a_6_0),
-    .v_in (v_6_0),
-    .f_in (f_6_0),
-    .k_in (k_6_0),
+    .c_in (c_6_0),
     .b_in (b_5_1),
     .a_out(a_6_1),
-    .v_out(v_6_1),
-    .f_out(f_6_1),
-    .k_out(k_6_1),
+    .c_out(c_6_1),
     .b_out(b_6_1),
     .acc0 (acc0_6_1),
     .acc1 (acc1_6_1)
@@ -1454,14 +1124,10 @@ module ag_array (
     .clk  (clk),
     .clear(clear),
     .a_in (a_6_1),
-    .v_in (v_6_1),
-    .f_in (f_6_1),
-    .k_in (k_6_1),
+    .c_in (c_6_1),
     .b_in (b_5_2),
     .a_out(a_6_2),
-    .v_out(v_6_2),
-    .f_out(f_6_2),
-    .k_out(k_6_2),
+    .c_out(c_6_2),
     .b_out(b_6_2),
     .acc0 (acc0_6_2),
     .acc1 (acc1_6_2)
@@ -1471,14 +1137,10 @@ module ag_array (
     .clk  (clk),
     .clear(clear),
     .a_in (a_6_2),
-    .v_in (v_6_2),
-    .f_in (f_6_2),
-    .k_in (k_6_2),
+    .c_in (c_6_2),
     .b_in (b_5_3),
     .a_out(a_6_3),
-    .v_out(v_6_3),
-    .f_out(f_6_3),
-    .k_out(k_6_3),
+    .c_out(c_6_3),
     .b_out(b_6_3),
     .acc0 (acc0_6_3),
     .acc1 (acc1_6_3)
@@ -1488,14 +1150,10 @@ module ag_array (
     .clk  (clk),
     .clear(clear),
     .a_in (a_6_3),
-    .v_in (v_6_3),
-    .f_in (f_6_3),
-    .k_in (k_6_3),
+    .c_in (c_6_3),
     .b_in (b_5_4),
     .a_out(a_6_4),
-    .v_out(v_6_4),
-    .f_out(f_6_4),
-    .k_out(k_6_4),
+    .c_out(c_6_4),
     .b_out(b_6_4),
     .acc0 (acc0_6_4),
     .acc1 (acc1_6_4)
@@ -1505,14 +1163,10 @@ module ag_array (
     .clk  (clk),
     .clear(clear),
     .a_in (a_6_4),
-    .v_in (v_6_4),
-    .f_in (f_6_4),
-    .k_in (k_6_4),
+    .c_in (c_6_4),
     .b_in (b_5_5),
     .a_out(a_6_5),
-    .v_out(v_6_5),
-    .f_out(f_6_5),
-    .k_out(k_6_5),
+    .c_out(c_6_5),
     .b_out(b_6_5),
     .acc0 (acc0_6_5),
     .acc1 (acc1_6_5)
@@ -1522,14 +1176,10 @@ module ag_array (
     .clk  (clk),
     .clear(clear),
     .a_in (a_6_5),
-    .v_in (v_6_5),
-    .f_in (f_6_5),
-    .k_in (k_6_5),
+    .c_in (c_6_5),
     .b_in (b_5_6),
     .a_out(a_6_6),
-    .v_out(v_6_6),
-    .f_out(f_6_6),
-    .k_out(k_6_6),
+    .c_out(c_6_6),
     .b_out(b_6_6),
     .acc0 (acc0_6_6),
     .acc1 (acc1_6_6)
@@ -1539,14 +1189,10 @@ module ag_array (
     .clk  (clk),
     .clear(clear),
     .a_in (a_6_6),
-    .v_in (v_6_6),
-    .f_in (f_6_6),
-    .k_in (k_6_6),
+    .c_in (c_6_6),
     .b_in (b_5_7),
     .a_out(a_6_7),
-    .v_out(v_6_7),
-    .f_out(f_6_7),
-    .k_out(k_6_7),
+    .c_out(c_6_7),
     .b_out(b_6_7),
     .acc0 (acc0_6_7),
     .acc1 (acc1_6_7)
@@ -1556,14 +1202,10 @@ module ag_array (
     .clk  (clk),
     .clear(clear),
     .a_in (a_left[63:56]),
-    .v_in (v_left[7]),
-    .f_in (f_left[7]),
-    .k_in (k_left[7]),
+    .c_in (c_left[23:21]),
     .b_in (b_6_0),
     .a_out(a_7_0),
-    .v_out(v_7_0),
-    .f_out(f_7_0),
-    .k_out(k_7_0),
+    .c_out(c_7_0),
     .b_out(b_7_0),
     .acc0 (acc0_7_0),
     .acc1 (acc1_7_0)
@@ -1573,14 +1215,10 @@ module ag_array (
     .clk  (clk),
     .clear(clear),
     .a_in (a_7_0),
-    .v_in (v_7_0),
-    .f_in (f_7_0),
-    .k_in (k_7_0),
+    .c_in (c_7_0),
     .b_in (b_6_1),
     .a_out(a_7_1),
-    .v_out(v_7_1),
-    .f_out(f_7_1),
-    .k_out(k_7_1),
+    .c_out(c_7_1),
     .b_out(b_7_1),
     .acc0 (acc0_7_1),
     .acc1 (acc1_7_1)
@@ -1590,14 +1228,10 @@ module ag_array (
     .clk  (clk),
     .clear(clear),
     .a_in (a_7_1),
-    .v_in (v_7_1),
-    .f_in (f_7_1),
-    .k_in (k_7_1),
+    .c_in (c_7_1),
     .b_in (b_6_2),
     .a_out(a_7_2),
-    .v_out(v_7_2),
-    .f_out(f_7_2),
-    .k_out(k_7_2),
+    .c_out(c_7_2),
     .b_out(b_7_2),
     .acc0 (acc0_7_2),
     .acc1 (acc1_7_2)
@@ -1607,14 +1241,10 @@ module ag_array (
     .clk  (clk),
     .clear(clear),
     .a_in (a_7_2),
-    .v_in (v_7_2),
-    .f_in (f_7_2),
-    .k_in (k_7_2),
+    .c_in (c_7_2),
     .b_in (b_6_3),
     .a_out(a_7_3),
-    .v_out(v_7_3),
-    .f_out(f_7_3),
-    .k_out(k_7_3),
+    .c_out(c_7_3),
     .b_out(b_7_3),
     .acc0 (acc0_7_3),
     .acc1 (acc1_7_3)
@@ -1624,14 +1254,10 @@ module ag_array (
     .clk  (clk),
     .clear(clear),
     .a_in (a_7_3),
-    .v_in (v_7_3),
-    .f_in (f_7_3),
-    .k_in (k_7_3),
+    .c_in (c_7_3),
     .b_in (b_6_4),
     .a_out(a_7_4),
-    .v_out(v_7_4),
-    .f_out(f_7_4),
-    .k_out(k_7_4),
+    .c_out(c_7_4),
     .b_out(b_7_4),
     .acc0 (acc0_7_4),
     .acc1 (acc1_7_4)
@@ -1641,14 +1267,10 @@ module ag_array (
     .clk  (clk),
     .clear(clear),
     .a_in (a_7_4),
-    .v_in (v_7_4),
-    .f_in (f_7_4),
-    .k_in (k_7_4),
+    .c_in (c_7_4),
     .b_in (b_6_5),
     .a_out(a_7_5),
-    .v_out(v_7_5),
-    .f_out(f_7_5),
-    .k_out(k_7_5),
+    .c_out(c_7_5),
     .b_out(b_7_5),
     .acc0 (acc0_7_5),
     .acc1 (acc1_7_5)
@@ -1658,14 +1280,10 @@ module ag_array (
     .clk  (clk),
     .clear(clear),
     .a_in (a_7_5),
-    .v_in (v_7_5),
-    .f_in (f_7_5),
-    .k_in (k_7_5),
+    .c_in (c_7_5),
     .b_in (b_6_6),
     .a_out(a_7_6),
-    .v_out(v_7_6),
-    .f_out(f_7_6),
-    .k_out(k_7_6),
+    .c_out(c_7_6),
     .b_out(b_7_6),
     .acc0 (acc0_7_6),
     .acc1 (acc1_7_6)
@@ -1675,14 +1293,10 @@ module ag_array (
     .clk  (clk),
     .clear(clear),
     .a_in (a_7_6),
-    .v_in (v_7_6),
-    .f_in (f_7_6),
-    .k_in (k_7_6),
+    .c_in (c_7_6),
     .b_in (b_6_7),
     .a_out(a_7_7),
-    .v_out(v_7_7),
-    .f_out(f_7_7),
-    .k_out(k_7_7),
+    .c_out(c_7_7),
     .b_out(b_7_7),
     .acc0 (acc0_7_7),
     .acc1 (acc1_7_7)

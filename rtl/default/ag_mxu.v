@@ -25,9 +25,7 @@ module ag_mxu (
   input  wire [63:0] l_col, // lane l_lane of rows l_rrow..+R−1 (transposed operand)
   input  wire [63:0] t_col, // lane t_lane of rows t_rrow..+C−1 (transposed operand)
   output wire [63:0] a_left,
-  output wire [7:0]  v_left,
-  output wire [7:0]  f_left,
-  output wire [7:0]  k_left,
+  output wire [23:0] c_left, // step control {bank, first, valid} per left lane
   output wire [63:0] b_top,
   output wire [2:0]  l_lane,
   output wire [2:0]  t_lane
@@ -68,9 +66,7 @@ module ag_mxu (
   wire [7:0] t_edge5;
   wire [7:0] t_edge6;
   wire [7:0] t_edge7;
-  reg  e_v;
-  reg  e_f;
-  reg  e_k;
+  reg  [2:0] e_c; // step control {bank, first, valid}
   reg  [7:0] e_a0;
   reg  [7:0] e_a1;
   reg  [7:0] e_a2;
@@ -88,89 +84,47 @@ module ag_mxu (
   reg  [7:0] e_b6;
   reg  [7:0] e_b7;
   reg  [7:0] a_sk1_0;
-  reg  v_sk1_0;
-  reg  f_sk1_0;
-  reg  k_sk1_0;
+  reg  [2:0] c_sk1_0;
   reg  [7:0] a_sk2_0;
   reg  [7:0] a_sk2_1;
-  reg  v_sk2_0;
-  reg  v_sk2_1;
-  reg  f_sk2_0;
-  reg  f_sk2_1;
-  reg  k_sk2_0;
-  reg  k_sk2_1;
+  reg  [2:0] c_sk2_0;
+  reg  [2:0] c_sk2_1;
   reg  [7:0] a_sk3_0;
   reg  [7:0] a_sk3_1;
   reg  [7:0] a_sk3_2;
-  reg  v_sk3_0;
-  reg  v_sk3_1;
-  reg  v_sk3_2;
-  reg  f_sk3_0;
-  reg  f_sk3_1;
-  reg  f_sk3_2;
-  reg  k_sk3_0;
-  reg  k_sk3_1;
-  reg  k_sk3_2;
+  reg  [2:0] c_sk3_0;
+  reg  [2:0] c_sk3_1;
+  reg  [2:0] c_sk3_2;
   reg  [7:0] a_sk4_0;
   reg  [7:0] a_sk4_1;
   reg  [7:0] a_sk4_2;
   reg  [7:0] a_sk4_3;
-  reg  v_sk4_0;
-  reg  v_sk4_1;
-  reg  v_sk4_2;
-  reg  v_sk4_3;
-  reg  f_sk4_0;
-  reg  f_sk4_1;
-  reg  f_sk4_2;
-  reg  f_sk4_3;
-  reg  k_sk4_0;
-  reg  k_sk4_1;
-  reg  k_sk4_2;
-  reg  k_sk4_3;
+  reg  [2:0] c_sk4_0;
+  reg  [2:0] c_sk4_1;
+  reg  [2:0] c_sk4_2;
+  reg  [2:0] c_sk4_3;
   reg  [7:0] a_sk5_0;
   reg  [7:0] a_sk5_1;
   reg  [7:0] a_sk5_2;
   reg  [7:0] a_sk5_3;
   reg  [7:0] a_sk5_4;
-  reg  v_sk5_0;
-  reg  v_sk5_1;
-  reg  v_sk5_2;
-  reg  v_sk5_3;
-  reg  v_sk5_4;
-  reg  f_sk5_0;
-  reg  f_sk5_1;
-  reg  f_sk5_2;
-  reg  f_sk5_3;
-  reg  f_sk5_4;
-  reg  k_sk5_0;
-  reg  k_sk5_1;
-  reg  k_sk5_2;
-  reg  k_sk5_3;
-  reg  k_sk5_4;
+  reg  [2:0] c_sk5_0;
+  reg  [2:0] c_sk5_1;
+  reg  [2:0] c_sk5_2;
+  reg  [2:0] c_sk5_3;
+  reg  [2:0] c_sk5_4;
   reg  [7:0] a_sk6_0;
   reg  [7:0] a_sk6_1;
   reg  [7:0] a_sk6_2;
   reg  [7:0] a_sk6_3;
   reg  [7:0] a_sk6_4;
   reg  [7:0] a_sk6_5;
-  reg  v_sk6_0;
-  reg  v_sk6_1;
-  reg  v_sk6_2;
-  reg  v_sk6_3;
-  reg  v_sk6_4;
-  reg  v_sk6_5;
-  reg  f_sk6_0;
-  reg  f_sk6_1;
-  reg  f_sk6_2;
-  reg  f_sk6_3;
-  reg  f_sk6_4;
-  reg  f_sk6_5;
-  reg  k_sk6_0;
-  reg  k_sk6_1;
-  reg  k_sk6_2;
-  reg  k_sk6_3;
-  reg  k_sk6_4;
-  reg  k_sk6_5;
+  reg  [2:0] c_sk6_0;
+  reg  [2:0] c_sk6_1;
+  reg  [2:0] c_sk6_2;
+  reg  [2:0] c_sk6_3;
+  reg  [2:0] c_sk6_4;
+  reg  [2:0] c_sk6_5;
   reg  [7:0] a_sk7_0;
   reg  [7:0] a_sk7_1;
   reg  [7:0] a_sk7_2;
@@ -178,27 +132,13 @@ module ag_mxu (
   reg  [7:0] a_sk7_4;
   reg  [7:0] a_sk7_5;
   reg  [7:0] a_sk7_6;
-  reg  v_sk7_0;
-  reg  v_sk7_1;
-  reg  v_sk7_2;
-  reg  v_sk7_3;
-  reg  v_sk7_4;
-  reg  v_sk7_5;
-  reg  v_sk7_6;
-  reg  f_sk7_0;
-  reg  f_sk7_1;
-  reg  f_sk7_2;
-  reg  f_sk7_3;
-  reg  f_sk7_4;
-  reg  f_sk7_5;
-  reg  f_sk7_6;
-  reg  k_sk7_0;
-  reg  k_sk7_1;
-  reg  k_sk7_2;
-  reg  k_sk7_3;
-  reg  k_sk7_4;
-  reg  k_sk7_5;
-  reg  k_sk7_6;
+  reg  [2:0] c_sk7_0;
+  reg  [2:0] c_sk7_1;
+  reg  [2:0] c_sk7_2;
+  reg  [2:0] c_sk7_3;
+  reg  [2:0] c_sk7_4;
+  reg  [2:0] c_sk7_5;
+  reg  [2:0] c_sk7_6;
   reg  [7:0] b_sk1_0;
   reg  [7:0] b_sk2_0;
   reg  [7:0] b_sk2_1;
@@ -253,9 +193,7 @@ module ag_mxu (
   assign t_edge6 = s1_tt ? t_col[55:48] : t_rdata[55:48];
   assign t_edge7 = s1_tt ? t_col[63:56] : t_rdata[63:56];
   assign a_left = {a_sk7_6, a_sk6_5, a_sk5_4, a_sk4_3, a_sk3_2, a_sk2_1, a_sk1_0, e_a0};
-  assign v_left = {v_sk7_6, v_sk6_5, v_sk5_4, v_sk4_3, v_sk3_2, v_sk2_1, v_sk1_0, e_v};
-  assign f_left = {f_sk7_6, f_sk6_5, f_sk5_4, f_sk4_3, f_sk3_2, f_sk2_1, f_sk1_0, e_f};
-  assign k_left = {k_sk7_6, k_sk6_5, k_sk5_4, k_sk4_3, k_sk3_2, k_sk2_1, k_sk1_0, e_k};
+  assign c_left = {c_sk7_6, c_sk6_5, c_sk5_4, c_sk4_3, c_sk3_2, c_sk2_1, c_sk1_0, e_c};
   assign b_top = {b_sk7_6, b_sk6_5, b_sk5_4, b_sk4_3, b_sk3_2, b_sk2_1, b_sk1_0, e_b0};
 
   always @(posedge clk) begin
@@ -288,13 +226,7 @@ module ag_mxu (
     s1_k <= bank_r;
     s1_tl <= tl_r;
     s1_tt <= tt_r;
-    if (clear) begin
-      e_v <= 1'd0;
-    end else begin
-      e_v <= s1_v;
-    end
-    e_f <= s1_f;
-    e_k <= s1_k;
+    e_c <= clear ? 3'd0 : {s1_k, s1_f, s1_v};
     e_a0 <= l_edge0;
     e_a1 <= l_edge1;
     e_a2 <= l_edge2;
@@ -313,124 +245,94 @@ module ag_mxu (
     e_b7 <= t_edge7;
     a_sk1_0 <= e_a1;
     if (clear) begin
-      v_sk1_0 <= 1'd0;
+      c_sk1_0 <= 3'd0;
     end else begin
-      v_sk1_0 <= e_v;
+      c_sk1_0 <= e_c;
     end
-    f_sk1_0 <= e_f;
-    k_sk1_0 <= e_k;
     a_sk2_0 <= e_a2;
     a_sk2_1 <= a_sk2_0;
     if (clear) begin
-      v_sk2_0 <= 1'd0;
+      c_sk2_0 <= 3'd0;
     end else begin
-      v_sk2_0 <= e_v;
+      c_sk2_0 <= e_c;
     end
     if (clear) begin
-      v_sk2_1 <= 1'd0;
+      c_sk2_1 <= 3'd0;
     end else begin
-      v_sk2_1 <= v_sk2_0;
+      c_sk2_1 <= c_sk2_0;
     end
-    f_sk2_0 <= e_f;
-    f_sk2_1 <= f_sk2_0;
-    k_sk2_0 <= e_k;
-    k_sk2_1 <= k_sk2_0;
     a_sk3_0 <= e_a3;
     a_sk3_1 <= a_sk3_0;
     a_sk3_2 <= a_sk3_1;
     if (clear) begin
-      v_sk3_0 <= 1'd0;
+      c_sk3_0 <= 3'd0;
     end else begin
-      v_sk3_0 <= e_v;
+      c_sk3_0 <= e_c;
     end
     if (clear) begin
-      v_sk3_1 <= 1'd0;
+      c_sk3_1 <= 3'd0;
     end else begin
-      v_sk3_1 <= v_sk3_0;
+      c_sk3_1 <= c_sk3_0;
     end
     if (clear) begin
-      v_sk3_2 <= 1'd0;
+      c_sk3_2 <= 3'd0;
     end else begin
-      v_sk3_2 <= v_sk3_1;
+      c_sk3_2 <= c_sk3_1;
     end
-    f_sk3_0 <= e_f;
-    f_sk3_1 <= f_sk3_0;
-    f_sk3_2 <= f_sk3_1;
-    k_sk3_0 <= e_k;
-    k_sk3_1 <= k_sk3_0;
-    k_sk3_2 <= k_sk3_1;
     a_sk4_0 <= e_a4;
     a_sk4_1 <= a_sk4_0;
     a_sk4_2 <= a_sk4_1;
     a_sk4_3 <= a_sk4_2;
     if (clear) begin
-      v_sk4_0 <= 1'd0;
+      c_sk4_0 <= 3'd0;
     end else begin
-      v_sk4_0 <= e_v;
+      c_sk4_0 <= e_c;
     end
     if (clear) begin
-      v_sk4_1 <= 1'd0;
+      c_sk4_1 <= 3'd0;
     end else begin
-      v_sk4_1 <= v_sk4_0;
+      c_sk4_1 <= c_sk4_0;
     end
     if (clear) begin
-      v_sk4_2 <= 1'd0;
+      c_sk4_2 <= 3'd0;
     end else begin
-      v_sk4_2 <= v_sk4_1;
+      c_sk4_2 <= c_sk4_1;
     end
     if (clear) begin
-      v_sk4_3 <= 1'd0;
+      c_sk4_3 <= 3'd0;
     end else begin
-      v_sk4_3 <= v_sk4_2;
+      c_sk4_3 <= c_sk4_2;
     end
-    f_sk4_0 <= e_f;
-    f_sk4_1 <= f_sk4_0;
-    f_sk4_2 <= f_sk4_1;
-    f_sk4_3 <= f_sk4_2;
-    k_sk4_0 <= e_k;
-    k_sk4_1 <= k_sk4_0;
-    k_sk4_2 <= k_sk4_1;
-    k_sk4_3 <= k_sk4_2;
     a_sk5_0 <= e_a5;
     a_sk5_1 <= a_sk5_0;
     a_sk5_2 <= a_sk5_1;
     a_sk5_3 <= a_sk5_2;
     a_sk5_4 <= a_sk5_3;
     if (clear) begin
-      v_sk5_0 <= 1'd0;
+      c_sk5_0 <= 3'd0;
     end else begin
-      v_sk5_0 <= e_v;
+      c_sk5_0 <= e_c;
     end
     if (clear) begin
-      v_sk5_1 <= 1'd0;
+      c_sk5_1 <= 3'd0;
     end else begin
-      v_sk5_1 <= v_sk5_0;
+      c_sk5_1 <= c_sk5_0;
     end
     if (clear) begin
-      v_sk5_2 <= 1'd0;
+      c_sk5_2 <= 3'd0;
     end else begin
-      v_sk5_2 <= v_sk5_1;
+      c_sk5_2 <= c_sk5_1;
     end
     if (clear) begin
-      v_sk5_3 <= 1'd0;
+      c_sk5_3 <= 3'd0;
     end else begin
-      v_sk5_3 <= v_sk5_2;
+      c_sk5_3 <= c_sk5_2;
     end
     if (clear) begin
-      v_sk5_4 <= 1'd0;
+      c_sk5_4 <= 3'd0;
     end else begin
-      v_sk5_4 <= v_sk5_3;
+      c_sk5_4 <= c_sk5_3;
     end
-    f_sk5_0 <= e_f;
-    f_sk5_1 <= f_sk5_0;
-    f_sk5_2 <= f_sk5_1;
-    f_sk5_3 <= f_sk5_2;
-    f_sk5_4 <= f_sk5_3;
-    k_sk5_0 <= e_k;
-    k_sk5_1 <= k_sk5_0;
-    k_sk5_2 <= k_sk5_1;
-    k_sk5_3 <= k_sk5_2;
-    k_sk5_4 <= k_sk5_3;
     a_sk6_0 <= e_a6;
     a_sk6_1 <= a_sk6_0;
     a_sk6_2 <= a_sk6_1;
@@ -438,47 +340,35 @@ module ag_mxu (
     a_sk6_4 <= a_sk6_3;
     a_sk6_5 <= a_sk6_4;
     if (clear) begin
-      v_sk6_0 <= 1'd0;
+      c_sk6_0 <= 3'd0;
     end else begin
-      v_sk6_0 <= e_v;
+      c_sk6_0 <= e_c;
     end
     if (clear) begin
-      v_sk6_1 <= 1'd0;
+      c_sk6_1 <= 3'd0;
     end else begin
-      v_sk6_1 <= v_sk6_0;
+      c_sk6_1 <= c_sk6_0;
     end
     if (clear) begin
-      v_sk6_2 <= 1'd0;
+      c_sk6_2 <= 3'd0;
     end else begin
-      v_sk6_2 <= v_sk6_1;
+      c_sk6_2 <= c_sk6_1;
     end
     if (clear) begin
-      v_sk6_3 <= 1'd0;
+      c_sk6_3 <= 3'd0;
     end else begin
-      v_sk6_3 <= v_sk6_2;
+      c_sk6_3 <= c_sk6_2;
     end
     if (clear) begin
-      v_sk6_4 <= 1'd0;
+      c_sk6_4 <= 3'd0;
     end else begin
-      v_sk6_4 <= v_sk6_3;
+      c_sk6_4 <= c_sk6_3;
     end
     if (clear) begin
-      v_sk6_5 <= 1'd0;
+      c_sk6_5 <= 3'd0;
     end else begin
-      v_sk6_5 <= v_sk6_4;
+      c_sk6_5 <= c_sk6_4;
     end
-    f_sk6_0 <= e_f;
-    f_sk6_1 <= f_sk6_0;
-    f_sk6_2 <= f_sk6_1;
-    f_sk6_3 <= f_sk6_2;
-    f_sk6_4 <= f_sk6_3;
-    f_sk6_5 <= f_sk6_4;
-    k_sk6_0 <= e_k;
-    k_sk6_1 <= k_sk6_0;
-    k_sk6_2 <= k_sk6_1;
-    k_sk6_3 <= k_sk6_2;
-    k_sk6_4 <= k_sk6_3;
-    k_sk6_5 <= k_sk6_4;
     a_sk7_0 <= e_a7;
     a_sk7_1 <= a_sk7_0;
     a_sk7_2 <= a_sk7_1;
@@ -487,54 +377,40 @@ module ag_mxu (
     a_sk7_5 <= a_sk7_4;
     a_sk7_6 <= a_sk7_5;
     if (clear) begin
-      v_sk7_0 <= 1'd0;
+      c_sk7_0 <= 3'd0;
     end else begin
-      v_sk7_0 <= e_v;
+      c_sk7_0 <= e_c;
     end
     if (clear) begin
-      v_sk7_1 <= 1'd0;
+      c_sk7_1 <= 3'd0;
     end else begin
-      v_sk7_1 <= v_sk7_0;
+      c_sk7_1 <= c_sk7_0;
     end
     if (clear) begin
-      v_sk7_2 <= 1'd0;
+      c_sk7_2 <= 3'd0;
     end else begin
-      v_sk7_2 <= v_sk7_1;
+      c_sk7_2 <= c_sk7_1;
     end
     if (clear) begin
-      v_sk7_3 <= 1'd0;
+      c_sk7_3 <= 3'd0;
     end else begin
-      v_sk7_3 <= v_sk7_2;
+      c_sk7_3 <= c_sk7_2;
     end
     if (clear) begin
-      v_sk7_4 <= 1'd0;
+      c_sk7_4 <= 3'd0;
     end else begin
-      v_sk7_4 <= v_sk7_3;
+      c_sk7_4 <= c_sk7_3;
     end
     if (clear) begin
-      v_sk7_5 <= 1'd0;
+      c_sk7_5 <= 3'd0;
     end else begin
-      v_sk7_5 <= v_sk7_4;
+      c_sk7_5 <= c_sk7_4;
     end
     if (clear) begin
-      v_sk7_6 <= 1'd0;
+      c_sk7_6 <= 3'd0;
     end else begin
-      v_sk7_6 <= v_sk7_5;
+      c_sk7_6 <= c_sk7_5;
     end
-    f_sk7_0 <= e_f;
-    f_sk7_1 <= f_sk7_0;
-    f_sk7_2 <= f_sk7_1;
-    f_sk7_3 <= f_sk7_2;
-    f_sk7_4 <= f_sk7_3;
-    f_sk7_5 <= f_sk7_4;
-    f_sk7_6 <= f_sk7_5;
-    k_sk7_0 <= e_k;
-    k_sk7_1 <= k_sk7_0;
-    k_sk7_2 <= k_sk7_1;
-    k_sk7_3 <= k_sk7_2;
-    k_sk7_4 <= k_sk7_3;
-    k_sk7_5 <= k_sk7_4;
-    k_sk7_6 <= k_sk7_5;
     b_sk1_0 <= e_b1;
     b_sk2_0 <= e_b2;
     b_sk2_1 <= b_sk2_0;

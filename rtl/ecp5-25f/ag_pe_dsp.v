@@ -9,14 +9,10 @@ module ag_pe_dsp (
   input  wire        clk,
   input  wire        clear, // start: zero both banks, drop steps in flight
   input  wire [7:0]  a_in, // left operand (int8)
-  input  wire        v_in, // step valid
-  input  wire        f_in, // first step of a matmul with acc=0: overwrite instead of add
-  input  wire        k_in, // accumulator bank
+  input  wire [2:0]  c_in, // step control {bank, first, valid}: first = overwrite instead of add (acc=0)
   input  wire [7:0]  b_in, // top operand (int8)
   output reg  [7:0]  a_out,
-  output reg         v_out,
-  output reg         f_out,
-  output reg         k_out,
+  output reg  [2:0]  c_out,
   output reg  [7:0]  b_out,
   output reg  [31:0] acc0,
   output reg  [31:0] acc1
@@ -24,53 +20,31 @@ module ag_pe_dsp (
 
   reg  [7:0] mul_a; // DSP input register
   reg  [7:0] mul_b; // DSP input register
-  reg  v1;
-  reg  f1;
-  reg  k1;
+  reg  [2:0] c1;
   wire [15:0] product;
   reg  [15:0] prod0; // DSP output register
-  reg  v2;
-  reg  f2;
-  reg  k2;
+  reg  [2:0] c2;
 
   assign product = $signed({{8{mul_a[7]}}, mul_a}) * $signed({{8{mul_b[7]}}, mul_b});
 
   always @(posedge clk) begin
     a_out <= a_in;
     b_out <= b_in;
-    f_out <= f_in;
-    k_out <= k_in;
-    if (clear) begin
-      v_out <= 1'd0;
-    end else begin
-      v_out <= v_in;
-    end
+    c_out <= clear ? 3'd0 : c_in;
     mul_a <= a_out;
     mul_b <= b_out;
-    if (clear) begin
-      v1 <= 1'd0;
-    end else begin
-      v1 <= v_out;
-    end
-    f1 <= f_out;
-    k1 <= k_out;
+    c1 <= clear ? 3'd0 : c_out;
     prod0 <= product;
-    if (clear) begin
-      v2 <= 1'd0;
-    end else begin
-      v2 <= v1;
-    end
-    f2 <= f1;
-    k2 <= k1;
+    c2 <= clear ? 3'd0 : c1;
     if (clear) begin
       acc0 <= 32'd0;
-    end else if (v2 && (!k2)) begin
-      acc0 <= f2 ? {{16{prod0[15]}}, prod0} : (acc0 + {{16{prod0[15]}}, prod0});
+    end else if (c2[0] && (!c2[2])) begin
+      acc0 <= c2[1] ? {{16{prod0[15]}}, prod0} : (acc0 + {{16{prod0[15]}}, prod0});
     end
     if (clear) begin
       acc1 <= 32'd0;
-    end else if (v2 && k2) begin
-      acc1 <= f2 ? {{16{prod0[15]}}, prod0} : (acc1 + {{16{prod0[15]}}, prod0});
+    end else if (c2[0] && c2[2]) begin
+      acc1 <= c2[1] ? {{16{prod0[15]}}, prod0} : (acc1 + {{16{prod0[15]}}, prod0});
     end
   end
 endmodule

@@ -132,9 +132,7 @@ module ag_top (
   wire [10:0] mxu_l_rrow;
   wire [10:0] mxu_t_rrow;
   wire [31:0] mxu_a_left;
-  wire [3:0] mxu_v_left;
-  wire [3:0] mxu_f_left;
-  wire [3:0] mxu_k_left;
+  wire [11:0] mxu_c_left;
   wire [31:0] mxu_b_top;
   wire [1:0] mxu_l_lane;
   wire [1:0] mxu_t_lane;
@@ -459,9 +457,7 @@ module ag_top (
     .l_col  (sp_mxl_col),
     .t_col  (sp_mxt_col),
     .a_left (mxu_a_left),
-    .v_left (mxu_v_left),
-    .f_left (mxu_f_left),
-    .k_left (mxu_k_left),
+    .c_left (mxu_c_left),
     .b_top  (mxu_b_top),
     .l_lane (mxu_l_lane),
     .t_lane (mxu_t_lane)
@@ -471,9 +467,7 @@ module ag_top (
     .clk    (clk),
     .clear  (ctrl_clear),
     .a_left (mxu_a_left),
-    .v_left (mxu_v_left),
-    .f_left (mxu_f_left),
-    .k_left (mxu_k_left),
+    .c_left (mxu_c_left),
     .b_top  (mxu_b_top),
     .rd_bank(drn_rd_bank),
     .rd_t   (drn_rd_t),

@@ -9,9 +9,7 @@ module ag_array (
   input  wire         clk,
   input  wire         clear,
   input  wire [95:0]  a_left, // left lanes, already skewed
-  input  wire [11:0]  v_left,
-  input  wire [11:0]  f_left,
-  input  wire [11:0]  k_left,
+  input  wire [35:0]  c_left, // step control {bank, first, valid} per left lane, skewed with it
   input  wire [95:0]  b_top, // top lanes, already skewed
   input  wire         rd_bank,
   input  wire         rd_t, // 1: read column rd_idx (lanes = rows), 0: read row rd_idx
@@ -20,724 +18,436 @@ module ag_array (
 );
 
   wire [7:0] a_0_0;
-  wire v_0_0;
-  wire f_0_0;
-  wire k_0_0;
+  wire [2:0] c_0_0;
   wire [7:0] b_0_0;
   wire [7:0] a_0_1;
-  wire v_0_1;
-  wire f_0_1;
-  wire k_0_1;
+  wire [2:0] c_0_1;
   wire [7:0] b_0_1;
   wire [7:0] a_0_2;
-  wire v_0_2;
-  wire f_0_2;
-  wire k_0_2;
+  wire [2:0] c_0_2;
   wire [7:0] b_0_2;
   wire [7:0] a_0_3;
-  wire v_0_3;
-  wire f_0_3;
-  wire k_0_3;
+  wire [2:0] c_0_3;
   wire [7:0] b_0_3;
   wire [7:0] a_0_4;
-  wire v_0_4;
-  wire f_0_4;
-  wire k_0_4;
+  wire [2:0] c_0_4;
   wire [7:0] b_0_4;
   wire [7:0] a_0_5;
-  wire v_0_5;
-  wire f_0_5;
-  wire k_0_5;
+  wire [2:0] c_0_5;
   wire [7:0] b_0_5;
   wire [7:0] a_0_6;
-  wire v_0_6;
-  wire f_0_6;
-  wire k_0_6;
+  wire [2:0] c_0_6;
   wire [7:0] b_0_6;
   wire [7:0] a_0_7;
-  wire v_0_7;
-  wire f_0_7;
-  wire k_0_7;
+  wire [2:0] c_0_7;
   wire [7:0] b_0_7;
   wire [7:0] a_0_8;
-  wire v_0_8;
-  wire f_0_8;
-  wire k_0_8;
+  wire [2:0] c_0_8;
   wire [7:0] b_0_8;
   wire [7:0] a_0_9;
-  wire v_0_9;
-  wire f_0_9;
-  wire k_0_9;
+  wire [2:0] c_0_9;
   wire [7:0] b_0_9;
   wire [7:0] a_0_10;
-  wire v_0_10;
-  wire f_0_10;
-  wire k_0_10;
+  wire [2:0] c_0_10;
   wire [7:0] b_0_10;
   wire [7:0] a_0_11;
-  wire v_0_11;
-  wire f_0_11;
-  wire k_0_11;
+  wire [2:0] c_0_11;
   wire [7:0] b_0_11;
   wire [7:0] a_1_0;
-  wire v_1_0;
-  wire f_1_0;
-  wire k_1_0;
+  wire [2:0] c_1_0;
   wire [7:0] b_1_0;
   wire [7:0] a_1_1;
-  wire v_1_1;
-  wire f_1_1;
-  wire k_1_1;
+  wire [2:0] c_1_1;
   wire [7:0] b_1_1;
   wire [7:0] a_1_2;
-  wire v_1_2;
-  wire f_1_2;
-  wire k_1_2;
+  wire [2:0] c_1_2;
   wire [7:0] b_1_2;
   wire [7:0] a_1_3;
-  wire v_1_3;
-  wire f_1_3;
-  wire k_1_3;
+  wire [2:0] c_1_3;
   wire [7:0] b_1_3;
   wire [7:0] a_1_4;
-  wire v_1_4;
-  wire f_1_4;
-  wire k_1_4;
+  wire [2:0] c_1_4;
   wire [7:0] b_1_4;
   wire [7:0] a_1_5;
-  wire v_1_5;
-  wire f_1_5;
-  wire k_1_5;
+  wire [2:0] c_1_5;
   wire [7:0] b_1_5;
   wire [7:0] a_1_6;
-  wire v_1_6;
-  wire f_1_6;
-  wire k_1_6;
+  wire [2:0] c_1_6;
   wire [7:0] b_1_6;
   wire [7:0] a_1_7;
-  wire v_1_7;
-  wire f_1_7;
-  wire k_1_7;
+  wire [2:0] c_1_7;
   wire [7:0] b_1_7;
   wire [7:0] a_1_8;
-  wire v_1_8;
-  wire f_1_8;
-  wire k_1_8;
+  wire [2:0] c_1_8;
   wire [7:0] b_1_8;
   wire [7:0] a_1_9;
-  wire v_1_9;
-  wire f_1_9;
-  wire k_1_9;
+  wire [2:0] c_1_9;
   wire [7:0] b_1_9;
   wire [7:0] a_1_10;
-  wire v_1_10;
-  wire f_1_10;
-  wire k_1_10;
+  wire [2:0] c_1_10;
   wire [7:0] b_1_10;
   wire [7:0] a_1_11;
-  wire v_1_11;
-  wire f_1_11;
-  wire k_1_11;
+  wire [2:0] c_1_11;
   wire [7:0] b_1_11;
   wire [7:0] a_2_0;
-  wire v_2_0;
-  wire f_2_0;
-  wire k_2_0;
+  wire [2:0] c_2_0;
   wire [7:0] b_2_0;
   wire [7:0] a_2_1;
-  wire v_2_1;
-  wire f_2_1;
-  wire k_2_1;
+  wire [2:0] c_2_1;
   wire [7:0] b_2_1;
   wire [7:0] a_2_2;
-  wire v_2_2;
-  wire f_2_2;
-  wire k_2_2;
+  wire [2:0] c_2_2;
   wire [7:0] b_2_2;
   wire [7:0] a_2_3;
-  wire v_2_3;
-  wire f_2_3;
-  wire k_2_3;
+  wire [2:0] c_2_3;
   wire [7:0] b_2_3;
   wire [7:0] a_2_4;
-  wire v_2_4;
-  wire f_2_4;
-  wire k_2_4;
+  wire [2:0] c_2_4;
   wire [7:0] b_2_4;
   wire [7:0] a_2_5;
-  wire v_2_5;
-  wire f_2_5;
-  wire k_2_5;
+  wire [2:0] c_2_5;
   wire [7:0] b_2_5;
   wire [7:0] a_2_6;
-  wire v_2_6;
-  wire f_2_6;
-  wire k_2_6;
+  wire [2:0] c_2_6;
   wire [7:0] b_2_6;
   wire [7:0] a_2_7;
-  wire v_2_7;
-  wire f_2_7;
-  wire k_2_7;
+  wire [2:0] c_2_7;
   wire [7:0] b_2_7;
   wire [7:0] a_2_8;
-  wire v_2_8;
-  wire f_2_8;
-  wire k_2_8;
+  wire [2:0] c_2_8;
   wire [7:0] b_2_8;
   wire [7:0] a_2_9;
-  wire v_2_9;
-  wire f_2_9;
-  wire k_2_9;
+  wire [2:0] c_2_9;
   wire [7:0] b_2_9;
   wire [7:0] a_2_10;
-  wire v_2_10;
-  wire f_2_10;
-  wire k_2_10;
+  wire [2:0] c_2_10;
   wire [7:0] b_2_10;
   wire [7:0] a_2_11;
-  wire v_2_11;
-  wire f_2_11;
-  wire k_2_11;
+  wire [2:0] c_2_11;
   wire [7:0] b_2_11;
   wire [7:0] a_3_0;
-  wire v_3_0;
-  wire f_3_0;
-  wire k_3_0;
+  wire [2:0] c_3_0;
   wire [7:0] b_3_0;
   wire [7:0] a_3_1;
-  wire v_3_1;
-  wire f_3_1;
-  wire k_3_1;
+  wire [2:0] c_3_1;
   wire [7:0] b_3_1;
   wire [7:0] a_3_2;
-  wire v_3_2;
-  wire f_3_2;
-  wire k_3_2;
+  wire [2:0] c_3_2;
   wire [7:0] b_3_2;
   wire [7:0] a_3_3;
-  wire v_3_3;
-  wire f_3_3;
-  wire k_3_3;
+  wire [2:0] c_3_3;
   wire [7:0] b_3_3;
   wire [7:0] a_3_4;
-  wire v_3_4;
-  wire f_3_4;
-  wire k_3_4;
+  wire [2:0] c_3_4;
   wire [7:0] b_3_4;
   wire [7:0] a_3_5;
-  wire v_3_5;
-  wire f_3_5;
-  wire k_3_5;
+  wire [2:0] c_3_5;
   wire [7:0] b_3_5;
   wire [7:0] a_3_6;
-  wire v_3_6;
-  wire f_3_6;
-  wire k_3_6;
+  wire [2:0] c_3_6;
   wire [7:0] b_3_6;
   wire [7:0] a_3_7;
-  wire v_3_7;
-  wire f_3_7;
-  wire k_3_7;
+  wire [2:0] c_3_7;
   wire [7:0] b_3_7;
   wire [7:0] a_3_8;
-  wire v_3_8;
-  wire f_3_8;
-  wire k_3_8;
+  wire [2:0] c_3_8;
   wire [7:0] b_3_8;
   wire [7:0] a_3_9;
-  wire v_3_9;
-  wire f_3_9;
-  wire k_3_9;
+  wire [2:0] c_3_9;
   wire [7:0] b_3_9;
   wire [7:0] a_3_10;
-  wire v_3_10;
-  wire f_3_10;
-  wire k_3_10;
+  wire [2:0] c_3_10;
   wire [7:0] b_3_10;
   wire [7:0] a_3_11;
-  wire v_3_11;
-  wire f_3_11;
-  wire k_3_11;
+  wire [2:0] c_3_11;
   wire [7:0] b_3_11;
   wire [7:0] a_4_0;
-  wire v_4_0;
-  wire f_4_0;
-  wire k_4_0;
+  wire [2:0] c_4_0;
   wire [7:0] b_4_0;
   wire [7:0] a_4_1;
-  wire v_4_1;
-  wire f_4_1;
-  wire k_4_1;
+  wire [2:0] c_4_1;
   wire [7:0] b_4_1;
   wire [7:0] a_4_2;
-  wire v_4_2;
-  wire f_4_2;
-  wire k_4_2;
+  wire [2:0] c_4_2;
   wire [7:0] b_4_2;
   wire [7:0] a_4_3;
-  wire v_4_3;
-  wire f_4_3;
-  wire k_4_3;
+  wire [2:0] c_4_3;
   wire [7:0] b_4_3;
   wire [7:0] a_4_4;
-  wire v_4_4;
-  wire f_4_4;
-  wire k_4_4;
+  wire [2:0] c_4_4;
   wire [7:0] b_4_4;
   wire [7:0] a_4_5;
-  wire v_4_5;
-  wire f_4_5;
-  wire k_4_5;
+  wire [2:0] c_4_5;
   wire [7:0] b_4_5;
   wire [7:0] a_4_6;
-  wire v_4_6;
-  wire f_4_6;
-  wire k_4_6;
+  wire [2:0] c_4_6;
   wire [7:0] b_4_6;
   wire [7:0] a_4_7;
-  wire v_4_7;
-  wire f_4_7;
-  wire k_4_7;
+  wire [2:0] c_4_7;
   wire [7:0] b_4_7;
   wire [7:0] a_4_8;
-  wire v_4_8;
-  wire f_4_8;
-  wire k_4_8;
+  wire [2:0] c_4_8;
   wire [7:0] b_4_8;
   wire [7:0] a_4_9;
-  wire v_4_9;
-  wire f_4_9;
-  wire k_4_9;
+  wire [2:0] c_4_9;
   wire [7:0] b_4_9;
   wire [7:0] a_4_10;
-  wire v_4_10;
-  wire f_4_10;
-  wire k_4_10;
+  wire [2:0] c_4_10;
   wire [7:0] b_4_10;
   wire [7:0] a_4_11;
-  wire v_4_11;
-  wire f_4_11;
-  wire k_4_11;
+  wire [2:0] c_4_11;
   wire [7:0] b_4_11;
   wire [7:0] a_5_0;
-  wire v_5_0;
-  wire f_5_0;
-  wire k_5_0;
+  wire [2:0] c_5_0;
   wire [7:0] b_5_0;
   wire [7:0] a_5_1;
-  wire v_5_1;
-  wire f_5_1;
-  wire k_5_1;
+  wire [2:0] c_5_1;
   wire [7:0] b_5_1;
   wire [7:0] a_5_2;
-  wire v_5_2;
-  wire f_5_2;
-  wire k_5_2;
+  wire [2:0] c_5_2;
   wire [7:0] b_5_2;
   wire [7:0] a_5_3;
-  wire v_5_3;
-  wire f_5_3;
-  wire k_5_3;
+  wire [2:0] c_5_3;
   wire [7:0] b_5_3;
   wire [7:0] a_5_4;
-  wire v_5_4;
-  wire f_5_4;
-  wire k_5_4;
+  wire [2:0] c_5_4;
   wire [7:0] b_5_4;
   wire [7:0] a_5_5;
-  wire v_5_5;
-  wire f_5_5;
-  wire k_5_5;
+  wire [2:0] c_5_5;
   wire [7:0] b_5_5;
   wire [7:0] a_5_6;
-  wire v_5_6;
-  wire f_5_6;
-  wire k_5_6;
+  wire [2:0] c_5_6;
   wire [7:0] b_5_6;
   wire [7:0] a_5_7;
-  wire v_5_7;
-  wire f_5_7;
-  wire k_5_7;
+  wire [2:0] c_5_7;
   wire [7:0] b_5_7;
   wire [7:0] a_5_8;
-  wire v_5_8;
-  wire f_5_8;
-  wire k_5_8;
+  wire [2:0] c_5_8;
   wire [7:0] b_5_8;
   wire [7:0] a_5_9;
-  wire v_5_9;
-  wire f_5_9;
-  wire k_5_9;
+  wire [2:0] c_5_9;
   wire [7:0] b_5_9;
   wire [7:0] a_5_10;
-  wire v_5_10;
-  wire f_5_10;
-  wire k_5_10;
+  wire [2:0] c_5_10;
   wire [7:0] b_5_10;
   wire [7:0] a_5_11;
-  wire v_5_11;
-  wire f_5_11;
-  wire k_5_11;
+  wire [2:0] c_5_11;
   wire [7:0] b_5_11;
   wire [7:0] a_6_0;
-  wire v_6_0;
-  wire f_6_0;
-  wire k_6_0;
+  wire [2:0] c_6_0;
   wire [7:0] b_6_0;
   wire [7:0] a_6_1;
-  wire v_6_1;
-  wire f_6_1;
-  wire k_6_1;
+  wire [2:0] c_6_1;
   wire [7:0] b_6_1;
   wire [7:0] a_6_2;
-  wire v_6_2;
-  wire f_6_2;
-  wire k_6_2;
+  wire [2:0] c_6_2;
   wire [7:0] b_6_2;
   wire [7:0] a_6_3;
-  wire v_6_3;
-  wire f_6_3;
-  wire k_6_3;
+  wire [2:0] c_6_3;
   wire [7:0] b_6_3;
   wire [7:0] a_6_4;
-  wire v_6_4;
-  wire f_6_4;
-  wire k_6_4;
+  wire [2:0] c_6_4;
   wire [7:0] b_6_4;
   wire [7:0] a_6_5;
-  wire v_6_5;
-  wire f_6_5;
-  wire k_6_5;
+  wire [2:0] c_6_5;
   wire [7:0] b_6_5;
   wire [7:0] a_6_6;
-  wire v_6_6;
-  wire f_6_6;
-  wire k_6_6;
+  wire [2:0] c_6_6;
   wire [7:0] b_6_6;
   wire [7:0] a_6_7;
-  wire v_6_7;
-  wire f_6_7;
-  wire k_6_7;
+  wire [2:0] c_6_7;
   wire [7:0] b_6_7;
   wire [7:0] a_6_8;
-  wire v_6_8;
-  wire f_6_8;
-  wire k_6_8;
+  wire [2:0] c_6_8;
   wire [7:0] b_6_8;
   wire [7:0] a_6_9;
-  wire v_6_9;
-  wire f_6_9;
-  wire k_6_9;
+  wire [2:0] c_6_9;
   wire [7:0] b_6_9;
   wire [7:0] a_6_10;
-  wire v_6_10;
-  wire f_6_10;
-  wire k_6_10;
+  wire [2:0] c_6_10;
   wire [7:0] b_6_10;
   wire [7:0] a_6_11;
-  wire v_6_11;
-  wire f_6_11;
-  wire k_6_11;
+  wire [2:0] c_6_11;
   wire [7:0] b_6_11;
   wire [7:0] a_7_0;
-  wire v_7_0;
-  wire f_7_0;
-  wire k_7_0;
+  wire [2:0] c_7_0;
   wire [7:0] b_7_0;
   wire [7:0] a_7_1;
-  wire v_7_1;
-  wire f_7_1;
-  wire k_7_1;
+  wire [2:0] c_7_1;
   wire [7:0] b_7_1;
   wire [7:0] a_7_2;
-  wire v_7_2;
-  wire f_7_2;
-  wire k_7_2;
+  wire [2:0] c_7_2;
   wire [7:0] b_7_2;
   wire [7:0] a_7_3;
-  wire v_7_3;
-  wire f_7_3;
-  wire k_7_3;
+  wire [2:0] c_7_3;
   wire [7:0] b_7_3;
   wire [7:0] a_7_4;
-  wire v_7_4;
-  wire f_7_4;
-  wire k_7_4;
+  wire [2:0] c_7_4;
   wire [7:0] b_7_4;
   wire [7:0] a_7_5;
-  wire v_7_5;
-  wire f_7_5;
-  wire k_7_5;
+  wire [2:0] c_7_5;
   wire [7:0] b_7_5;
   wire [7:0] a_7_6;
-  wire v_7_6;
-  wire f_7_6;
-  wire k_7_6;
+  wire [2:0] c_7_6;
   wire [7:0] b_7_6;
   wire [7:0] a_7_7;
-  wire v_7_7;
-  wire f_7_7;
-  wire k_7_7;
+  wire [2:0] c_7_7;
   wire [7:0] b_7_7;
   wire [7:0] a_7_8;
-  wire v_7_8;
-  wire f_7_8;
-  wire k_7_8;
+  wire [2:0] c_7_8;
   wire [7:0] b_7_8;
   wire [7:0] a_7_9;
-  wire v_7_9;
-  wire f_7_9;
-  wire k_7_9;
+  wire [2:0] c_7_9;
   wire [7:0] b_7_9;
   wire [7:0] a_7_10;
-  wire v_7_10;
-  wire f_7_10;
-  wire k_7_10;
+  wire [2:0] c_7_10;
   wire [7:0] b_7_10;
   wire [7:0] a_7_11;
-  wire v_7_11;
-  wire f_7_11;
-  wire k_7_11;
+  wire [2:0] c_7_11;
   wire [7:0] b_7_11;
   wire [7:0] a_8_0;
-  wire v_8_0;
-  wire f_8_0;
-  wire k_8_0;
+  wire [2:0] c_8_0;
   wire [7:0] b_8_0;
   wire [7:0] a_8_1;
-  wire v_8_1;
-  wire f_8_1;
-  wire k_8_1;
+  wire [2:0] c_8_1;
   wire [7:0] b_8_1;
   wire [7:0] a_8_2;
-  wire v_8_2;
-  wire f_8_2;
-  wire k_8_2;
+  wire [2:0] c_8_2;
   wire [7:0] b_8_2;
   wire [7:0] a_8_3;
-  wire v_8_3;
-  wire f_8_3;
-  wire k_8_3;
+  wire [2:0] c_8_3;
   wire [7:0] b_8_3;
   wire [7:0] a_8_4;
-  wire v_8_4;
-  wire f_8_4;
-  wire k_8_4;
+  wire [2:0] c_8_4;
   wire [7:0] b_8_4;
   wire [7:0] a_8_5;
-  wire v_8_5;
-  wire f_8_5;
-  wire k_8_5;
+  wire [2:0] c_8_5;
   wire [7:0] b_8_5;
   wire [7:0] a_8_6;
-  wire v_8_6;
-  wire f_8_6;
-  wire k_8_6;
+  wire [2:0] c_8_6;
   wire [7:0] b_8_6;
   wire [7:0] a_8_7;
-  wire v_8_7;
-  wire f_8_7;
-  wire k_8_7;
+  wire [2:0] c_8_7;
   wire [7:0] b_8_7;
   wire [7:0] a_8_8;
-  wire v_8_8;
-  wire f_8_8;
-  wire k_8_8;
+  wire [2:0] c_8_8;
   wire [7:0] b_8_8;
   wire [7:0] a_8_9;
-  wire v_8_9;
-  wire f_8_9;
-  wire k_8_9;
+  wire [2:0] c_8_9;
   wire [7:0] b_8_9;
   wire [7:0] a_8_10;
-  wire v_8_10;
-  wire f_8_10;
-  wire k_8_10;
+  wire [2:0] c_8_10;
   wire [7:0] b_8_10;
   wire [7:0] a_8_11;
-  wire v_8_11;
-  wire f_8_11;
-  wire k_8_11;
+  wire [2:0] c_8_11;
   wire [7:0] b_8_11;
   wire [7:0] a_9_0;
-  wire v_9_0;
-  wire f_9_0;
-  wire k_9_0;
+  wire [2:0] c_9_0;
   wire [7:0] b_9_0;
   wire [7:0] a_9_1;
-  wire v_9_1;
-  wire f_9_1;
-  wire k_9_1;
+  wire [2:0] c_9_1;
   wire [7:0] b_9_1;
   wire [7:0] a_9_2;
-  wire v_9_2;
-  wire f_9_2;
-  wire k_9_2;
+  wire [2:0] c_9_2;
   wire [7:0] b_9_2;
   wire [7:0] a_9_3;
-  wire v_9_3;
-  wire f_9_3;
-  wire k_9_3;
+  wire [2:0] c_9_3;
   wire [7:0] b_9_3;
   wire [7:0] a_9_4;
-  wire v_9_4;
-  wire f_9_4;
-  wire k_9_4;
+  wire [2:0] c_9_4;
   wire [7:0] b_9_4;
   wire [7:0] a_9_5;
-  wire v_9_5;
-  wire f_9_5;
-  wire k_9_5;
+  wire [2:0] c_9_5;
   wire [7:0] b_9_5;
   wire [7:0] a_9_6;
-  wire v_9_6;
-  wire f_9_6;
-  wire k_9_6;
+  wire [2:0] c_9_6;
   wire [7:0] b_9_6;
   wire [7:0] a_9_7;
-  wire v_9_7;
-  wire f_9_7;
-  wire k_9_7;
+  wire [2:0] c_9_7;
   wire [7:0] b_9_7;
   wire [7:0] a_9_8;
-  wire v_9_8;
-  wire f_9_8;
-  wire k_9_8;
+  wire [2:0] c_9_8;
   wire [7:0] b_9_8;
   wire [7:0] a_9_9;
-  wire v_9_9;
-  wire f_9_9;
-  wire k_9_9;
+  wire [2:0] c_9_9;
   wire [7:0] b_9_9;
   wire [7:0] a_9_10;
-  wire v_9_10;
-  wire f_9_10;
-  wire k_9_10;
+  wire [2:0] c_9_10;
   wire [7:0] b_9_10;
   wire [7:0] a_9_11;
-  wire v_9_11;
-  wire f_9_11;
-  wire k_9_11;
+  wire [2:0] c_9_11;
   wire [7:0] b_9_11;
   wire [7:0] a_10_0;
-  wire v_10_0;
-  wire f_10_0;
-  wire k_10_0;
+  wire [2:0] c_10_0;
   wire [7:0] b_10_0;
   wire [7:0] a_10_1;
-  wire v_10_1;
-  wire f_10_1;
-  wire k_10_1;
+  wire [2:0] c_10_1;
   wire [7:0] b_10_1;
   wire [7:0] a_10_2;
-  wire v_10_2;
-  wire f_10_2;
-  wire k_10_2;
+  wire [2:0] c_10_2;
   wire [7:0] b_10_2;
   wire [7:0] a_10_3;
-  wire v_10_3;
-  wire f_10_3;
-  wire k_10_3;
+  wire [2:0] c_10_3;
   wire [7:0] b_10_3;
   wire [7:0] a_10_4;
-  wire v_10_4;
-  wire f_10_4;
-  wire k_10_4;
+  wire [2:0] c_10_4;
   wire [7:0] b_10_4;
   wire [7:0] a_10_5;
-  wire v_10_5;
-  wire f_10_5;
-  wire k_10_5;
+  wire [2:0] c_10_5;
   wire [7:0] b_10_5;
   wire [7:0] a_10_6;
-  wire v_10_6;
-  wire f_10_6;
-  wire k_10_6;
+  wire [2:0] c_10_6;
   wire [7:0] b_10_6;
   wire [7:0] a_10_7;
-  wire v_10_7;
-  wire f_10_7;
-  wire k_10_7;
+  wire [2:0] c_10_7;
   wire [7:0] b_10_7;
   wire [7:0] a_10_8;
-  wire v_10_8;
-  wire f_10_8;
-  wire k_10_8;
+  wire [2:0] c_10_8;
   wire [7:0] b_10_8;
   wire [7:0] a_10_9;
-  wire v_10_9;
-  wire f_10_9;
-  wire k_10_9;
+  wire [2:0] c_10_9;
   wire [7:0] b_10_9;
   wire [7:0] a_10_10;
-  wire v_10_10;
-  wire f_10_10;
-  wire k_10_10;
+  wire [2:0] c_10_10;
   wire [7:0] b_10_10;
   wire [7:0] a_10_11;
-  wire v_10_11;
-  wire f_10_11;
-  wire k_10_11;
+  wire [2:0] c_10_11;
   wire [7:0] b_10_11;
   wire [7:0] a_11_0;
-  wire v_11_0;
-  wire f_11_0;
-  wire k_11_0;
+  wire [2:0] c_11_0;
   wire [7:0] b_11_0;
   wire [7:0] a_11_1;
-  wire v_11_1;
-  wire f_11_1;
-  wire k_11_1;
+  wire [2:0] c_11_1;
   wire [7:0] b_11_1;
   wire [7:0] a_11_2;
-  wire v_11_2;
-  wire f_11_2;
-  wire k_11_2;
+  wire [2:0] c_11_2;
   wire [7:0] b_11_2;
   wire [7:0] a_11_3;
-  wire v_11_3;
-  wire f_11_3;
-  wire k_11_3;
+  wire [2:0] c_11_3;
   wire [7:0] b_11_3;
   wire [7:0] a_11_4;
-  wire v_11_4;
-  wire f_11_4;
-  wire k_11_4;
+  wire [2:0] c_11_4;
   wire [7:0] b_11_4;
   wire [7:0] a_11_5;
-  wire v_11_5;
-  wire f_11_5;
-  wire k_11_5;
+  wire [2:0] c_11_5;
   wire [7:0] b_11_5;
   wire [7:0] a_11_6;
-  wire v_11_6;
-  wire f_11_6;
-  wire k_11_6;
+  wire [2:0] c_11_6;
   wire [7:0] b_11_6;
   wire [7:0] a_11_7;
-  wire v_11_7;
-  wire f_11_7;
-  wire k_11_7;
+  wire [2:0] c_11_7;
   wire [7:0] b_11_7;
   wire [7:0] a_11_8;
-  wire v_11_8;
-  wire f_11_8;
-  wire k_11_8;
+  wire [2:0] c_11_8;
   wire [7:0] b_11_8;
   wire [7:0] a_11_9;
-  wire v_11_9;
-  wire f_11_9;
-  wire k_11_9;
+  wire [2:0] c_11_9;
   wire [7:0] b_11_9;
   wire [7:0] a_11_10;
-  wire v_11_10;
-  wire f_11_10;
-  wire k_11_10;
+  wire [2:0] c_11_10;
   wire [7:0] b_11_10;
   wire [7:0] a_11_11;
-  wire v_11_11;
-  wire f_11_11;
-  wire k_11_11;
+  wire [2:0] c_11_11;
   wire [7:0] b_11_11;
   wire [31:0] acc0_0_0;
   wire [31:0] acc1_0_0;
@@ -1317,21 +1027,17 @@ module ag_array (
   assign acc_11_9 = rd_bank ? acc1_11_9 : acc0_11_9;
   assign acc_11_10 = rd_bank ? acc1_11_10 : acc0_11_10;
   assign acc_11_11 = rd_bank ? acc1_11_11 : acc0_11_11;
-  assign unused_edges = {a_0_11, v_0_11, f_0_11, k_0_11, a_1_11, v_1_11, f_1_11, k_1_11, a_2_11, v_2_11, f_2_11, k_2_11, a_3_11, v_3_11, f_3_11, k_3_11, a_4_11, v_4_11, f_4_11, k_4_11, a_5_11, v_5_11, f_5_11, k_5_11, a_6_11, v_6_11, f_6_11, k_6_11, a_7_11, v_7_11, f_7_11, k_7_11, a_8_11, v_8_11, f_8_11, k_8_11, a_9_11, v_9_11, f_9_11, k_9_11, a_10_11, v_10_11, f_10_11, k_10_11, b_11_0, b_11_1, b_11_2, b_11_3, b_11_4, b_11_5, b_11_6, b_11_7, b_11_8, b_11_9, b_11_10, a_11_11, v_11_11, f_11_11, k_11_11, b_11_11};
+  assign unused_edges = {a_0_11, c_0_11, a_1_11, c_1_11, a_2_11, c_2_11, a_3_11, c_3_11, a_4_11, c_4_11, a_5_11, c_5_11, a_6_11, c_6_11, a_7_11, c_7_11, a_8_11, c_8_11, a_9_11, c_9_11, a_10_11, c_10_11, b_11_0, b_11_1, b_11_2, b_11_3, b_11_4, b_11_5, b_11_6, b_11_7, b_11_8, b_11_9, b_11_10, a_11_11, c_11_11, b_11_11};
   assign rd_data = {(rd_t ? ((rd_idx == 4'd0) ? acc_11_0 : ((rd_idx == 4'd1) ? acc_11_1 : ((rd_idx == 4'd2) ? acc_11_2 : ((rd_idx == 4'd3) ? acc_11_3 : ((rd_idx == 4'd4) ? acc_11_4 : ((rd_idx == 4'd5) ? acc_11_5 : ((rd_idx == 4'd6) ? acc_11_6 : ((rd_idx == 4'd7) ? acc_11_7 : ((rd_idx == 4'd8) ? acc_11_8 : ((rd_idx == 4'd9) ? acc_11_9 : ((rd_idx == 4'd10) ? acc_11_10 : ((rd_idx == 4'd11) ? acc_11_11 : 32'd0)))))))))))) : ((rd_idx == 4'd0) ? acc_0_11 : ((rd_idx == 4'd1) ? acc_1_11 : ((rd_idx == 4'd2) ? acc_2_11 : ((rd_idx == 4'd3) ? acc_3_11 : ((rd_idx == 4'd4) ? acc_4_11 : ((rd_idx == 4'd5) ? acc_5_11 : ((rd_idx == 4'd6) ? acc_6_11 : ((rd_idx == 4'd7) ? acc_7_11 : ((rd_idx == 4'd8) ? acc_8_11 : ((rd_idx == 4'd9) ? acc_9_11 : ((rd_idx == 4'd10) ? acc_10_11 : ((rd_idx == 4'd11) ? acc_11_11 : 32'd0))))))))))))), (rd_t ? ((rd_idx == 4'd0) ? acc_10_0 : ((rd_idx == 4'd1) ? acc_10_1 : ((rd_idx == 4'd2) ? acc_10_2 : ((rd_idx == 4'd3) ? acc_10_3 : ((rd_idx == 4'd4) ? acc_10_4 : ((rd_idx == 4'd5) ? acc_10_5 : ((rd_idx == 4'd6) ? acc_10_6 : ((rd_idx == 4'd7) ? acc_10_7 : ((rd_idx == 4'd8) ? acc_10_8 : ((rd_idx == 4'd9) ? acc_10_9 : ((rd_idx == 4'd10) ? acc_10_10 : ((rd_idx == 4'd11) ? acc_10_11 : 32'd0)))))))))))) : ((rd_idx == 4'd0) ? acc_0_10 : ((rd_idx == 4'd1) ? acc_1_10 : ((rd_idx == 4'd2) ? acc_2_10 : ((rd_idx == 4'd3) ? acc_3_10 : ((rd_idx == 4'd4) ? acc_4_10 : ((rd_idx == 4'd5) ? acc_5_10 : ((rd_idx == 4'd6) ? acc_6_10 : ((rd_idx == 4'd7) ? acc_7_10 : ((rd_idx == 4'd8) ? acc_8_10 : ((rd_idx == 4'd9) ? acc_9_10 : ((rd_idx == 4'd10) ? acc_10_10 : ((rd_idx == 4'd11) ? acc_11_10 : 32'd0))))))))))))), (rd_t ? ((rd_idx == 4'd0) ? acc_9_0 : ((rd_idx == 4'd1) ? acc_9_1 : ((rd_idx == 4'd2) ? acc_9_2 : ((rd_idx == 4'd3) ? acc_9_3 : ((rd_idx == 4'd4) ? acc_9_4 : ((rd_idx == 4'd5) ? acc_9_5 : ((rd_idx == 4'd6) ? acc_9_6 : ((rd_idx == 4'd7) ? acc_9_7 : ((rd_idx == 4'd8) ? acc_9_8 : ((rd_idx == 4'd9) ? acc_9_9 : ((rd_idx == 4'd10) ? acc_9_10 : ((rd_idx == 4'd11) ? acc_9_11 : 32'd0)))))))))))) : ((rd_idx == 4'd0) ? acc_0_9 : ((rd_idx == 4'd1) ? acc_1_9 : ((rd_idx == 4'd2) ? acc_2_9 : ((rd_idx == 4'd3) ? acc_3_9 : ((rd_idx == 4'd4) ? acc_4_9 : ((rd_idx == 4'd5) ? acc_5_9 : ((rd_idx == 4'd6) ? acc_6_9 : ((rd_idx == 4'd7) ? acc_7_9 : ((rd_idx == 4'd8) ? acc_8_9 : ((rd_idx == 4'd9) ? acc_9_9 : ((rd_idx == 4'd10) ? acc_10_9 : ((rd_idx == 4'd11) ? acc_11_9 : 32'd0))))))))))))), (rd_t ? ((rd_idx == 4'd0) ? acc_8_0 : ((rd_idx == 4'd1) ? acc_8_1 : ((rd_idx == 4'd2) ? acc_8_2 : ((rd_idx == 4'd3) ? acc_8_3 : ((rd_idx == 4'd4) ? acc_8_4 : ((rd_idx == 4'd5) ? acc_8_5 : ((rd_idx == 4'd6) ? acc_8_6 : ((rd_idx == 4'd7) ? acc_8_7 : ((rd_idx == 4'd8) ? acc_8_8 : ((rd_idx == 4'd9) ? acc_8_9 : ((rd_idx == 4'd10) ? acc_8_10 : ((rd_idx == 4'd11) ? acc_8_11 : 32'd0)))))))))))) : ((rd_idx == 4'd0) ? acc_0_8 : ((rd_idx == 4'd1) ? acc_1_8 : ((rd_idx == 4'd2) ? acc_2_8 : ((rd_idx == 4'd3) ? acc_3_8 : ((rd_idx == 4'd4) ? acc_4_8 : ((rd_idx == 4'd5) ? acc_5_8 : ((rd_idx == 4'd6) ? acc_6_8 : ((rd_idx == 4'd7) ? acc_7_8 : ((rd_idx == 4'd8) ? acc_8_8 : ((rd_idx == 4'd9) ? acc_9_8 : ((rd_idx == 4'd10) ? acc_10_8 : ((rd_idx == 4'd11) ? acc_11_8 : 32'd0))))))))))))), (rd_t ? ((rd_idx == 4'd0) ? acc_7_0 : ((rd_idx == 4'd1) ? acc_7_1 : ((rd_idx == 4'd2) ? acc_7_2 : ((rd_idx == 4'd3) ? acc_7_3 : ((rd_idx == 4'd4) ? acc_7_4 : ((rd_idx == 4'd5) ? acc_7_5 : ((rd_idx == 4'd6) ? acc_7_6 : ((rd_idx == 4'd7) ? acc_7_7 : ((rd_idx == 4'd8) ? acc_7_8 : ((rd_idx == 4'd9) ? acc_7_9 : ((rd_idx == 4'd10) ? acc_7_10 : ((rd_idx == 4'd11) ? acc_7_11 : 32'd0)))))))))))) : ((rd_idx == 4'd0) ? acc_0_7 : ((rd_idx == 4'd1) ? acc_1_7 : ((rd_idx == 4'd2) ? acc_2_7 : ((rd_idx == 4'd3) ? acc_3_7 : ((rd_idx == 4'd4) ? acc_4_7 : ((rd_idx == 4'd5) ? acc_5_7 : ((rd_idx == 4'd6) ? acc_6_7 : ((rd_idx == 4'd7) ? acc_7_7 : ((rd_idx == 4'd8) ? acc_8_7 : ((rd_idx == 4'd9) ? acc_9_7 : ((rd_idx == 4'd10) ? acc_10_7 : ((rd_idx == 4'd11) ? acc_11_7 : 32'd0))))))))))))), (rd_t ? ((rd_idx == 4'd0) ? acc_6_0 : ((rd_idx == 4'd1) ? acc_6_1 : ((rd_idx == 4'd2) ? acc_6_2 : ((rd_idx == 4'd3) ? acc_6_3 : ((rd_idx == 4'd4) ? acc_6_4 : ((rd_idx == 4'd5) ? acc_6_5 : ((rd_idx == 4'd6) ? acc_6_6 : ((rd_idx == 4'd7) ? acc_6_7 : ((rd_idx == 4'd8) ? acc_6_8 : ((rd_idx == 4'd9) ? acc_6_9 : ((rd_idx == 4'd10) ? acc_6_10 : ((rd_idx == 4'd11) ? acc_6_11 : 32'd0)))))))))))) : ((rd_idx == 4'd0) ? acc_0_6 : ((rd_idx == 4'd1) ? acc_1_6 : ((rd_idx == 4'd2) ? acc_2_6 : ((rd_idx == 4'd3) ? acc_3_6 : ((rd_idx == 4'd4) ? acc_4_6 : ((rd_idx == 4'd5) ? acc_5_6 : ((rd_idx == 4'd6) ? acc_6_6 : ((rd_idx == 4'd7) ? acc_7_6 : ((rd_idx == 4'd8) ? acc_8_6 : ((rd_idx == 4'd9) ? acc_9_6 : ((rd_idx == 4'd10) ? acc_10_6 : ((rd_idx == 4'd11) ? acc_11_6 : 32'd0))))))))))))), (rd_t ? ((rd_idx == 4'd0) ? acc_5_0 : ((rd_idx == 4'd1) ? acc_5_1 : ((rd_idx == 4'd2) ? acc_5_2 : ((rd_idx == 4'd3) ? acc_5_3 : ((rd_idx == 4'd4) ? acc_5_4 : ((rd_idx == 4'd5) ? acc_5_5 : ((rd_idx == 4'd6) ? acc_5_6 : ((rd_idx == 4'd7) ? acc_5_7 : ((rd_idx == 4'd8) ? acc_5_8 : ((rd_idx == 4'd9) ? acc_5_9 : ((rd_idx == 4'd10) ? acc_5_10 : ((rd_idx == 4'd11) ? acc_5_11 : 32'd0)))))))))))) : ((rd_idx == 4'd0) ? acc_0_5 : ((rd_idx == 4'd1) ? acc_1_5 : ((rd_idx == 4'd2) ? acc_2_5 : ((rd_idx == 4'd3) ? acc_3_5 : ((rd_idx == 4'd4) ? acc_4_5 : ((rd_idx == 4'd5) ? acc_5_5 : ((rd_idx == 4'd6) ? acc_6_5 : ((rd_idx == 4'd7) ? acc_7_5 : ((rd_idx == 4'd8) ? acc_8_5 : ((rd_idx == 4'd9) ? acc_9_5 : ((rd_idx == 4'd10) ? acc_10_5 : ((rd_idx == 4'd11) ? acc_11_5 : 32'd0))))))))))))), (rd_t ? ((rd_idx == 4'd0) ? acc_4_0 : ((rd_idx == 4'd1) ? acc_4_1 : ((rd_idx == 4'd2) ? acc_4_2 : ((rd_idx == 4'd3) ? acc_4_3 : ((rd_idx == 4'd4) ? acc_4_4 : ((rd_idx == 4'd5) ? acc_4_5 : ((rd_idx == 4'd6) ? acc_4_6 : ((rd_idx == 4'd7) ? acc_4_7 : ((rd_idx == 4'd8) ? acc_4_8 : ((rd_idx == 4'd9) ? acc_4_9 : ((rd_idx == 4'd10) ? acc_4_10 : ((rd_idx == 4'd11) ? acc_4_11 : 32'd0)))))))))))) : ((rd_idx == 4'd0) ? acc_0_4 : ((rd_idx == 4'd1) ? acc_1_4 : ((rd_idx == 4'd2) ? acc_2_4 : ((rd_idx == 4'd3) ? acc_3_4 : ((rd_idx == 4'd4) ? acc_4_4 : ((rd_idx == 4'd5) ? acc_5_4 : ((rd_idx == 4'd6) ? acc_6_4 : ((rd_idx == 4'd7) ? acc_7_4 : ((rd_idx == 4'd8) ? acc_8_4 : ((rd_idx == 4'd9) ? acc_9_4 : ((rd_idx == 4'd10) ? acc_10_4 : ((rd_idx == 4'd11) ? acc_11_4 : 32'd0))))))))))))), (rd_t ? ((rd_idx == 4'd0) ? acc_3_0 : ((rd_idx == 4'd1) ? acc_3_1 : ((rd_idx == 4'd2) ? acc_3_2 : ((rd_idx == 4'd3) ? acc_3_3 : ((rd_idx == 4'd4) ? acc_3_4 : ((rd_idx == 4'd5) ? acc_3_5 : ((rd_idx == 4'd6) ? acc_3_6 : ((rd_idx == 4'd7) ? acc_3_7 : ((rd_idx == 4'd8) ? acc_3_8 : ((rd_idx == 4'd9) ? acc_3_9 : ((rd_idx == 4'd10) ? acc_3_10 : ((rd_idx == 4'd11) ? acc_3_11 : 32'd0)))))))))))) : ((rd_idx == 4'd0) ? acc_0_3 : ((rd_idx == 4'd1) ? acc_1_3 : ((rd_idx == 4'd2) ? acc_2_3 : ((rd_idx == 4'd3) ? acc_3_3 : ((rd_idx == 4'd4) ? acc_4_3 : ((rd_idx == 4'd5) ? acc_5_3 : ((rd_idx == 4'd6) ? acc_6_3 : ((rd_idx == 4'd7) ? acc_7_3 : ((rd_idx == 4'd8) ? acc_8_3 : ((rd_idx == 4'd9) ? acc_9_3 : ((rd_idx == 4'd10) ? acc_10_3 : ((rd_idx == 4'd11) ? acc_11_3 : 32'd0))))))))))))), (rd_t ? ((rd_idx == 4'd0) ? acc_2_0 : ((rd_idx == 4'd1) ? acc_2_1 : ((rd_idx == 4'd2) ? acc_2_2 : ((rd_idx == 4'd3) ? acc_2_3 : ((rd_idx == 4'd4) ? acc_2_4 : ((rd_idx == 4'd5) ? acc_2_5 : ((rd_idx == 4'd6) ? acc_2_6 : ((rd_idx == 4'd7) ? acc_2_7 : ((rd_idx == 4'd8) ? acc_2_8 : ((rd_idx == 4'd9) ? acc_2_9 : ((rd_idx == 4'd10) ? acc_2_10 : ((rd_idx == 4'd11) ? acc_2_11 : 32'd0)))))))))))) : ((rd_idx == 4'd0) ? acc_0_2 : ((rd_idx == 4'd1) ? acc_1_2 : ((rd_idx == 4'd2) ? acc_2_2 : ((rd_idx == 4'd3) ? acc_3_2 : ((rd_idx == 4'd4) ? acc_4_2 : ((rd_idx == 4'd5) ? acc_5_2 : ((rd_idx == 4'd6) ? acc_6_2 : ((rd_idx == 4'd7) ? acc_7_2 : ((rd_idx == 4'd8) ? acc_8_2 : ((rd_idx == 4'd9) ? acc_9_2 : ((rd_idx == 4'd10) ? acc_10_2 : ((rd_idx == 4'd11) ? acc_11_2 : 32'd0))))))))))))), (rd_t ? ((rd_idx == 4'd0) ? acc_1_0 : ((rd_idx == 4'd1) ? acc_1_1 : ((rd_idx == 4'd2) ? acc_1_2 : ((rd_idx == 4'd3) ? acc_1_3 : ((rd_idx == 4'd4) ? acc_1_4 : ((rd_idx == 4'd5) ? acc_1_5 : ((rd_idx == 4'd6) ? acc_1_6 : ((rd_idx == 4'd7) ? acc_1_7 : ((rd_idx == 4'd8) ? acc_1_8 : ((rd_idx == 4'd9) ? acc_1_9 : ((rd_idx == 4'd10) ? acc_1_10 : ((rd_idx == 4'd11) ? acc_1_11 : 32'd0)))))))))))) : ((rd_idx == 4'd0) ? acc_0_1 : ((rd_idx == 4'd1) ? acc_1_1 : ((rd_idx == 4'd2) ? acc_2_1 : ((rd_idx == 4'd3) ? acc_3_1 : ((rd_idx == 4'd4) ? acc_4_1 : ((rd_idx == 4'd5) ? acc_5_1 : ((rd_idx == 4'd6) ? acc_6_1 : ((rd_idx == 4'd7) ? acc_7_1 : ((rd_idx == 4'd8) ? acc_8_1 : ((rd_idx == 4'd9) ? acc_9_1 : ((rd_idx == 4'd10) ? acc_10_1 : ((rd_idx == 4'd11) ? acc_11_1 : 32'd0))))))))))))), (rd_t ? ((rd_idx == 4'd0) ? acc_0_0 : ((rd_idx == 4'd1) ? acc_0_1 : ((rd_idx == 4'd2) ? acc_0_2 : ((rd_idx == 4'd3) ? acc_0_3 : ((rd_idx == 4'd4) ? acc_0_4 : ((rd_idx == 4'd5) ? acc_0_5 : ((rd_idx == 4'd6) ? acc_0_6 : ((rd_idx == 4'd7) ? acc_0_7 : ((rd_idx == 4'd8) ? acc_0_8 : ((rd_idx == 4'd9) ? acc_0_9 : ((rd_idx == 4'd10) ? acc_0_10 : ((rd_idx == 4'd11) ? acc_0_11 : 32'd0)))))))))))) : ((rd_idx == 4'd0) ? acc_0_0 : ((rd_idx == 4'd1) ? acc_1_0 : ((rd_idx == 4'd2) ? acc_2_0 : ((rd_idx == 4'd3) ? acc_3_0 : ((rd_idx == 4'd4) ? acc_4_0 : ((rd_idx == 4'd5) ? acc_5_0 : ((rd_idx == 4'd6) ? acc_6_0 : ((rd_idx == 4'd7) ? acc_7_0 : ((rd_idx == 4'd8) ? acc_8_0 : ((rd_idx == 4'd9) ? acc_9_0 : ((rd_idx == 4'd10) ? acc_10_0 : ((rd_idx == 4'd11) ? acc_11_0 : 32'd0)))))))))))))};
 
   ag_pe_dsp u_pe_0_0 (
     .clk  (clk),
     .clear(clear),
     .a_in (a_left[7:0]),
-    .v_in (v_left[0]),
-    .f_in (f_left[0]),
-    .k_in (k_left[0]),
+    .c_in (c_left[2:0]),
     .b_in (b_top[7:0]),
     .a_out(a_0_0),
-    .v_out(v_0_0),
-    .f_out(f_0_0),
-    .k_out(k_0_0),
+    .c_out(c_0_0),
     .b_out(b_0_0),
     .acc0 (acc0_0_0),
     .acc1 (acc1_0_0)
@@ -1341,14 +1047,10 @@ module ag_array (
     .clk  (clk),
     .clear(clear),
     .a_in (a_0_0),
-    .v_in (v_0_0),
-    .f_in (f_0_0),
-    .k_in (k_0_0),
+    .c_in (c_0_0),
     .b_in (b_top[15:8]),
     .a_out(a_0_1),
-    .v_out(v_0_1),
-    .f_out(f_0_1),
-    .k_out(k_0_1),
+    .c_out(c_0_1),
     .b_out(b_0_1),
     .acc0 (acc0_0_1),
     .acc1 (acc1_0_1)
@@ -1358,14 +1060,10 @@ module ag_array (
     .clk  (clk),
     .clear(clear),
     .a_in (a_0_1),
-    .v_in (v_0_1),
-    .f_in (f_0_1),
-    .k_in (k_0_1),
+    .c_in (c_0_1),
     .b_in (b_top[23:16]),
     .a_out(a_0_2),
-    .v_out(v_0_2),
-    .f_out(f_0_2),
-    .k_out(k_0_2),
+    .c_out(c_0_2),
     .b_out(b_0_2),
     .acc0 (acc0_0_2),
     .acc1 (acc1_0_2)
@@ -1375,14 +1073,10 @@ module ag_array (
     .clk  (clk),
     .clear(clear),
     .a_in (a_0_2),
-    .v_in (v_0_2),
-    .f_in (f_0_2),
-    .k_in (k_0_2),
+    .c_in (c_0_2),
     .b_in (b_top[31:24]),
     .a_out(a_0_3),
-    .v_out(v_0_3),
-    .f_out(f_0_3),
-    .k_out(k_0_3),
+    .c_out(c_0_3),
     .b_out(b_0_3),
     .acc0 (acc0_0_3),
     .acc1 (acc1_0_3)
@@ -1392,14 +1086,10 @@ module ag_array (
     .clk  (clk),
     .clear(clear),
     .a_in (a_0_3),
-    .v_in (v_0_3),
-    .f_in (f_0_3),
-    .k_in (k_0_3),
+    .c_in (c_0_3),
     .b_in (b_top[39:32]),
     .a_out(a_0_4),
-    .v_out(v_0_4),
-    .f_out(f_0_4),
-    .k_out(k_0_4),
+    .c_out(c_0_4),
     .b_out(b_0_4),
     .acc0 (acc0_0_4),
     .acc1 (acc1_0_4)
@@ -1409,14 +1099,10 @@ module ag_array (
     .clk  (clk),
     .clear(clear),
     .a_in (a_0_4),
-    .v_in (v_0_4),
-    .f_in (f_0_4),
-    .k_in (k_0_4),
+    .c_in (c_0_4),
     .b_in (b_top[47:40]),
     .a_out(a_0_5),
-    .v_out(v_0_5),
-    .f_out(f_0_5),
-    .k_out(k_0_5),
+    .c_out(c_0_5),
     .b_out(b_0_5),
     .acc0 (acc0_0_5),
     .acc1 (acc1_0_5)
@@ -1426,14 +1112,10 @@ module ag_array (
     .clk  (clk),
     .clear(clear),
     .a_in (a_0_5),
-    .v_in (v_0_5),
-    .f_in (f_0_5),
-    .k_in (k_0_5),
+    .c_in (c_0_5),
     .b_in (b_top[55:48]),
     .a_out(a_0_6),
-    .v_out(v_0_6),
-    .f_out(f_0_6),
-    .k_out(k_0_6),
+    .c_out(c_0_6),
     .b_out(b_0_6),
     .acc0 (acc0_0_6),
     .acc1 (acc1_0_6)
@@ -1443,14 +1125,10 @@ module ag_array (
     .clk  (clk),
     .clear(clear),
     .a_in (a_0_6),
-    .v_in (v_0_6),
-    .f_in (f_0_6),
-    .k_in (k_0_6),
+    .c_in (c_0_6),
     .b_in (b_top[63:56]),
     .a_out(a_0_7),
-    .v_out(v_0_7),
-    .f_out(f_0_7),
-    .k_out(k_0_7),
+    .c_out(c_0_7),
     .b_out(b_0_7),
     .acc0 (acc0_0_7),
     .acc1 (acc1_0_7)
@@ -1460,14 +1138,10 @@ module ag_array (
     .clk  (clk),
     .clear(clear),
     .a_in (a_0_7),
-    .v_in (v_0_7),
-    .f_in (f_0_7),
-    .k_in (k_0_7),
+    .c_in (c_0_7),
     .b_in (b_top[71:64]),
     .a_out(a_0_8),
-    .v_out(v_0_8),
-    .f_out(f_0_8),
-    .k_out(k_0_8),
+    .c_out(c_0_8),
     .b_out(b_0_8),
     .acc0 (acc0_0_8),
     .acc1 (acc1_0_8)
@@ -1477,14 +1151,10 @@ module ag_array (
     .clk  (clk),
     .clear(clear),
     .a_in (a_0_8),
-    .v_in (v_0_8),
-    .f_in (f_0_8),
-    .k_in (k_0_8),
+    .c_in (c_0_8),
     .b_in (b_top[79:72]),
     .a_out(a_0_9),
-    .v_out(v_0_9),
-    .f_out(f_0_9),
-    .k_out(k_0_9),
+    .c_out(c_0_9),
     .b_out(b_0_9),
     .acc0 (acc0_0_9),
     .acc1 (acc1_0_9)
@@ -1494,14 +1164,10 @@ module ag_array (
     .clk  (clk),
     .clear(clear),
     .a_in (a_0_9),
-    .v_in (v_0_9),
-    .f_in (f_0_9),
-    .k_in (k_0_9),
+    .c_in (c_0_9),
     .b_in (b_top[87:80]),
     .a_out(a_0_10),
-    .v_out(v_0_10),
-    .f_out(f_0_10),
-    .k_out(k_0_10),
+    .c_out(c_0_10),
     .b_out(b_0_10),
     .acc0 (acc0_0_10),
     .acc1 (acc1_0_10)
@@ -1511,14 +1177,10 @@ module ag_array (
     .clk  (clk),
     .clear(clear),
     .a_in (a_0_10),
-    .v_in (v_0_10),
-    .f_in (f_0_10),
-    .k_in (k_0_10),
+    .c_in (c_0_10),
     .b_in (b_top[95:88]),
     .a_out(a_0_11),
-    .v_out(v_0_11),
-    .f_out(f_0_11),
-    .k_out(k_0_11),
+    .c_out(c_0_11),
     .b_out(b_0_11),
     .acc0 (acc0_0_11),
     .acc1 (acc1_0_11)
@@ -1528,14 +1190,10 @@ module ag_array (
     .clk  (clk),
     .clear(clear),
     .a_in (a_left[15:8]),
-    .v_in (v_left[1]),
-    .f_in (f_left[1]),
-    .k_in (k_left[1]),
+    .c_in (c_left[5:3]),
     .b_in (b_0_0),
     .a_out(a_1_0),
-    .v_out(v_1_0),
-    .f_out(f_1_0),
-    .k_out(k_1_0),
+    .c_out(c_1_0),
     .b_out(b_1_0),
     .acc0 (acc0_1_0),
     .acc1 (acc1_1_0)
@@ -1545,14 +1203,10 @@ module ag_array (
     .clk  (clk),
     .clear(clear),
     .a_in (a_1_0),
-    .v_in (v_1_0),
-    .f_in (f_1_0),
-    .k_in (k_1_0),
+    .c_in (c_1_0),
     .b_in (b_0_1),
     .a_out(a_1_1),
-    .v_out(v_1_1),
-    .f_out(f_1_1),
-    .k_out(k_1_1),
+    .c_out(c_1_1),
     .b_out(b_1_1),
     .acc0 (acc0_1_1),
     .acc1 (acc1_1_1)
@@ -1562,14 +1216,10 @@ module ag_array (
     .clk  (clk),
     .clear(clear),
     .a_in (a_1_1),
-    .v_in (v_1_1),
-    .f_in (f_1_1),
-    .k_in (k_1_1),
+    .c_in (c_1_1),
     .b_in (b_0_2),
     .a_out(a_1_2),
-    .v_out(v_1_2),
-    .f_out(f_1_2),
-    .k_out(k_1_2),
+    .c_out(c_1_2),
     .b_out(b_1_2),
     .acc0 (acc0_1_2),
     .acc1 (acc1_1_2)
@@ -1579,14 +1229,10 @@ module ag_array (
     .clk  (clk),
     .clear(clear),
     .a_in (a_1_2),
-    .v_in (v_1_2),
-    .f_in (f_1_2),
-    .k_in (k_1_2),
+    .c_in (c_1_2),
     .b_in (b_0_3),
     .a_out(a_1_3),
-    .v_out(v_1_3),
-    .f_out(f_1_3),
-    .k_out(k_1_3),
+    .c_out(c_1_3),
     .b_out(b_1_3),
     .acc0 (acc0_1_3),
     .acc1 (acc1_1_3)
@@ -1596,14 +1242,10 @@ module ag_array (
     .clk  (clk),
     .clear(clear),
     .a_in (a_1_3),
-    .v_in (v_1_3),
-    .f_in (f_1_3),
-    .k_in (k_1_3),
+    .c_in (c_1_3),
     .b_in (b_0_4),
     .a_out(a_1_4),
-    .v_out(v_1_4),
-    .f_out(f_1_4),
-    .k_out(k_1_4),
+    .c_out(c_1_4),
     .b_out(b_1_4),
     .acc0 (acc0_1_4),
     .acc1 (acc1_1_4)
@@ -1613,14 +1255,10 @@ module ag_array (
     .clk  (clk),
     .clear(clear),
     .a_in (a_1_4),
-    .v_in (v_1_4),
-    .f_in (f_1_4),
-    .k_in (k_1_4),
+    .c_in (c_1_4),
     .b_in (b_0_5),
     .a_out(a_1_5),
-    .v_out(v_1_5),
-    .f_out(f_1_5),
-    .k_out(k_1_5),
+    .c_out(c_1_5),
     .b_out(b_1_5),
     .acc0 (acc0_1_5),
     .acc1 (acc1_1_5)
@@ -1630,14 +1268,10 @@ module ag_array (
     .clk  (clk),
     .clear(clear),
     .a_in (a_1_5),
-    .v_in (v_1_5),
-    .f_in (f_1_5),
-    .k_in (k_1_5),
+    .c_in (c_1_5),
     .b_in (b_0_6),
     .a_out(a_1_6),
-    .v_out(v_1_6),
-    .f_out(f_1_6),
-    .k_out(k_1_6),
+    .c_out(c_1_6),
     .b_out(b_1_6),
     .acc0 (acc0_1_6),
     .acc1 (acc1_1_6)
@@ -1647,14 +1281,10 @@ module ag_array (
     .clk  (clk),
     .clear(clear),
     .a_in (a_1_6),
-    .v_in (v_1_6),
-    .f_in (f_1_6),
-    .k_in (k_1_6),
+    .c_in (c_1_6),
     .b_in (b_0_7),
     .a_out(a_1_7),
-    .v_out(v_1_7),
-    .f_out(f_1_7),
-    .k_out(k_1_7),
+    .c_out(c_1_7),
     .b_out(b_1_7),
     .acc0 (acc0_1_7),
     .acc1 (acc1_1_7)
@@ -1664,14 +1294,10 @@ module ag_array (
     .clk  (clk),
     .clear(clear),
     .a_in (a_1_7),
-    .v_in (v_1_7),
-    .f_in (f_1_7),
-    .k_in (k_1_7),
+    .c_in (c_1_7),
     .b_in (b_0_8),
     .a_out(a_1_8),
-    .v_out(v_1_8),
-    .f_out(f_1_8),
-    .k_out(k_1_8),
+    .c_out(c_1_8),
     .b_out(b_1_8),
     .acc0 (acc0_1_8),
     .acc1 (acc1_1_8)
@@ -1681,14 +1307,10 @@ module ag_array (
     .clk  (clk),
     .clear(clear),
     .a_in (a_1_8),
-    .v_in (v_1_8),
-    .f_in (f_1_8),
-    .k_in (k_1_8),
+    .c_in (c_1_8),
     .b_in (b_0_9),
     .a_out(a_1_9),
-    .v_out(v_1_9),
-    .f_out(f_1_9),
-    .k_out(k_1_9),
+    .c_out(c_1_9),
     .b_out(b_1_9),
     .acc0 (acc0_1_9),
     .acc1 (acc1_1_9)
@@ -1698,14 +1320,10 @@ module ag_array (
     .clk  (clk),
     .clear(clear),
     .a_in (a_1_9),
-    .v_in (v_1_9),
-    .f_in (f_1_9),
-    .k_in (k_1_9),
+    .c_in (c_1_9),
     .b_in (b_0_10),
     .a_out(a_1_10),
-    .v_out(v_1_10),
-    .f_out(f_1_10),
-    .k_out(k_1_10),
+    .c_out(c_1_10),
     .b_out(b_1_10),
     .acc0 (acc0_1_10),
     .acc1 (acc1_1_10)
@@ -1715,14 +1333,10 @@ module ag_array (
     .clk  (clk),
     .clear(clear),
     .a_in (a_1_10),
-    .v_in (v_1_10),
-    .f_in (f_1_10),
-    .k_in (k_1_10),
+    .c_in (c_1_10),
     .b_in (b_0_11),
     .a_out(a_1_11),
-    .v_out(v_1_11),
-    .f_out(f_1_11),
-    .k_out(k_1_11),
+    .c_out(c_1_11),
     .b_out(b_1_11),
     .acc0 (acc0_1_11),
     .acc1 (acc1_1_11)
@@ -1732,14 +1346,10 @@ module ag_array (
     .clk  (clk),
     .clear(clear),
     .a_in (a_left[23:16]),
-    .v_in (v_left[2]),
-    .f_in (f_left[2]),
-    .k_in (k_left[2]),
+    .c_in (c_left[8:6]),
     .b_in (b_1_0),
     .a_out(a_2_0),
-    .v_out(v_2_0),
-    .f_out(f_2_0),
-    .k_out(k_2_0),
+    .c_out(c_2_0),
     .b_out(b_2_0),
     .acc0 (acc0_2_0),
     .acc1 (acc1_2_0)
@@ -1749,14 +1359,10 @@ module ag_array (
     .clk  (clk),
     .clear(clear),
     .a_in (a_2_0),
-    .v_in (v_2_0),
-    .f_in (f_2_0),
-    .k_in (k_2_0),
+    .c_in (c_2_0),
     .b_in (b_1_1),
     .a_out(a_2_1),
-    .v_out(v_2_1),
-    .f_out(f_2_1),
-    .k_out(k_2_1),
+    .c_out(c_2_1),
     .b_out(b_2_1),
     .acc0 (acc0_2_1),
     .acc1 (acc1_2_1)
@@ -1766,14 +1372,10 @@ module ag_array (
     .clk  (clk),
     .clear(clear),
     .a_in (a_2_1),
-    .v_in (v_2_1),
-    .f_in (f_2_1),
-    .k_in (k_2_1),
+    .c_in (c_2_1),
     .b_in (b_1_2),
     .a_out(a_2_2),
-    .v_out(v_2_2),
-    .f_out(f_2_2),
-    .k_out(k_2_2),
+    .c_out(c_2_2),
     .b_out(b_2_2),
     .acc0 (acc0_2_2),
     .acc1 (acc1_2_2)
@@ -1783,14 +1385,10 @@ module ag_array (
     .clk  (clk),
     .clear(clear),
     .a_in (a_2_2),
-    .v_in (v_2_2),
-    .f_in (f_2_2),
-    .k_in (k_2_2),
+    .c_in (c_2_2),
     .b_in (b_1_3),
     .a_out(a_2_3),
-    .v_out(v_2_3),
-    .f_out(f_2_3),
-    .k_out(k_2_3),
+    .c_out(c_2_3),
     .b_out(b_2_3),
     .acc0 (acc0_2_3),
     .acc1 (acc1_2_3)
@@ -1800,14 +1398,10 @@ module ag_array (
     .clk  (clk),
     .clear(clear),
     .a_in (a_2_3),
-    .v_in (v_2_3),
-    .f_in (f_2_3),
-    .k_in (k_2_3),
+    .c_in (c_2_3),
     .b_in (b_1_4),
     .a_out(a_2_4),
-    .v_out(v_2_4),
-    .f_out(f_2_4),
-    .k_out(k_2_4),
+    .c_out(c_2_4),
     .b_out(b_2_4),
     .acc0 (acc0_2_4),
     .acc1 (acc1_2_4)
@@ -1817,14 +1411,10 @@ module ag_array (
     .clk  (clk),
     .clear(clear),
     .a_in (a_2_4),
-    .v_in (v_2_4),
-    .f_in (f_2_4),
-    .k_in (k_2_4),
+    .c_in (c_2_4),
     .b_in (b_1_5),
     .a_out(a_2_5),
-    .v_out(v_2_5),
-    .f_out(f_2_5),
-    .k_out(k_2_5),
+    .c_out(c_2_5),
     .b_out(b_2_5),
     .acc0 (acc0_2_5),
     .acc1 (acc1_2_5)
@@ -1834,14 +1424,10 @@ module ag_array (
     .clk  (clk),
     .clear(clear),
     .a_in (a_2_5),
-    .v_in (v_2_5),
-    .f_in (f_2_5),
-    .k_in (k_2_5),
+    .c_in (c_2_5),
     .b_in (b_1_6),
     .a_out(a_2_6),
-    .v_out(v_2_6),
-    .f_out(f_2_6),
-    .k_out(k_2_6),
+    .c_out(c_2_6),
     .b_out(b_2_6),
     .acc0 (acc0_2_6),
     .acc1 (acc1_2_6)
@@ -1851,14 +1437,10 @@ module ag_array (
     .clk  (clk),
     .clear(clear),
     .a_in (a_2_6),
-    .v_in (v_2_6),
-    .f_in (f_2_6),
-    .k_in (k_2_6),
+    .c_in (c_2_6),
     .b_in (b_1_7),
     .a_out(a_2_7),
-    .v_out(v_2_7),
-    .f_out(f_2_7),
-    .k_out(k_2_7),
+    .c_out(c_2_7),
     .b_out(b_2_7),
     .acc0 (acc0_2_7),
     .acc1 (acc1_2_7)
@@ -1868,14 +1450,10 @@ module ag_array (
     .clk  (clk),
     .clear(clear),
     .a_in (a_2_7),
-    .v_in (v_2_7),
-    .f_in (f_2_7),
-    .k_in (k_2_7),
+    .c_in (c_2_7),
     .b_in (b_1_8),
     .a_out(a_2_8),
-    .v_out(v_2_8),
-    .f_out(f_2_8),
-    .k_out(k_2_8),
+    .c_out(c_2_8),
     .b_out(b_2_8),
     .acc0 (acc0_2_8),
     .acc1 (acc1_2_8)
@@ -1885,14 +1463,10 @@ module ag_array (
     .clk  (clk),
     .clear(clear),
     .a_in (a_2_8),
-    .v_in (v_2_8),
-    .f_in (f_2_8),
-    .k_in (k_2_8),
+    .c_in (c_2_8),
     .b_in (b_1_9),
     .a_out(a_2_9),
-    .v_out(v_2_9),
-    .f_out(f_2_9),
-    .k_out(k_2_9),
+    .c_out(c_2_9),
     .b_out(b_2_9),
     .acc0 (acc0_2_9),
     .acc1 (acc1_2_9)
@@ -1902,14 +1476,10 @@ module ag_array (
     .clk  (clk),
     .clear(clear),
     .a_in (a_2_9),
-    .v_in (v_2_9),
-    .f_in (f_2_9),
-    .k_in (k_2_9),
+    .c_in (c_2_9),
     .b_in (b_1_10),
     .a_out(a_2_10),
-    .v_out(v_2_10),
-    .f_out(f_2_10),
-    .k_out(k_2_10),
+    .c_out(c_2_10),
     .b_out(b_2_10),
     .acc0 (acc0_2_10),
     .acc1 (acc1_2_10)
@@ -1919,14 +1489,10 @@ module ag_array (
     .clk  (clk),
     .clear(clear),
     .a_in (a_2_10),
-    .v_in (v_2_10),
-    .f_in (f_2_10),
-    .k_in (k_2_10),
+    .c_in (c_2_10),
     .b_in (b_1_11),
     .a_out(a_2_11),
-    .v_out(v_2_11),
-    .f_out(f_2_11),
-    .k_out(k_2_11),
+    .c_out(c_2_11),
     .b_out(b_2_11),
     .acc0 (acc0_2_11),
     .acc1 (acc1_2_11)
@@ -1936,14 +1502,10 @@ module ag_array (
     .clk  (clk),
     .clear(clear),
     .a_in (a_left[31:24]),
-    .v_in (v_left[3]),
-    .f_in (f_left[3]),
-    .k_in (k_left[3]),
+    .c_in (c_left[11:9]),
     .b_in (b_2_0),
     .a_out(a_3_0),
-    .v_out(v_3_0),
-    .f_out(f_3_0),
-    .k_out(k_3_0),
+    .c_out(c_3_0),
     .b_out(b_3_0),
     .acc0 (acc0_3_0),
     .acc1 (acc1_3_0)
@@ -1953,14 +1515,10 @@ module ag_array (
     .clk  (clk),
     .clear(clear),
     .a_in (a_3_0),
-    .v_in (v_3_0),
-    .f_in (f_3_0),
-    .k_in (k_3_0),
+    .c_in (c_3_0),
     .b_in (b_2_1),
     .a_out(a_3_1),
-    .v_out(v_3_1),
-    .f_out(f_3_1),
-    .k_out(k_3_1),
+    .c_out(c_3_1),
     .b_out(b_3_1),
     .acc0 (acc0_3_1),
     .acc1 (acc1_3_1)
@@ -1970,14 +1528,10 @@ module ag_array (
     .clk  (clk),
     .clear(clear),
     .a_in (a_3_1),
-    .v_in (v_3_1),
-    .f_in (f_3_1),
-    .k_in (k_3_1),
+    .c_in (c_3_1),
     .b_in (b_2_2),
     .a_out(a_3_2),
-    .v_out(v_3_2),
-    .f_out(f_3_2),
-    .k_out(k_3_2),
+    .c_out(c_3_2),
     .b_out(b_3_2),
     .acc0 (acc0_3_2),
     .acc1 (acc1_3_2)
@@ -1987,14 +1541,10 @@ module ag_array (
     .clk  (clk),
     .clear(clear),
     .a_in (a_3_2),
-    .v_in (v_3_2),
-    .f_in (f_3_2),
-    .k_in (k_3_2),
+    .c_in (c_3_2),
     .b_in (b_2_3),
     .a_out(a_3_3),
-    .v_out(v_3_3),
-    .f_out(f_3_3),
-    .k_out(k_3_3),
+    .c_out(c_3_3),
     .b_out(b_3_3),
     .acc0 (acc0_3_3),
     .acc1 (acc1_3_3)
@@ -2004,14 +1554,10 @@ module ag_array (
     .clk  (clk),
     .clear(clear),
     .a_in (a_3_3),
-    .v_in (v_3_3),
-    .f_in (f_3_3),
-    .k_in (k_3_3),
+    .c_in (c_3_3),
     .b_in (b_2_4),
     .a_out(a_3_4),
-    .v_out(v_3_4),
-    .f_out(f_3_4),
-    .k_out(k_3_4),
+    .c_out(c_3_4),
     .b_out(b_3_4),
     .acc0 (acc0_3_4),
     .acc1 (acc1_3_4)
@@ -2021,14 +1567,10 @@ module ag_array (
     .clk  (clk),
     .clear(clear),
     .a_in (a_3_4),
-    .v_in (v_3_4),
-    .f_in (f_3_4),
-    .k_in (k_3_4),
+    .c_in (c_3_4),
     .b_in (b_2_5),
     .a_out(a_3_5),
-    .v_out(v_3_5),
-    .f_out(f_3_5),
-    .k_out(k_3_5),
+    .c_out(c_3_5),
     .b_out(b_3_5),
     .acc0 (acc0_3_5),
     .acc1 (acc1_3_5)
@@ -2038,14 +1580,10 @@ module ag_array (
     .clk  (clk),
     .clear(clear),
     .a_in (a_3_5),
-    .v_in (v_3_5),
-    .f_in (f_3_5),
-    .k_in (k_3_5),
+    .c_in (c_3_5),
     .b_in (b_2_6),
     .a_out(a_3_6),
-    .v_out(v_3_6),
-    .f_out(f_3_6),
-    .k_out(k_3_6),
+    .c_out(c_3_6),
     .b_out(b_3_6),
     .acc0 (acc0_3_6),
     .acc1 (acc1_3_6)
@@ -2055,14 +1593,10 @@ module ag_array (
     .clk  (clk),
     .clear(clear),
     .a_in (a_3_6),
-    .v_in (v_3_6),
-    .f_in (f_3_6),
-    .k_in (k_3_6),
+    .c_in (c_3_6),
     .b_in (b_2_7),
     .a_out(a_3_7),
-    .v_out(v_3_7),
-    .f_out(f_3_7),
-    .k_out(k_3_7),
+    .c_out(c_3_7),
     .b_out(b_3_7),
     .acc0 (acc0_3_7),
     .acc1 (acc1_3_7)
@@ -2072,14 +1606,10 @@ module ag_array (
     .clk  (clk),
     .clear(clear),
     .a_in (a_3_7),
-    .v_in (v_3_7),
-    .f_in (f_3_7),
-    .k_in (k_3_7),
+    .c_in (c_3_7),
     .b_in (b_2_8),
     .a_out(a_3_8),
-    .v_out(v_3_8),
-    .f_out(f_3_8),
-    .k_out(k_3_8),
+    .c_out(c_3_8),
     .b_out(b_3_8),
     .acc0 (acc0_3_8),
     .acc1 (acc1_3_8)
@@ -2089,14 +1619,10 @@ module ag_array (
     .clk  (clk),
     .clear(clear),
     .a_in (a_3_8),
-    .v_in (v_3_8),
-    .f_in (f_3_8),
-    .k_in (k_3_8),
+    .c_in (c_3_8),
     .b_in (b_2_9),
     .a_out(a_3_9),
-    .v_out(v_3_9),
-    .f_out(f_3_9),
-    .k_out(k_3_9),
+    .c_out(c_3_9),
     .b_out(b_3_9),
     .acc0 (acc0_3_9),
     .acc1 (acc1_3_9)
@@ -2106,14 +1632,10 @@ module ag_array (
     .clk  (clk),
     .clear(clear),
     .a_in (a_3_9),
-    .v_in (v_3_9),
-    .f_in (f_3_9),
-    .k_in (k_3_9),
+    .c_in (c_3_9),
     .b_in (b_2_10),
     .a_out(a_3_10),
-    .v_out(v_3_10),
-    .f_out(f_3_10),
-    .k_out(k_3_10),
+    .c_out(c_3_10),
     .b_out(b_3_10),
     .acc0 (acc0_3_10),
     .acc1 (acc1_3_10)
@@ -2123,14 +1645,10 @@ module ag_array (
     .clk  (clk),
     .clear(clear),
     .a_in (a_3_10),
-    .v_in (v_3_10),
-    .f_in (f_3_10),
-    .k_in (k_3_10),
+    .c_in (c_3_10),
     .b_in (b_2_11),
     .a_out(a_3_11),
-    .v_out(v_3_11),
-    .f_out(f_3_11),
-    .k_out(k_3_11),
+    .c_out(c_3_11),
     .b_out(b_3_11),
     .acc0 (acc0_3_11),
     .acc1 (acc1_3_11)
@@ -2140,14 +1658,10 @@ module ag_array (
     .clk  (clk),
     .clear(clear),
     .a_in (a_left[39:32]),
-    .v_in (v_left[4]),
-    .f_in (f_left[4]),
-    .k_in (k_left[4]),
+    .c_in (c_left[14:12]),
     .b_in (b_3_0),
     .a_out(a_4_0),
-    .v_out(v_4_0),
-    .f_out(f_4_0),
-    .k_out(k_4_0),
+    .c_out(c_4_0),
     .b_out(b_4_0),
     .acc0 (acc0_4_0),
     .acc1 (acc1_4_0)
@@ -2157,14 +1671,10 @@ module ag_array (
     .clk  (clk),
     .clear(clear),
     .a_in (a_4_0),
-    .v_in (v_4_0),
-    .f_in (f_4_0),
-    .k_in (k_4_0),
+    .c_in (c_4_0),
     .b_in (b_3_1),
     .a_out(a_4_1),
-    .v_out(v_4_1),
-    .f_out(f_4_1),
-    .k_out(k_4_1),
+    .c_out(c_4_1),
     .b_out(b_4_1),
     .acc0 (acc0_4_1),
     .acc1 (acc1_4_1)
@@ -2174,14 +1684,10 @@ module ag_array (
     .clk  (clk),
     .clear(clear),
     .a_in (a_4_1),
-    .v_in (v_4_1),
-    .f_in (f_4_1),
-    .k_in (k_4_1),
+    .c_in (c_4_1),
     .b_in (b_3_2),
     .a_out(a_4_2),
-    .v_out(v_4_2),
-    .f_out(f_4_2),
-    .k_out(k_4_2),
+    .c_out(c_4_2),
     .b_out(b_4_2),
     .acc0 (acc0_4_2),
     .acc1 (acc1_4_2)
@@ -2191,14 +1697,10 @@ module ag_array (
     .clk  (clk),
     .clear(clear),
     .a_in (a_4_2),
-    .v_in (v_4_2),
-    .f_in (f_4_2),
-    .k_in (k_4_2),
+    .c_in (c_4_2),
     .b_in (b_3_3),
     .a_out(a_4_3),
-    .v_out(v_4_3),
-    .f_out(f_4_3),
-    .k_out(k_4_3),
+    .c_out(c_4_3),
     .b_out(b_4_3),
     .acc0 (acc0_4_3),
     .acc1 (acc1_4_3)
@@ -2208,14 +1710,10 @@ module ag_array (
     .clk  (clk),
     .clear(clear),
     .a_in (a_4_3),
-    .v_in (v_4_3),
-    .f_in (f_4_3),
-    .k_in (k_4_3),
+    .c_in (c_4_3),
     .b_in (b_3_4),
     .a_out(a_4_4),
-    .v_out(v_4_4),
-    .f_out(f_4_4),
-    .k_out(k_4_4),
+    .c_out(c_4_4),
     .b_out(b_4_4),
     .acc0 (acc0_4_4),
     .acc1 (acc1_4_4)
@@ -2225,14 +1723,10 @@ module ag_array (
     .clk  (clk),
     .clear(clear),
     .a_in (a_4_4),
-    .v_in (v_4_4),
-    .f_in (f_4_4),
-    .k_in (k_4_4),
+    .c_in (c_4_4),
     .b_in (b_3_5),
     .a_out(a_4_5),
-    .v_out(v_4_5),
-    .f_out(f_4_5),
-    .k_out(k_4_5),
+    .c_out(c_4_5),
     .b_out(b_4_5),
     .acc0 (acc0_4_5),
     .acc1 (acc1_4_5)
@@ -2242,14 +1736,10 @@ module ag_array (
     .clk  (clk),
     .clear(clear),
     .a_in (a_4_5),
-    .v_in (v_4_5),
-    .f_in (f_4_5),
-    .k_in (k_4_5),
+    .c_in (c_4_5),
     .b_in (b_3_6),
     .a_out(a_4_6),
-    .v_out(v_4_6),
-    .f_out(f_4_6),
-    .k_out(k_4_6),
+    .c_out(c_4_6),
     .b_out(b_4_6),
     .acc0 (acc0_4_6),
     .acc1 (acc1_4_6)
@@ -2259,14 +1749,10 @@ module ag_array (
     .clk  (clk),
     .clear(clear),
     .a_in (a_4_6),
-    .v_in (v_4_6),
-    .f_in (f_4_6),
-    .k_in (k_4_6),
+    .c_in (c_4_6),
     .b_in (b_3_7),
     .a_out(a_4_7),
-    .v_out(v_4_7),
-    .f_out(f_4_7),
-    .k_out(k_4_7),
+    .c_out(c_4_7),
     .b_out(b_4_7),
     .acc0 (acc0_4_7),
     .acc1 (acc1_4_7)
@@ -2276,14 +1762,10 @@ module ag_array (
     .clk  (clk),
     .clear(clear),
     .a_in (a_4_7),
-    .v_in (v_4_7),
-    .f_in (f_4_7),
-    .k_in (k_4_7),
+    .c_in (c_4_7),
     .b_in (b_3_8),
     .a_out(a_4_8),
-    .v_out(v_4_8),
-    .f_out(f_4_8),
-    .k_out(k_4_8),
+    .c_out(c_4_8),
     .b_out(b_4_8),
     .acc0 (acc0_4_8),
     .acc1 (acc1_4_8)
@@ -2293,14 +1775,10 @@ module ag_array (
     .clk  (clk),
     .clear(clear),
     .a_in (a_4_8),
-    .v_in (v_4_8),
-    .f_in (f_4_8),
-    .k_in (k_4_8),
+    .c_in (c_4_8),
     .b_in (b_3_9),
     .a_out(a_4_9),
-    .v_out(v_4_9),
-    .f_out(f_4_9),
-    .k_out(k_4_9),
+    .c_out(c_4_9),
     .b_out(b_4_9),
     .acc0 (acc0_4_9),
     .acc1 (acc1_4_9)
@@ -2310,14 +1788,10 @@ module ag_array (
     .clk  (clk),
     .clear(clear),
     .a_in (a_4_9),
-    .v_in (v_4_9),
-    .f_in (f_4_9),
-    .k_in (k_4_9),
+    .c_in (c_4_9),
     .b_in (b_3_10),
     .a_out(a_4_10),
-    .v_out(v_4_10),
-    .f_out(f_4_10),
-    .k_out(k_4_10),
+    .c_out(c_4_10),
     .b_out(b_4_10),
     .acc0 (acc0_4_10),
     .acc1 (acc1_4_10)
@@ -2327,14 +1801,10 @@ module ag_array (
     .clk  (clk),
     .clear(clear),
     .a_in (a_4_10),
-    .v_in (v_4_10),
-    .f_in (f_4_10),
-    .k_in (k_4_10),
+    .c_in (c_4_10),
     .b_in (b_3_11),
     .a_out(a_4_11),
-    .v_out(v_4_11),
-    .f_out(f_4_11),
-    .k_out(k_4_11),
+    .c_out(c_4_11),
     .b_out(b_4_11),
     .acc0 (acc0_4_11),
     .acc1 (acc1_4_11)
@@ -2344,14 +1814,10 @@ module ag_array (
     .clk  (clk),
     .clear(clear),
     .a_in (a_left[47:40]),
-    .v_in (v_left[5]),
-    .f_in (f_left[5]),
-    .k_in (k_left[5]),
+    .c_in (c_left[17:15]),
     .b_in (b_4_0),
     .a_out(a_5_0),
-    .v_out(v_5_0),
-    .f_out(f_5_0),
-    .k_out(k_5_0),
+    .c_out(c_5_0),
     .b_out(b_5_0),
     .acc0 (acc0_5_0),
     .acc1 (acc1_5_0)
@@ -2361,14 +1827,10 @@ module ag_array (
     .clk  (clk),
     .clear(clear),
     .a_in (a_5_0),
-    .v_in (v_5_0),
-    .f_in (f_5_0),
-    .k_in (k_5_0),
+    .c_in (c_5_0),
     .b_in (b_4_1),
     .a_out(a_5_1),
-    .v_out(v_5_1),
-    .f_out(f_5_1),
-    .k_out(k_5_1),
+    .c_out(c_5_1),
     .b_out(b_5_1),
     .acc0 (acc0_5_1),
     .acc1 (acc1_5_1)
@@ -2378,14 +1840,10 @@ module ag_array (
     .clk  (clk),
     .clear(clear),
     .a_in (a_5_1),
-    .v_in (v_5_1),
-    .f_in (f_5_1),
-    .k_in (k_5_1),
+    .c_in (c_5_1),
     .b_in (b_4_2),
     .a_out(a_5_2),
-    .v_out(v_5_2),
-    .f_out(f_5_2),
-    .k_out(k_5_2),
+    .c_out(c_5_2),
     .b_out(b_5_2),
     .acc0 (acc0_5_2),
     .acc1 (acc1_5_2)
@@ -2395,14 +1853,10 @@ module ag_array (
     .clk  (clk),
     .clear(clear),
     .a_in (a_5_2),
-    .v_in (v_5_2),
-    .f_in (f_5_2),
-    .k_in (k_5_2),
+    .c_in (c_5_2),
     .b_in (b_4_3),
     .a_out(a_5_3),
-    .v_out(v_5_3),
-    .f_out(f_5_3),
-    .k_out(k_5_3),
+    .c_out(c_5_3),
     .b_out(b_5_3),
     .acc0 (acc0_5_3),
     .acc1 (acc1_5_3)
@@ -2412,14 +1866,10 @@ module ag_array (
     .clk  (clk),
     .clear(clear),
     .a_in (a_5_3),
-    .v_in (v_5_3),
-    .f_in (f_5_3),
-    .k_in (k_5_3),
+    .c_in (c_5_3),
     .b_in (b_4_4),
     .a_out(a_5_4),
-    .v_out(v_5_4),
-    .f_out(f_5_4),
-    .k_out(k_5_4),
+    .c_out(c_5_4),
     .b_out(b_5_4),
     .acc0 (acc0_5_4),
     .acc1 (acc1_5_4)
@@ -2429,14 +1879,10 @@ module ag_array (
     .clk  (clk),
     .clear(clear),
     .a_in (a_5_4),
-    .v_in (v_5_4),
-    .f_in (f_5_4),
-    .k_in (k_5_4),
+    .c_in (c_5_4),
     .b_in (b_4_5),
     .a_out(a_5_5),
-    .v_out(v_5_5),
-    .f_out(f_5_5),
-    .k_out(k_5_5),
+    .c_out(c_5_5),
     .b_out(b_5_5),
     .acc0 (acc0_5_5),
     .acc1 (acc1_5_5)
@@ -2446,14 +1892,10 @@ module ag_array (
     .clk  (clk),
     .clear(clear),
     .a_in (a_5_5),
-    .v_in (v_5_5),
-    .f_in (f_5_5),
-    .k_in (k_5_5),
+    .c_in (c_5_5),
     .b_in (b_4_6),
     .a_out(a_5_6),
-    .v_out(v_5_6),
-    .f_out(f_5_6),
-    .k_out(k_5_6),
+    .c_out(c_5_6),
     .b_out(b_5_6),
     .acc0 (acc0_5_6),
     .acc1 (acc1_5_6)
@@ -2463,14 +1905,10 @@ module ag_array (
     .clk  (clk),
     .clear(clear),
     .a_in (a_5_6),
-    .v_in (v_5_6),
-    .f_in (f_5_6),
-    .k_in (k_5_6),
+    .c_in (c_5_6),
     .b_in (b_4_7),
     .a_out(a_5_7),
-    .v_out(v_5_7),
-    .f_out(f_5_7),
-    .k_out(k_5_7),
+    .c_out(c_5_7),
     .b_out(b_5_7),
     .acc0 (acc0_5_7),
     .acc1 (acc1_5_7)
@@ -2480,14 +1918,10 @@ module ag_array (
     .clk  (clk),
     .clear(clear),
     .a_in (a_5_7),
-    .v_in (v_5_7),
-    .f_in (f_5_7),
-    .k_in (k_5_7),
+    .c_in (c_5_7),
     .b_in (b_4_8),
     .a_out(a_5_8),
-    .v_out(v_5_8),
-    .f_out(f_5_8),
-    .k_out(k_5_8),
+    .c_out(c_5_8),
     .b_out(b_5_8),
     .acc0 (acc0_5_8),
     .acc1 (acc1_5_8)
@@ -2497,14 +1931,10 @@ module ag_array (
     .clk  (clk),
     .clear(clear),
     .a_in (a_5_8),
-    .v_in (v_5_8),
-    .f_in (f_5_8),
-    .k_in (k_5_8),
+    .c_in (c_5_8),
     .b_in (b_4_9),
     .a_out(a_5_9),
-    .v_out(v_5_9),
-    .f_out(f_5_9),
-    .k_out(k_5_9),
+    .c_out(c_5_9),
     .b_out(b_5_9),
     .acc0 (acc0_5_9),
     .acc1 (acc1_5_9)
@@ -2514,14 +1944,10 @@ module ag_array (
     .clk  (clk),
     .clear(clear),
     .a_in (a_5_9),
-    .v_in (v_5_9),
-    .f_in (f_5_9),
-    .k_in (k_5_9),
+    .c_in (c_5_9),
     .b_in (b_4_10),
     .a_out(a_5_10),
-    .v_out(v_5_10),
-    .f_out(f_5_10),
-    .k_out(k_5_10),
+    .c_out(c_5_10),
     .b_out(b_5_10),
     .acc0 (acc0_5_10),
     .acc1 (acc1_5_10)
@@ -2531,14 +1957,10 @@ module ag_array (
     .clk  (clk),
     .clear(clear),
     .a_in (a_5_10),
-    .v_in (v_5_10),
-    .f_in (f_5_10),
-    .k_in (k_5_10),
+    .c_in (c_5_10),
     .b_in (b_4_11),
     .a_out(a_5_11),
-    .v_out(v_5_11),
-    .f_out(f_5_11),
-    .k_out(k_5_11),
+    .c_out(c_5_11),
     .b_out(b_5_11),
     .acc0 (acc0_5_11),
     .acc1 (acc1_5_11)
@@ -2548,14 +1970,10 @@ module ag_array (
     .clk  (clk),
     .clear(clear),
     .a_in (a_left[55:48]),
-    .v_in (v_left[6]),
-    .f_in (f_left[6]),
-    .k_in (k_left[6]),
+    .c_in (c_left[20:18]),
     .b_in (b_5_0),
     .a_out(a_6_0),
-    .v_out(v_6_0),
-    .f_out(f_6_0),
-    .k_out(k_6_0),
+    .c_out(c_6_0),
     .b_out(b_6_0),
     .acc0 (acc0_6_0),
     .acc1 (acc1_6_0)
@@ -2565,14 +1983,10 @@ module ag_array (
     .clk  (clk),
     .clear(clear),
     .a_in (a_6_0),
-    .v_in (v_6_0),
-    .f_in (f_6_0),
-    .k_in (k_6_0),
+    .c_in (c_6_0),
     .b_in (b_5_1),
     .a_out(a_6_1),
-    .v_out(v_6_1),
-    .f_out(f_6_1),
-    .k_out(k_6_1),
+    .c_out(c_6_1),
     .b_out(b_6_1),
     .acc0 (acc0_6_1),
     .acc1 (acc1_6_1)
@@ -2582,14 +1996,10 @@ module ag_array (
     .clk  (clk),
     .clear(clear),
     .a_in (a_6_1),
-    .v_in (v_6_1),
-    .f_in (f_6_1),
-    .k_in (k_6_1),
+    .c_in (c_6_1),
     .b_in (b_5_2),
     .a_out(a_6_2),
-    .v_out(v_6_2),
-    .f_out(f_6_2),
-    .k_out(k_6_2),
+    .c_out(c_6_2),
     .b_out(b_6_2),
     .acc0 (acc0_6_2),
     .acc1 (acc1_6_2)
@@ -2599,14 +2009,10 @@ module ag_array (
     .clk  (clk),
     .clear(clear),
     .a_in (a_6_2),
-    .v_in (v_6_2),
-    .f_in (f_6_2),
-    .k_in (k_6_2),
+    .c_in (c_6_2),
     .b_in (b_5_3),
     .a_out(a_6_3),
-    .v_out(v_6_3),
-    .f_out(f_6_3),
-    .k_out(k_6_3),
+    .c_out(c_6_3),
     .b_out(b_6_3),
     .acc0 (acc0_6_3),
     .acc1 (acc1_6_3)
@@ -2616,14 +2022,10 @@ module ag_array (
     .clk  (clk),
     .clear(clear),
     .a_in (a_6_3),
-    .v_in (v_6_3),
-    .f_in (f_6_3),
-    .k_in (k_6_3),
+    .c_in (c_6_3),
     .b_in (b_5_4),
     .a_out(a_6_4),
-    .v_out(v_6_4),
-    .f_out(f_6_4),
-    .k_out(k_6_4),
+    .c_out(c_6_4),
     .b_out(b_6_4),
     .acc0 (acc0_6_4),
     .acc1 (acc1_6_4)
@@ -2633,14 +2035,10 @@ module ag_array (
     .clk  (clk),
     .clear(clear),
     .a_in (a_6_4),
-    .v_in (v_6_4),
-    .f_in (f_6_4),
-    .k_in (k_6_4),
+    .c_in (c_6_4),
     .b_in (b_5_5),
     .a_out(a_6_5),
-    .v_out(v_6_5),
-    .f_out(f_6_5),
-    .k_out(k_6_5),
+    .c_out(c_6_5),
     .b_out(b_6_5),
     .acc0 (acc0_6_5),
     .acc1 (acc1_6_5)
@@ -2650,14 +2048,10 @@ module ag_array (
     .clk  (clk),
     .clear(clear),
     .a_in (a_6_5),
-    .v_in (v_6_5),
-    .f_in (f_6_5),
-    .k_in (k_6_5),
+    .c_in (c_6_5),
     .b_in (b_5_6),
     .a_out(a_6_6),
-    .v_out(v_6_6),
-    .f_out(f_6_6),
-    .k_out(k_6_6),
+    .c_out(c_6_6),
     .b_out(b_6_6),
     .acc0 (acc0_6_6),
     .acc1 (acc1_6_6)
@@ -2667,14 +2061,10 @@ module ag_array (
     .clk  (clk),
     .clear(clear),
     .a_in (a_6_6),
-    .v_in (v_6_6),
-    .f_in (f_6_6),
-    .k_in (k_6_6),
+    .c_in (c_6_6),
     .b_in (b_5_7),
     .a_out(a_6_7),
-    .v_out(v_6_7),
-    .f_out(f_6_7),
-    .k_out(k_6_7),
+    .c_out(c_6_7),
     .b_out(b_6_7),
     .acc0 (acc0_6_7),
     .acc1 (acc1_6_7)
@@ -2684,14 +2074,10 @@ module ag_array (
     .clk  (clk),
     .clear(clear),
     .a_in (a_6_7),
-    .v_in (v_6_7),
-    .f_in (f_6_7),
-    .k_in (k_6_7),
+    .c_in (c_6_7),
     .b_in (b_5_8),
     .a_out(a_6_8),
-    .v_out(v_6_8),
-    .f_out(f_6_8),
-    .k_out(k_6_8),
+    .c_out(c_6_8),
     .b_out(b_6_8),
     .acc0 (acc0_6_8),
     .acc1 (acc1_6_8)
@@ -2701,14 +2087,10 @@ module ag_array (
     .clk  (clk),
     .clear(clear),
     .a_in (a_6_8),
-    .v_in (v_6_8),
-    .f_in (f_6_8),
-    .k_in (k_6_8),
+    .c_in (c_6_8),
     .b_in (b_5_9),
     .a_out(a_6_9),
-    .v_out(v_6_9),
-    .f_out(f_6_9),
-    .k_out(k_6_9),
+    .c_out(c_6_9),
     .b_out(b_6_9),
     .acc0 (acc0_6_9),
     .acc1 (acc1_6_9)
@@ -2718,14 +2100,10 @@ module ag_array (
     .clk  (clk),
     .clear(clear),
     .a_in (a_6_9),
-    .v_in (v_6_9),
-    .f_in (f_6_9),
-    .k_in (k_6_9),
+    .c_in (c_6_9),
     .b_in (b_5_10),
     .a_out(a_6_10),
-    .v_out(v_6_10),
-    .f_out(f_6_10),
-    .k_out(k_6_10),
+    .c_out(c_6_10),
     .b_out(b_6_10),
     .acc0 (acc0_6_10),
     .acc1 (acc1_6_10)
@@ -2735,14 +2113,10 @@ module ag_array (
     .clk  (clk),
     .clear(clear),
     .a_in (a_6_10),
-    .v_in (v_6_10),
-    .f_in (f_6_10),
-    .k_in (k_6_10),
+    .c_in (c_6_10),
     .b_in (b_5_11),
     .a_out(a_6_11),
-    .v_out(v_6_11),
-    .f_out(f_6_11),
-    .k_out(k_6_11),
+    .c_out(c_6_11),
     .b_out(b_6_11),
     .acc0 (acc0_6_11),
     .acc1 (acc1_6_11)
@@ -2752,14 +2126,10 @@ module ag_array (
     .clk  (clk),
     .clear(clear),
     .a_in (a_left[63:56]),
-    .v_in (v_left[7]),
-    .f_in (f_left[7]),
-    .k_in (k_left[7]),
+    .c_in (c_left[23:21]),
     .b_in (b_6_0),
     .a_out(a_7_0),
-    .v_out(v_7_0),
-    .f_out(f_7_0),
-    .k_out(k_7_0),
+    .c_out(c_7_0),
     .b_out(b_7_0),
     .acc0 (acc0_7_0),
     .acc1 (acc1_7_0)
@@ -2769,14 +2139,10 @@ module ag_array (
     .clk  (clk),
     .clear(clear),
     .a_in (a_7_0),
-    .v_in (v_7_0),
-    .f_in (f_7_0),
-    .k_in (k_7_0),
+    .c_in (c_7_0),
     .b_in (b_6_1),
     .a_out(a_7_1),
-    .v_out(v_7_1),
-    .f_out(f_7_1),
-    .k_out(k_7_1),
+    .c_out(c_7_1),
     .b_out(b_7_1),
     .acc0 (acc0_7_1),
     .acc1 (acc1_7_1)
@@ -2786,14 +2152,10 @@ module ag_array (
     .clk  (clk),
     .clear(clear),
     .a_in (a_7_1),
-    .v_in (v_7_1),
-    .f_in (f_7_1),
-    .k_in (k_7_1),
+    .c_in (c_7_1),
     .b_in (b_6_2),
     .a_out(a_7_2),
-    .v_out(v_7_2),
-    .f_out(f_7_2),
-    .k_out(k_7_2),
+    .c_out(c_7_2),
     .b_out(b_7_2),
     .acc0 (acc0_7_2),
     .acc1 (acc1_7_2)
@@ -2803,14 +2165,10 @@ module ag_array (
     .clk  (clk),
     .clear(clear),
     .a_in (a_7_2),
-    .v_in (v_7_2),
-    .f_in (f_7_2),
-    .k_in (k_7_2),
+    .c_in (c_7_2),
     .b_in (b_6_3),
     .a_out(a_7_3),
-    .v_out(v_7_3),
-    .f_out(f_7_3),
-    .k_out(k_7_3),
+    .c_out(c_7_3),
     .b_out(b_7_3),
     .acc0 (acc0_7_3),
     .acc1 (acc1_7_3)
@@ -2820,14 +2178,10 @@ module ag_array (
     .clk  (clk),
     .clear(clear),
     .a_in (a_7_3),
-    .v_in (v_7_3),
-    .f_in (f_7_3),
-    .k_in (k_7_3),
+    .c_in (c_7_3),
     .b_in (b_6_4),
     .a_out(a_7_4),
-    .v_out(v_7_4),
-    .f_out(f_7_4),
-    .k_out(k_7_4),
+    .c_out(c_7_4),
     .b_out(b_7_4),
     .acc0 (acc0_7_4),
     .acc1 (acc1_7_4)
@@ -2837,14 +2191,10 @@ module ag_array (
     .clk  (clk),
     .clear(clear),
     .a_in (a_7_4),
-    .v_in (v_7_4),
-    .f_in (f_7_4),
-    .k_in (k_7_4),
+    .c_in (c_7_4),
     .b_in (b_6_5),
     .a_out(a_7_5),
-    .v_out(v_7_5),
-    .f_out(f_7_5),
-    .k_out(k_7_5),
+    .c_out(c_7_5),
     .b_out(b_7_5),
     .acc0 (acc0_7_5),
     .acc1 (acc1_7_5)
@@ -2854,14 +2204,10 @@ module ag_array (
     .clk  (clk),
     .clear(clear),
     .a_in (a_7_5),
-    .v_in (v_7_5),
-    .f_in (f_7_5),
-    .k_in (k_7_5),
+    .c_in (c_7_5),
     .b_in (b_6_6),
     .a_out(a_7_6),
-    .v_out(v_7_6),
-    .f_out(f_7_6),
-    .k_out(k_7_6),
+    .c_out(c_7_6),
     .b_out(b_7_6),
     .acc0 (acc0_7_6),
     .acc1 (acc1_7_6)
@@ -2871,14 +2217,10 @@ module ag_array (
     .clk  (clk),
     .clear(clear),
     .a_in (a_7_6),
-    .v_in (v_7_6),
-    .f_in (f_7_6),
-    .k_in (k_7_6),
+    .c_in (c_7_6),
     .b_in (b_6_7),
     .a_out(a_7_7),
-    .v_out(v_7_7),
-    .f_out(f_7_7),
-    .k_out(k_7_7),
+    .c_out(c_7_7),
     .b_out(b_7_7),
     .acc0 (acc0_7_7),
     .acc1 (acc1_7_7)
@@ -2888,14 +2230,10 @@ module ag_array (
     .clk  (clk),
     .clear(clear),
     .a_in (a_7_7),
-    .v_in (v_7_7),
-    .f_in (f_7_7),
-    .k_in (k_7_7),
+    .c_in (c_7_7),
     .b_in (b_6_8),
     .a_out(a_7_8),
-    .v_out(v_7_8),
-    .f_out(f_7_8),
-    .k_out(k_7_8),
+    .c_out(c_7_8),
     .b_out(b_7_8),
     .acc0 (acc0_7_8),
     .acc1 (acc1_7_8)
@@ -2905,14 +2243,10 @@ module ag_array (
     .clk  (clk),
     .clear(clear),
     .a_in (a_7_8),
-    .v_in (v_7_8),
-    .f_in (f_7_8),
-    .k_in (k_7_8),
+    .c_in (c_7_8),
     .b_in (b_6_9),
     .a_out(a_7_9),
-    .v_out(v_7_9),
-    .f_out(f_7_9),
-    .k_out(k_7_9),
+    .c_out(c_7_9),
     .b_out(b_7_9),
     .acc0 (acc0_7_9),
     .acc1 (acc1_7_9)
@@ -2922,14 +2256,10 @@ module ag_array (
     .clk  (clk),
     .clear(clear),
     .a_in (a_7_9),
-    .v_in (v_7_9),
-    .f_in (f_7_9),
-    .k_in (k_7_9),
+    .c_in (c_7_9),
     .b_in (b_6_10),
     .a_out(a_7_10),
-    .v_out(v_7_10),
-    .f_out(f_7_10),
-    .k_out(k_7_10),
+    .c_out(c_7_10),
     .b_out(b_7_10),
     .acc0 (acc0_7_10),
     .acc1 (acc1_7_10)
@@ -2939,14 +2269,10 @@ module ag_array (
     .clk  (clk),
     .clear(clear),
     .a_in (a_7_10),
-    .v_in (v_7_10),
-    .f_in (f_7_10),
-    .k_in (k_7_10),
+    .c_in (c_7_10),
     .b_in (b_6_11),
     .a_out(a_7_11),
-    .v_out(v_7_11),
-    .f_out(f_7_11),
-    .k_out(k_7_11),
+    .c_out(c_7_11),
     .b_out(b_7_11),
     .acc0 (acc0_7_11),
     .acc1 (acc1_7_11)
@@ -2956,14 +2282,10 @@ module ag_array (
     .clk  (clk),
     .clear(clear),
     .a_in (a_left[71:64]),
-    .v_in (v_left[8]),
-    .f_in (f_left[8]),
-    .k_in (k_left[8]),
+    .c_in (c_left[26:24]),
     .b_in (b_7_0),
     .a_out(a_8_0),
-    .v_out(v_8_0),
-    .f_out(f_8_0),
-    .k_out(k_8_0),
+    .c_out(c_8_0),
     .b_out(b_8_0),
     .acc0 (acc0_8_0),
     .acc1 (acc1_8_0)
@@ -2973,14 +2295,10 @@ module ag_array (
     .clk  (clk),
     .clear(clear),
     .a_in (a_8_0),
-    .v_in (v_8_0),
-    .f_in (f_8_0),
-    .k_in (k_8_0),
+    .c_in (c_8_0),
     .b_in (b_7_1),
     .a_out(a_8_1),
-    .v_out(v_8_1),
-    .f_out(f_8_1),
-    .k_out(k_8_1),
+    .c_out(c_8_1),
     .b_out(b_8_1),
     .acc0 (acc0_8_1),
     .acc1 (acc1_8_1)
@@ -2990,14 +2308,10 @@ module ag_array (
     .clk  (clk),
     .clear(clear),
     .a_in (a_8_1),
-    .v_in (v_8_1),
-    .f_in (f_8_1),
-    .k_in (k_8_1),
+    .c_in (c_8_1),
     .b_in (b_7_2),
     .a_out(a_8_2),
-    .v_out(v_8_2),
-    .f_out(f_8_2),
-    .k_out(k_8_2),
+    .c_out(c_8_2),
     .b_out(b_8_2),
     .acc0 (acc0_8_2),
     .acc1 (acc1_8_2)
@@ -3007,14 +2321,10 @@ module ag_array (
     .clk  (clk),
     .clear(clear),
     .a_in (a_8_2),
-    .v_in (v_8_2),
-    .f_in (f_8_2),
-    .k_in (k_8_2),
+    .c_in (c_8_2),
     .b_in (b_7_3),
     .a_out(a_8_3),
-    .v_out(v_8_3),
-    .f_out(f_8_3),
-    .k_out(k_8_3),
+    .c_out(c_8_3),
     .b_out(b_8_3),
     .acc0 (acc0_8_3),
     .acc1 (acc1_8_3)
@@ -3024,14 +2334,10 @@ module ag_array (
     .clk  (clk),
     .clear(clear),
     .a_in (a_8_3),
-    .v_in (v_8_3),
-    .f_in (f_8_3),
-    .k_in (k_8_3),
+    .c_in (c_8_3),
     .b_in (b_7_4),
     .a_out(a_8_4),
-    .v_out(v_8_4),
-    .f_out(f_8_4),
-    .k_out(k_8_4),
+    .c_out(c_8_4),
     .b_out(b_8_4),
     .acc0 (acc0_8_4),
     .acc1 (acc1_8_4)
@@ -3041,14 +2347,10 @@ module ag_array (
     .clk  (clk),
     .clear(clear),
     .a_in (a_8_4),
-    .v_in (v_8_4),
-    .f_in (f_8_4),
-    .k_in (k_8_4),
+    .c_in (c_8_4),
     .b_in (b_7_5),
     .a_out(a_8_5),
-    .v_out(v_8_5),
-    .f_out(f_8_5),
-    .k_out(k_8_5),
+    .c_out(c_8_5),
     .b_out(b_8_5),
     .acc0 (acc0_8_5),
     .acc1 (acc1_8_5)
@@ -3058,14 +2360,10 @@ module ag_array (
     .clk  (clk),
     .clear(clear),
     .a_in (a_8_5),
-    .v_in (v_8_5),
-    .f_in (f_8_5),
-    .k_in (k_8_5),
+    .c_in (c_8_5),
     .b_in (b_7_6),
     .a_out(a_8_6),
-    .v_out(v_8_6),
-    .f_out(f_8_6),
-    .k_out(k_8_6),
+    .c_out(c_8_6),
     .b_out(b_8_6),
     .acc0 (acc0_8_6),
     .acc1 (acc1_8_6)
@@ -3075,14 +2373,10 @@ module ag_array (
     .clk  (clk),
     .clear(clear),
     .a_in (a_8_6),
-    .v_in (v_8_6),
-    .f_in (f_8_6),
-    .k_in (k_8_6),
+    .c_in (c_8_6),
     .b_in (b_7_7),
     .a_out(a_8_7),
-    .v_out(v_8_7),
-    .f_out(f_8_7),
-    .k_out(k_8_7),
+    .c_out(c_8_7),
     .b_out(b_8_7),
     .acc0 (acc0_8_7),
     .acc1 (acc1_8_7)
@@ -3092,14 +2386,10 @@ module ag_array (
     .clk  (clk),
     .clear(clear),
     .a_in (a_8_7),
-    .v_in (v_8_7),
-    .f_in (f_8_7),
-    .k_in (k_8_7),
+    .c_in (c_8_7),
     .b_in (b_7_8),
     .a_out(a_8_8),
-    .v_out(v_8_8),
-    .f_out(f_8_8),
-    .k_out(k_8_8),
+    .c_out(c_8_8),
     .b_out(b_8_8),
     .acc0 (acc0_8_8),
     .acc1 (acc1_8_8)
@@ -3109,14 +2399,10 @@ module ag_array (
     .clk  (clk),
     .clear(clear),
     .a_in (a_8_8),
-    .v_in (v_8_8),
-    .f_in (f_8_8),
-    .k_in (k_8_8),
+    .c_in (c_8_8),
     .b_in (b_7_9),
     .a_out(a_8_9),
-    .v_out(v_8_9),
-    .f_out(f_8_9),
-    .k_out(k_8_9),
+    .c_out(c_8_9),
     .b_out(b_8_9),
     .acc0 (acc0_8_9),
     .acc1 (acc1_8_9)
@@ -3126,14 +2412,10 @@ module ag_array (
     .clk  (clk),
     .clear(clear),
     .a_in (a_8_9),
-    .v_in (v_8_9),
-    .f_in (f_8_9),
-    .k_in (k_8_9),
+    .c_in (c_8_9),
     .b_in (b_7_10),
     .a_out(a_8_10),
-    .v_out(v_8_10),
-    .f_out(f_8_10),
-    .k_out(k_8_10),
+    .c_out(c_8_10),
     .b_out(b_8_10),
     .acc0 (acc0_8_10),
     .acc1 (acc1_8_10)
@@ -3143,14 +2425,10 @@ module ag_array (
     .clk  (clk),
     .clear(clear),
     .a_in (a_8_10),
-    .v_in (v_8_10),
-    .f_in (f_8_10),
-    .k_in (k_8_10),
+    .c_in (c_8_10),
     .b_in (b_7_11),
     .a_out(a_8_11),
-    .v_out(v_8_11),
-    .f_out(f_8_11),
-    .k_out(k_8_11),
+    .c_out(c_8_11),
     .b_out(b_8_11),
     .acc0 (acc0_8_11),
     .acc1 (acc1_8_11)
@@ -3160,14 +2438,10 @@ module ag_array (
     .clk  (clk),
     .clear(clear),
     .a_in (a_left[79:72]),
-    .v_in (v_left[9]),
-    .f_in (f_left[9]),
-    .k_in (k_left[9]),
+    .c_in (c_left[29:27]),
     .b_in (b_8_0),
     .a_out(a_9_0),
-    .v_out(v_9_0),
-    .f_out(f_9_0),
-    .k_out(k_9_0),
+    .c_out(c_9_0),
     .b_out(b_9_0),
     .acc0 (acc0_9_0),
     .acc1 (acc1_9_0)
@@ -3177,14 +2451,10 @@ module ag_array (
     .clk  (clk),
     .clear(clear),
     .a_in (a_9_0),
-    .v_in (v_9_0),
-    .f_in (f_9_0),
-    .k_in (k_9_0),
+    .c_in (c_9_0),
     .b_in (b_8_1),
     .a_out(a_9_1),
-    .v_out(v_9_1),
-    .f_out(f_9_1),
-    .k_out(k_9_1),
+    .c_out(c_9_1),
     .b_out(b_9_1),
     .acc0 (acc0_9_1),
     .acc1 (acc1_9_1)
@@ -3194,14 +2464,10 @@ module ag_array (
     .clk  (clk),
     .clear(clear),
     .a_in (a_9_1),
-    .v_in (v_9_1),
-    .f_in (f_9_1),
-    .k_in (k_9_1),
+    .c_in (c_9_1),
     .b_in (b_8_2),
     .a_out(a_9_2),
-    .v_out(v_9_2),
-    .f_out(f_9_2),
-    .k_out(k_9_2),
+    .c_out(c_9_2),
     .b_out(b_9_2),
     .acc0 (acc0_9_2),
     .acc1 (acc1_9_2)
@@ -3211,14 +2477,10 @@ module ag_array (
     .clk  (clk),
     .clear(clear),
     .a_in (a_9_2),
-    .v_in (v_9_2),
-    .f_in (f_9_2),
-    .k_in (k_9_2),
+    .c_in (c_9_2),
     .b_in (b_8_3),
     .a_out(a_9_3),
-    .v_out(v_9_3),
-    .f_out(f_9_3),
-    .k_out(k_9_3),
+    .c_out(c_9_3),
     .b_out(b_9_3),
     .acc0 (acc0_9_3),
     .acc1 (acc1_9_3)
@@ -3228,14 +2490,10 @@ module ag_array (
     .clk  (clk),
     .clear(clear),
     .a_in (a_9_3),
-    .v_in (v_9_3),
-    .f_in (f_9_3),
-    .k_in (k_9_3),
+    .c_in (c_9_3),
     .b_in (b_8_4),
     .a_out(a_9_4),
-    .v_out(v_9_4),
-    .f_out(f_9_4),
-    .k_out(k_9_4),
+    .c_out(c_9_4),
     .b_out(b_9_4),
     .acc0 (acc0_9_4),
     .acc1 (acc1_9_4)
@@ -3245,14 +2503,10 @@ module ag_array (
     .clk  (clk),
     .clear(clear),
     .a_in (a_9_4),
-    .v_in (v_9_4),
-    .f_in (f_9_4),
-    .k_in (k_9_4),
+    .c_in (c_9_4),
     .b_in (b_8_5),
     .a_out(a_9_5),
-    .v_out(v_9_5),
-    .f_out(f_9_5),
-    .k_out(k_9_5),
+    .c_out(c_9_5),
     .b_out(b_9_5),
     .acc0 (acc0_9_5),
     .acc1 (acc1_9_5)
@@ -3262,14 +2516,10 @@ module ag_array (
     .clk  (clk),
     .clear(clear),
     .a_in (a_9_5),
-    .v_in (v_9_5),
-    .f_in (f_9_5),
-    .k_in (k_9_5),
+    .c_in (c_9_5),
     .b_in (b_8_6),
     .a_out(a_9_6),
-    .v_out(v_9_6),
-    .f_out(f_9_6),
-    .k_out(k_9_6),
+    .c_out(c_9_6),
     .b_out(b_9_6),
     .acc0 (acc0_9_6),
     .acc1 (acc1_9_6)
@@ -3279,14 +2529,10 @@ module ag_array (
     .clk  (clk),
     .clear(clear),
     .a_in (a_9_6),
-    .v_in (v_9_6),
-    .f_in (f_9_6),
-    .k_in (k_9_6),
+    .c_in (c_9_6),
     .b_in (b_8_7),
     .a_out(a_9_7),
-    .v_out(v_9_7),
-    .f_out(f_9_7),
-    .k_out(k_9_7),
+    .c_out(c_9_7),
     .b_out(b_9_7),
     .acc0 (acc0_9_7),
     .acc1 (acc1_9_7)
@@ -3296,14 +2542,10 @@ module ag_array (
     .clk  (clk),
     .clear(clear),
     .a_in (a_9_7),
-    .v_in (v_9_7),
-    .f_in (f_9_7),
-    .k_in (k_9_7),
+    .c_in (c_9_7),
     .b_in (b_8_8),
     .a_out(a_9_8),
-    .v_out(v_9_8),
-    .f_out(f_9_8),
-    .k_out(k_9_8),
+    .c_out(c_9_8),
     .b_out(b_9_8),
     .acc0 (acc0_9_8),
     .acc1 (acc1_9_8)
@@ -3313,14 +2555,10 @@ module ag_array (
     .clk  (clk),
     .clear(clear),
     .a_in (a_9_8),
-    .v_in (v_9_8),
-    .f_in (f_9_8),
-    .k_in (k_9_8),
+    .c_in (c_9_8),
     .b_in (b_8_9),
     .a_out(a_9_9),
-    .v_out(v_9_9),
-    .f_out(f_9_9),
-    .k_out(k_9_9),
+    .c_out(c_9_9),
     .b_out(b_9_9),
     .acc0 (acc0_9_9),
     .acc1 (acc1_9_9)
@@ -3330,14 +2568,10 @@ module ag_array (
     .clk  (clk),
     .clear(clear),
     .a_in (a_9_9),
-    .v_in (v_9_9),
-    .f_in (f_9_9),
-    .k_in (k_9_9),
+    .c_in (c_9_9),
     .b_in (b_8_10),
     .a_out(a_9_10),
-    .v_out(v_9_10),
-    .f_out(f_9_10),
-    .k_out(k_9_10),
+    .c_out(c_9_10),
     .b_out(b_9_10),
     .acc0 (acc0_9_10),
     .acc1 (acc1_9_10)
@@ -3347,14 +2581,10 @@ module ag_array (
     .clk  (clk),
     .clear(clear),
     .a_in (a_9_10),
-    .v_in (v_9_10),
-    .f_in (f_9_10),
-    .k_in (k_9_10),
+    .c_in (c_9_10),
     .b_in (b_8_11),
     .a_out(a_9_11),
-    .v_out(v_9_11),
-    .f_out(f_9_11),
-    .k_out(k_9_11),
+    .c_out(c_9_11),
     .b_out(b_9_11),
     .acc0 (acc0_9_11),
     .acc1 (acc1_9_11)
@@ -3364,14 +2594,10 @@ module ag_array (
     .clk  (clk),
     .clear(clear),
     .a_in (a_left[87:80]),
-    .v_in (v_left[10]),
-    .f_in (f_left[10]),
-    .k_in (k_left[10]),
+    .c_in (c_left[32:30]),
     .b_in (b_9_0),
     .a_out(a_10_0),
-    .v_out(v_10_0),
-    .f_out(f_10_0),
-    .k_out(k_10_0),
+    .c_out(c_10_0),
     .b_out(b_10_0),
     .acc0 (acc0_10_0),
     .acc1 (acc1_10_0)
@@ -3381,14 +2607,10 @@ module ag_array (
     .clk  (clk),
     .clear(clear),
     .a_in (a_10_0),
-    .v_in (v_10_0),
-    .f_in (f_10_0),
-    .k_in (k_10_0),
+    .c_in (c_10_0),
     .b_in (b_9_1),
     .a_out(a_10_1),
-    .v_out(v_10_1),
-    .f_out(f_10_1),
-    .k_out(k_10_1),
+    .c_out(c_10_1),
     .b_out(b_10_1),
     .acc0 (acc0_10_1),
     .acc1 (acc1_10_1)
@@ -3398,14 +2620,10 @@ module ag_array (
     .clk  (clk),
     .clear(clear),
     .a_in (a_10_1),
-    .v_in (v_10_1),
-    .f_in (f_10_1),
-    .k_in (k_10_1),
+    .c_in (c_10_1),
     .b_in (b_9_2),
     .a_out(a_10_2),
-    .v_out(v_10_2),
-    .f_out(f_10_2),
-    .k_out(k_10_2),
+    .c_out(c_10_2),
     .b_out(b_10_2),
     .acc0 (acc0_10_2),
     .acc1 (acc1_10_2)
@@ -3415,14 +2633,10 @@ module ag_array (
     .clk  (clk),
     .clear(clear),
     .a_in (a_10_2),
-    .v_in (v_10_2),
-    .f_in (f_10_2),
-    .k_in (k_10_2),
+    .c_in (c_10_2),
     .b_in (b_9_3),
     .a_out(a_10_3),
-    .v_out(v_10_3),
-    .f_out(f_10_3),
-    .k_out(k_10_3),
+    .c_out(c_10_3),
     .b_out(b_10_3),
     .acc0 (acc0_10_3),
     .acc1 (acc1_10_3)
@@ -3432,14 +2646,10 @@ module ag_array (
     .clk  (clk),
     .clear(clear),
     .a_in (a_10_3),
-    .v_in (v_10_3),
-    .f_in (f_10_3),
-    .k_in (k_10_3),
+    .c_in (c_10_3),
     .b_in (b_9_4),
     .a_out(a_10_4),
-    .v_out(v_10_4),
-    .f_out(f_10_4),
-    .k_out(k_10_4),
+    .c_out(c_10_4),
     .b_out(b_10_4),
     .acc0 (acc0_10_4),
     .acc1 (acc1_10_4)
@@ -3449,14 +2659,10 @@ module ag_array (
     .clk  (clk),
     .clear(clear),
     .a_in (a_10_4),
-    .v_in (v_10_4),
-    .f_in (f_10_4),
-    .k_in (k_10_4),
+    .c_in (c_10_4),
     .b_in (b_9_5),
     .a_out(a_10_5),
-    .v_out(v_10_5),
-    .f_out(f_10_5),
-    .k_out(k_10_5),
+    .c_out(c_10_5),
     .b_out(b_10_5),
     .acc0 (acc0_10_5),
     .acc1 (acc1_10_5)
@@ -3466,14 +2672,10 @@ module ag_array (
     .clk  (clk),
     .clear(clear),
     .a_in (a_10_5),
-    .v_in (v_10_5),
-    .f_in (f_10_5),
-    .k_in (k_10_5),
+    .c_in (c_10_5),
     .b_in (b_9_6),
     .a_out(a_10_6),
-    .v_out(v_10_6),
-    .f_out(f_10_6),
-    .k_out(k_10_6),
+    .c_out(c_10_6),
     .b_out(b_10_6),
     .acc0 (acc0_10_6),
     .acc1 (acc1_10_6)
@@ -3483,14 +2685,10 @@ module ag_array (
     .clk  (clk),
     .clear(clear),
     .a_in (a_10_6),
-    .v_in (v_10_6),
-    .f_in (f_10_6),
-    .k_in (k_10_6),
+    .c_in (c_10_6),
     .b_in (b_9_7),
     .a_out(a_10_7),
-    .v_out(v_10_7),
-    .f_out(f_10_7),
-    .k_out(k_10_7),
+    .c_out(c_10_7),
     .b_out(b_10_7),
     .acc0 (acc0_10_7),
     .acc1 (acc1_10_7)
@@ -3500,14 +2698,10 @@ module ag_array (
     .clk  (clk),
     .clear(clear),
     .a_in (a_10_7),
-    .v_in (v_10_7),
-    .f_in (f_10_7),
-    .k_in (k_10_7),
+    .c_in (c_10_7),
     .b_in (b_9_8),
     .a_out(a_10_8),
-    .v_out(v_10_8),
-    .f_out(f_10_8),
-    .k_out(k_10_8),
+    .c_out(c_10_8),
     .b_out(b_10_8),
     .acc0 (acc0_10_8),
     .acc1 (acc1_10_8)
@@ -3517,14 +2711,10 @@ module ag_array (
     .clk  (clk),
     .clear(clear),
     .a_in (a_10_8),
-    .v_in (v_10_8),
-    .f_in (f_10_8),
-    .k_in (k_10_8),
+    .c_in (c_10_8),
     .b_in (b_9_9),
     .a_out(a_10_9),
-    .v_out(v_10_9),
-    .f_out(f_10_9),
-    .k_out(k_10_9),
+    .c_out(c_10_9),
     .b_out(b_10_9),
     .acc0 (acc0_10_9),
     .acc1 (acc1_10_9)
@@ -3534,14 +2724,10 @@ module ag_array (
     .clk  (clk),
     .clear(clear),
     .a_in (a_10_9),
-    .v_in (v_10_9),
-    .f_in (f_10_9),
-    .k_in (k_10_9),
+    .c_in (c_10_9),
     .b_in (b_9_10),
     .a_out(a_10_10),
-    .v_out(v_10_10),
-    .f_out(f_10_10),
-    .k_out(k_10_10),
+    .c_out(c_10_10),
     .b_out(b_10_10),
     .acc0 (acc0_10_10),
     .acc1 (acc1_10_10)
@@ -3551,14 +2737,10 @@ module ag_array (
     .clk  (clk),
     .clear(clear),
     .a_in (a_10_10),
-    .v_in (v_10_10),
-    .f_in (f_10_10),
-    .k_in (k_10_10),
+    .c_in (c_10_10),
     .b_in (b_9_11),
     .a_out(a_10_11),
-    .v_out(v_10_11),
-    .f_out(f_10_11),
-    .k_out(k_10_11),
+    .c_out(c_10_11),
     .b_out(b_10_11),
     .acc0 (acc0_10_11),
     .acc1 (acc1_10_11)
@@ -3568,14 +2750,10 @@ module ag_array (
     .clk  (clk),
     .clear(clear),
     .a_in (a_left[95:88]),
-    .v_in (v_left[11]),
-    .f_in (f_left[11]),
-    .k_in (k_left[11]),
+    .c_in (c_left[35:33]),
     .b_in (b_10_0),
     .a_out(a_11_0),
-    .v_out(v_11_0),
-    .f_out(f_11_0),
-    .k_out(k_11_0),
+    .c_out(c_11_0),
     .b_out(b_11_0),
     .acc0 (acc0_11_0),
     .acc1 (acc1_11_0)
@@ -3585,14 +2763,10 @@ module ag_array (
     .clk  (clk),
     .clear(clear),
     .a_in (a_11_0),
-    .v_in (v_11_0),
-    .f_in (f_11_0),
-    .k_in (k_11_0),
+    .c_in (c_11_0),
     .b_in (b_10_1),
     .a_out(a_11_1),
-    .v_out(v_11_1),
-    .f_out(f_11_1),
-    .k_out(k_11_1),
+    .c_out(c_11_1),
     .b_out(b_11_1),
     .acc0 (acc0_11_1),
     .acc1 (acc1_11_1)
@@ -3602,14 +2776,10 @@ module ag_array (
     .clk  (clk),
     .clear(clear),
     .a_in (a_11_1),
-    .v_in (v_11_1),
-    .f_in (f_11_1),
-    .k_in (k_11_1),
+    .c_in (c_11_1),
     .b_in (b_10_2),
     .a_out(a_11_2),
-    .v_out(v_11_2),
-    .f_out(f_11_2),
-    .k_out(k_11_2),
+    .c_out(c_11_2),
     .b_out(b_11_2),
     .acc0 (acc0_11_2),
     .acc1 (acc1_11_2)
@@ -3619,14 +2789,10 @@ module ag_array (
     .clk  (clk),
     .clear(clear),
     .a_in (a_11_2),
-    .v_in (v_11_2),
-    .f_in (f_11_2),
-    .k_in (k_11_2),
+    .c_in (c_11_2),
     .b_in (b_10_3),
     .a_out(a_11_3),
-    .v_out(v_11_3),
-    .f_out(f_11_3),
-    .k_out(k_11_3),
+    .c_out(c_11_3),
     .b_out(b_11_3),
     .acc0 (acc0_11_3),
     .acc1 (acc1_11_3)
@@ -3636,14 +2802,10 @@ module ag_array (
     .clk  (clk),
     .clear(clear),
     .a_in (a_11_3),
-    .v_in (v_11_3),
-    .f_in (f_11_3),
-    .k_in (k_11_3),
+    .c_in (c_11_3),
     .b_in (b_10_4),
     .a_out(a_11_4),
-    .v_out(v_11_4),
-    .f_out(f_11_4),
-    .k_out(k_11_4),
+    .c_out(c_11_4),
     .b_out(b_11_4),
     .acc0 (acc0_11_4),
     .acc1 (acc1_11_4)
@@ -3653,14 +2815,10 @@ module ag_array (
     .clk  (clk),
     .clear(clear),
     .a_in (a_11_4),
-    .v_in (v_11_4),
-    .f_in (f_11_4),
-    .k_in (k_11_4),
+    .c_in (c_11_4),
     .b_in (b_10_5),
     .a_out(a_11_5),
-    .v_out(v_11_5),
-    .f_out(f_11_5),
-    .k_out(k_11_5),
+    .c_out(c_11_5),
     .b_out(b_11_5),
     .acc0 (acc0_11_5),
     .acc1 (acc1_11_5)
@@ -3670,14 +2828,10 @@ module ag_array (
     .clk  (clk),
     .clear(clear),
     .a_in (a_11_5),
-    .v_in (v_11_5),
-    .f_in (f_11_5),
-    .k_in (k_11_5),
+    .c_in (c_11_5),
     .b_in (b_10_6),
     .a_out(a_11_6),
-    .v_out(v_11_6),
-    .f_out(f_11_6),
-    .k_out(k_11_6),
+    .c_out(c_11_6),
     .b_out(b_11_6),
     .acc0 (acc0_11_6),
     .acc1 (acc1_11_6)
@@ -3687,14 +2841,10 @@ module ag_array (
     .clk  (clk),
     .clear(clear),
     .a_in (a_11_6),
-    .v_in (v_11_6),
-    .f_in (f_11_6),
-    .k_in (k_11_6),
+    .c_in (c_11_6),
     .b_in (b_10_7),
     .a_out(a_11_7),
-    .v_out(v_11_7),
-    .f_out(f_11_7),
-    .k_out(k_11_7),
+    .c_out(c_11_7),
     .b_out(b_11_7),
     .acc0 (acc0_11_7),
     .acc1 (acc1_11_7)
@@ -3704,14 +2854,10 @@ module ag_array (
     .clk  (clk),
     .clear(clear),
     .a_in (a_11_7),
-    .v_in (v_11_7),
-    .f_in (f_11_7),
-    .k_in (k_11_7),
+    .c_in (c_11_7),
     .b_in (b_10_8),
     .a_out(a_11_8),
-    .v_out(v_11_8),
-    .f_out(f_11_8),
-    .k_out(k_11_8),
+    .c_out(c_11_8),
     .b_out(b_11_8),
     .acc0 (acc0_11_8),
     .acc1 (acc1_11_8)
@@ -3721,14 +2867,10 @@ module ag_array (
     .clk  (clk),
     .clear(clear),
     .a_in (a_11_8),
-    .v_in (v_11_8),
-    .f_in (f_11_8),
-    .k_in (k_11_8),
+    .c_in (c_11_8),
     .b_in (b_10_9),
     .a_out(a_11_9),
-    .v_out(v_11_9),
-    .f_out(f_11_9),
-    .k_out(k_11_9),
+    .c_out(c_11_9),
     .b_out(b_11_9),
     .acc0 (acc0_11_9),
     .acc1 (acc1_11_9)
@@ -3738,14 +2880,10 @@ module ag_array (
     .clk  (clk),
     .clear(clear),
     .a_in (a_11_9),
-    .v_in (v_11_9),
-    .f_in (f_11_9),
-    .k_in (k_11_9),
+    .c_in (c_11_9),
     .b_in (b_10_10),
     .a_out(a_11_10),
-    .v_out(v_11_10),
-    .f_out(f_11_10),
-    .k_out(k_11_10),
+    .c_out(c_11_10),
     .b_out(b_11_10),
     .acc0 (acc0_11_10),
     .acc1 (acc1_11_10)
@@ -3755,14 +2893,10 @@ module ag_array (
     .clk  (clk),
     .clear(clear),
     .a_in (a_11_10),
-    .v_in (v_11_10),
-    .f_in (f_11_10),
-    .k_in (k_11_10),
+    .c_in (c_11_10),
     .b_in (b_10_11),
     .a_out(a_11_11),
-    .v_out(v_11_11),
-    .f_out(f_11_11),
-    .k_out(k_11_11),
+    .c_out(c_11_11),
     .b_out(b_11_11),
     .acc0 (acc0_11_11),
     .acc1 (acc1_11_11)

@@ -25,9 +25,7 @@ module ag_mxu (
   input  wire [95:0] l_col, // lane l_lane of rows l_rrow..+R−1 (transposed operand)
   input  wire [95:0] t_col, // lane t_lane of rows t_rrow..+C−1 (transposed operand)
   output wire [95:0] a_left,
-  output wire [11:0] v_left,
-  output wire [11:0] f_left,
-  output wire [11:0] k_left,
+  output wire [35:0] c_left, // step control {bank, first, valid} per left lane
   output wire [95:0] b_top,
   output wire [3:0]  l_lane,
   output wire [3:0]  t_lane
@@ -76,9 +74,7 @@ module ag_mxu (
   wire [7:0] t_edge9;
   wire [7:0] t_edge10;
   wire [7:0] t_edge11;
-  reg  e_v;
-  reg  e_f;
-  reg  e_k;
+  reg  [2:0] e_c; // step control {bank, first, valid}
   reg  [7:0] e_a0;
   reg  [7:0] e_a1;
   reg  [7:0] e_a2;
@@ -104,89 +100,47 @@ module ag_mxu (
   reg  [7:0] e_b10;
   reg  [7:0] e_b11;
   reg  [7:0] a_sk1_0;
-  reg  v_sk1_0;
-  reg  f_sk1_0;
-  reg  k_sk1_0;
+  reg  [2:0] c_sk1_0;
   reg  [7:0] a_sk2_0;
   reg  [7:0] a_sk2_1;
-  reg  v_sk2_0;
-  reg  v_sk2_1;
-  reg  f_sk2_0;
-  reg  f_sk2_1;
-  reg  k_sk2_0;
-  reg  k_sk2_1;
+  reg  [2:0] c_sk2_0;
+  reg  [2:0] c_sk2_1;
   reg  [7:0] a_sk3_0;
   reg  [7:0] a_sk3_1;
   reg  [7:0] a_sk3_2;
-  reg  v_sk3_0;
-  reg  v_sk3_1;
-  reg  v_sk3_2;
-  reg  f_sk3_0;
-  reg  f_sk3_1;
-  reg  f_sk3_2;
-  reg  k_sk3_0;
-  reg  k_sk3_1;
-  reg  k_sk3_2;
+  reg  [2:0] c_sk3_0;
+  reg  [2:0] c_sk3_1;
+  reg  [2:0] c_sk3_2;
   reg  [7:0] a_sk4_0;
   reg  [7:0] a_sk4_1;
   reg  [7:0] a_sk4_2;
   reg  [7:0] a_sk4_3;
-  reg  v_sk4_0;
-  reg  v_sk4_1;
-  reg  v_sk4_2;
-  reg  v_sk4_3;
-  reg  f_sk4_0;
-  reg  f_sk4_1;
-  reg  f_sk4_2;
-  reg  f_sk4_3;
-  reg  k_sk4_0;
-  reg  k_sk4_1;
-  reg  k_sk4_2;
-  reg  k_sk4_3;
+  reg  [2:0] c_sk4_0;
+  reg  [2:0] c_sk4_1;
+  reg  [2:0] c_sk4_2;
+  reg  [2:0] c_sk4_3;
   reg  [7:0] a_sk5_0;
   reg  [7:0] a_sk5_1;
   reg  [7:0] a_sk5_2;
   reg  [7:0] a_sk5_3;
   reg  [7:0] a_sk5_4;
-  reg  v_sk5_0;
-  reg  v_sk5_1;
-  reg  v_sk5_2;
-  reg  v_sk5_3;
-  reg  v_sk5_4;
-  reg  f_sk5_0;
-  reg  f_sk5_1;
-  reg  f_sk5_2;
-  reg  f_sk5_3;
-  reg  f_sk5_4;
-  reg  k_sk5_0;
-  reg  k_sk5_1;
-  reg  k_sk5_2;
-  reg  k_sk5_3;
-  reg  k_sk5_4;
+  reg  [2:0] c_sk5_0;
+  reg  [2:0] c_sk5_1;
+  reg  [2:0] c_sk5_2;
+  reg  [2:0] c_sk5_3;
+  reg  [2:0] c_sk5_4;
   reg  [7:0] a_sk6_0;
   reg  [7:0] a_sk6_1;
   reg  [7:0] a_sk6_2;
   reg  [7:0] a_sk6_3;
   reg  [7:0] a_sk6_4;
   reg  [7:0] a_sk6_5;
-  reg  v_sk6_0;
-  reg  v_sk6_1;
-  reg  v_sk6_2;
-  reg  v_sk6_3;
-  reg  v_sk6_4;
-  reg  v_sk6_5;
-  reg  f_sk6_0;
-  reg  f_sk6_1;
-  reg  f_sk6_2;
-  reg  f_sk6_3;
-  reg  f_sk6_4;
-  reg  f_sk6_5;
-  reg  k_sk6_0;
-  reg  k_sk6_1;
-  reg  k_sk6_2;
-  reg  k_sk6_3;
-  reg  k_sk6_4;
-  reg  k_sk6_5;
+  reg  [2:0] c_sk6_0;
+  reg  [2:0] c_sk6_1;
+  reg  [2:0] c_sk6_2;
+  reg  [2:0] c_sk6_3;
+  reg  [2:0] c_sk6_4;
+  reg  [2:0] c_sk6_5;
   reg  [7:0] a_sk7_0;
   reg  [7:0] a_sk7_1;
   reg  [7:0] a_sk7_2;
@@ -194,27 +148,13 @@ module ag_mxu (
   reg  [7:0] a_sk7_4;
   reg  [7:0] a_sk7_5;
   reg  [7:0] a_sk7_6;
-  reg  v_sk7_0;
-  reg  v_sk7_1;
-  reg  v_sk7_2;
-  reg  v_sk7_3;
-  reg  v_sk7_4;
-  reg  v_sk7_5;
-  reg  v_sk7_6;
-  reg  f_sk7_0;
-  reg  f_sk7_1;
-  reg  f_sk7_2;
-  reg  f_sk7_3;
-  reg  f_sk7_4;
-  reg  f_sk7_5;
-  reg  f_sk7_6;
-  reg  k_sk7_0;
-  reg  k_sk7_1;
-  reg  k_sk7_2;
-  reg  k_sk7_3;
-  reg  k_sk7_4;
-  reg  k_sk7_5;
-  reg  k_sk7_6;
+  reg  [2:0] c_sk7_0;
+  reg  [2:0] c_sk7_1;
+  reg  [2:0] c_sk7_2;
+  reg  [2:0] c_sk7_3;
+  reg  [2:0] c_sk7_4;
+  reg  [2:0] c_sk7_5;
+  reg  [2:0] c_sk7_6;
   reg  [7:0] a_sk8_0;
   reg  [7:0] a_sk8_1;
   reg  [7:0] a_sk8_2;
@@ -223,30 +163,14 @@ module ag_mxu (
   reg  [7:0] a_sk8_5;
   reg  [7:0] a_sk8_6;
   reg  [7:0] a_sk8_7;
-  reg  v_sk8_0;
-  reg  v_sk8_1;
-  reg  v_sk8_2;
-  reg  v_sk8_3;
-  reg  v_sk8_4;
-  reg  v_sk8_5;
-  reg  v_sk8_6;
-  reg  v_sk8_7;
-  reg  f_sk8_0;
-  reg  f_sk8_1;
-  reg  f_sk8_2;
-  reg  f_sk8_3;
-  reg  f_sk8_4;
-  reg  f_sk8_5;
-  reg  f_sk8_6;
-  reg  f_sk8_7;
-  reg  k_sk8_0;
-  reg  k_sk8_1;
-  reg  k_sk8_2;
-  reg  k_sk8_3;
-  reg  k_sk8_4;
-  reg  k_sk8_5;
-  reg  k_sk8_6;
-  reg  k_sk8_7;
+  reg  [2:0] c_sk8_0;
+  reg  [2:0] c_sk8_1;
+  reg  [2:0] c_sk8_2;
+  reg  [2:0] c_sk8_3;
+  reg  [2:0] c_sk8_4;
+  reg  [2:0] c_sk8_5;
+  reg  [2:0] c_sk8_6;
+  reg  [2:0] c_sk8_7;
   reg  [7:0] a_sk9_0;
   reg  [7:0] a_sk9_1;
   reg  [7:0] a_sk9_2;
@@ -256,33 +180,15 @@ module ag_mxu (
   reg  [7:0] a_sk9_6;
   reg  [7:0] a_sk9_7;
   reg  [7:0] a_sk9_8;
-  reg  v_sk9_0;
-  reg  v_sk9_1;
-  reg  v_sk9_2;
-  reg  v_sk9_3;
-  reg  v_sk9_4;
-  reg  v_sk9_5;
-  reg  v_sk9_6;
-  reg  v_sk9_7;
-  reg  v_sk9_8;
-  reg  f_sk9_0;
-  reg  f_sk9_1;
-  reg  f_sk9_2;
-  reg  f_sk9_3;
-  reg  f_sk9_4;
-  reg  f_sk9_5;
-  reg  f_sk9_6;
-  reg  f_sk9_7;
-  reg  f_sk9_8;
-  reg  k_sk9_0;
-  reg  k_sk9_1;
-  reg  k_sk9_2;
-  reg  k_sk9_3;
-  reg  k_sk9_4;
-  reg  k_sk9_5;
-  reg  k_sk9_6;
-  reg  k_sk9_7;
-  reg  k_sk9_8;
+  reg  [2:0] c_sk9_0;
+  reg  [2:0] c_sk9_1;
+  reg  [2:0] c_sk9_2;
+  reg  [2:0] c_sk9_3;
+  reg  [2:0] c_sk9_4;
+  reg  [2:0] c_sk9_5;
+  reg  [2:0] c_sk9_6;
+  reg  [2:0] c_sk9_7;
+  reg  [2:0] c_sk9_8;
   reg  [7:0] a_sk10_0;
   reg  [7:0] a_sk10_1;
   reg  [7:0] a_sk10_2;
@@ -293,36 +199,16 @@ module ag_mxu (
   reg  [7:0] a_sk10_7;
   reg  [7:0] a_sk10_8;
   reg  [7:0] a_sk10_9;
-  reg  v_sk10_0;
-  reg  v_sk10_1;
-  reg  v_sk10_2;
-  reg  v_sk10_3;
-  reg  v_sk10_4;
-  reg  v_sk10_5;
-  reg  v_sk10_6;
-  reg  v_sk10_7;
-  reg  v_sk10_8;
-  reg  v_sk10_9;
-  reg  f_sk10_0;
-  reg  f_sk10_1;
-  reg  f_sk10_2;
-  reg  f_sk10_3;
-  reg  f_sk10_4;
-  reg  f_sk10_5;
-  reg  f_sk10_6;
-  reg  f_sk10_7;
-  reg  f_sk10_8;
-  reg  f_sk10_9;
-  reg  k_sk10_0;
-  reg  k_sk10_1;
-  reg  k_sk10_2;
-  reg  k_sk10_3;
-  reg  k_sk10_4;
-  reg  k_sk10_5;
-  reg  k_sk10_6;
-  reg  k_sk10_7;
-  reg  k_sk10_8;
-  reg  k_sk10_9;
+  reg  [2:0] c_sk10_0;
+  reg  [2:0] c_sk10_1;
+  reg  [2:0] c_sk10_2;
+  reg  [2:0] c_sk10_3;
+  reg  [2:0] c_sk10_4;
+  reg  [2:0] c_sk10_5;
+  reg  [2:0] c_sk10_6;
+  reg  [2:0] c_sk10_7;
+  reg  [2:0] c_sk10_8;
+  reg  [2:0] c_sk10_9;
   reg  [7:0] a_sk11_0;
   reg  [7:0] a_sk11_1;
   reg  [7:0] a_sk11_2;
@@ -334,39 +220,17 @@ module ag_mxu (
   reg  [7:0] a_sk11_8;
   reg  [7:0] a_sk11_9;
   reg  [7:0] a_sk11_10;
-  reg  v_sk11_0;
-  reg  v_sk11_1;
-  reg  v_sk11_2;
-  reg  v_sk11_3;
-  reg  v_sk11_4;
-  reg  v_sk11_5;
-  reg  v_sk11_6;
-  reg  v_sk11_7;
-  reg  v_sk11_8;
-  reg  v_sk11_9;
-  reg  v_sk11_10;
-  reg  f_sk11_0;
-  reg  f_sk11_1;
-  reg  f_sk11_2;
-  reg  f_sk11_3;
-  reg  f_sk11_4;
-  reg  f_sk11_5;
-  reg  f_sk11_6;
-  reg  f_sk11_7;
-  reg  f_sk11_8;
-  reg  f_sk11_9;
-  reg  f_sk11_10;
-  reg  k_sk11_0;
-  reg  k_sk11_1;
-  reg  k_sk11_2;
-  reg  k_sk11_3;
-  reg  k_sk11_4;
-  reg  k_sk11_5;
-  reg  k_sk11_6;
-  reg  k_sk11_7;
-  reg  k_sk11_8;
-  reg  k_sk11_9;
-  reg  k_sk11_10;
+  reg  [2:0] c_sk11_0;
+  reg  [2:0] c_sk11_1;
+  reg  [2:0] c_sk11_2;
+  reg  [2:0] c_sk11_3;
+  reg  [2:0] c_sk11_4;
+  reg  [2:0] c_sk11_5;
+  reg  [2:0] c_sk11_6;
+  reg  [2:0] c_sk11_7;
+  reg  [2:0] c_sk11_8;
+  reg  [2:0] c_sk11_9;
+  reg  [2:0] c_sk11_10;
   reg  [7:0] b_sk1_0;
   reg  [7:0] b_sk2_0;
   reg  [7:0] b_sk2_1;
@@ -467,9 +331,7 @@ module ag_mxu (
   assign t_edge10 = s1_tt ? t_col[87:80] : t_rdata[87:80];
   assign t_edge11 = s1_tt ? t_col[95:88] : t_rdata[95:88];
   assign a_left = {a_sk11_10, a_sk10_9, a_sk9_8, a_sk8_7, a_sk7_6, a_sk6_5, a_sk5_4, a_sk4_3, a_sk3_2, a_sk2_1, a_sk1_0, e_a0};
-  assign v_left = {v_sk11_10, v_sk10_9, v_sk9_8, v_sk8_7, v_sk7_6, v_sk6_5, v_sk5_4, v_sk4_3, v_sk3_2, v_sk2_1, v_sk1_0, e_v};
-  assign f_left = {f_sk11_10, f_sk10_9, f_sk9_8, f_sk8_7, f_sk7_6, f_sk6_5, f_sk5_4, f_sk4_3, f_sk3_2, f_sk2_1, f_sk1_0, e_f};
-  assign k_left = {k_sk11_10, k_sk10_9, k_sk9_8, k_sk8_7, k_sk7_6, k_sk6_5, k_sk5_4, k_sk4_3, k_sk3_2, k_sk2_1, k_sk1_0, e_k};
+  assign c_left = {c_sk11_10, c_sk10_9, c_sk9_8, c_sk8_7, c_sk7_6, c_sk6_5, c_sk5_4, c_sk4_3, c_sk3_2, c_sk2_1, c_sk1_0, e_c};
   assign b_top = {b_sk11_10, b_sk10_9, b_sk9_8, b_sk8_7, b_sk7_6, b_sk6_5, b_sk5_4, b_sk4_3, b_sk3_2, b_sk2_1, b_sk1_0, e_b0};
 
   always @(posedge clk) begin
@@ -502,13 +364,7 @@ module ag_mxu (
     s1_k <= bank_r;
     s1_tl <= tl_r;
     s1_tt <= tt_r;
-    if (clear) begin
-      e_v <= 1'd0;
-    end else begin
-      e_v <= s1_v;
-    end
-    e_f <= s1_f;
-    e_k <= s1_k;
+    e_c <= clear ? 3'd0 : {s1_k, s1_f, s1_v};
     e_a0 <= l_edge0;
     e_a1 <= l_edge1;
     e_a2 <= l_edge2;
@@ -535,124 +391,94 @@ module ag_mxu (
     e_b11 <= t_edge11;
     a_sk1_0 <= e_a1;
     if (clear) begin
-      v_sk1_0 <= 1'd0;
+      c_sk1_0 <= 3'd0;
     end else begin
-      v_sk1_0 <= e_v;
+      c_sk1_0 <= e_c;
     end
-    f_sk1_0 <= e_f;
-    k_sk1_0 <= e_k;
     a_sk2_0 <= e_a2;
     a_sk2_1 <= a_sk2_0;
     if (clear) begin
-      v_sk2_0 <= 1'd0;
+      c_sk2_0 <= 3'd0;
     end else begin
-      v_sk2_0 <= e_v;
+      c_sk2_0 <= e_c;
     end
     if (clear) begin
-      v_sk2_1 <= 1'd0;
+      c_sk2_1 <= 3'd0;
     end else begin
-      v_sk2_1 <= v_sk2_0;
+      c_sk2_1 <= c_sk2_0;
     end
-    f_sk2_0 <= e_f;
-    f_sk2_1 <= f_sk2_0;
-    k_sk2_0 <= e_k;
-    k_sk2_1 <= k_sk2_0;
     a_sk3_0 <= e_a3;
     a_sk3_1 <= a_sk3_0;
     a_sk3_2 <= a_sk3_1;
     if (clear) begin
-      v_sk3_0 <= 1'd0;
+      c_sk3_0 <= 3'd0;
     end else begin
-      v_sk3_0 <= e_v;
+      c_sk3_0 <= e_c;
     end
     if (clear) begin
-      v_sk3_1 <= 1'd0;
+      c_sk3_1 <= 3'd0;
     end else begin
-      v_sk3_1 <= v_sk3_0;
+      c_sk3_1 <= c_sk3_0;
     end
     if (clear) begin
-      v_sk3_2 <= 1'd0;
+      c_sk3_2 <= 3'd0;
     end else begin
-      v_sk3_2 <= v_sk3_1;
+      c_sk3_2 <= c_sk3_1;
     end
-    f_sk3_0 <= e_f;
-    f_sk3_1 <= f_sk3_0;
-    f_sk3_2 <= f_sk3_1;
-    k_sk3_0 <= e_k;
-    k_sk3_1 <= k_sk3_0;
-    k_sk3_2 <= k_sk3_1;
     a_sk4_0 <= e_a4;
     a_sk4_1 <= a_sk4_0;
     a_sk4_2 <= a_sk4_1;
     a_sk4_3 <= a_sk4_2;
     if (clear) begin
-      v_sk4_0 <= 1'd0;
+      c_sk4_0 <= 3'd0;
     end else begin
-      v_sk4_0 <= e_v;
+      c_sk4_0 <= e_c;
     end
     if (clear) begin
-      v_sk4_1 <= 1'd0;
+      c_sk4_1 <= 3'd0;
     end else begin
-      v_sk4_1 <= v_sk4_0;
+      c_sk4_1 <= c_sk4_0;
     end
     if (clear) begin
-      v_sk4_2 <= 1'd0;
+      c_sk4_2 <= 3'd0;
     end else begin
-      v_sk4_2 <= v_sk4_1;
+      c_sk4_2 <= c_sk4_1;
     end
     if (clear) begin
-      v_sk4_3 <= 1'd0;
+      c_sk4_3 <= 3'd0;
     end else begin
-      v_sk4_3 <= v_sk4_2;
+      c_sk4_3 <= c_sk4_2;
     end
-    f_sk4_0 <= e_f;
-    f_sk4_1 <= f_sk4_0;
-    f_sk4_2 <= f_sk4_1;
-    f_sk4_3 <= f_sk4_2;
-    k_sk4_0 <= e_k;
-    k_sk4_1 <= k_sk4_0;
-    k_sk4_2 <= k_sk4_1;
-    k_sk4_3 <= k_sk4_2;
     a_sk5_0 <= e_a5;
     a_sk5_1 <= a_sk5_0;
     a_sk5_2 <= a_sk5_1;
     a_sk5_3 <= a_sk5_2;
     a_sk5_4 <= a_sk5_3;
     if (clear) begin
-      v_sk5_0 <= 1'd0;
+      c_sk5_0 <= 3'd0;
     end else begin
-      v_sk5_0 <= e_v;
+      c_sk5_0 <= e_c;
     end
     if (clear) begin
-      v_sk5_1 <= 1'd0;
+      c_sk5_1 <= 3'd0;
     end else begin
-      v_sk5_1 <= v_sk5_0;
+      c_sk5_1 <= c_sk5_0;
     end
     if (clear) begin
-      v_sk5_2 <= 1'd0;
+      c_sk5_2 <= 3'd0;
     end else begin
-      v_sk5_2 <= v_sk5_1;
+      c_sk5_2 <= c_sk5_1;
     end
     if (clear) begin
-      v_sk5_3 <= 1'd0;
+      c_sk5_3 <= 3'd0;
     end else begin
-      v_sk5_3 <= v_sk5_2;
+      c_sk5_3 <= c_sk5_2;
     end
     if (clear) begin
-      v_sk5_4 <= 1'd0;
+      c_sk5_4 <= 3'd0;
     end else begin
-      v_sk5_4 <= v_sk5_3;
+      c_sk5_4 <= c_sk5_3;
     end
-    f_sk5_0 <= e_f;
-    f_sk5_1 <= f_sk5_0;
-    f_sk5_2 <= f_sk5_1;
-    f_sk5_3 <= f_sk5_2;
-    f_sk5_4 <= f_sk5_3;
-    k_sk5_0 <= e_k;
-    k_sk5_1 <= k_sk5_0;
-    k_sk5_2 <= k_sk5_1;
-    k_sk5_3 <= k_sk5_2;
-    k_sk5_4 <= k_sk5_3;
     a_sk6_0 <= e_a6;
     a_sk6_1 <= a_sk6_0;
     a_sk6_2 <= a_sk6_1;
@@ -660,47 +486,35 @@ module ag_mxu (
     a_sk6_4 <= a_sk6_3;
     a_sk6_5 <= a_sk6_4;
     if (clear) begin
-      v_sk6_0 <= 1'd0;
+      c_sk6_0 <= 3'd0;
     end else begin
-      v_sk6_0 <= e_v;
+      c_sk6_0 <= e_c;
     end
     if (clear) begin
-      v_sk6_1 <= 1'd0;
+      c_sk6_1 <= 3'd0;
     end else begin
-      v_sk6_1 <= v_sk6_0;
+      c_sk6_1 <= c_sk6_0;
     end
     if (clear) begin
-      v_sk6_2 <= 1'd0;
+      c_sk6_2 <= 3'd0;
     end else begin
-      v_sk6_2 <= v_sk6_1;
+      c_sk6_2 <= c_sk6_1;
     end
     if (clear) begin
-      v_sk6_3 <= 1'd0;
+      c_sk6_3 <= 3'd0;
     end else begin
-      v_sk6_3 <= v_sk6_2;
+      c_sk6_3 <= c_sk6_2;
     end
     if (clear) begin
-      v_sk6_4 <= 1'd0;
+      c_sk6_4 <= 3'd0;
     end else begin
-      v_sk6_4 <= v_sk6_3;
+      c_sk6_4 <= c_sk6_3;
     end
     if (clear) begin
-      v_sk6_5 <= 1'd0;
+      c_sk6_5 <= 3'd0;
     end else begin
-      v_sk6_5 <= v_sk6_4;
+      c_sk6_5 <= c_sk6_4;
     end
-    f_sk6_0 <= e_f;
-    f_sk6_1 <= f_sk6_0;
-    f_sk6_2 <= f_sk6_1;
-    f_sk6_3 <= f_sk6_2;
-    f_sk6_4 <= f_sk6_3;
-    f_sk6_5 <= f_sk6_4;
-    k_sk6_0 <= e_k;
-    k_sk6_1 <= k_sk6_0;
-    k_sk6_2 <= k_sk6_1;
-    k_sk6_3 <= k_sk6_2;
-    k_sk6_4 <= k_sk6_3;
-    k_sk6_5 <= k_sk6_4;
     a_sk7_0 <= e_a7;
     a_sk7_1 <= a_sk7_0;
     a_sk7_2 <= a_sk7_1;
@@ -709,54 +523,40 @@ module ag_mxu (
     a_sk7_5 <= a_sk7_4;
     a_sk7_6 <= a_sk7_5;
     if (clear) begin
-      v_sk7_0 <= 1'd0;
+      c_sk7_0 <= 3'd0;
     end else begin
-      v_sk7_0 <= e_v;
+      c_sk7_0 <= e_c;
     end
     if (clear) begin
-      v_sk7_1 <= 1'd0;
+      c_sk7_1 <= 3'd0;
     end else begin
-      v_sk7_1 <= v_sk7_0;
+      c_sk7_1 <= c_sk7_0;
     end
     if (clear) begin
-      v_sk7_2 <= 1'd0;
+      c_sk7_2 <= 3'd0;
     end else begin
-      v_sk7_2 <= v_sk7_1;
+      c_sk7_2 <= c_sk7_1;
     end
     if (clear) begin
-      v_sk7_3 <= 1'd0;
+      c_sk7_3 <= 3'd0;
     end else begin
-      v_sk7_3 <= v_sk7_2;
+      c_sk7_3 <= c_sk7_2;
     end
     if (clear) begin
-      v_sk7_4 <= 1'd0;
+      c_sk7_4 <= 3'd0;
     end else begin
-      v_sk7_4 <= v_sk7_3;
+      c_sk7_4 <= c_sk7_3;
     end
     if (clear) begin
-      v_sk7_5 <= 1'd0;
+      c_sk7_5 <= 3'd0;
     end else begin
-      v_sk7_5 <= v_sk7_4;
+      c_sk7_5 <= c_sk7_4;
     end
     if (clear) begin
-      v_sk7_6 <= 1'd0;
+      c_sk7_6 <= 3'd0;
     end else begin
-      v_sk7_6 <= v_sk7_5;
+      c_sk7_6 <= c_sk7_5;
     end
-    f_sk7_0 <= e_f;
-    f_sk7_1 <= f_sk7_0;
-    f_sk7_2 <= f_sk7_1;
-    f_sk7_3 <= f_sk7_2;
-    f_sk7_4 <= f_sk7_3;
-    f_sk7_5 <= f_sk7_4;
-    f_sk7_6 <= f_sk7_5;
-    k_sk7_0 <= e_k;
-    k_sk7_1 <= k_sk7_0;
-    k_sk7_2 <= k_sk7_1;
-    k_sk7_3 <= k_sk7_2;
-    k_sk7_4 <= k_sk7_3;
-    k_sk7_5 <= k_sk7_4;
-    k_sk7_6 <= k_sk7_5;
     a_sk8_0 <= e_a8;
     a_sk8_1 <= a_sk8_0;
     a_sk8_2 <= a_sk8_1;
@@ -766,61 +566,45 @@ module ag_mxu (
     a_sk8_6 <= a_sk8_5;
     a_sk8_7 <= a_sk8_6;
     if (clear) begin
-      v_sk8_0 <= 1'd0;
+      c_sk8_0 <= 3'd0;
     end else begin
-      v_sk8_0 <= e_v;
+      c_sk8_0 <= e_c;
     end
     if (clear) begin
-      v_sk8_1 <= 1'd0;
+      c_sk8_1 <= 3'd0;
     end else begin
-      v_sk8_1 <= v_sk8_0;
+      c_sk8_1 <= c_sk8_0;
     end
     if (clear) begin
-      v_sk8_2 <= 1'd0;
+      c_sk8_2 <= 3'd0;
     end else begin
-      v_sk8_2 <= v_sk8_1;
+      c_sk8_2 <= c_sk8_1;
     end
     if (clear) begin
-      v_sk8_3 <= 1'd0;
+      c_sk8_3 <= 3'd0;
     end else begin
-      v_sk8_3 <= v_sk8_2;
+      c_sk8_3 <= c_sk8_2;
     end
     if (clear) begin
-      v_sk8_4 <= 1'd0;
+      c_sk8_4 <= 3'd0;
     end else begin
-      v_sk8_4 <= v_sk8_3;
+      c_sk8_4 <= c_sk8_3;
     end
     if (clear) begin
-      v_sk8_5 <= 1'd0;
+      c_sk8_5 <= 3'd0;
     end else begin
-      v_sk8_5 <= v_sk8_4;
+      c_sk8_5 <= c_sk8_4;
     end
     if (clear) begin
-      v_sk8_6 <= 1'd0;
+      c_sk8_6 <= 3'd0;
     end else begin
-      v_sk8_6 <= v_sk8_5;
+      c_sk8_6 <= c_sk8_5;
     end
     if (clear) begin
-      v_sk8_7 <= 1'd0;
+      c_sk8_7 <= 3'd0;
     end else begin
-      v_sk8_7 <= v_sk8_6;
+      c_sk8_7 <= c_sk8_6;
     end
-    f_sk8_0 <= e_f;
-    f_sk8_1 <= f_sk8_0;
-    f_sk8_2 <= f_sk8_1;
-    f_sk8_3 <= f_sk8_2;
-    f_sk8_4 <= f_sk8_3;
-    f_sk8_5 <= f_sk8_4;
-    f_sk8_6 <= f_sk8_5;
-    f_sk8_7 <= f_sk8_6;
-    k_sk8_0 <= e_k;
-    k_sk8_1 <= k_sk8_0;
-    k_sk8_2 <= k_sk8_1;
-    k_sk8_3 <= k_sk8_2;
-    k_sk8_4 <= k_sk8_3;
-    k_sk8_5 <= k_sk8_4;
-    k_sk8_6 <= k_sk8_5;
-    k_sk8_7 <= k_sk8_6;
     a_sk9_0 <= e_a9;
     a_sk9_1 <= a_sk9_0;
     a_sk9_2 <= a_sk9_1;
@@ -831,68 +615,50 @@ module ag_mxu (
     a_sk9_7 <= a_sk9_6;
     a_sk9_8 <= a_sk9_7;
     if (clear) begin
-      v_sk9_0 <= 1'd0;
+      c_sk9_0 <= 3'd0;
     end else begin
-      v_sk9_0 <= e_v;
+      c_sk9_0 <= e_c;
     end
     if (clear) begin
-      v_sk9_1 <= 1'd0;
+      c_sk9_1 <= 3'd0;
     end else begin
-      v_sk9_1 <= v_sk9_0;
+      c_sk9_1 <= c_sk9_0;
     end
     if (clear) begin
-      v_sk9_2 <= 1'd0;
+      c_sk9_2 <= 3'd0;
     end else begin
-      v_sk9_2 <= v_sk9_1;
+      c_sk9_2 <= c_sk9_1;
     end
     if (clear) begin
-      v_sk9_3 <= 1'd0;
+      c_sk9_3 <= 3'd0;
     end else begin
-      v_sk9_3 <= v_sk9_2;
+      c_sk9_3 <= c_sk9_2;
     end
     if (clear) begin
-      v_sk9_4 <= 1'd0;
+      c_sk9_4 <= 3'd0;
     end else begin
-      v_sk9_4 <= v_sk9_3;
+      c_sk9_4 <= c_sk9_3;
     end
     if (clear) begin
-      v_sk9_5 <= 1'd0;
+      c_sk9_5 <= 3'd0;
     end else begin
-      v_sk9_5 <= v_sk9_4;
+      c_sk9_5 <= c_sk9_4;
     end
     if (clear) begin
-      v_sk9_6 <= 1'd0;
+      c_sk9_6 <= 3'd0;
     end else begin
-      v_sk9_6 <= v_sk9_5;
+      c_sk9_6 <= c_sk9_5;
     end
     if (clear) begin
-      v_sk9_7 <= 1'd0;
+      c_sk9_7 <= 3'd0;
     end else begin
-      v_sk9_7 <= v_sk9_6;
+      c_sk9_7 <= c_sk9_6;
     end
     if (clear) begin
-      v_sk9_8 <= 1'd0;
+      c_sk9_8 <= 3'd0;
     end else begin
-      v_sk9_8 <= v_sk9_7;
+      c_sk9_8 <= c_sk9_7;
     end
-    f_sk9_0 <= e_f;
-    f_sk9_1 <= f_sk9_0;
-    f_sk9_2 <= f_sk9_1;
-    f_sk9_3 <= f_sk9_2;
-    f_sk9_4 <= f_sk9_3;
-    f_sk9_5 <= f_sk9_4;
-    f_sk9_6 <= f_sk9_5;
-    f_sk9_7 <= f_sk9_6;
-    f_sk9_8 <= f_sk9_7;
-    k_sk9_0 <= e_k;
-    k_sk9_1 <= k_sk9_0;
-    k_sk9_2 <= k_sk9_1;
-    k_sk9_3 <= k_sk9_2;
-    k_sk9_4 <= k_sk9_3;
-    k_sk9_5 <= k_sk9_4;
-    k_sk9_6 <= k_sk9_5;
-    k_sk9_7 <= k_sk9_6;
-    k_sk9_8 <= k_sk9_7;
     a_sk10_0 <= e_a10;
     a_sk10_1 <= a_sk10_0;
     a_sk10_2 <= a_sk10_1;
@@ -904,75 +670,55 @@ module ag_mxu (
     a_sk10_8 <= a_sk10_7;
     a_sk10_9 <= a_sk10_8;
     if (clear) begin
-      v_sk10_0 <= 1'd0;
+      c_sk10_0 <= 3'd0;
     end else begin
-      v_sk10_0 <= e_v;
+      c_sk10_0 <= e_c;
     end
     if (clear) begin
-      v_sk10_1 <= 1'd0;
+      c_sk10_1 <= 3'd0;
     end else begin
-      v_sk10_1 <= v_sk10_0;
+      c_sk10_1 <= c_sk10_0;
     end
     if (clear) begin
-      v_sk10_2 <= 1'd0;
+      c_sk10_2 <= 3'd0;
     end else begin
-      v_sk10_2 <= v_sk10_1;
+      c_sk10_2 <= c_sk10_1;
     end
     if (clear) begin
-      v_sk10_3 <= 1'd0;
+      c_sk10_3 <= 3'd0;
     end else begin
-      v_sk10_3 <= v_sk10_2;
+      c_sk10_3 <= c_sk10_2;
     end
     if (clear) begin
-      v_sk10_4 <= 1'd0;
+      c_sk10_4 <= 3'd0;
     end else begin
-      v_sk10_4 <= v_sk10_3;
+      c_sk10_4 <= c_sk10_3;
     end
     if (clear) begin
-      v_sk10_5 <= 1'd0;
+      c_sk10_5 <= 3'd0;
     end else begin
-      v_sk10_5 <= v_sk10_4;
+      c_sk10_5 <= c_sk10_4;
     end
     if (clear) begin
-      v_sk10_6 <= 1'd0;
+      c_sk10_6 <= 3'd0;
     end else begin
-      v_sk10_6 <= v_sk10_5;
+      c_sk10_6 <= c_sk10_5;
     end
     if (clear) begin
-      v_sk10_7 <= 1'd0;
+      c_sk10_7 <= 3'd0;
     end else begin
-      v_sk10_7 <= v_sk10_6;
+      c_sk10_7 <= c_sk10_6;
     end
     if (clear) begin
-      v_sk10_8 <= 1'd0;
+      c_sk10_8 <= 3'd0;
     end else begin
-      v_sk10_8 <= v_sk10_7;
+      c_sk10_8 <= c_sk10_7;
     end
     if (clear) begin
-      v_sk10_9 <= 1'd0;
+      c_sk10_9 <= 3'd0;
     end else begin
-      v_sk10_9 <= v_sk10_8;
+      c_sk10_9 <= c_sk10_8;
     end
-    f_sk10_0 <= e_f;
-    f_sk10_1 <= f_sk10_0;
-    f_sk10_2 <= f_sk10_1;
-    f_sk10_3 <= f_sk10_2;
-    f_sk10_4 <= f_sk10_3;
-    f_sk10_5 <= f_sk10_4;
-    f_sk10_6 <= f_sk10_5;
-    f_sk10_7 <= f_sk10_6;
-    f_sk10_8 <= f_sk10_7;
-    f_sk10_9 <= f_sk10_8;
-    k_sk10_0 <= e_k;
-    k_sk10_1 <= k_sk10_0;
-    k_sk10_2 <= k_sk10_1;
-    k_sk10_3 <= k_sk10_2;
-    k_sk10_4 <= k_sk10_3;
-    k_sk10_5 <= k_sk10_4;
-    k_sk10_6 <= k_sk10_5;
-    k_sk10_7 <= k_sk10_6;
-    k_sk10_8 <= k_sk10_7;
-    k_sk10_9 <= k_sk10_8;
     a_sk11_0 <= e_a11;
     a_sk11_1 <= a_sk11_0;
     a_sk11_2 <= a_sk11_1;
@@ -985,82 +731,60 @@ module ag_mxu (
     a_sk11_9 <= a_sk11_8;
     a_sk11_10 <= a_sk11_9;
     if (clear) begin
-      v_sk11_0 <= 1'd0;
+      c_sk11_0 <= 3'd0;
     end else begin
-      v_sk11_0 <= e_v;
+      c_sk11_0 <= e_c;
     end
     if (clear) begin
-      v_sk11_1 <= 1'd0;
+      c_sk11_1 <= 3'd0;
     end else begin
-      v_sk11_1 <= v_sk11_0;
+      c_sk11_1 <= c_sk11_0;
     end
     if (clear) begin
-      v_sk11_2 <= 1'd0;
+      c_sk11_2 <= 3'd0;
     end else begin
-      v_sk11_2 <= v_sk11_1;
+      c_sk11_2 <= c_sk11_1;
     end
     if (clear) begin
-      v_sk11_3 <= 1'd0;
+      c_sk11_3 <= 3'd0;
     end else begin
-      v_sk11_3 <= v_sk11_2;
+      c_sk11_3 <= c_sk11_2;
     end
     if (clear) begin
-      v_sk11_4 <= 1'd0;
+      c_sk11_4 <= 3'd0;
     end else begin
-      v_sk11_4 <= v_sk11_3;
+      c_sk11_4 <= c_sk11_3;
     end
     if (clear) begin
-      v_sk11_5 <= 1'd0;
+      c_sk11_5 <= 3'd0;
     end else begin
-      v_sk11_5 <= v_sk11_4;
+      c_sk11_5 <= c_sk11_4;
     end
     if (clear) begin
-      v_sk11_6 <= 1'd0;
+      c_sk11_6 <= 3'd0;
     end else begin
-      v_sk11_6 <= v_sk11_5;
+      c_sk11_6 <= c_sk11_5;
     end
     if (clear) begin
-      v_sk11_7 <= 1'd0;
+      c_sk11_7 <= 3'd0;
     end else begin
-      v_sk11_7 <= v_sk11_6;
+      c_sk11_7 <= c_sk11_6;
     end
     if (clear) begin
-      v_sk11_8 <= 1'd0;
+      c_sk11_8 <= 3'd0;
     end else begin
-      v_sk11_8 <= v_sk11_7;
+      c_sk11_8 <= c_sk11_7;
     end
     if (clear) begin
-      v_sk11_9 <= 1'd0;
+      c_sk11_9 <= 3'd0;
     end else begin
-      v_sk11_9 <= v_sk11_8;
+      c_sk11_9 <= c_sk11_8;
     end
     if (clear) begin
-      v_sk11_10 <= 1'd0;
+      c_sk11_10 <= 3'd0;
     end else begin
-      v_sk11_10 <= v_sk11_9;
+      c_sk11_10 <= c_sk11_9;
     end
-    f_sk11_0 <= e_f;
-    f_sk11_1 <= f_sk11_0;
-    f_sk11_2 <= f_sk11_1;
-    f_sk11_3 <= f_sk11_2;
-    f_sk11_4 <= f_sk11_3;
-    f_sk11_5 <= f_sk11_4;
-    f_sk11_6 <= f_sk11_5;
-    f_sk11_7 <= f_sk11_6;
-    f_sk11_8 <= f_sk11_7;
-    f_sk11_9 <= f_sk11_8;
-    f_sk11_10 <= f_sk11_9;
-    k_sk11_0 <= e_k;
-    k_sk11_1 <= k_sk11_0;
-    k_sk11_2 <= k_sk11_1;
-    k_sk11_3 <= k_sk11_2;
-    k_sk11_4 <= k_sk11_3;
-    k_sk11_5 <= k_sk11_4;
-    k_sk11_6 <= k_sk11_5;
-    k_sk11_7 <= k_sk11_6;
-    k_sk11_8 <= k_sk11_7;
-    k_sk11_9 <= k_sk11_8;
-    k_sk11_10 <= k_sk11_9;
     b_sk1_0 <= e_b1;
     b_sk2_0 <= e_b2;
     b_sk2_1 <= b_sk2_0;

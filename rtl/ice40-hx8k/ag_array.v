@@ -9,9 +9,7 @@ module ag_array (
   input  wire         clk,
   input  wire         clear,
   input  wire [31:0]  a_left, // left lanes, already skewed
-  input  wire [3:0]   v_left,
-  input  wire [3:0]   f_left,
-  input  wire [3:0]   k_left,
+  input  wire [11:0]  c_left, // step control {bank, first, valid} per left lane, skewed with it
   input  wire [31:0]  b_top, // top lanes, already skewed
   input  wire         rd_bank,
   input  wire         rd_t, // 1: read column rd_idx (lanes = rows), 0: read row rd_idx
@@ -20,84 +18,52 @@ module ag_array (
 );
 
   wire [7:0] a_0_0;
-  wire v_0_0;
-  wire f_0_0;
-  wire k_0_0;
+  wire [2:0] c_0_0;
   wire [7:0] b_0_0;
   wire [7:0] a_0_1;
-  wire v_0_1;
-  wire f_0_1;
-  wire k_0_1;
+  wire [2:0] c_0_1;
   wire [7:0] b_0_1;
   wire [7:0] a_0_2;
-  wire v_0_2;
-  wire f_0_2;
-  wire k_0_2;
+  wire [2:0] c_0_2;
   wire [7:0] b_0_2;
   wire [7:0] a_0_3;
-  wire v_0_3;
-  wire f_0_3;
-  wire k_0_3;
+  wire [2:0] c_0_3;
   wire [7:0] b_0_3;
   wire [7:0] a_1_0;
-  wire v_1_0;
-  wire f_1_0;
-  wire k_1_0;
+  wire [2:0] c_1_0;
   wire [7:0] b_1_0;
   wire [7:0] a_1_1;
-  wire v_1_1;
-  wire f_1_1;
-  wire k_1_1;
+  wire [2:0] c_1_1;
   wire [7:0] b_1_1;
   wire [7:0] a_1_2;
-  wire v_1_2;
-  wire f_1_2;
-  wire k_1_2;
+  wire [2:0] c_1_2;
   wire [7:0] b_1_2;
   wire [7:0] a_1_3;
-  wire v_1_3;
-  wire f_1_3;
-  wire k_1_3;
+  wire [2:0] c_1_3;
   wire [7:0] b_1_3;
   wire [7:0] a_2_0;
-  wire v_2_0;
-  wire f_2_0;
-  wire k_2_0;
+  wire [2:0] c_2_0;
   wire [7:0] b_2_0;
   wire [7:0] a_2_1;
-  wire v_2_1;
-  wire f_2_1;
-  wire k_2_1;
+  wire [2:0] c_2_1;
   wire [7:0] b_2_1;
   wire [7:0] a_2_2;
-  wire v_2_2;
-  wire f_2_2;
-  wire k_2_2;
+  wire [2:0] c_2_2;
   wire [7:0] b_2_2;
   wire [7:0] a_2_3;
-  wire v_2_3;
-  wire f_2_3;
-  wire k_2_3;
+  wire [2:0] c_2_3;
   wire [7:0] b_2_3;
   wire [7:0] a_3_0;
-  wire v_3_0;
-  wire f_3_0;
-  wire k_3_0;
+  wire [2:0] c_3_0;
   wire [7:0] b_3_0;
   wire [7:0] a_3_1;
-  wire v_3_1;
-  wire f_3_1;
-  wire k_3_1;
+  wire [2:0] c_3_1;
   wire [7:0] b_3_1;
   wire [7:0] a_3_2;
-  wire v_3_2;
-  wire f_3_2;
-  wire k_3_2;
+  wire [2:0] c_3_2;
   wire [7:0] b_3_2;
   wire [7:0] a_3_3;
-  wire v_3_3;
-  wire f_3_3;
-  wire k_3_3;
+  wire [2:0] c_3_3;
   wire [7:0] b_3_3;
   wire [31:0] acc0_0_0;
   wire [31:0] acc1_0_0;
@@ -165,21 +131,17 @@ module ag_array (
   assign acc_3_1 = rd_bank ? acc1_3_1 : acc0_3_1;
   assign acc_3_2 = rd_bank ? acc1_3_2 : acc0_3_2;
   assign acc_3_3 = rd_bank ? acc1_3_3 : acc0_3_3;
-  assign unused_edges = {a_0_3, v_0_3, f_0_3, k_0_3, a_1_3, v_1_3, f_1_3, k_1_3, a_2_3, v_2_3, f_2_3, k_2_3, b_3_0, b_3_1, b_3_2, a_3_3, v_3_3, f_3_3, k_3_3, b_3_3};
+  assign unused_edges = {a_0_3, c_0_3, a_1_3, c_1_3, a_2_3, c_2_3, b_3_0, b_3_1, b_3_2, a_3_3, c_3_3, b_3_3};
   assign rd_data = {(rd_t ? ((rd_idx == 2'd0) ? acc_3_0 : ((rd_idx == 2'd1) ? acc_3_1 : ((rd_idx == 2'd2) ? acc_3_2 : ((rd_idx == 2'd3) ? acc_3_3 : 32'd0)))) : ((rd_idx == 2'd0) ? acc_0_3 : ((rd_idx == 2'd1) ? acc_1_3 : ((rd_idx == 2'd2) ? acc_2_3 : ((rd_idx == 2'd3) ? acc_3_3 : 32'd0))))), (rd_t ? ((rd_idx == 2'd0) ? acc_2_0 : ((rd_idx == 2'd1) ? acc_2_1 : ((rd_idx == 2'd2) ? acc_2_2 : ((rd_idx == 2'd3) ? acc_2_3 : 32'd0)))) : ((rd_idx == 2'd0) ? acc_0_2 : ((rd_idx == 2'd1) ? acc_1_2 : ((rd_idx == 2'd2) ? acc_2_2 : ((rd_idx == 2'd3) ? acc_3_2 : 32'd0))))), (rd_t ? ((rd_idx == 2'd0) ? acc_1_0 : ((rd_idx == 2'd1) ? acc_1_1 : ((rd_idx == 2'd2) ? acc_1_2 : ((rd_idx == 2'd3) ? acc_1_3 : 32'd0)))) : ((rd_idx == 2'd0) ? acc_0_1 : ((rd_idx == 2'd1) ? acc_1_1 : ((rd_idx == 2'd2) ? acc_2_1 : ((rd_idx == 2'd3) ? acc_3_1 : 32'd0))))), (rd_t ? ((rd_idx == 2'd0) ? acc_0_0 : ((rd_idx == 2'd1) ? acc_0_1 : ((rd_idx == 2'd2) ? acc_0_2 : ((rd_idx == 2'd3) ? acc_0_3 : 32'd0)))) : ((rd_idx == 2'd0) ? acc_0_0 : ((rd_idx == 2'd1) ? acc_1_0 : ((rd_idx == 2'd2) ? acc_2_0 : ((rd_idx == 2'd3) ? acc_3_0 : 32'd0)))))};
 
   ag_pe_lut u_pe_0_0 (
     .clk  (clk),
     .clear(clear),
     .a_in (a_left[7:0]),
-    .v_in (v_left[0]),
-    .f_in (f_left[0]),
-    .k_in (k_left[0]),
+    .c_in (c_left[2:0]),
     .b_in (b_top[7:0]),
     .a_out(a_0_0),
-    .v_out(v_0_0),
-    .f_out(f_0_0),
-    .k_out(k_0_0),
+    .c_out(c_0_0),
     .b_out(b_0_0),
     .acc0 (acc0_0_0),
     .acc1 (acc1_0_0)
@@ -189,14 +151,10 @@ module ag_array (
     .clk  (clk),
     .clear(clear),
     .a_in (a_0_0),
-    .v_in (v_0_0),
-    .f_in (f_0_0),
-    .k_in (k_0_0),
+    .c_in (c_0_0),
     .b_in (b_top[15:8]),
     .a_out(a_0_1),
-    .v_out(v_0_1),
-    .f_out(f_0_1),
-    .k_out(k_0_1),
+    .c_out(c_0_1),
     .b_out(b_0_1),
     .acc0 (acc0_0_1),
     .acc1 (acc1_0_1)
@@ -206,14 +164,10 @@ module ag_array (
     .clk  (clk),
     .clear(clear),
     .a_in (a_0_1),
-    .v_in (v_0_1),
-    .f_in (f_0_1),
-    .k_in (k_0_1),
+    .c_in (c_0_1),
     .b_in (b_top[23:16]),
     .a_out(a_0_2),
-    .v_out(v_0_2),
-    .f_out(f_0_2),
-    .k_out(k_0_2),
+    .c_out(c_0_2),
     .b_out(b_0_2),
     .acc0 (acc0_0_2),
     .acc1 (acc1_0_2)
@@ -223,14 +177,10 @@ module ag_array (
     .clk  (clk),
     .clear(clear),
     .a_in (a_0_2),
-    .v_in (v_0_2),
-    .f_in (f_0_2),
-    .k_in (k_0_2),
+    .c_in (c_0_2),
     .b_in (b_top[31:24]),
     .a_out(a_0_3),
-    .v_out(v_0_3),
-    .f_out(f_0_3),
-    .k_out(k_0_3),
+    .c_out(c_0_3),
     .b_out(b_0_3),
     .acc0 (acc0_0_3),
     .acc1 (acc1_0_3)
@@ -240,14 +190,10 @@ module ag_array (
     .clk  (clk),
     .clear(clear),
     .a_in (a_left[15:8]),
-    .v_in (v_left[1]),
-    .f_in (f_left[1]),
-    .k_in (k_left[1]),
+    .c_in (c_left[5:3]),
     .b_in (b_0_0),
     .a_out(a_1_0),
-    .v_out(v_1_0),
-    .f_out(f_1_0),
-    .k_out(k_1_0),
+    .c_out(c_1_0),
     .b_out(b_1_0),
     .acc0 (acc0_1_0),
     .acc1 (acc1_1_0)
@@ -257,14 +203,10 @@ module ag_array (
     .clk  (clk),
     .clear(clear),
     .a_in (a_1_0),
-    .v_in (v_1_0),
-    .f_in (f_1_0),
-    .k_in (k_1_0),
+    .c_in (c_1_0),
     .b_in (b_0_1),
     .a_out(a_1_1),
-    .v_out(v_1_1),
-    .f_out(f_1_1),
-    .k_out(k_1_1),
+    .c_out(c_1_1),
     .b_out(b_1_1),
     .acc0 (acc0_1_1),
     .acc1 (acc1_1_1)
@@ -274,14 +216,10 @@ module ag_array (
     .clk  (clk),
     .clear(clear),
     .a_in (a_1_1),
-    .v_in (v_1_1),
-    .f_in (f_1_1),
-    .k_in (k_1_1),
+    .c_in (c_1_1),
     .b_in (b_0_2),
     .a_out(a_1_2),
-    .v_out(v_1_2),
-    .f_out(f_1_2),
-    .k_out(k_1_2),
+    .c_out(c_1_2),
     .b_out(b_1_2),
     .acc0 (acc0_1_2),
     .acc1 (acc1_1_2)
@@ -291,14 +229,10 @@ module ag_array (
     .clk  (clk),
     .clear(clear),
     .a_in (a_1_2),
-    .v_in (v_1_2),
-    .f_in (f_1_2),
-    .k_in (k_1_2),
+    .c_in (c_1_2),
     .b_in (b_0_3),
     .a_out(a_1_3),
-    .v_out(v_1_3),
-    .f_out(f_1_3),
-    .k_out(k_1_3),
+    .c_out(c_1_3),
     .b_out(b_1_3),
     .acc0 (acc0_1_3),
     .acc1 (acc1_1_3)
@@ -308,14 +242,10 @@ module ag_array (
     .clk  (clk),
     .clear(clear),
     .a_in (a_left[23:16]),
-    .v_in (v_left[2]),
-    .f_in (f_left[2]),
-    .k_in (k_left[2]),
+    .c_in (c_left[8:6]),
     .b_in (b_1_0),
     .a_out(a_2_0),
-    .v_out(v_2_0),
-    .f_out(f_2_0),
-    .k_out(k_2_0),
+    .c_out(c_2_0),
     .b_out(b_2_0),
     .acc0 (acc0_2_0),
     .acc1 (acc1_2_0)
@@ -325,14 +255,10 @@ module ag_array (
     .clk  (clk),
     .clear(clear),
     .a_in (a_2_0),
-    .v_in (v_2_0),
-    .f_in (f_2_0),
-    .k_in (k_2_0),
+    .c_in (c_2_0),
     .b_in (b_1_1),
     .a_out(a_2_1),
-    .v_out(v_2_1),
-    .f_out(f_2_1),
-    .k_out(k_2_1),
+    .c_out(c_2_1),
     .b_out(b_2_1),
     .acc0 (acc0_2_1),
     .acc1 (acc1_2_1)
@@ -342,14 +268,10 @@ module ag_array (
     .clk  (clk),
     .clear(clear),
     .a_in (a_2_1),
-    .v_in (v_2_1),
-    .f_in (f_2_1),
-    .k_in (k_2_1),
+    .c_in (c_2_1),
     .b_in (b_1_2),
     .a_out(a_2_2),
-    .v_out(v_2_2),
-    .f_out(f_2_2),
-    .k_out(k_2_2),
+    .c_out(c_2_2),
     .b_out(b_2_2),
     .acc0 (acc0_2_2),
     .acc1 (acc1_2_2)
@@ -359,14 +281,10 @@ module ag_array (
     .clk  (clk),
     .clear(clear),
     .a_in (a_2_2),
-    .v_in (v_2_2),
-    .f_in (f_2_2),
-    .k_in (k_2_2),
+    .c_in (c_2_2),
     .b_in (b_1_3),
     .a_out(a_2_3),
-    .v_out(v_2_3),
-    .f_out(f_2_3),
-    .k_out(k_2_3),
+    .c_out(c_2_3),
     .b_out(b_2_3),
     .acc0 (acc0_2_3),
     .acc1 (acc1_2_3)
@@ -376,14 +294,10 @@ module ag_array (
     .clk  (clk),
     .clear(clear),
     .a_in (a_left[31:24]),
-    .v_in (v_left[3]),
-    .f_in (f_left[3]),
-    .k_in (k_left[3]),
+    .c_in (c_left[11:9]),
     .b_in (b_2_0),
     .a_out(a_3_0),
-    .v_out(v_3_0),
-    .f_out(f_3_0),
-    .k_out(k_3_0),
+    .c_out(c_3_0),
     .b_out(b_3_0),
     .acc0 (acc0_3_0),
     .acc1 (acc1_3_0)
@@ -393,14 +307,10 @@ module ag_array (
     .clk  (clk),
     .clear(clear),
     .a_in (a_3_0),
-    .v_in (v_3_0),
-    .f_in (f_3_0),
-    .k_in (k_3_0),
+    .c_in (c_3_0),
     .b_in (b_2_1),
     .a_out(a_3_1),
-    .v_out(v_3_1),
-    .f_out(f_3_1),
-    .k_out(k_3_1),
+    .c_out(c_3_1),
     .b_out(b_3_1),
     .acc0 (acc0_3_1),
     .acc1 (acc1_3_1)
@@ -410,14 +320,10 @@ module ag_array (
     .clk  (clk),
     .clear(clear),
     .a_in (a_3_1),
-    .v_in (v_3_1),
-    .f_in (f_3_1),
-    .k_in (k_3_1),
+    .c_in (c_3_1),
     .b_in (b_2_2),
     .a_out(a_3_2),
-    .v_out(v_3_2),
-    .f_out(f_3_2),
-    .k_out(k_3_2),
+    .c_out(c_3_2),
     .b_out(b_3_2),
     .acc0 (acc0_3_2),
     .acc1 (acc1_3_2)
@@ -427,14 +333,10 @@ module ag_array (
     .clk  (clk),
     .clear(clear),
     .a_in (a_3_2),
-    .v_in (v_3_2),
-    .f_in (f_3_2),
-    .k_in (k_3_2),
+    .c_in (c_3_2),
     .b_in (b_2_3),
     .a_out(a_3_3),
-    .v_out(v_3_3),
-    .f_out(f_3_3),
-    .k_out(k_3_3),
+    .c_out(c_3_3),
     .b_out(b_3_3),
     .acc0 (acc0_3_3),
     .acc1 (acc1_3_3)

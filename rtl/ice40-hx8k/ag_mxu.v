@@ -25,9 +25,7 @@ module ag_mxu (
   input  wire [31:0] l_col, // lane l_lane of rows l_rrow..+R−1 (transposed operand)
   input  wire [31:0] t_col, // lane t_lane of rows t_rrow..+C−1 (transposed operand)
   output wire [31:0] a_left,
-  output wire [3:0]  v_left,
-  output wire [3:0]  f_left,
-  output wire [3:0]  k_left,
+  output wire [11:0] c_left, // step control {bank, first, valid} per left lane
   output wire [31:0] b_top,
   output wire [1:0]  l_lane,
   output wire [1:0]  t_lane
@@ -60,9 +58,7 @@ module ag_mxu (
   wire [7:0] t_edge1;
   wire [7:0] t_edge2;
   wire [7:0] t_edge3;
-  reg  e_v;
-  reg  e_f;
-  reg  e_k;
+  reg  [2:0] e_c; // step control {bank, first, valid}
   reg  [7:0] e_a0;
   reg  [7:0] e_a1;
   reg  [7:0] e_a2;
@@ -72,29 +68,17 @@ module ag_mxu (
   reg  [7:0] e_b2;
   reg  [7:0] e_b3;
   reg  [7:0] a_sk1_0;
-  reg  v_sk1_0;
-  reg  f_sk1_0;
-  reg  k_sk1_0;
+  reg  [2:0] c_sk1_0;
   reg  [7:0] a_sk2_0;
   reg  [7:0] a_sk2_1;
-  reg  v_sk2_0;
-  reg  v_sk2_1;
-  reg  f_sk2_0;
-  reg  f_sk2_1;
-  reg  k_sk2_0;
-  reg  k_sk2_1;
+  reg  [2:0] c_sk2_0;
+  reg  [2:0] c_sk2_1;
   reg  [7:0] a_sk3_0;
   reg  [7:0] a_sk3_1;
   reg  [7:0] a_sk3_2;
-  reg  v_sk3_0;
-  reg  v_sk3_1;
-  reg  v_sk3_2;
-  reg  f_sk3_0;
-  reg  f_sk3_1;
-  reg  f_sk3_2;
-  reg  k_sk3_0;
-  reg  k_sk3_1;
-  reg  k_sk3_2;
+  reg  [2:0] c_sk3_0;
+  reg  [2:0] c_sk3_1;
+  reg  [2:0] c_sk3_2;
   reg  [7:0] b_sk1_0;
   reg  [7:0] b_sk2_0;
   reg  [7:0] b_sk2_1;
@@ -119,9 +103,7 @@ module ag_mxu (
   assign t_edge2 = s1_tt ? t_col[23:16] : t_rdata[23:16];
   assign t_edge3 = s1_tt ? t_col[31:24] : t_rdata[31:24];
   assign a_left = {a_sk3_2, a_sk2_1, a_sk1_0, e_a0};
-  assign v_left = {v_sk3_2, v_sk2_1, v_sk1_0, e_v};
-  assign f_left = {f_sk3_2, f_sk2_1, f_sk1_0, e_f};
-  assign k_left = {k_sk3_2, k_sk2_1, k_sk1_0, e_k};
+  assign c_left = {c_sk3_2, c_sk2_1, c_sk1_0, e_c};
   assign b_top = {b_sk3_2, b_sk2_1, b_sk1_0, e_b0};
 
   always @(posedge clk) begin
@@ -154,13 +136,7 @@ module ag_mxu (
     s1_k <= bank_r;
     s1_tl <= tl_r;
     s1_tt <= tt_r;
-    if (clear) begin
-      e_v <= 1'd0;
-    end else begin
-      e_v <= s1_v;
-    end
-    e_f <= s1_f;
-    e_k <= s1_k;
+    e_c <= clear ? 3'd0 : {s1_k, s1_f, s1_v};
     e_a0 <= l_edge0;
     e_a1 <= l_edge1;
     e_a2 <= l_edge2;
@@ -171,52 +147,40 @@ module ag_mxu (
     e_b3 <= t_edge3;
     a_sk1_0 <= e_a1;
     if (clear) begin
-      v_sk1_0 <= 1'd0;
+      c_sk1_0 <= 3'd0;
     end else begin
-      v_sk1_0 <= e_v;
+      c_sk1_0 <= e_c;
     end
-    f_sk1_0 <= e_f;
-    k_sk1_0 <= e_k;
     a_sk2_0 <= e_a2;
     a_sk2_1 <= a_sk2_0;
     if (clear) begin
-      v_sk2_0 <= 1'd0;
+      c_sk2_0 <= 3'd0;
     end else begin
-      v_sk2_0 <= e_v;
+      c_sk2_0 <= e_c;
     end
     if (clear) begin
-      v_sk2_1 <= 1'd0;
+      c_sk2_1 <= 3'd0;
     end else begin
-      v_sk2_1 <= v_sk2_0;
+      c_sk2_1 <= c_sk2_0;
     end
-    f_sk2_0 <= e_f;
-    f_sk2_1 <= f_sk2_0;
-    k_sk2_0 <= e_k;
-    k_sk2_1 <= k_sk2_0;
     a_sk3_0 <= e_a3;
     a_sk3_1 <= a_sk3_0;
     a_sk3_2 <= a_sk3_1;
     if (clear) begin
-      v_sk3_0 <= 1'd0;
+      c_sk3_0 <= 3'd0;
     end else begin
-      v_sk3_0 <= e_v;
+      c_sk3_0 <= e_c;
     end
     if (clear) begin
-      v_sk3_1 <= 1'd0;
+      c_sk3_1 <= 3'd0;
     end else begin
-      v_sk3_1 <= v_sk3_0;
+      c_sk3_1 <= c_sk3_0;
     end
     if (clear) begin
-      v_sk3_2 <= 1'd0;
+      c_sk3_2 <= 3'd0;
     end else begin
-      v_sk3_2 <= v_sk3_1;
+      c_sk3_2 <= c_sk3_1;
     end
-    f_sk3_0 <= e_f;
-    f_sk3_1 <= f_sk3_0;
-    f_sk3_2 <= f_sk3_1;
-    k_sk3_0 <= e_k;
-    k_sk3_1 <= k_sk3_0;
-    k_sk3_2 <= k_sk3_1;
     b_sk1_0 <= e_b1;
     b_sk2_0 <= e_b2;
     b_sk2_1 <= b_sk2_0;

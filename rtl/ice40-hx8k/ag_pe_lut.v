@@ -9,14 +9,10 @@ module ag_pe_lut (
   input  wire        clk,
   input  wire        clear, // start: zero both banks, drop steps in flight
   input  wire [7:0]  a_in, // left operand (int8)
-  input  wire        v_in, // step valid
-  input  wire        f_in, // first step of a matmul with acc=0: overwrite instead of add
-  input  wire        k_in, // accumulator bank
+  input  wire [2:0]  c_in, // step control {bank, first, valid}: first = overwrite instead of add (acc=0)
   input  wire [7:0]  b_in, // top operand (int8)
   output reg  [7:0]  a_out,
-  output reg         v_out,
-  output reg         f_out,
-  output reg         k_out,
+  output reg  [2:0]  c_out,
   output reg  [7:0]  b_out,
   output reg  [31:0] acc0,
   output reg  [31:0] acc1
@@ -47,22 +43,16 @@ module ag_pe_lut (
   always @(posedge clk) begin
     a_out <= a_in;
     b_out <= b_in;
-    f_out <= f_in;
-    k_out <= k_in;
-    if (clear) begin
-      v_out <= 1'd0;
-    end else begin
-      v_out <= v_in;
-    end
+    c_out <= clear ? 3'd0 : c_in;
     if (clear) begin
       acc0 <= 32'd0;
-    end else if (v_out && (!k_out)) begin
-      acc0 <= f_out ? {{16{product[15]}}, product} : (acc0 + {{16{product[15]}}, product});
+    end else if (c_out[0] && (!c_out[2])) begin
+      acc0 <= c_out[1] ? {{16{product[15]}}, product} : (acc0 + {{16{product[15]}}, product});
     end
     if (clear) begin
       acc1 <= 32'd0;
-    end else if (v_out && k_out) begin
-      acc1 <= f_out ? {{16{product[15]}}, product} : (acc1 + {{16{product[15]}}, product});
+    end else if (c_out[0] && c_out[2]) begin
+      acc1 <= c_out[1] ? {{16{product[15]}}, product} : (acc1 + {{16{product[15]}}, product});
     end
   end
 endmodule

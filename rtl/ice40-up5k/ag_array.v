@@ -9,9 +9,7 @@ module ag_array (
   input  wire         clk,
   input  wire         clear,
   input  wire [15:0]  a_left, // left lanes, already skewed
-  input  wire [1:0]   v_left,
-  input  wire [1:0]   f_left,
-  input  wire [1:0]   k_left,
+  input  wire [5:0]   c_left, // step control {bank, first, valid} per left lane, skewed with it
   input  wire [31:0]  b_top, // top lanes, already skewed
   input  wire         rd_bank,
   input  wire         rd_t, // 1: read column rd_idx (lanes = rows), 0: read row rd_idx
@@ -20,44 +18,28 @@ module ag_array (
 );
 
   wire [7:0] a_0_0;
-  wire v_0_0;
-  wire f_0_0;
-  wire k_0_0;
+  wire [2:0] c_0_0;
   wire [7:0] b_0_0;
   wire [7:0] a_0_1;
-  wire v_0_1;
-  wire f_0_1;
-  wire k_0_1;
+  wire [2:0] c_0_1;
   wire [7:0] b_0_1;
   wire [7:0] a_0_2;
-  wire v_0_2;
-  wire f_0_2;
-  wire k_0_2;
+  wire [2:0] c_0_2;
   wire [7:0] b_0_2;
   wire [7:0] a_0_3;
-  wire v_0_3;
-  wire f_0_3;
-  wire k_0_3;
+  wire [2:0] c_0_3;
   wire [7:0] b_0_3;
   wire [7:0] a_1_0;
-  wire v_1_0;
-  wire f_1_0;
-  wire k_1_0;
+  wire [2:0] c_1_0;
   wire [7:0] b_1_0;
   wire [7:0] a_1_1;
-  wire v_1_1;
-  wire f_1_1;
-  wire k_1_1;
+  wire [2:0] c_1_1;
   wire [7:0] b_1_1;
   wire [7:0] a_1_2;
-  wire v_1_2;
-  wire f_1_2;
-  wire k_1_2;
+  wire [2:0] c_1_2;
   wire [7:0] b_1_2;
   wire [7:0] a_1_3;
-  wire v_1_3;
-  wire f_1_3;
-  wire k_1_3;
+  wire [2:0] c_1_3;
   wire [7:0] b_1_3;
   wire [31:0] acc0_0_0;
   wire [31:0] acc1_0_0;
@@ -93,21 +75,17 @@ module ag_array (
   assign acc_1_1 = rd_bank ? acc1_1_1 : acc0_1_1;
   assign acc_1_2 = rd_bank ? acc1_1_2 : acc0_1_2;
   assign acc_1_3 = rd_bank ? acc1_1_3 : acc0_1_3;
-  assign unused_edges = {a_0_3, v_0_3, f_0_3, k_0_3, b_1_0, b_1_1, b_1_2, a_1_3, v_1_3, f_1_3, k_1_3, b_1_3};
+  assign unused_edges = {a_0_3, c_0_3, b_1_0, b_1_1, b_1_2, a_1_3, c_1_3, b_1_3};
   assign rd_data = {(rd_t ? 32'd0 : ((rd_idx == 2'd0) ? acc_0_3 : ((rd_idx == 2'd1) ? acc_1_3 : 32'd0))), (rd_t ? 32'd0 : ((rd_idx == 2'd0) ? acc_0_2 : ((rd_idx == 2'd1) ? acc_1_2 : 32'd0))), (rd_t ? ((rd_idx == 2'd0) ? acc_1_0 : ((rd_idx == 2'd1) ? acc_1_1 : ((rd_idx == 2'd2) ? acc_1_2 : ((rd_idx == 2'd3) ? acc_1_3 : 32'd0)))) : ((rd_idx == 2'd0) ? acc_0_1 : ((rd_idx == 2'd1) ? acc_1_1 : 32'd0))), (rd_t ? ((rd_idx == 2'd0) ? acc_0_0 : ((rd_idx == 2'd1) ? acc_0_1 : ((rd_idx == 2'd2) ? acc_0_2 : ((rd_idx == 2'd3) ? acc_0_3 : 32'd0)))) : ((rd_idx == 2'd0) ? acc_0_0 : ((rd_idx == 2'd1) ? acc_1_0 : 32'd0)))};
 
   ag_pe_dsp u_pe_0_0 (
     .clk  (clk),
     .clear(clear),
     .a_in (a_left[7:0]),
-    .v_in (v_left[0]),
-    .f_in (f_left[0]),
-    .k_in (k_left[0]),
+    .c_in (c_left[2:0]),
     .b_in (b_top[7:0]),
     .a_out(a_0_0),
-    .v_out(v_0_0),
-    .f_out(f_0_0),
-    .k_out(k_0_0),
+    .c_out(c_0_0),
     .b_out(b_0_0),
     .acc0 (acc0_0_0),
     .acc1 (acc1_0_0)
@@ -117,14 +95,10 @@ module ag_array (
     .clk  (clk),
     .clear(clear),
     .a_in (a_0_0),
-    .v_in (v_0_0),
-    .f_in (f_0_0),
-    .k_in (k_0_0),
+    .c_in (c_0_0),
     .b_in (b_top[15:8]),
     .a_out(a_0_1),
-    .v_out(v_0_1),
-    .f_out(f_0_1),
-    .k_out(k_0_1),
+    .c_out(c_0_1),
     .b_out(b_0_1),
     .acc0 (acc0_0_1),
     .acc1 (acc1_0_1)
@@ -134,14 +108,10 @@ module ag_array (
     .clk  (clk),
     .clear(clear),
     .a_in (a_0_1),
-    .v_in (v_0_1),
-    .f_in (f_0_1),
-    .k_in (k_0_1),
+    .c_in (c_0_1),
     .b_in (b_top[23:16]),
     .a_out(a_0_2),
-    .v_out(v_0_2),
-    .f_out(f_0_2),
-    .k_out(k_0_2),
+    .c_out(c_0_2),
     .b_out(b_0_2),
     .acc0 (acc0_0_2),
     .acc1 (acc1_0_2)
@@ -151,14 +121,10 @@ module ag_array (
     .clk  (clk),
     .clear(clear),
     .a_in (a_0_2),
-    .v_in (v_0_2),
-    .f_in (f_0_2),
-    .k_in (k_0_2),
+    .c_in (c_0_2),
     .b_in (b_top[31:24]),
     .a_out(a_0_3),
-    .v_out(v_0_3),
-    .f_out(f_0_3),
-    .k_out(k_0_3),
+    .c_out(c_0_3),
     .b_out(b_0_3),
     .acc0 (acc0_0_3),
     .acc1 (acc1_0_3)
@@ -168,14 +134,10 @@ module ag_array (
     .clk  (clk),
     .clear(clear),
     .a_in (a_left[15:8]),
-    .v_in (v_left[1]),
-    .f_in (f_left[1]),
-    .k_in (k_left[1]),
+    .c_in (c_left[5:3]),
     .b_in (b_0_0),
     .a_out(a_1_0),
-    .v_out(v_1_0),
-    .f_out(f_1_0),
-    .k_out(k_1_0),
+    .c_out(c_1_0),
     .b_out(b_1_0),
     .acc0 (acc0_1_0),
     .acc1 (acc1_1_0)
@@ -185,14 +147,10 @@ module ag_array (
     .clk  (clk),
     .clear(clear),
     .a_in (a_1_0),
-    .v_in (v_1_0),
-    .f_in (f_1_0),
-    .k_in (k_1_0),
+    .c_in (c_1_0),
     .b_in (b_0_1),
     .a_out(a_1_1),
-    .v_out(v_1_1),
-    .f_out(f_1_1),
-    .k_out(k_1_1),
+    .c_out(c_1_1),
     .b_out(b_1_1),
     .acc0 (acc0_1_1),
     .acc1 (acc1_1_1)
@@ -202,14 +160,10 @@ module ag_array (
     .clk  (clk),
     .clear(clear),
     .a_in (a_1_1),
-    .v_in (v_1_1),
-    .f_in (f_1_1),
-    .k_in (k_1_1),
+    .c_in (c_1_1),
     .b_in (b_0_2),
     .a_out(a_1_2),
-    .v_out(v_1_2),
-    .f_out(f_1_2),
-    .k_out(k_1_2),
+    .c_out(c_1_2),
     .b_out(b_1_2),
     .acc0 (acc0_1_2),
     .acc1 (acc1_1_2)
@@ -219,14 +173,10 @@ module ag_array (
     .clk  (clk),
     .clear(clear),
     .a_in (a_1_2),
-    .v_in (v_1_2),
-    .f_in (f_1_2),
-    .k_in (k_1_2),
+    .c_in (c_1_2),
     .b_in (b_0_3),
     .a_out(a_1_3),
-    .v_out(v_1_3),
-    .f_out(f_1_3),
-    .k_out(k_1_3),
+    .c_out(c_1_3),
     .b_out(b_1_3),
     .acc0 (acc0_1_3),
     .acc1 (acc1_1_3)

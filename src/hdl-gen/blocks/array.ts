@@ -9,7 +9,7 @@
 import { cat, clog2, eq, lit, mux, select, slice, type Expr } from '../ir/expr.js';
 import { ModuleBuilder, type Module } from '../ir/module.js';
 import type { Ctx } from '../ctx.js';
-import { pe } from './pe.js';
+import { CTL_BITS, pe } from './pe.js';
 
 export function array(ctx: Ctx): Module {
   return ctx.lib.once('ag_array', () => {
@@ -18,9 +18,7 @@ export function array(ctx: Ctx): Module {
     const clk = m.input('clk', 1);
     const clear = m.input('clear', 1);
     const aL = m.input('a_left', R * 8, 'left lanes, already skewed');
-    const vL = m.input('v_left', R);
-    const fL = m.input('f_left', R);
-    const kL = m.input('k_left', R);
+    const cL = m.input('c_left', R * CTL_BITS, 'step control {bank, first, valid} per left lane, skewed with it');
     const bT = m.input('b_top', C * 8, 'top lanes, already skewed');
     const rdBank = m.input('rd_bank', 1);
     const rdT = m.input('rd_t', 1, '1: read column rd_idx (lanes = rows), 0: read row rd_idx');
@@ -29,12 +27,11 @@ export function array(ctx: Ctx): Module {
     const rdData = m.output('rd_data', W * 32, 'lane l at bits [32l +: 32]; lanes beyond the row/column are 0');
 
     const acc: Expr[][] = [];
-    const a: Expr[][] = [], v: Expr[][] = [], f: Expr[][] = [], k: Expr[][] = [], b: Expr[][] = [];
+    const a: Expr[][] = [], ct: Expr[][] = [], b: Expr[][] = [];
     for (let i = 0; i < R; i++) {
-      acc.push([]); a.push([]); v.push([]); f.push([]); k.push([]); b.push([]);
+      acc.push([]); a.push([]); ct.push([]); b.push([]);
       for (let j = 0; j < C; j++) {
-        a[i]!.push(m.net(`a_${i}_${j}`, 8)); v[i]!.push(m.net(`v_${i}_${j}`, 1)); f[i]!.push(m.net(`f_${i}_${j}`, 1));
-        k[i]!.push(m.net(`k_${i}_${j}`, 1)); b[i]!.push(m.net(`b_${i}_${j}`, 8));
+        a[i]!.push(m.net(`a_${i}_${j}`, 8)); ct[i]!.push(m.net(`c_${i}_${j}`, CTL_BITS)); b[i]!.push(m.net(`b_${i}_${j}`, 8));
       }
     }
     const sink: Expr[] = [];
@@ -45,15 +42,13 @@ export function array(ctx: Ctx): Module {
         m.inst(pe(ctx, kind), `u_pe_${i}_${j}`, {
           clk, clear,
           a_in: j === 0 ? slice(aL, i * 8 + 7, i * 8) : a[i]![j - 1]!,
-          v_in: j === 0 ? slice(vL, i, i) : v[i]![j - 1]!,
-          f_in: j === 0 ? slice(fL, i, i) : f[i]![j - 1]!,
-          k_in: j === 0 ? slice(kL, i, i) : k[i]![j - 1]!,
+          c_in: j === 0 ? slice(cL, i * CTL_BITS + CTL_BITS - 1, i * CTL_BITS) : ct[i]![j - 1]!,
           b_in: i === 0 ? slice(bT, j * 8 + 7, j * 8) : b[i - 1]![j]!,
-          a_out: a[i]![j]!, v_out: v[i]![j]!, f_out: f[i]![j]!, k_out: k[i]![j]!, b_out: b[i]![j]!,
+          a_out: a[i]![j]!, c_out: ct[i]![j]!, b_out: b[i]![j]!,
           acc0: a0, acc1: a1,
         });
         acc[i]!.push(m.let(`acc_${i}_${j}`, mux(rdBank, a1, a0)));
-        if (j === C - 1) sink.push(a[i]![j]!, v[i]![j]!, f[i]![j]!, k[i]![j]!);
+        if (j === C - 1) sink.push(a[i]![j]!, ct[i]![j]!);
         if (i === R - 1) sink.push(b[i]![j]!);
       }
     }

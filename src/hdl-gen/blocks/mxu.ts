@@ -36,9 +36,7 @@ export function mxu(ctx: Ctx): Module {
     const lCol = m.input('l_col', R * 8, 'lane l_lane of rows l_rrow..+R−1 (transposed operand)');
     const tCol = m.input('t_col', C * 8, 'lane t_lane of rows t_rrow..+C−1 (transposed operand)');
     const aL = m.output('a_left', R * 8);
-    const vL = m.output('v_left', R);
-    const fL = m.output('f_left', R);
-    const kL = m.output('k_left', R);
+    const cL = m.output('c_left', R * 3, 'step control {bank, first, valid} per left lane');
     const bT = m.output('b_top', C * 8);
 
     const kw = clog2(W);
@@ -89,8 +87,8 @@ export function mxu(ctx: Ctx): Module {
     if (C < W) m.let('unused_t_lanes', slice(tData, W * 8 - 1, C * 8));
     const eL = edge(lData, lCol, R, s1tl, 'l');
     const eT = edge(tData, tCol, C, s1tt, 't');
-    const ev = m.net('e_v', 1), ef = m.net('e_f', 1), ek = m.net('e_k', 1);
-    ff.push(iff(clear, [set(ev, lit(1, 0))], [set(ev, s1v)]), set(ef, s1f), set(ek, s1k));
+    const ec = m.net('e_c', 3, 'step control {bank, first, valid}');
+    ff.push(set(ec, mux(clear, lit(3, 0), cat(s1k, s1f, s1v))));
     const ea = eL.map((e, i) => { const n = m.net(`e_a${i}`, 8); ff.push(set(n, e)); return n; });
     const eb = eT.map((e, j) => { const n = m.net(`e_b${j}`, 8); ff.push(set(n, e)); return n; });
 
@@ -104,15 +102,13 @@ export function mxu(ctx: Ctx): Module {
       }
       return cur;
     };
-    const outA: Expr[] = [], outV: Expr[] = [], outF: Expr[] = [], outK: Expr[] = [], outB: Expr[] = [];
+    const outA: Expr[] = [], outC: Expr[] = [], outB: Expr[] = [];
     for (let i = 0; i < R; i++) {
-      outA.push(skew(ea[i]!, i, 'a')); outV.push(skew(ev, i, 'v', true)); outF.push(skew(ef, i, 'f')); outK.push(skew(ek, i, 'k'));
+      outA.push(skew(ea[i]!, i, 'a')); outC.push(skew(ec, i, 'c', true));
     }
     for (let j = 0; j < C; j++) outB.push(skew(eb[j]!, j, 'b'));
     m.assign(aL, cat(...outA.reverse()));
-    m.assign(vL, cat(...outV.reverse()));
-    m.assign(fL, cat(...outF.reverse()));
-    m.assign(kL, cat(...outK.reverse()));
+    m.assign(cL, cat(...outC.reverse()));
     m.assign(bT, cat(...outB.reverse()));
     m.ff(ff);
     return m.build();

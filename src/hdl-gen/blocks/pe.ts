@@ -18,6 +18,9 @@ import type { Ctx } from '../ctx.js';
 
 export type PeKind = 'dsp' | 'lut';
 
+/** Bits of a step's control bundle {bank, first, valid}. */
+export const CTL_BITS = 3;
+
 /** Cycles from a PE's operand registers to its accumulator. */
 export function peDepth(kind: PeKind, P: number): number {
   return kind === 'dsp' ? Math.max(P, 3) : P;
@@ -33,28 +36,19 @@ export function pe(ctx: Ctx, kind: PeKind): Module {
     m.input('clk', 1);
     const clear = m.input('clear', 1, 'start: zero both banks, drop steps in flight');
     const aIn = m.input('a_in', 8, 'left operand (int8)');
-    const vIn = m.input('v_in', 1, 'step valid');
-    const fIn = m.input('f_in', 1, 'first step of a matmul with acc=0: overwrite instead of add');
-    const kIn = m.input('k_in', 1, 'accumulator bank');
+    const cIn = m.input('c_in', CTL_BITS, 'step control {bank, first, valid}: first = overwrite instead of add (acc=0)');
     const bIn = m.input('b_in', 8, 'top operand (int8)');
     const aR = m.output('a_out', 8);
-    const vR = m.output('v_out', 1);
-    const fR = m.output('f_out', 1);
-    const kR = m.output('k_out', 1);
+    const cR = m.output('c_out', CTL_BITS);
     const bR = m.output('b_out', 8);
     const acc = [m.output('acc0', 32), m.output('acc1', 32)];
-    const ff: Stmt[] = [
-      set(aR, aIn), set(bR, bIn), set(fR, fIn), set(kR, kIn),
-      iff(clear, [set(vR, lit(1, 0))], [set(vR, vIn)]),
-    ];
-    // Control travelling alongside the product pipeline.
-    let v = vR;
-    let f = fR;
-    let k = kR;
+    const ff: Stmt[] = [set(aR, aIn), set(bR, bIn), set(cR, mux(clear, lit(CTL_BITS, 0), cIn))];
+    // The step's control travels alongside the product pipeline as one bundle.
+    let c = cR;
     const stage = (i: number): void => {
-      const nv = m.net(`v${i}`, 1), nf = m.net(`f${i}`, 1), nk = m.net(`k${i}`, 1);
-      ff.push(iff(clear, [set(nv, lit(1, 0))], [set(nv, v)]), set(nf, f), set(nk, k));
-      v = nv; f = nf; k = nk;
+      const n = m.net(`c${i}`, CTL_BITS);
+      ff.push(set(n, mux(clear, lit(CTL_BITS, 0), c)));
+      c = n;
     };
     let prod: Expr;
     let stages = 1;
@@ -74,6 +68,9 @@ export function pe(ctx: Ctx, kind: PeKind): Module {
       stage(stages + i);
     }
     const p32 = sext(prod, 32);
+    const v = bit(c, 0);
+    const f = bit(c, 1);
+    const k = bit(c, 2);
     for (let b = 0; b < 2; b++) {
       ff.push(iff(clear, [set(acc[b]!, lit(32, 0))], [
         iff(land(v, b === 1 ? k : lnot(k)), [set(acc[b]!, mux(f, p32, add(acc[b]!, p32)))]),

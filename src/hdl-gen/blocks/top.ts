@@ -125,7 +125,7 @@ export function top(ctx: Ctx): Module {
       l_rdata: out('sp', 'mxl_rdata'), t_rdata: out('sp', 'mxt_rdata'), l_col: out('sp', 'mxl_col'), t_col: out('sp', 'mxt_col'),
     });
     place('array', {
-      clk, clear, a_left: out('mxu', 'a_left'), v_left: out('mxu', 'v_left'), f_left: out('mxu', 'f_left'), k_left: out('mxu', 'k_left'),
+      clk, clear, a_left: out('mxu', 'a_left'), c_left: out('mxu', 'c_left'),
       b_top: out('mxu', 'b_top'), rd_bank: out('drn', 'rd_bank'), rd_t: out('drn', 'rd_t'), rd_idx: out('drn', 'rd_idx'),
     });
     place('drn', {
