@@ -4,8 +4,7 @@
  */
 import { fieldRange } from './encoding.js';
 import {
-  CFG_REGS, ERROR_CODES, ISA, MEM_CODES, OPCODE_LSB, OPCODE_WIDTH, UNIT_BITS, VALU_FNS, WORD_BITS,
-  type CfgReg, type ErrorName, type FieldKind, type FieldSpec, type InstrSpec,
+  CFG_REGS, ERROR_CODES, ISA, MEM_CODES, OPCODE_LSB, OPCODE_WIDTH, UNIT_BITS, VALU_FNS, WORD_BITS, type ErrorName, type FieldKind, type FieldSpec, type InstrSpec, CFG_REG_DOCS, ERROR_DOCS,
 } from './table.js';
 import { PREDEFINED, PSEUDOS, instrSyntaxText } from './syntax.js';
 
@@ -18,30 +17,6 @@ const KIND_DOC: Readonly<Record<FieldKind, string>> = {
   enum: 'a named value; codes without a name are illegal',
   mem: 'local memory selector; codes the instruction does not allow are illegal',
   target: 'absolute instruction address (a label in assembly)',
-};
-
-const CFG_DOC: Readonly<Record<CfgReg, string>> = {
-  DMA_STRIDE: 'main-memory bytes between rows of a 2-D DMA (signed)',
-  QMUL: 'requantize multiplier (low 16 bits, signed)',
-  QSHIFT: 'requantize right shift, 0..47',
-  LR_MUL: 'SGD learning-rate multiplier (low 16 bits, signed)',
-  LR_SHIFT: 'SGD right shift, 0..47',
-  ROUND: 'rounding of rq and sgd: 0 nearest (half up), 1 stochastic',
-  SEED: 'RNG seed; also resets the RNG element counter to 0',
-  VSHIFT: 'right shift of vmul and vsra, 0..47',
-  CLAMP_LO: 'lower bound of vclamp',
-  CLAMP_HI: 'upper bound of vclamp',
-  LSTRIDE: 'rows between W-lane blocks of a transposed left operand, 0..16383',
-  TSTRIDE: 'rows between W-lane blocks of a transposed top operand, 0..16383',
-};
-
-const ERROR_DOC: Readonly<Record<ErrorName, string>> = {
-  NONE: 'no error',
-  ILLEGAL_INSTRUCTION: 'unknown opcode, reserved bits set, an enum or memory code not allowed, or `elems > W` in ld/st',
-  BAD_OPERAND: 'a cfg value out of range, or a vector source and destination that overlap without starting at the same row',
-  LOCAL_RANGE: 'a local-memory row range outside the memory',
-  MAIN_RANGE: 'a main-memory byte range outside main memory',
-  PC_RANGE: 'the next instruction would be fetched at PC ≥ imemWords (fell off the end, or a branch target)',
 };
 
 const hi = (fs: { lsb: number; width: number }): number => fs.lsb + fs.width - 1;
@@ -153,7 +128,7 @@ export function generateIsaDoc(): string {
     '',
     '| code | name | meaning |',
     '|---|---|---|',
-    ...CFG_REGS.map((r, i) => `| ${i} | \`${r}\` | ${CFG_DOC[r]} |`),
+    ...CFG_REGS.map((r, i) => `| ${i} | \`${r}\` | ${CFG_REG_DOCS[r]} |`),
     '',
     '## Vector-ALU functions (field `fn`)',
     '',
@@ -185,7 +160,7 @@ export function generateIsaDoc(): string {
     '',
     '| code | name | cause |',
     '|---|---|---|',
-    ...(Object.entries(ERROR_CODES) as [ErrorName, number][]).map(([n, c]) => `| ${c} | \`${n}\` | ${escapeCell(ERROR_DOC[n])} |`),
+    ...(Object.entries(ERROR_CODES) as [ErrorName, number][]).map(([n, c]) => `| ${c} | \`${n}\` | ${escapeCell(ERROR_DOCS[n])} |`),
     '',
   );
   return out.join('\n');

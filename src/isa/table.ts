@@ -66,20 +66,25 @@ export interface InstrSpec {
 
 /** Configuration registers written by `cfg`. Index = code. */
 export const CFG_REGS = [
-  'DMA_STRIDE', // 0: main-memory bytes between rows of a 2-D DMA (signed)
-  'QMUL', // 1: requantize multiplier (low 16 bits, signed)
-  'QSHIFT', // 2: requantize right shift, 0..47
-  'LR_MUL', // 3: SGD learning-rate multiplier (low 16 bits, signed)
-  'LR_SHIFT', // 4: SGD right shift, 0..47
-  'ROUND', // 5: rounding of rq and sgd: 0 nearest (half up), 1 stochastic
-  'SEED', // 6: RNG seed; also resets the RNG element counter to 0
-  'VSHIFT', // 7: right shift of vmul and vsra, 0..47
-  'CLAMP_LO', // 8: lower bound of vclamp
-  'CLAMP_HI', // 9: upper bound of vclamp
-  'LSTRIDE', // 10: rows between W-lane blocks of a transposed left operand, 0..16383
-  'TSTRIDE', // 11: rows between W-lane blocks of a transposed top operand, 0..16383
+  'DMA_STRIDE', 'QMUL', 'QSHIFT', 'LR_MUL', 'LR_SHIFT', 'ROUND', 'SEED', 'VSHIFT', 'CLAMP_LO', 'CLAMP_HI', 'LSTRIDE', 'TSTRIDE',
 ] as const;
 export type CfgReg = (typeof CFG_REGS)[number];
+
+/** What each configuration register means (docs/isa.md prints these). */
+export const CFG_REG_DOCS: Readonly<Record<CfgReg, string>> = {
+  DMA_STRIDE: 'main-memory bytes between rows of a 2-D DMA (signed)',
+  QMUL: 'requantize multiplier (low 16 bits, signed)',
+  QSHIFT: 'requantize right shift, 0..47',
+  LR_MUL: 'SGD learning-rate multiplier (low 16 bits, signed)',
+  LR_SHIFT: 'SGD right shift, 0..47',
+  ROUND: 'rounding of rq and sgd: 0 nearest (half up), 1 stochastic',
+  SEED: 'RNG seed; also resets the RNG element counter to 0',
+  VSHIFT: 'right shift of vmul and vsra, 0..47',
+  CLAMP_LO: 'lower bound of vclamp',
+  CLAMP_HI: 'upper bound of vclamp',
+  LSTRIDE: 'rows between W-lane blocks of a transposed left operand, 0..16383',
+  TSTRIDE: 'rows between W-lane blocks of a transposed top operand, 0..16383',
+};
 
 /** Unit bits of `fence` masks (also the order of busy flags in traces). */
 export const UNIT_BITS = { DMA: 1, MXU: 2, DRN: 4, VPU: 8, ALL: 15 } as const;
@@ -94,6 +99,16 @@ export const ERROR_CODES = {
   PC_RANGE: 5,
 } as const;
 export type ErrorName = keyof typeof ERROR_CODES;
+
+/** What each error code means (docs/isa.md prints these). */
+export const ERROR_DOCS: Readonly<Record<ErrorName, string>> = {
+  NONE: 'no error',
+  ILLEGAL_INSTRUCTION: 'unknown opcode, reserved bits set, an enum or memory code not allowed, or `elems > W` in ld/st',
+  BAD_OPERAND: 'a cfg value out of range, or a vector source and destination that overlap without starting at the same row',
+  LOCAL_RANGE: 'a local-memory row range outside the memory',
+  MAIN_RANGE: 'a main-memory byte range outside main memory',
+  PC_RANGE: 'the next instruction would be fetched at PC ≥ imemWords (fell off the end, or a branch target)',
+};
 
 /** Vector-ALU functions (field `fn` of opcode VALU), index = code. */
 export const VALU_FNS = ['mov', 'add', 'sub', 'mul', 'max', 'min', 'clamp', 'relu', 'relubwd', 'sra'] as const;
