@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { configFromFlags, CONFIG_FLAG_HELP, type ConfigFlags } from '../config-arg.js';
-import { makeBackend, parseBackend } from '../backend-arg.js';
+import { BACKEND_HELP, makeBackend, parseBackend } from '../backend-arg.js';
 import { readFileOrFail, writeFileAtomic } from '../io.js';
 import { CliError } from '../errors.js';
 import { asInt8Matrix, formatNpy, NpyError, parseNpy } from '../../io/npy.js';
@@ -12,6 +12,8 @@ interface GemmFlags extends ConfigFlags {
   b: string;
   out?: string;
   backend: string;
+  port?: string;
+  baud?: string;
   json?: boolean;
 }
 
@@ -34,7 +36,9 @@ export function register(program: Command): void {
     .requiredOption('--a <A.npy>', 'left matrix, int8 M×K')
     .requiredOption('--b <B.npy>', 'right matrix, int8 K×N')
     .option('--out <Y.npy>', 'write Y (int32 M×N) here')
-    .option('--backend <sim|rtl>', 'where to run', 'sim')
+    .option('--backend <kind>', BACKEND_HELP, 'sim')
+    .option('--port <device>', 'serial device of --backend board, e.g. /dev/ttyUSB1')
+    .option('--baud <n>', 'UART baud rate of --backend board / board-sim')
     .option('--json', 'print one JSON object with the figures')
     .action(async (flags: GemmFlags) => {
       const config = configFromFlags(flags);
@@ -43,7 +47,7 @@ export function register(program: Command): void {
       const B = loadMatrix(flags.b, 'B');
       if (A.cols !== B.rows) throw new CliError(`shapes do not chain: A is ${A.rows}×${A.cols}, B is ${B.rows}×${B.cols} (A's columns must equal B's rows)`);
       const shape = { M: A.rows, K: A.cols, N: B.cols };
-      const backend = await makeBackend(kind, config);
+      const backend = await makeBackend(kind, config, { port: flags.port, baud: flags.baud });
       const t0 = performance.now();
       let res;
       try {

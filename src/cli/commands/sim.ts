@@ -6,13 +6,15 @@ import { ERROR_CODES } from '../../isa/table.js';
 import { utilization } from '../../host/backend.js';
 import { runWithVcd } from '../../sim/vcd.js';
 import { CONFIG_FLAG_HELP, configFromFlags, type ConfigFlags } from '../config-arg.js';
-import { makeBackend, parseBackend } from '../backend-arg.js';
+import { BACKEND_HELP, makeBackend, parseBackend } from '../backend-arg.js';
 import { CliError } from '../errors.js';
 import { readFileOrFail, writeFileAtomic } from '../io.js';
 import { formatNpy, parseNpy, NpyError } from '../../io/npy.js';
 
 interface SimFlags extends ConfigFlags {
   backend: string;
+  port?: string;
+  baud?: string;
   vcd?: string;
   json?: boolean;
   maxCycles: string;
@@ -39,7 +41,9 @@ export function register(program: Command): void {
     .option('--config <name|file>', CONFIG_FLAG_HELP.config, 'default')
     .option('--rows <r>', CONFIG_FLAG_HELP.rows)
     .option('--cols <c>', CONFIG_FLAG_HELP.cols)
-    .option('--backend <sim|rtl>', 'where to run', 'sim')
+    .option('--backend <kind>', BACKEND_HELP, 'sim')
+    .option('--port <device>', 'serial device of --backend board, e.g. /dev/ttyUSB1')
+    .option('--baud <n>', 'UART baud rate of --backend board / board-sim')
     .option('--vcd <out.vcd>', 'write a waveform of the run (trace signals and counters)')
     .option('--max-cycles <n>', 'give up after this many cycles', '100000000')
     .option('--load <ADDR=FILE.npy...>', 'write a .npy tensor (raw bytes, C order) to main memory first')
@@ -63,7 +67,7 @@ export function register(program: Command): void {
         if (!a.ok) throw new CliError(a.diagnostics.map(formatDiagnostic).join('\n'));
         words = a.words;
       }
-      const backend = await makeBackend(kind, config);
+      const backend = await makeBackend(kind, config, { port: flags.port, baud: flags.baud });
       try {
         for (const spec of flags.load ?? []) {
           const { addr, file } = addrFile(spec, '--load');

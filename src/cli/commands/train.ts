@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { configFromFlags, CONFIG_FLAG_HELP, type ConfigFlags } from '../config-arg.js';
-import { makeBackend, parseBackend } from '../backend-arg.js';
+import { BACKEND_HELP, makeBackend, parseBackend } from '../backend-arg.js';
 import { writeFileAtomic } from '../io.js';
 import { CliError } from '../errors.js';
 import { parseModelSpec, ModelSpecError, type ModelSpec } from '../../compiler/train/model.js';
@@ -19,6 +19,8 @@ interface TrainFlags extends ConfigFlags {
   lr: string;
   seed: string;
   backend: string;
+  port?: string;
+  baud?: string;
   steps?: string;
   check?: boolean;
   json?: boolean;
@@ -97,7 +99,9 @@ export function register(program: Command): void {
     .option('--batch <n>', 'samples per SGD step', '16')
     .option('--lr <x>', 'learning rate (float-equivalent; the compiler turns it into per-layer LR_MUL/LR_SHIFT)', '0.3')
     .option('--seed <n>', 'seed of the initial weights, the sample order and the chip RNG', '1')
-    .option('--backend <sim|rtl>', 'where the int8 training runs', 'sim')
+    .option('--backend <kind>', BACKEND_HELP, 'sim')
+    .option('--port <device>', 'serial device of --backend board, e.g. /dev/ttyUSB1')
+    .option('--baud <n>', 'UART baud rate of --backend board / board-sim')
     .option('--steps <n>', 'stop after this many training steps in total (quick runs, RTL checks)')
     .option('--check', 'also run the int8 TypeScript reference and require bit-identical weights after every launch')
     .option('--json', 'print one JSON object with the results')
@@ -124,7 +128,7 @@ export function register(program: Command): void {
         if (e instanceof DatasetError) throw new CliError(e.message);
         throw e;
       }
-      const backend = await makeBackend(kind, config);
+      const backend = await makeBackend(kind, config, { port: flags.port, baud: flags.baud });
       const say = (s: string): void => {
         if (!flags.json) process.stderr.write(s + '\n');
       };
