@@ -7,7 +7,7 @@ import { generateRtl } from '../src/hdl-gen/index.js';
 import { BoardBackend, checkBoardChip } from './board-backend.js';
 import type { BoardClientOptions } from './board-client.js';
 import { SyncBoardLink, type LinkSpec } from './board-sync.js';
-import { boardDesign, type BoardDesign } from './design.js';
+import { boardDesign, DEFAULT_BAUD, type BoardDesign } from './design.js';
 import { FpgaError } from './errors.js';
 import { buildUartSim } from './sim/uart-sim.js';
 import { getTarget } from './targets.js';
@@ -67,7 +67,11 @@ const SIM_CLIENT: BoardClientOptions = { timeoutMs: 120_000 };
 function connect(config: ChipConfig, spec: LinkSpec, client: BoardClientOptions, kind: string, where: string, onClose?: () => void): BoardBackend {
   const link = new SyncBoardLink(spec, { client });
   try {
-    link.ping();
+    try {
+      link.ping();
+    } catch (e) {
+      throw new FpgaError('protocol', `${where} did not answer PING (${(e as Error).message}): check the port, the baud rate (--baud) and that the board runs an accelgen bitstream`);
+    }
     checkBoardChip(config, link.status(), where);
   } catch (e) {
     link.close();
@@ -87,7 +91,7 @@ export async function openBoardSim(config: ChipConfig, o: BoardSimOptions = {}):
 export interface BoardPortOptions {
   /** Serial device, e.g. /dev/ttyUSB1 (or a pseudo-terminal). */
   readonly port: string;
-  /** Line rate set with stty; omitted: leave the line as it is. */
+  /** Line rate, set with stty (default 115200, the board top's default). */
   readonly baud?: number;
   readonly client?: BoardClientOptions;
 }
@@ -95,7 +99,7 @@ export interface BoardPortOptions {
 /** `--backend board --port DEV`: a board (or anything speaking the protocol) on a serial line. */
 export async function openBoard(config: ChipConfig, o: BoardPortOptions): Promise<BoardBackend> {
   if (!existsSync(o.port)) throw new FpgaError('protocol', `serial port ${o.port} does not exist`);
-  return connect(config, { kind: 'tty', path: o.port, baud: o.baud }, o.client ?? {}, 'board', `the board on ${o.port}`);
+  return connect(config, { kind: 'tty', path: o.port, baud: o.baud ?? DEFAULT_BAUD }, o.client ?? {}, 'board', `the board on ${o.port}`);
 }
 
 export interface PtyBoard {

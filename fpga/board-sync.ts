@@ -72,10 +72,14 @@ export class SyncBoardLink implements SyncBoardTransport {
   private readonly port: MessagePort;
   private readonly flag = new Int32Array(new SharedArrayBuffer(4));
   private readonly callTimeoutMs: number;
+  private readonly pingTimeoutMs: number;
   private closed = false;
 
   constructor(spec: LinkSpec, o: SyncBoardLinkOptions = {}) {
     this.callTimeoutMs = o.callTimeoutMs ?? 600_000;
+    // PING is one short frame: if it takes longer than the client's own retries, the worker never
+    // started (its errors cannot reach this thread while it waits), so fail fast.
+    this.pingTimeoutMs = Math.min(this.callTimeoutMs, (o.client?.timeoutMs ?? 5000) * (o.client?.attempts ?? 3) + 30_000);
     const { port1, port2 } = new MessageChannel();
     this.port = port1;
     this.worker = new Worker(workerPath(), {
@@ -87,14 +91,14 @@ export class SyncBoardLink implements SyncBoardTransport {
     this.port.unref();
   }
 
-  private call(req: WorkerRequest): WorkerOk {
+  private call(req: WorkerRequest, timeoutMs = this.callTimeoutMs): WorkerOk {
     if (this.closed) throw new FpgaError('protocol', 'board link used after close()');
     Atomics.store(this.flag, 0, 0);
     this.port.postMessage(req);
-    const deadline = Date.now() + this.callTimeoutMs;
+    const deadline = Date.now() + timeoutMs;
     for (;;) {
       const left = deadline - Date.now();
-      if (left <= 0) throw new FpgaError('protocol', `the board link did not answer ${req.op} within ${this.callTimeoutMs} ms`);
+      if (left <= 0) throw new FpgaError('protocol', `the board link did not answer ${req.op} within ${timeoutMs} ms`);
       if (Atomics.wait(this.flag, 0, 0, left) !== 'timed-out' || Atomics.load(this.flag, 0) === 1) break;
     }
     const m = receiveMessageOnPort(this.port);
@@ -105,7 +109,7 @@ export class SyncBoardLink implements SyncBoardTransport {
   }
 
   ping(): number {
-    return this.call({ op: 'ping' }).value ?? 0;
+    return this.call({ op: 'ping' }, this.pingTimeoutMs).value ?? 0;
   }
 
   writeWords(addr: number, words: Uint32Array): void {

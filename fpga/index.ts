@@ -22,3 +22,6 @@ export { BoardClient, type ByteLink, type BoardClientOptions } from './board-cli
 export { TtyLink } from './tty-link.js';
 export { buildUartSim, UartSimLink, uartSimBuildArgv, type UartSimBinary, type UartSimBuildOptions } from './sim/uart-sim.js';
 export { FpgaError, type FpgaErrorCode } from './errors.js';
+export { BoardBackend, checkBoardChip, toChipStatus, type BoardBackendOptions } from './board-backend.js';
+export { SyncBoardLink, type SyncBoardTransport, type SyncBoardLinkOptions, type LinkSpec } from './board-sync.js';
+export { openBoardSim, openBoard, buildBoardSim, boardSimDesign, serveBoardSimOnPty, BOARD_SIM_TARGET, BOARD_SIM_BAUD, type BoardSimOptions, type BoardPortOptions, type BoardSimBinary, type PtyBoard } from './board-open.js';

@@ -54,6 +54,8 @@ export function register(program: Command): void {
       const kind = parseBackend(flags.backend);
       const maxCycles = Number(flags.maxCycles);
       if (!Number.isInteger(maxCycles) || maxCycles < 1) throw new CliError(`--max-cycles must be a positive integer, not ${flags.maxCycles}`);
+      // A waveform needs the chip stepped cycle by cycle, which a UART link cannot do.
+      if (flags.vcd && (kind === 'board' || kind === 'board-sim')) throw new CliError(`--vcd needs --backend sim or rtl: a board runs on its own clock and cannot be traced cycle by cycle`);
       const text = readFileOrFail(prog).toString('utf8');
       let words: bigint[];
       if (prog.endsWith('.hex')) {
