@@ -142,5 +142,21 @@ describe('board backends (real chip core behind the UART bridge)', () => {
       expect(() => board.trace()).toThrow(/trace\(\) is not available over a board link/);
       expect(board.status().running).toBe(false);
     });
+
+    it('a fault stops the chip with the error code, PC and counters of the simulator', () => {
+      // Two nops, then an unknown opcode (63): ILLEGAL_INSTRUCTION at PC 2.
+      const prog = [0n, 0n, 63n << 58n, 0n];
+      const sim = new Simulator(config);
+      for (const b of [board, sim]) {
+        b.loadProgram(prog);
+        b.start();
+      }
+      const st = board.run(10_000);
+      expect(st.error).not.toBe(0);
+      expect(st).toEqual(sim.run(10_000));
+      // A new start clears the error (the controller resets) and runs the same program again.
+      board.start();
+      expect(board.run(10_000)).toEqual(st);
+    });
   });
 });
