@@ -34,6 +34,12 @@ export interface BuildOptions {
   readonly trace?: boolean;
   /** Cache root (default: $ACCELGEN_CACHE or <repo>/.cache/accelgen). */
   readonly cacheDir?: string;
+  /**
+   * Build these Verilog files (top module `top`, with ag_top's ports and public counter nets)
+   * instead of generateRtl(config) — e.g. a post-synthesis netlist (fpga/netlist-chip.ts). The cache
+   * key hashes them; `label` goes into the cache folder name.
+   */
+  readonly sources?: { readonly files: ReadonlyArray<{ readonly name: string; readonly text: string }>; readonly top: string; readonly label?: string };
 }
 
 export interface BuiltModel {
@@ -95,11 +101,13 @@ const MAKE_OPTS = ['OPT_FAST=-O2', 'OPT_SLOW=-O1', 'OPT_GLOBAL=-O1'];
 /** Build (or find in the cache) the shared library of a config's Verilated model. */
 export function buildModel(config: ChipConfig, opts: BuildOptions = {}): BuiltModel {
   const version = checkTools();
-  const rtl = generateRtl(config);
+  const rtl = opts.sources ?? generateRtl(config);
   const h = createHash('sha256');
+  if (opts.sources) h.update(`sources\0${opts.sources.top}\0`);
   h.update(`${config.derived.hash}\0${version}\0${opts.trace ? 'trace' : 'fast'}\0${MAKE_OPTS.join(' ')}\0${SHIM_CPP}\0`);
   for (const f of rtl.files) h.update(`${f.name}\0${f.text}\0`);
-  const key = `${config.name.replace(/[^A-Za-z0-9_.-]/g, '_')}-${h.digest('hex').slice(0, 16)}`;
+  const label = opts.sources?.label ? `-${opts.sources.label}` : '';
+  const key = `${`${config.name}${label}`.replace(/[^A-Za-z0-9_.-]/g, '_')}-${h.digest('hex').slice(0, 16)}`;
   const root = join(cacheRoot(opts), 'verilator');
   const dir = join(root, key);
   const lib = join(dir, 'libag.so');

@@ -61,6 +61,8 @@ function load(libPath: string): Api {
 export interface RtlOptions extends BuildOptions {
   /** Write a VCD of everything the chip does to this file (builds the traced model variant). */
   readonly vcd?: string;
+  /** The backend's name in reports (default `rtl`; e.g. `netlist-ice40-up5k` with `sources`). */
+  readonly kind?: string;
 }
 
 /** Unpacked per-cycle trace word of the shim (valid, issue<<1, busy<<2, state<<6, pc<<8). */
@@ -80,7 +82,7 @@ function checkInt(what: string, v: number, lo: number, hi: number): void {
 }
 
 export class RtlBackend implements ChipBackend {
-  readonly kind = 'rtl';
+  readonly kind: string;
   readonly config: ChipConfig;
   /** The shared library this backend runs (and whether this process built it). */
   readonly model: BuiltModel;
@@ -91,6 +93,7 @@ export class RtlBackend implements ChipBackend {
 
   /** Build (or load from the cache) the Verilated model of `config` and open an instance of it. */
   constructor(config: ChipConfig, opts: RtlOptions = {}) {
+    this.kind = opts.kind ?? 'rtl';
     this.config = config;
     this.W = config.derived.W;
     this.model = buildModel(config, { ...opts, trace: opts.trace ?? opts.vcd !== undefined });

@@ -7,6 +7,9 @@ import { verify, type BackendFactory, type ProgramRun, type VerifySummary } from
 import { CONFIG_FLAG_HELP, configFromFlags, type ConfigFlags } from '../config-arg.js';
 import { CliError } from '../errors.js';
 import { locateTool, toolSpec } from '../../../fpga/tools.js';
+import { FpgaError } from '../../../fpga/errors.js';
+import { chipNetlist, type ChipNetlist } from '../../../fpga/netlist-chip.js';
+import { getTarget } from '../../../fpga/targets.js';
 
 export interface VerifyFlags extends ConfigFlags {
   programs: string;
@@ -21,11 +24,23 @@ export interface VerifyFlags extends ConfigFlags {
   fullMain?: boolean;
   full?: boolean;
   stop?: boolean;
+  netlist?: string;
 }
 
 const INSTALL_HINT =
   "install it with 'sudo apt-get install verilator' (or point ACCELGEN_VERILATOR at a verilator binary), " +
   "or run 'accelgen verify --against sim' to check the simulator against itself";
+
+const round1 = (x: number): number => Math.round(x * 10) / 10;
+
+function netlistTarget(name: string): ReturnType<typeof getTarget> {
+  try {
+    return getTarget(name);
+  } catch (e) {
+    if (e instanceof FpgaError) throw new CliError(`--netlist: ${e.message}`);
+    throw e;
+  }
+}
 
 function intArg(v: string, name: string, min: number): number {
   if (!/^\d+$/.test(v) || Number(v) < min) throw new CliError(`--${name} must be an integer ≥ ${min}, not ${JSON.stringify(v)}`);
@@ -33,13 +48,19 @@ function intArg(v: string, name: string, min: number): number {
 }
 
 /** The RTL module's export, whichever construction style it offers. */
-type RtlModule = { RtlBackend?: { create?: (c: ChipConfig) => ChipBackend | Promise<ChipBackend> } & (new (c: ChipConfig) => ChipBackend) };
+type RtlModule = { RtlBackend?: { create?: (c: ChipConfig) => ChipBackend | Promise<ChipBackend> } & (new (c: ChipConfig, o?: NetlistBuild) => ChipBackend) };
+
+/** RtlBackend options for a netlist build (testbench/build.ts `sources`). */
+interface NetlistBuild {
+  readonly sources: { readonly files: ChipNetlist['files']; readonly top: string; readonly label: string };
+  readonly kind: string;
+}
 
 /**
  * The Verilated backend, loaded lazily so `--against sim` works without Verilator; a missing tool
  * is a one-line error saying how to install it — never a silent pass.
  */
-async function rtlFactory(say: (line: string) => void): Promise<BackendFactory> {
+async function rtlFactory(say: (line: string) => void, netlist?: ChipNetlist): Promise<BackendFactory> {
   const tool = locateTool(toolSpec('verilator'));
   if (!tool.found) throw new CliError(`Verilator not found${tool.problem ? ` (${tool.problem})` : ''}: ${INSTALL_HINT}`);
   let mod: RtlModule;
@@ -53,6 +74,15 @@ async function rtlFactory(say: (line: string) => void): Promise<BackendFactory> 
   const Rtl = mod.RtlBackend;
   if (!Rtl) throw new CliError('testbench/rtl-backend does not export RtlBackend');
   return async (config) => {
+    if (netlist) {
+      say(`  building the Verilated ${netlist.target} netlist of ${config.name} (${config.derived.hash}; built once, a few minutes)…`);
+      try {
+        const kind = `netlist-${netlist.target}`;
+        return new Rtl(config, { sources: { files: netlist.files, top: netlist.top, label: kind }, kind });
+      } catch (e) {
+        throw new CliError(`cannot build the ${netlist.target} netlist with Verilator: ${(e as Error).message}`);
+      }
+    }
     say(`  loading the Verilated model of ${config.name} (${config.derived.hash}; built once per config)…`);
     try {
       return typeof Rtl.create === 'function' ? await Rtl.create(config) : new Rtl(config);
@@ -94,9 +124,9 @@ function summaryLine(s: VerifySummary): string {
 }
 
 function rerun(flags: VerifyFlags, index: number): string {
-  const cfg = [`--config ${flags.config ?? 'default'}`, flags.rows ? `--rows ${flags.rows}` : '', flags.cols ? `--cols ${flags.cols}` : ''].filter(Boolean).join(' ');
+  const cfg = [`${flags.netlist ? `--netlist ${flags.netlist} ` : ''}--config ${flags.config ?? flags.netlist ?? 'default'}`, flags.rows ? `--rows ${flags.rows}` : '', flags.cols ? `--cols ${flags.cols}` : ''].filter(Boolean).join(' ');
   return `accelgen verify ${cfg} --seed ${flags.seed} --first ${index} --programs 1 --faulty ${flags.faulty}` +
-    `${flags.full ? ' --full' : ''}${flags.against === 'sim' ? ' --against sim' : ''}${flags.lockstep ? '' : ' --no-lockstep'}${flags.contract === false ? ' --no-contract' : ''}`;
+    `${flags.full ? ' --full' : ''}${flags.against === 'sim' && !flags.netlist ? ' --against sim' : ''}${flags.lockstep ? '' : ' --no-lockstep'}${flags.contract === false ? ' --no-contract' : ''}`;
 }
 
 export function register(program: Command): void {
@@ -117,6 +147,7 @@ export function register(program: Command): void {
     .option('--full', 'write and compare every local memory whole for every program (slower over the RTL host bus)')
     .option('--full-main', 'compare all of main memory, not just the window programs use')
     .option('--stop', 'stop at the first mismatch')
+    .option('--netlist <target>', 'compare the simulator with the post-synthesis netlist of the chip for an FPGA target (ice40-up5k, ice40-hx8k, ecp5-25f, ecp5-85f); --config defaults to the target\'s preset')
     .option('--json', 'print one JSON object')
     .action(async (flags: VerifyFlags) => {
       // Long RTL runs: a progress line on an interactive stderr (never in pipes or with --json).
@@ -135,7 +166,9 @@ export async function runVerifyCommand(
   backends?: readonly [BackendFactory, BackendFactory],
   showProgress = false,
 ): Promise<{ text: string; exitCode: number }> {
-  const config = configFromFlags(flags);
+  const t0 = performance.now();
+  const target = flags.netlist === undefined ? undefined : netlistTarget(flags.netlist);
+  const config = configFromFlags(target && flags.config === undefined ? { ...flags, config: target.name } : flags);
   const programs = intArg(flags.programs, 'programs', 1);
   const seed = intArg(flags.seed, 'seed', 0);
   const first = intArg(flags.first, 'first', 0);
@@ -149,7 +182,20 @@ export async function runVerifyCommand(
   const say = (line: string): void => {
     if (showProgress) process.stderr.write(`${line}\n`);
   };
-  const pair = backends ?? [sim, flags.against === 'rtl' ? await rtlFactory(say) : sim] as const;
+  let netlist: ChipNetlist | undefined;
+  if (target && !backends) {
+    const yosys = locateTool(toolSpec('yosys'));
+    if (!yosys.found) throw new CliError(`yosys not found${yosys.problem ? ` (${yosys.problem})` : ''}: ${yosys.install}`);
+    say(`  synthesizing ${config.name} for ${target.name} (${[target.synth.command, ...target.synth.args].join(' ')}; cached per config, target and yosys version)…`);
+    try {
+      netlist = await chipNetlist(config, target);
+    } catch (e) {
+      if (e instanceof FpgaError) throw new CliError(`--netlist ${target.name}: ${e.message}`);
+      throw e;
+    }
+    for (const n of netlist.notes) say(`  note: ${n}`);
+  }
+  const pair = backends ?? [sim, flags.against === 'rtl' || netlist ? await rtlFactory(say, netlist) : sim] as const;
   const ignore = flags.ignore ? flags.ignore.split(',').map((s) => s.trim()).filter(Boolean) : [];
   const progress = showProgress ? progressLine(programs) : undefined;
   const summary = await verify(config, {
@@ -174,6 +220,14 @@ export async function runVerifyCommand(
       seed: summary.seed, programs: summary.programs, legal: summary.legal, faulty: summary.faulty,
       cycles: summary.cycles, mismatches: summary.mismatches, unexpected: summary.unexpected,
       contractViolations: summary.contractViolations, seconds: summary.seconds,
+      ...(target ? { target: target.name, totalSeconds: round1((performance.now() - t0) / 1000) } : {}),
+      ...(netlist ? {
+        netlist: {
+          synthesis: [target!.synth.command, ...target!.synth.args, ...(netlist.noBram ? ['-nobram'] : [])].join(' '),
+          yosys: netlist.yosysVersion, cells: netlist.cells, noBram: netlist.noBram, cached: netlist.cached,
+          synthSeconds: round1(netlist.seconds), dir: netlist.dir, notes: netlist.notes,
+        },
+      } : {}),
       ...(fm?.mismatch ? {
         firstMismatch: {
           program: fm.index, programSeed: fm.seed, description: fm.description, rerun: rerun(flags, fm.index),
@@ -186,6 +240,12 @@ export async function runVerifyCommand(
     }) + '\n';
   } else {
     const out: string[] = [summaryLine(summary)];
+    if (netlist) {
+      const cells = Object.entries(netlist.cells).map(([c, n]) => `${n} ${c}`).join(', ');
+      out.push(`  netlist: ${netlist.target}, ${[target!.synth.command, ...target!.synth.args, ...(netlist.noBram ? ['-nobram'] : [])].join(' ')} (${netlist.yosysVersion})${cells ? `, ${cells}` : ''}` +
+        `${netlist.cached ? ', from the cache' : `, synthesized in ${netlist.seconds.toFixed(0)} s`}; ${netlist.dir}`);
+      for (const n of netlist.notes) out.push(`  note: ${n}`);
+    }
     const fm = summary.firstMismatch;
     if (fm?.mismatch) {
       out.push('', formatMismatch(fm.mismatch, { words: fm.words, title: `#${fm.index} of seed ${summary.seed} — ${fm.description}` }));
