@@ -95,8 +95,10 @@ export function cacheRoot(opts: BuildOptions = {}): string {
   return resolve(opts.cacheDir ?? process.env.ACCELGEN_CACHE ?? join(repoRoot(), '.cache', 'accelgen'));
 }
 
-// Model code: -O2 for the per-cycle evaluation; the one-time constructors at -O1 (build time).
-const MAKE_OPTS = ['OPT_FAST=-O2', 'OPT_SLOW=-O1', 'OPT_GLOBAL=-O1'];
+// Model code: -O3 for the per-cycle evaluation (~10 % faster than -O2 on the default config; -O1 is
+// no faster, -Os and Verilator's -fno-dfg are slower, -march=native adds nothing); the one-time
+// constructors at -O1 (build time).
+const MAKE_OPTS = ['OPT_FAST=-O3', 'OPT_SLOW=-O1', 'OPT_GLOBAL=-O1'];
 
 /** Build (or find in the cache) the shared library of a config's Verilated model. */
 export function buildModel(config: ChipConfig, opts: BuildOptions = {}): BuiltModel {
