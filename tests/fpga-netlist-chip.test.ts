@@ -34,7 +34,12 @@ describe('verify --netlist (as text, no tools)', () => {
   });
 });
 
-describe('verify --netlist ice40-up5k: post-synthesis chip against the simulator (yosys + Verilator)', () => {
+// Synthesizing the whole chip takes yosys ~10 minutes and ~7 GB here: too slow for every CI run, so
+// it runs when ACCELGEN_SLOW_TESTS=1 (and in the benchmark); CI keeps the short demo-core netlist
+// check in fpga-netlist.test.ts. Skipped is reported as skipped, never as passed.
+const slow = process.env.ACCELGEN_SLOW_TESTS === '1';
+
+describe.skipIf(!slow)('verify --netlist ice40-up5k: post-synthesis chip against the simulator (yosys + Verilator)', () => {
   it('same halt cycles, counters and memories, cycle by cycle', async () => {
     requireTools(['yosys', 'verilator', 'cxx']);
     const r = await runVerifyCommand(flags('ice40-up5k', 6));
