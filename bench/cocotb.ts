@@ -17,7 +17,7 @@ import { fileURLToPath } from 'node:url';
 import { presetConfig } from '../src/config/index.js';
 import { assemble } from '../src/isa/assembler.js';
 import { generateRtl } from '../src/hdl-gen/index.js';
-import { packageRoot } from '../src/cli/paths.js';
+import { packageRoot } from '../src/util/package-root.js';
 import type { BenchRow } from './sections.js';
 
 /** Clock edges stepped in the timed loops. cocotb is slow, so fewer; both are rates. */

@@ -8,7 +8,7 @@ import { runGemm } from '../src/compiler/gemm-run.js';
 import { referenceGemm } from '../src/compiler/gemm.js';
 import { BENCH_SECTIONS, type BenchRow } from './sections.js';
 import { benchScaleSim } from './scalesim.js';
-import { packageRoot } from '../src/cli/paths.js';
+import { packageRoot } from '../src/util/package-root.js';
 
 /** The headline run, shared with the SCALE-Sim comparison. */
 const headline: { seconds: number | null; cycles: number | null } = { seconds: null, cycles: null };

@@ -2,6 +2,7 @@ import { accessSync, constants, existsSync, statSync } from 'node:fs';
 import { delimiter, dirname, isAbsolute, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { runCommand, type CommandRunner } from './run.js';
+import { packageRoot } from '../src/util/package-root.js';
 
 /**
  * Tool discovery. Each tool is looked for, in order: the environment variable that overrides it
@@ -122,12 +123,7 @@ function isExecutableFile(p: string): boolean {
 
 /** The accelgen checkout (the folder with package.json above this module, in src or dist form). */
 export function projectRoot(): string {
-  let dir = dirname(fileURLToPath(import.meta.url));
-  for (let i = 0; i < 5; i++) {
-    if (existsSync(join(dir, 'package.json'))) return dir;
-    dir = dirname(dir);
-  }
-  return process.cwd();
+  return packageRoot();
 }
 
 export function defaultToolContext(): ToolContext {

@@ -14,6 +14,7 @@ import { fileURLToPath } from 'node:url';
 import type { ChipConfig } from '../src/config/index.js';
 import { generateRtl } from '../src/hdl-gen/index.js';
 import { SHIM_CPP } from './shim.js';
+import { packageRoot } from '../src/util/package-root.js';
 
 export class ToolMissingError extends Error {
   constructor(readonly tool: string, readonly hint: string) {
@@ -83,12 +84,7 @@ export function checkTools(): string {
 
 /** The repository root (the folder holding package.json above this file). */
 export function repoRoot(): string {
-  let d = dirname(fileURLToPath(import.meta.url));
-  for (let i = 0; i < 6; i++) {
-    if (existsSync(join(d, 'package.json'))) return d;
-    d = dirname(d);
-  }
-  return process.cwd();
+  return packageRoot();
 }
 
 export function cacheRoot(opts: BuildOptions = {}): string {

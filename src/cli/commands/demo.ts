@@ -7,7 +7,7 @@ import { utilization } from '../../host/backend.js';
 import { compareDemo, demoData, demoReference, runDemoOn, DEMO } from '../../demo/train-step.js';
 import { makeBackend, type BackendKind } from '../backend-arg.js';
 import { CliError } from '../errors.js';
-import { packageFile } from '../paths.js';
+import { packageFile } from '../../util/package-root.js';
 import { locateTool, toolSpec } from '../../../fpga/tools.js';
 
 const haveVerilator = (): boolean => locateTool(toolSpec('verilator')).found;

@@ -2,7 +2,10 @@ import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-/** The package root (the folder with package.json), found from this file whether run from src or dist. */
+/**
+ * The package root (the folder with package.json), found from this file whether run from src or
+ * dist. The one place that knows the layout: the CLI, the test bench and the FPGA flow all use it.
+ */
 export function packageRoot(): string {
   let dir = dirname(fileURLToPath(import.meta.url));
   for (;;) {
