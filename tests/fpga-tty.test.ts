@@ -32,8 +32,8 @@ describe('board over a pseudo-terminal (socat)', () => {
     let socatErr = '';
     child.stderr.on('data', (b: Buffer) => (socatErr += b.toString()));
     try {
-      for (let i = 0; i < 100 && !existsSync(port); i++) await new Promise((r) => setTimeout(r, 20));
-      const client = new BoardClient(await TtyLink.open(port, 1_000_000), { timeoutMs: 10_000 });
+      for (let i = 0; i < 500 && !existsSync(port); i++) await new Promise((r) => setTimeout(r, 20)); // up to 10 s under load
+      const client = new BoardClient(await TtyLink.open(port, 1_000_000), { timeoutMs: 60_000 });
       try {
         expect(await client.ping().catch((e: unknown) => Promise.reject(new Error(`${String(e)}; socat: ${socatErr || 'nothing'}`)))).toBe(1);
         const words = Array.from({ length: 100 }, (_, i) => (i * 0x01010101 + 7) >>> 0);
