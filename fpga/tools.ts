@@ -1,6 +1,5 @@
-import { accessSync, constants, existsSync, statSync } from 'node:fs';
-import { delimiter, dirname, isAbsolute, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { accessSync, constants, statSync } from 'node:fs';
+import { delimiter, isAbsolute, join, resolve } from 'node:path';
 import { runCommand, type CommandRunner } from './run.js';
 import { packageRoot } from '../src/util/package-root.js';
 

@@ -4,8 +4,8 @@
 
 `default_nettype none
 
-// grad: 1024 rows × 32 bytes, 4 region banks of 256 rows.
-// Replicas per bank: dma, vsrc, owner(vown/down).
+// grad: 1024 rows × 32 bytes; one write bus, one copy per read port:
+// general(dma/vsrc), owner(vown/down).
 module ag_mem_grad (
   input  wire         clk,
   input  wire         host_we,
@@ -25,8 +25,9 @@ module ag_mem_grad (
   input  wire [255:0] drn_wdata,
   input  wire [31:0]  drn_wmask,
   input  wire [9:0]   dma_rrow,
-  output wire [255:0] dma_rdata,
+  input  wire         vsrc_re,
   input  wire [9:0]   vsrc_rrow,
+  output wire [255:0] dma_rdata,
   output wire [255:0] vsrc_rdata,
   input  wire         vown_re,
   input  wire [9:0]   vown_rrow,
@@ -36,225 +37,47 @@ module ag_mem_grad (
   output wire [255:0] down_rdata
 );
 
-  wire [1:0] host_w_region;
-  wire [7:0] host_w_local;
-  wire [1:0] dma_w_region;
-  wire [7:0] dma_w_local;
-  wire [1:0] vpu_w_region;
-  wire [7:0] vpu_w_local;
-  wire [1:0] drn_w_region;
-  wire [7:0] drn_w_local;
-  wire b0_we;
-  wire [7:0] b0_waddr;
-  wire [255:0] b0_wdata;
-  wire [31:0] b0_wmask;
-  wire b1_we;
-  wire [7:0] b1_waddr;
-  wire [255:0] b1_wdata;
-  wire [31:0] b1_wmask;
-  wire b2_we;
-  wire [7:0] b2_waddr;
-  wire [255:0] b2_wdata;
-  wire [31:0] b2_wmask;
-  wire b3_we;
-  wire [7:0] b3_waddr;
-  wire [255:0] b3_wdata;
-  wire [31:0] b3_wmask;
-  wire [1:0] dma_r_region;
-  wire [7:0] dma_r_local;
-  reg  [1:0] dma_region_q; // region of last cycle’s read
-  wire [255:0] dma_b0_rdata;
-  wire [255:0] dma_b1_rdata;
-  wire [255:0] dma_b2_rdata;
-  wire [255:0] dma_b3_rdata;
-  wire [1:0] vsrc_r_region;
-  wire [7:0] vsrc_r_local;
-  reg  [1:0] vsrc_region_q; // region of last cycle’s read
-  wire [255:0] vsrc_b0_rdata;
-  wire [255:0] vsrc_b1_rdata;
-  wire [255:0] vsrc_b2_rdata;
-  wire [255:0] vsrc_b3_rdata;
-  wire [1:0] vown_o_region;
-  wire [7:0] vown_o_local;
-  reg  [1:0] vown_oregion_q;
-  wire [1:0] down_o_region;
-  wire [7:0] down_o_local;
-  reg  [1:0] down_oregion_q;
-  wire [7:0] own_b0_raddr;
-  wire [255:0] own_b0_rdata;
-  wire [7:0] own_b1_raddr;
-  wire [255:0] own_b1_rdata;
-  wire [7:0] own_b2_raddr;
-  wire [255:0] own_b2_rdata;
-  wire [7:0] own_b3_raddr;
-  wire [255:0] own_b3_rdata;
+  wire w_we;
+  wire [9:0] w_row;
+  wire [255:0] w_data;
+  wire [31:0] w_mask;
+  wire [255:0] g_rdata; // general port: row of the previous cycle
+  wire [9:0] g_raddr;
+  wire [255:0] own_rdata;
+  wire [9:0] own_raddr;
 
-  assign host_w_region = host_wrow[9:8];
-  assign host_w_local = host_wrow[7:0];
-  assign dma_w_region = dma_wrow[9:8];
-  assign dma_w_local = dma_wrow[7:0];
-  assign vpu_w_region = vpu_wrow[9:8];
-  assign vpu_w_local = vpu_wrow[7:0];
-  assign drn_w_region = drn_wrow[9:8];
-  assign drn_w_local = drn_wrow[7:0];
-  assign b0_we = (host_we && (host_w_region == 2'd0)) || (dma_we && (dma_w_region == 2'd0)) || (vpu_we && (vpu_w_region == 2'd0)) || (drn_we && (drn_w_region == 2'd0));
-  assign b0_waddr = (host_we && (host_w_region == 2'd0)) ? host_w_local : ((dma_we && (dma_w_region == 2'd0)) ? dma_w_local : ((vpu_we && (vpu_w_region == 2'd0)) ? vpu_w_local : ((drn_we && (drn_w_region == 2'd0)) ? drn_w_local : host_w_local)));
-  assign b0_wdata = (host_we && (host_w_region == 2'd0)) ? host_wdata : ((dma_we && (dma_w_region == 2'd0)) ? dma_wdata : ((vpu_we && (vpu_w_region == 2'd0)) ? vpu_wdata : ((drn_we && (drn_w_region == 2'd0)) ? drn_wdata : host_wdata)));
-  assign b0_wmask = (host_we && (host_w_region == 2'd0)) ? host_wmask : ((dma_we && (dma_w_region == 2'd0)) ? dma_wmask : ((vpu_we && (vpu_w_region == 2'd0)) ? vpu_wmask : ((drn_we && (drn_w_region == 2'd0)) ? drn_wmask : host_wmask)));
-  assign b1_we = (host_we && (host_w_region == 2'd1)) || (dma_we && (dma_w_region == 2'd1)) || (vpu_we && (vpu_w_region == 2'd1)) || (drn_we && (drn_w_region == 2'd1));
-  assign b1_waddr = (host_we && (host_w_region == 2'd1)) ? host_w_local : ((dma_we && (dma_w_region == 2'd1)) ? dma_w_local : ((vpu_we && (vpu_w_region == 2'd1)) ? vpu_w_local : ((drn_we && (drn_w_region == 2'd1)) ? drn_w_local : host_w_local)));
-  assign b1_wdata = (host_we && (host_w_region == 2'd1)) ? host_wdata : ((dma_we && (dma_w_region == 2'd1)) ? dma_wdata : ((vpu_we && (vpu_w_region == 2'd1)) ? vpu_wdata : ((drn_we && (drn_w_region == 2'd1)) ? drn_wdata : host_wdata)));
-  assign b1_wmask = (host_we && (host_w_region == 2'd1)) ? host_wmask : ((dma_we && (dma_w_region == 2'd1)) ? dma_wmask : ((vpu_we && (vpu_w_region == 2'd1)) ? vpu_wmask : ((drn_we && (drn_w_region == 2'd1)) ? drn_wmask : host_wmask)));
-  assign b2_we = (host_we && (host_w_region == 2'd2)) || (dma_we && (dma_w_region == 2'd2)) || (vpu_we && (vpu_w_region == 2'd2)) || (drn_we && (drn_w_region == 2'd2));
-  assign b2_waddr = (host_we && (host_w_region == 2'd2)) ? host_w_local : ((dma_we && (dma_w_region == 2'd2)) ? dma_w_local : ((vpu_we && (vpu_w_region == 2'd2)) ? vpu_w_local : ((drn_we && (drn_w_region == 2'd2)) ? drn_w_local : host_w_local)));
-  assign b2_wdata = (host_we && (host_w_region == 2'd2)) ? host_wdata : ((dma_we && (dma_w_region == 2'd2)) ? dma_wdata : ((vpu_we && (vpu_w_region == 2'd2)) ? vpu_wdata : ((drn_we && (drn_w_region == 2'd2)) ? drn_wdata : host_wdata)));
-  assign b2_wmask = (host_we && (host_w_region == 2'd2)) ? host_wmask : ((dma_we && (dma_w_region == 2'd2)) ? dma_wmask : ((vpu_we && (vpu_w_region == 2'd2)) ? vpu_wmask : ((drn_we && (drn_w_region == 2'd2)) ? drn_wmask : host_wmask)));
-  assign b3_we = (host_we && (host_w_region == 2'd3)) || (dma_we && (dma_w_region == 2'd3)) || (vpu_we && (vpu_w_region == 2'd3)) || (drn_we && (drn_w_region == 2'd3));
-  assign b3_waddr = (host_we && (host_w_region == 2'd3)) ? host_w_local : ((dma_we && (dma_w_region == 2'd3)) ? dma_w_local : ((vpu_we && (vpu_w_region == 2'd3)) ? vpu_w_local : ((drn_we && (drn_w_region == 2'd3)) ? drn_w_local : host_w_local)));
-  assign b3_wdata = (host_we && (host_w_region == 2'd3)) ? host_wdata : ((dma_we && (dma_w_region == 2'd3)) ? dma_wdata : ((vpu_we && (vpu_w_region == 2'd3)) ? vpu_wdata : ((drn_we && (drn_w_region == 2'd3)) ? drn_wdata : host_wdata)));
-  assign b3_wmask = (host_we && (host_w_region == 2'd3)) ? host_wmask : ((dma_we && (dma_w_region == 2'd3)) ? dma_wmask : ((vpu_we && (vpu_w_region == 2'd3)) ? vpu_wmask : ((drn_we && (drn_w_region == 2'd3)) ? drn_wmask : host_wmask)));
-  assign dma_r_region = dma_rrow[9:8];
-  assign dma_r_local = dma_rrow[7:0];
-  assign dma_rdata = dma_region_q[1] ? (dma_region_q[0] ? dma_b3_rdata : dma_b2_rdata) : (dma_region_q[0] ? dma_b1_rdata : dma_b0_rdata);
-  assign vsrc_r_region = vsrc_rrow[9:8];
-  assign vsrc_r_local = vsrc_rrow[7:0];
-  assign vsrc_rdata = vsrc_region_q[1] ? (vsrc_region_q[0] ? vsrc_b3_rdata : vsrc_b2_rdata) : (vsrc_region_q[0] ? vsrc_b1_rdata : vsrc_b0_rdata);
-  assign vown_o_region = vown_rrow[9:8];
-  assign vown_o_local = vown_rrow[7:0];
-  assign down_o_region = down_rrow[9:8];
-  assign down_o_local = down_rrow[7:0];
-  assign own_b0_raddr = (vown_re && (vown_o_region == 2'd0)) ? vown_o_local : ((down_re && (down_o_region == 2'd0)) ? down_o_local : vown_o_local);
-  assign own_b1_raddr = (vown_re && (vown_o_region == 2'd1)) ? vown_o_local : ((down_re && (down_o_region == 2'd1)) ? down_o_local : vown_o_local);
-  assign own_b2_raddr = (vown_re && (vown_o_region == 2'd2)) ? vown_o_local : ((down_re && (down_o_region == 2'd2)) ? down_o_local : vown_o_local);
-  assign own_b3_raddr = (vown_re && (vown_o_region == 2'd3)) ? vown_o_local : ((down_re && (down_o_region == 2'd3)) ? down_o_local : vown_o_local);
-  assign vown_rdata = vown_oregion_q[1] ? (vown_oregion_q[0] ? own_b3_rdata : own_b2_rdata) : (vown_oregion_q[0] ? own_b1_rdata : own_b0_rdata);
-  assign down_rdata = down_oregion_q[1] ? (down_oregion_q[0] ? own_b3_rdata : own_b2_rdata) : (down_oregion_q[0] ? own_b1_rdata : own_b0_rdata);
+  assign w_we = host_we || dma_we || vpu_we || drn_we;
+  assign w_row = host_we ? host_wrow : (dma_we ? dma_wrow : (vpu_we ? vpu_wrow : (drn_we ? drn_wrow : host_wrow)));
+  assign w_data = host_we ? host_wdata : (dma_we ? dma_wdata : (vpu_we ? vpu_wdata : (drn_we ? drn_wdata : host_wdata)));
+  assign w_mask = host_we ? host_wmask : (dma_we ? dma_wmask : (vpu_we ? vpu_wmask : (drn_we ? drn_wmask : host_wmask)));
+  assign g_raddr = vsrc_re ? vsrc_rrow : dma_rrow;
+  assign dma_rdata = g_rdata;
+  assign vsrc_rdata = g_rdata;
+  assign own_raddr = vown_re ? vown_rrow : (down_re ? down_rrow : vown_rrow);
+  assign vown_rdata = own_rdata;
+  assign down_rdata = own_rdata;
 
   always @(posedge clk) begin
-    dma_region_q <= dma_r_region;
-    vsrc_region_q <= vsrc_r_region;
-    vown_oregion_q <= vown_o_region;
-    down_oregion_q <= down_o_region;
   end
 
-  ag_ram_256x32x8 u_dma_b0 (
+  ag_ram_1024x32x8 u_general (
     .clk  (clk),
-    .we   (b0_we),
-    .waddr(b0_waddr),
-    .wdata(b0_wdata),
-    .wmask(b0_wmask),
-    .raddr(dma_r_local),
-    .rdata(dma_b0_rdata)
+    .we   (w_we),
+    .waddr(w_row),
+    .wdata(w_data),
+    .wmask(w_mask),
+    .raddr(g_raddr),
+    .rdata(g_rdata)
   );
 
-  ag_ram_256x32x8 u_dma_b1 (
+  ag_ram_1024x32x8 u_owner (
     .clk  (clk),
-    .we   (b1_we),
-    .waddr(b1_waddr),
-    .wdata(b1_wdata),
-    .wmask(b1_wmask),
-    .raddr(dma_r_local),
-    .rdata(dma_b1_rdata)
-  );
-
-  ag_ram_256x32x8 u_dma_b2 (
-    .clk  (clk),
-    .we   (b2_we),
-    .waddr(b2_waddr),
-    .wdata(b2_wdata),
-    .wmask(b2_wmask),
-    .raddr(dma_r_local),
-    .rdata(dma_b2_rdata)
-  );
-
-  ag_ram_256x32x8 u_dma_b3 (
-    .clk  (clk),
-    .we   (b3_we),
-    .waddr(b3_waddr),
-    .wdata(b3_wdata),
-    .wmask(b3_wmask),
-    .raddr(dma_r_local),
-    .rdata(dma_b3_rdata)
-  );
-
-  ag_ram_256x32x8 u_vsrc_b0 (
-    .clk  (clk),
-    .we   (b0_we),
-    .waddr(b0_waddr),
-    .wdata(b0_wdata),
-    .wmask(b0_wmask),
-    .raddr(vsrc_r_local),
-    .rdata(vsrc_b0_rdata)
-  );
-
-  ag_ram_256x32x8 u_vsrc_b1 (
-    .clk  (clk),
-    .we   (b1_we),
-    .waddr(b1_waddr),
-    .wdata(b1_wdata),
-    .wmask(b1_wmask),
-    .raddr(vsrc_r_local),
-    .rdata(vsrc_b1_rdata)
-  );
-
-  ag_ram_256x32x8 u_vsrc_b2 (
-    .clk  (clk),
-    .we   (b2_we),
-    .waddr(b2_waddr),
-    .wdata(b2_wdata),
-    .wmask(b2_wmask),
-    .raddr(vsrc_r_local),
-    .rdata(vsrc_b2_rdata)
-  );
-
-  ag_ram_256x32x8 u_vsrc_b3 (
-    .clk  (clk),
-    .we   (b3_we),
-    .waddr(b3_waddr),
-    .wdata(b3_wdata),
-    .wmask(b3_wmask),
-    .raddr(vsrc_r_local),
-    .rdata(vsrc_b3_rdata)
-  );
-
-  ag_ram_256x32x8 u_own_b0 (
-    .clk  (clk),
-    .we   (b0_we),
-    .waddr(b0_waddr),
-    .wdata(b0_wdata),
-    .wmask(b0_wmask),
-    .raddr(own_b0_raddr),
-    .rdata(own_b0_rdata)
-  );
-
-  ag_ram_256x32x8 u_own_b1 (
-    .clk  (clk),
-    .we   (b1_we),
-    .waddr(b1_waddr),
-    .wdata(b1_wdata),
-    .wmask(b1_wmask),
-    .raddr(own_b1_raddr),
-    .rdata(own_b1_rdata)
-  );
-
-  ag_ram_256x32x8 u_own_b2 (
-    .clk  (clk),
-    .we   (b2_we),
-    .waddr(b2_waddr),
-    .wdata(b2_wdata),
-    .wmask(b2_wmask),
-    .raddr(own_b2_raddr),
-    .rdata(own_b2_rdata)
-  );
-
-  ag_ram_256x32x8 u_own_b3 (
-    .clk  (clk),
-    .we   (b3_we),
-    .waddr(b3_waddr),
-    .wdata(b3_wdata),
-    .wmask(b3_wmask),
-    .raddr(own_b3_raddr),
-    .rdata(own_b3_rdata)
+    .we   (w_we),
+    .waddr(w_row),
+    .wdata(w_data),
+    .wmask(w_mask),
+    .raddr(own_raddr),
+    .rdata(own_rdata)
   );
 endmodule
 

@@ -4,8 +4,8 @@
 
 `default_nettype none
 
-// sp: 4096 rows × 8 bytes, 4 region banks of 1024 rows.
-// Replicas per bank: dma, vsrc, owner(vown), mxl(8 rows, interleaved), mxt(8 rows, interleaved).
+// sp: 4096 rows × 8 bytes; one write bus, one copy per read port:
+// general(dma/vsrc), owner(vown), mxl(8 rows a cycle, interleaved), mxt(8 rows a cycle, interleaved).
 module ag_mem_sp (
   input  wire        clk,
   input  wire        host_we,
@@ -21,8 +21,9 @@ module ag_mem_sp (
   input  wire [63:0] vpu_wdata,
   input  wire [7:0]  vpu_wmask,
   input  wire [11:0] dma_rrow,
-  output wire [63:0] dma_rdata,
+  input  wire        vsrc_re,
   input  wire [11:0] vsrc_rrow,
+  output wire [63:0] dma_rdata,
   output wire [63:0] vsrc_rdata,
   input  wire        vown_re,
   input  wire [11:0] vown_rrow,
@@ -37,1434 +38,370 @@ module ag_mem_sp (
   output wire [63:0] mxt_col // byte `lane` of rows row..row+7 (row+i at bits [8i +: 8])
 );
 
-  wire [1:0] host_w_region;
-  wire [9:0] host_w_local;
-  wire [1:0] dma_w_region;
-  wire [9:0] dma_w_local;
-  wire [1:0] vpu_w_region;
-  wire [9:0] vpu_w_local;
-  wire b0_we;
-  wire [9:0] b0_waddr;
-  wire [63:0] b0_wdata;
-  wire [7:0] b0_wmask;
-  wire b1_we;
-  wire [9:0] b1_waddr;
-  wire [63:0] b1_wdata;
-  wire [7:0] b1_wmask;
-  wire b2_we;
-  wire [9:0] b2_waddr;
-  wire [63:0] b2_wdata;
-  wire [7:0] b2_wmask;
-  wire b3_we;
-  wire [9:0] b3_waddr;
-  wire [63:0] b3_wdata;
-  wire [7:0] b3_wmask;
-  wire [1:0] dma_r_region;
-  wire [9:0] dma_r_local;
-  reg  [1:0] dma_region_q; // region of last cycle’s read
-  wire [63:0] dma_b0_rdata;
-  wire [63:0] dma_b1_rdata;
-  wire [63:0] dma_b2_rdata;
-  wire [63:0] dma_b3_rdata;
-  wire [1:0] vsrc_r_region;
-  wire [9:0] vsrc_r_local;
-  reg  [1:0] vsrc_region_q; // region of last cycle’s read
-  wire [63:0] vsrc_b0_rdata;
-  wire [63:0] vsrc_b1_rdata;
-  wire [63:0] vsrc_b2_rdata;
-  wire [63:0] vsrc_b3_rdata;
-  wire [1:0] vown_o_region;
-  wire [9:0] vown_o_local;
-  reg  [1:0] vown_oregion_q;
-  wire [9:0] own_b0_raddr;
-  wire [63:0] own_b0_rdata;
-  wire [9:0] own_b1_raddr;
-  wire [63:0] own_b1_rdata;
-  wire [9:0] own_b2_raddr;
-  wire [63:0] own_b2_rdata;
-  wire [9:0] own_b3_raddr;
-  wire [63:0] own_b3_rdata;
+  wire w_we;
+  wire [11:0] w_row;
+  wire [63:0] w_data;
+  wire [7:0] w_mask;
+  wire [63:0] g_rdata; // general port: row of the previous cycle
+  wire [11:0] g_raddr;
+  wire [63:0] own_rdata;
+  wire [11:0] own_raddr;
   reg  [2:0] mxl_lane_q;
-  wire [1:0] mxl_r_region;
-  wire [9:0] mxl_r_local;
   wire [2:0] mxl_r_idx;
-  wire [6:0] mxl_r_hi;
-  reg  [1:0] mxl_region_q;
+  wire [8:0] mxl_r_word;
+  wire [2:0] mxl_w_idx;
+  wire [8:0] mxl_w_word;
   reg  [2:0] mxl_idx_q;
-  reg  [9:0] mxl_local_q;
-  wire [2:0] mxl_b0_w_idx;
-  wire [6:0] mxl_b0_w_hi;
-  wire [63:0] mxl_b0_m0_rdata;
-  wire [6:0] mxl_b0_m0_raddr;
-  wire mxl_b0_m0_we;
-  wire [63:0] mxl_b0_m1_rdata;
-  wire [6:0] mxl_b0_m1_raddr;
-  wire mxl_b0_m1_we;
-  wire [63:0] mxl_b0_m2_rdata;
-  wire [6:0] mxl_b0_m2_raddr;
-  wire mxl_b0_m2_we;
-  wire [63:0] mxl_b0_m3_rdata;
-  wire [6:0] mxl_b0_m3_raddr;
-  wire mxl_b0_m3_we;
-  wire [63:0] mxl_b0_m4_rdata;
-  wire [6:0] mxl_b0_m4_raddr;
-  wire mxl_b0_m4_we;
-  wire [63:0] mxl_b0_m5_rdata;
-  wire [6:0] mxl_b0_m5_raddr;
-  wire mxl_b0_m5_we;
-  wire [63:0] mxl_b0_m6_rdata;
-  wire [6:0] mxl_b0_m6_raddr;
-  wire mxl_b0_m6_we;
-  wire [63:0] mxl_b0_m7_rdata;
-  wire [6:0] mxl_b0_m7_raddr;
-  wire mxl_b0_m7_we;
-  wire [2:0] mxl_b1_w_idx;
-  wire [6:0] mxl_b1_w_hi;
-  wire [63:0] mxl_b1_m0_rdata;
-  wire [6:0] mxl_b1_m0_raddr;
-  wire mxl_b1_m0_we;
-  wire [63:0] mxl_b1_m1_rdata;
-  wire [6:0] mxl_b1_m1_raddr;
-  wire mxl_b1_m1_we;
-  wire [63:0] mxl_b1_m2_rdata;
-  wire [6:0] mxl_b1_m2_raddr;
-  wire mxl_b1_m2_we;
-  wire [63:0] mxl_b1_m3_rdata;
-  wire [6:0] mxl_b1_m3_raddr;
-  wire mxl_b1_m3_we;
-  wire [63:0] mxl_b1_m4_rdata;
-  wire [6:0] mxl_b1_m4_raddr;
-  wire mxl_b1_m4_we;
-  wire [63:0] mxl_b1_m5_rdata;
-  wire [6:0] mxl_b1_m5_raddr;
-  wire mxl_b1_m5_we;
-  wire [63:0] mxl_b1_m6_rdata;
-  wire [6:0] mxl_b1_m6_raddr;
-  wire mxl_b1_m6_we;
-  wire [63:0] mxl_b1_m7_rdata;
-  wire [6:0] mxl_b1_m7_raddr;
-  wire mxl_b1_m7_we;
-  wire [2:0] mxl_b2_w_idx;
-  wire [6:0] mxl_b2_w_hi;
-  wire [63:0] mxl_b2_m0_rdata;
-  wire [6:0] mxl_b2_m0_raddr;
-  wire mxl_b2_m0_we;
-  wire [63:0] mxl_b2_m1_rdata;
-  wire [6:0] mxl_b2_m1_raddr;
-  wire mxl_b2_m1_we;
-  wire [63:0] mxl_b2_m2_rdata;
-  wire [6:0] mxl_b2_m2_raddr;
-  wire mxl_b2_m2_we;
-  wire [63:0] mxl_b2_m3_rdata;
-  wire [6:0] mxl_b2_m3_raddr;
-  wire mxl_b2_m3_we;
-  wire [63:0] mxl_b2_m4_rdata;
-  wire [6:0] mxl_b2_m4_raddr;
-  wire mxl_b2_m4_we;
-  wire [63:0] mxl_b2_m5_rdata;
-  wire [6:0] mxl_b2_m5_raddr;
-  wire mxl_b2_m5_we;
-  wire [63:0] mxl_b2_m6_rdata;
-  wire [6:0] mxl_b2_m6_raddr;
-  wire mxl_b2_m6_we;
-  wire [63:0] mxl_b2_m7_rdata;
-  wire [6:0] mxl_b2_m7_raddr;
-  wire mxl_b2_m7_we;
-  wire [2:0] mxl_b3_w_idx;
-  wire [6:0] mxl_b3_w_hi;
-  wire [63:0] mxl_b3_m0_rdata;
-  wire [6:0] mxl_b3_m0_raddr;
-  wire mxl_b3_m0_we;
-  wire [63:0] mxl_b3_m1_rdata;
-  wire [6:0] mxl_b3_m1_raddr;
-  wire mxl_b3_m1_we;
-  wire [63:0] mxl_b3_m2_rdata;
-  wire [6:0] mxl_b3_m2_raddr;
-  wire mxl_b3_m2_we;
-  wire [63:0] mxl_b3_m3_rdata;
-  wire [6:0] mxl_b3_m3_raddr;
-  wire mxl_b3_m3_we;
-  wire [63:0] mxl_b3_m4_rdata;
-  wire [6:0] mxl_b3_m4_raddr;
-  wire mxl_b3_m4_we;
-  wire [63:0] mxl_b3_m5_rdata;
-  wire [6:0] mxl_b3_m5_raddr;
-  wire mxl_b3_m5_we;
-  wire [63:0] mxl_b3_m6_rdata;
-  wire [6:0] mxl_b3_m6_raddr;
-  wire mxl_b3_m6_we;
-  wire [63:0] mxl_b3_m7_rdata;
-  wire [6:0] mxl_b3_m7_raddr;
-  wire mxl_b3_m7_we;
-  wire [1:0] mxl_region_next;
-  wire [63:0] mxl_a0;
-  wire [63:0] mxl_a1;
-  wire [63:0] mxl_a2;
-  wire [63:0] mxl_a3;
-  wire [63:0] mxl_a4;
-  wire [63:0] mxl_a5;
-  wire [63:0] mxl_a6;
-  wire [63:0] mxl_a7;
-  wire [63:0] mxl_b0;
-  wire [63:0] mxl_b1;
-  wire [63:0] mxl_b2;
-  wire [63:0] mxl_b3;
-  wire [63:0] mxl_b4;
-  wire [63:0] mxl_b5;
-  wire [63:0] mxl_b6;
-  wire [63:0] mxl_b7;
-  wire [7:0] mxl_a0_col;
-  wire [7:0] mxl_a1_col;
-  wire [7:0] mxl_a2_col;
-  wire [7:0] mxl_a3_col;
-  wire [7:0] mxl_a4_col;
-  wire [7:0] mxl_a5_col;
-  wire [7:0] mxl_a6_col;
-  wire [7:0] mxl_a7_col;
-  wire [7:0] mxl_b0_col;
-  wire [7:0] mxl_b1_col;
-  wire [7:0] mxl_b2_col;
-  wire [7:0] mxl_b3_col;
-  wire [7:0] mxl_b4_col;
-  wire [7:0] mxl_b5_col;
-  wire [7:0] mxl_b6_col;
-  wire [7:0] mxl_b7_col;
-  wire [2:0] mxl_i0_ia;
-  wire [2:0] mxl_i1_ia;
-  wire [2:0] mxl_i1_ib;
-  wire [2:0] mxl_i2_ia;
-  wire [2:0] mxl_i2_ib;
-  wire [2:0] mxl_i3_ia;
-  wire [2:0] mxl_i3_ib;
-  wire [2:0] mxl_i4_ia;
-  wire [2:0] mxl_i4_ib;
-  wire [2:0] mxl_i5_ia;
-  wire [2:0] mxl_i5_ib;
-  wire [2:0] mxl_i6_ia;
-  wire [2:0] mxl_i6_ib;
-  wire [2:0] mxl_i7_ia;
-  wire [2:0] mxl_i7_ib;
+  wire [63:0] mxl_m0_rdata;
+  wire [8:0] mxl_m0_raddr;
+  wire mxl_m0_we;
+  wire [63:0] mxl_m1_rdata;
+  wire [8:0] mxl_m1_raddr;
+  wire mxl_m1_we;
+  wire [63:0] mxl_m2_rdata;
+  wire [8:0] mxl_m2_raddr;
+  wire mxl_m2_we;
+  wire [63:0] mxl_m3_rdata;
+  wire [8:0] mxl_m3_raddr;
+  wire mxl_m3_we;
+  wire [63:0] mxl_m4_rdata;
+  wire [8:0] mxl_m4_raddr;
+  wire mxl_m4_we;
+  wire [63:0] mxl_m5_rdata;
+  wire [8:0] mxl_m5_raddr;
+  wire mxl_m5_we;
+  wire [63:0] mxl_m6_rdata;
+  wire [8:0] mxl_m6_raddr;
+  wire mxl_m6_we;
+  wire [63:0] mxl_m7_rdata;
+  wire mxl_m7_we;
+  wire [7:0] mxl_m0_col;
+  wire [7:0] mxl_m1_col;
+  wire [7:0] mxl_m2_col;
+  wire [7:0] mxl_m3_col;
+  wire [7:0] mxl_m4_col;
+  wire [7:0] mxl_m5_col;
+  wire [7:0] mxl_m6_col;
+  wire [7:0] mxl_m7_col;
+  wire [2:0] mxl_i1_idx;
+  wire [2:0] mxl_i2_idx;
+  wire [2:0] mxl_i3_idx;
+  wire [2:0] mxl_i4_idx;
+  wire [2:0] mxl_i5_idx;
+  wire [2:0] mxl_i6_idx;
+  wire [2:0] mxl_i7_idx;
   reg  [2:0] mxt_lane_q;
-  wire [1:0] mxt_r_region;
-  wire [9:0] mxt_r_local;
   wire [2:0] mxt_r_idx;
-  wire [6:0] mxt_r_hi;
-  reg  [1:0] mxt_region_q;
+  wire [8:0] mxt_r_word;
+  wire [2:0] mxt_w_idx;
+  wire [8:0] mxt_w_word;
   reg  [2:0] mxt_idx_q;
-  reg  [9:0] mxt_local_q;
-  wire [2:0] mxt_b0_w_idx;
-  wire [6:0] mxt_b0_w_hi;
-  wire [63:0] mxt_b0_m0_rdata;
-  wire [6:0] mxt_b0_m0_raddr;
-  wire mxt_b0_m0_we;
-  wire [63:0] mxt_b0_m1_rdata;
-  wire [6:0] mxt_b0_m1_raddr;
-  wire mxt_b0_m1_we;
-  wire [63:0] mxt_b0_m2_rdata;
-  wire [6:0] mxt_b0_m2_raddr;
-  wire mxt_b0_m2_we;
-  wire [63:0] mxt_b0_m3_rdata;
-  wire [6:0] mxt_b0_m3_raddr;
-  wire mxt_b0_m3_we;
-  wire [63:0] mxt_b0_m4_rdata;
-  wire [6:0] mxt_b0_m4_raddr;
-  wire mxt_b0_m4_we;
-  wire [63:0] mxt_b0_m5_rdata;
-  wire [6:0] mxt_b0_m5_raddr;
-  wire mxt_b0_m5_we;
-  wire [63:0] mxt_b0_m6_rdata;
-  wire [6:0] mxt_b0_m6_raddr;
-  wire mxt_b0_m6_we;
-  wire [63:0] mxt_b0_m7_rdata;
-  wire [6:0] mxt_b0_m7_raddr;
-  wire mxt_b0_m7_we;
-  wire [2:0] mxt_b1_w_idx;
-  wire [6:0] mxt_b1_w_hi;
-  wire [63:0] mxt_b1_m0_rdata;
-  wire [6:0] mxt_b1_m0_raddr;
-  wire mxt_b1_m0_we;
-  wire [63:0] mxt_b1_m1_rdata;
-  wire [6:0] mxt_b1_m1_raddr;
-  wire mxt_b1_m1_we;
-  wire [63:0] mxt_b1_m2_rdata;
-  wire [6:0] mxt_b1_m2_raddr;
-  wire mxt_b1_m2_we;
-  wire [63:0] mxt_b1_m3_rdata;
-  wire [6:0] mxt_b1_m3_raddr;
-  wire mxt_b1_m3_we;
-  wire [63:0] mxt_b1_m4_rdata;
-  wire [6:0] mxt_b1_m4_raddr;
-  wire mxt_b1_m4_we;
-  wire [63:0] mxt_b1_m5_rdata;
-  wire [6:0] mxt_b1_m5_raddr;
-  wire mxt_b1_m5_we;
-  wire [63:0] mxt_b1_m6_rdata;
-  wire [6:0] mxt_b1_m6_raddr;
-  wire mxt_b1_m6_we;
-  wire [63:0] mxt_b1_m7_rdata;
-  wire [6:0] mxt_b1_m7_raddr;
-  wire mxt_b1_m7_we;
-  wire [2:0] mxt_b2_w_idx;
-  wire [6:0] mxt_b2_w_hi;
-  wire [63:0] mxt_b2_m0_rdata;
-  wire [6:0] mxt_b2_m0_raddr;
-  wire mxt_b2_m0_we;
-  wire [63:0] mxt_b2_m1_rdata;
-  wire [6:0] mxt_b2_m1_raddr;
-  wire mxt_b2_m1_we;
-  wire [63:0] mxt_b2_m2_rdata;
-  wire [6:0] mxt_b2_m2_raddr;
-  wire mxt_b2_m2_we;
-  wire [63:0] mxt_b2_m3_rdata;
-  wire [6:0] mxt_b2_m3_raddr;
-  wire mxt_b2_m3_we;
-  wire [63:0] mxt_b2_m4_rdata;
-  wire [6:0] mxt_b2_m4_raddr;
-  wire mxt_b2_m4_we;
-  wire [63:0] mxt_b2_m5_rdata;
-  wire [6:0] mxt_b2_m5_raddr;
-  wire mxt_b2_m5_we;
-  wire [63:0] mxt_b2_m6_rdata;
-  wire [6:0] mxt_b2_m6_raddr;
-  wire mxt_b2_m6_we;
-  wire [63:0] mxt_b2_m7_rdata;
-  wire [6:0] mxt_b2_m7_raddr;
-  wire mxt_b2_m7_we;
-  wire [2:0] mxt_b3_w_idx;
-  wire [6:0] mxt_b3_w_hi;
-  wire [63:0] mxt_b3_m0_rdata;
-  wire [6:0] mxt_b3_m0_raddr;
-  wire mxt_b3_m0_we;
-  wire [63:0] mxt_b3_m1_rdata;
-  wire [6:0] mxt_b3_m1_raddr;
-  wire mxt_b3_m1_we;
-  wire [63:0] mxt_b3_m2_rdata;
-  wire [6:0] mxt_b3_m2_raddr;
-  wire mxt_b3_m2_we;
-  wire [63:0] mxt_b3_m3_rdata;
-  wire [6:0] mxt_b3_m3_raddr;
-  wire mxt_b3_m3_we;
-  wire [63:0] mxt_b3_m4_rdata;
-  wire [6:0] mxt_b3_m4_raddr;
-  wire mxt_b3_m4_we;
-  wire [63:0] mxt_b3_m5_rdata;
-  wire [6:0] mxt_b3_m5_raddr;
-  wire mxt_b3_m5_we;
-  wire [63:0] mxt_b3_m6_rdata;
-  wire [6:0] mxt_b3_m6_raddr;
-  wire mxt_b3_m6_we;
-  wire [63:0] mxt_b3_m7_rdata;
-  wire [6:0] mxt_b3_m7_raddr;
-  wire mxt_b3_m7_we;
-  wire [1:0] mxt_region_next;
-  wire [63:0] mxt_a0;
-  wire [63:0] mxt_a1;
-  wire [63:0] mxt_a2;
-  wire [63:0] mxt_a3;
-  wire [63:0] mxt_a4;
-  wire [63:0] mxt_a5;
-  wire [63:0] mxt_a6;
-  wire [63:0] mxt_a7;
-  wire [63:0] mxt_b0;
-  wire [63:0] mxt_b1;
-  wire [63:0] mxt_b2;
-  wire [63:0] mxt_b3;
-  wire [63:0] mxt_b4;
-  wire [63:0] mxt_b5;
-  wire [63:0] mxt_b6;
-  wire [63:0] mxt_b7;
-  wire [7:0] mxt_a0_col;
-  wire [7:0] mxt_a1_col;
-  wire [7:0] mxt_a2_col;
-  wire [7:0] mxt_a3_col;
-  wire [7:0] mxt_a4_col;
-  wire [7:0] mxt_a5_col;
-  wire [7:0] mxt_a6_col;
-  wire [7:0] mxt_a7_col;
-  wire [7:0] mxt_b0_col;
-  wire [7:0] mxt_b1_col;
-  wire [7:0] mxt_b2_col;
-  wire [7:0] mxt_b3_col;
-  wire [7:0] mxt_b4_col;
-  wire [7:0] mxt_b5_col;
-  wire [7:0] mxt_b6_col;
-  wire [7:0] mxt_b7_col;
-  wire [2:0] mxt_i0_ia;
-  wire [2:0] mxt_i1_ia;
-  wire [2:0] mxt_i1_ib;
-  wire [2:0] mxt_i2_ia;
-  wire [2:0] mxt_i2_ib;
-  wire [2:0] mxt_i3_ia;
-  wire [2:0] mxt_i3_ib;
-  wire [2:0] mxt_i4_ia;
-  wire [2:0] mxt_i4_ib;
-  wire [2:0] mxt_i5_ia;
-  wire [2:0] mxt_i5_ib;
-  wire [2:0] mxt_i6_ia;
-  wire [2:0] mxt_i6_ib;
-  wire [2:0] mxt_i7_ia;
-  wire [2:0] mxt_i7_ib;
+  wire [63:0] mxt_m0_rdata;
+  wire [8:0] mxt_m0_raddr;
+  wire mxt_m0_we;
+  wire [63:0] mxt_m1_rdata;
+  wire [8:0] mxt_m1_raddr;
+  wire mxt_m1_we;
+  wire [63:0] mxt_m2_rdata;
+  wire [8:0] mxt_m2_raddr;
+  wire mxt_m2_we;
+  wire [63:0] mxt_m3_rdata;
+  wire [8:0] mxt_m3_raddr;
+  wire mxt_m3_we;
+  wire [63:0] mxt_m4_rdata;
+  wire [8:0] mxt_m4_raddr;
+  wire mxt_m4_we;
+  wire [63:0] mxt_m5_rdata;
+  wire [8:0] mxt_m5_raddr;
+  wire mxt_m5_we;
+  wire [63:0] mxt_m6_rdata;
+  wire [8:0] mxt_m6_raddr;
+  wire mxt_m6_we;
+  wire [63:0] mxt_m7_rdata;
+  wire mxt_m7_we;
+  wire [7:0] mxt_m0_col;
+  wire [7:0] mxt_m1_col;
+  wire [7:0] mxt_m2_col;
+  wire [7:0] mxt_m3_col;
+  wire [7:0] mxt_m4_col;
+  wire [7:0] mxt_m5_col;
+  wire [7:0] mxt_m6_col;
+  wire [7:0] mxt_m7_col;
+  wire [2:0] mxt_i1_idx;
+  wire [2:0] mxt_i2_idx;
+  wire [2:0] mxt_i3_idx;
+  wire [2:0] mxt_i4_idx;
+  wire [2:0] mxt_i5_idx;
+  wire [2:0] mxt_i6_idx;
+  wire [2:0] mxt_i7_idx;
 
-  assign host_w_region = host_wrow[11:10];
-  assign host_w_local = host_wrow[9:0];
-  assign dma_w_region = dma_wrow[11:10];
-  assign dma_w_local = dma_wrow[9:0];
-  assign vpu_w_region = vpu_wrow[11:10];
-  assign vpu_w_local = vpu_wrow[9:0];
-  assign b0_we = (host_we && (host_w_region == 2'd0)) || (dma_we && (dma_w_region == 2'd0)) || (vpu_we && (vpu_w_region == 2'd0));
-  assign b0_waddr = (host_we && (host_w_region == 2'd0)) ? host_w_local : ((dma_we && (dma_w_region == 2'd0)) ? dma_w_local : ((vpu_we && (vpu_w_region == 2'd0)) ? vpu_w_local : host_w_local));
-  assign b0_wdata = (host_we && (host_w_region == 2'd0)) ? host_wdata : ((dma_we && (dma_w_region == 2'd0)) ? dma_wdata : ((vpu_we && (vpu_w_region == 2'd0)) ? vpu_wdata : host_wdata));
-  assign b0_wmask = (host_we && (host_w_region == 2'd0)) ? host_wmask : ((dma_we && (dma_w_region == 2'd0)) ? dma_wmask : ((vpu_we && (vpu_w_region == 2'd0)) ? vpu_wmask : host_wmask));
-  assign b1_we = (host_we && (host_w_region == 2'd1)) || (dma_we && (dma_w_region == 2'd1)) || (vpu_we && (vpu_w_region == 2'd1));
-  assign b1_waddr = (host_we && (host_w_region == 2'd1)) ? host_w_local : ((dma_we && (dma_w_region == 2'd1)) ? dma_w_local : ((vpu_we && (vpu_w_region == 2'd1)) ? vpu_w_local : host_w_local));
-  assign b1_wdata = (host_we && (host_w_region == 2'd1)) ? host_wdata : ((dma_we && (dma_w_region == 2'd1)) ? dma_wdata : ((vpu_we && (vpu_w_region == 2'd1)) ? vpu_wdata : host_wdata));
-  assign b1_wmask = (host_we && (host_w_region == 2'd1)) ? host_wmask : ((dma_we && (dma_w_region == 2'd1)) ? dma_wmask : ((vpu_we && (vpu_w_region == 2'd1)) ? vpu_wmask : host_wmask));
-  assign b2_we = (host_we && (host_w_region == 2'd2)) || (dma_we && (dma_w_region == 2'd2)) || (vpu_we && (vpu_w_region == 2'd2));
-  assign b2_waddr = (host_we && (host_w_region == 2'd2)) ? host_w_local : ((dma_we && (dma_w_region == 2'd2)) ? dma_w_local : ((vpu_we && (vpu_w_region == 2'd2)) ? vpu_w_local : host_w_local));
-  assign b2_wdata = (host_we && (host_w_region == 2'd2)) ? host_wdata : ((dma_we && (dma_w_region == 2'd2)) ? dma_wdata : ((vpu_we && (vpu_w_region == 2'd2)) ? vpu_wdata : host_wdata));
-  assign b2_wmask = (host_we && (host_w_region == 2'd2)) ? host_wmask : ((dma_we && (dma_w_region == 2'd2)) ? dma_wmask : ((vpu_we && (vpu_w_region == 2'd2)) ? vpu_wmask : host_wmask));
-  assign b3_we = (host_we && (host_w_region == 2'd3)) || (dma_we && (dma_w_region == 2'd3)) || (vpu_we && (vpu_w_region == 2'd3));
-  assign b3_waddr = (host_we && (host_w_region == 2'd3)) ? host_w_local : ((dma_we && (dma_w_region == 2'd3)) ? dma_w_local : ((vpu_we && (vpu_w_region == 2'd3)) ? vpu_w_local : host_w_local));
-  assign b3_wdata = (host_we && (host_w_region == 2'd3)) ? host_wdata : ((dma_we && (dma_w_region == 2'd3)) ? dma_wdata : ((vpu_we && (vpu_w_region == 2'd3)) ? vpu_wdata : host_wdata));
-  assign b3_wmask = (host_we && (host_w_region == 2'd3)) ? host_wmask : ((dma_we && (dma_w_region == 2'd3)) ? dma_wmask : ((vpu_we && (vpu_w_region == 2'd3)) ? vpu_wmask : host_wmask));
-  assign dma_r_region = dma_rrow[11:10];
-  assign dma_r_local = dma_rrow[9:0];
-  assign dma_rdata = dma_region_q[1] ? (dma_region_q[0] ? dma_b3_rdata : dma_b2_rdata) : (dma_region_q[0] ? dma_b1_rdata : dma_b0_rdata);
-  assign vsrc_r_region = vsrc_rrow[11:10];
-  assign vsrc_r_local = vsrc_rrow[9:0];
-  assign vsrc_rdata = vsrc_region_q[1] ? (vsrc_region_q[0] ? vsrc_b3_rdata : vsrc_b2_rdata) : (vsrc_region_q[0] ? vsrc_b1_rdata : vsrc_b0_rdata);
-  assign vown_o_region = vown_rrow[11:10];
-  assign vown_o_local = vown_rrow[9:0];
-  assign own_b0_raddr = (vown_re && (vown_o_region == 2'd0)) ? vown_o_local : vown_o_local;
-  assign own_b1_raddr = (vown_re && (vown_o_region == 2'd1)) ? vown_o_local : vown_o_local;
-  assign own_b2_raddr = (vown_re && (vown_o_region == 2'd2)) ? vown_o_local : vown_o_local;
-  assign own_b3_raddr = (vown_re && (vown_o_region == 2'd3)) ? vown_o_local : vown_o_local;
-  assign vown_rdata = vown_oregion_q[1] ? (vown_oregion_q[0] ? own_b3_rdata : own_b2_rdata) : (vown_oregion_q[0] ? own_b1_rdata : own_b0_rdata);
-  assign mxl_r_region = mxl_rrow[11:10];
-  assign mxl_r_local = mxl_rrow[9:0];
-  assign mxl_r_idx = mxl_r_local[2:0];
-  assign mxl_r_hi = mxl_r_local[9:3];
-  assign mxl_b0_w_idx = b0_waddr[2:0];
-  assign mxl_b0_w_hi = b0_waddr[9:3];
-  assign mxl_b0_m0_raddr = (mxl_r_region == 2'd0) ? ((3'd0 < mxl_r_idx) ? (mxl_r_hi + 7'd1) : mxl_r_hi) : 7'd0;
-  assign mxl_b0_m0_we = b0_we && (mxl_b0_w_idx == 3'd0);
-  assign mxl_b0_m1_raddr = (mxl_r_region == 2'd0) ? ((3'd1 < mxl_r_idx) ? (mxl_r_hi + 7'd1) : mxl_r_hi) : 7'd0;
-  assign mxl_b0_m1_we = b0_we && (mxl_b0_w_idx == 3'd1);
-  assign mxl_b0_m2_raddr = (mxl_r_region == 2'd0) ? ((3'd2 < mxl_r_idx) ? (mxl_r_hi + 7'd1) : mxl_r_hi) : 7'd0;
-  assign mxl_b0_m2_we = b0_we && (mxl_b0_w_idx == 3'd2);
-  assign mxl_b0_m3_raddr = (mxl_r_region == 2'd0) ? ((3'd3 < mxl_r_idx) ? (mxl_r_hi + 7'd1) : mxl_r_hi) : 7'd0;
-  assign mxl_b0_m3_we = b0_we && (mxl_b0_w_idx == 3'd3);
-  assign mxl_b0_m4_raddr = (mxl_r_region == 2'd0) ? ((3'd4 < mxl_r_idx) ? (mxl_r_hi + 7'd1) : mxl_r_hi) : 7'd0;
-  assign mxl_b0_m4_we = b0_we && (mxl_b0_w_idx == 3'd4);
-  assign mxl_b0_m5_raddr = (mxl_r_region == 2'd0) ? ((3'd5 < mxl_r_idx) ? (mxl_r_hi + 7'd1) : mxl_r_hi) : 7'd0;
-  assign mxl_b0_m5_we = b0_we && (mxl_b0_w_idx == 3'd5);
-  assign mxl_b0_m6_raddr = (mxl_r_region == 2'd0) ? ((3'd6 < mxl_r_idx) ? (mxl_r_hi + 7'd1) : mxl_r_hi) : 7'd0;
-  assign mxl_b0_m6_we = b0_we && (mxl_b0_w_idx == 3'd6);
-  assign mxl_b0_m7_raddr = (mxl_r_region == 2'd0) ? mxl_r_hi : 7'd0;
-  assign mxl_b0_m7_we = b0_we && (mxl_b0_w_idx == 3'd7);
-  assign mxl_b1_w_idx = b1_waddr[2:0];
-  assign mxl_b1_w_hi = b1_waddr[9:3];
-  assign mxl_b1_m0_raddr = (mxl_r_region == 2'd1) ? ((3'd0 < mxl_r_idx) ? (mxl_r_hi + 7'd1) : mxl_r_hi) : 7'd0;
-  assign mxl_b1_m0_we = b1_we && (mxl_b1_w_idx == 3'd0);
-  assign mxl_b1_m1_raddr = (mxl_r_region == 2'd1) ? ((3'd1 < mxl_r_idx) ? (mxl_r_hi + 7'd1) : mxl_r_hi) : 7'd0;
-  assign mxl_b1_m1_we = b1_we && (mxl_b1_w_idx == 3'd1);
-  assign mxl_b1_m2_raddr = (mxl_r_region == 2'd1) ? ((3'd2 < mxl_r_idx) ? (mxl_r_hi + 7'd1) : mxl_r_hi) : 7'd0;
-  assign mxl_b1_m2_we = b1_we && (mxl_b1_w_idx == 3'd2);
-  assign mxl_b1_m3_raddr = (mxl_r_region == 2'd1) ? ((3'd3 < mxl_r_idx) ? (mxl_r_hi + 7'd1) : mxl_r_hi) : 7'd0;
-  assign mxl_b1_m3_we = b1_we && (mxl_b1_w_idx == 3'd3);
-  assign mxl_b1_m4_raddr = (mxl_r_region == 2'd1) ? ((3'd4 < mxl_r_idx) ? (mxl_r_hi + 7'd1) : mxl_r_hi) : 7'd0;
-  assign mxl_b1_m4_we = b1_we && (mxl_b1_w_idx == 3'd4);
-  assign mxl_b1_m5_raddr = (mxl_r_region == 2'd1) ? ((3'd5 < mxl_r_idx) ? (mxl_r_hi + 7'd1) : mxl_r_hi) : 7'd0;
-  assign mxl_b1_m5_we = b1_we && (mxl_b1_w_idx == 3'd5);
-  assign mxl_b1_m6_raddr = (mxl_r_region == 2'd1) ? ((3'd6 < mxl_r_idx) ? (mxl_r_hi + 7'd1) : mxl_r_hi) : 7'd0;
-  assign mxl_b1_m6_we = b1_we && (mxl_b1_w_idx == 3'd6);
-  assign mxl_b1_m7_raddr = (mxl_r_region == 2'd1) ? mxl_r_hi : 7'd0;
-  assign mxl_b1_m7_we = b1_we && (mxl_b1_w_idx == 3'd7);
-  assign mxl_b2_w_idx = b2_waddr[2:0];
-  assign mxl_b2_w_hi = b2_waddr[9:3];
-  assign mxl_b2_m0_raddr = (mxl_r_region == 2'd2) ? ((3'd0 < mxl_r_idx) ? (mxl_r_hi + 7'd1) : mxl_r_hi) : 7'd0;
-  assign mxl_b2_m0_we = b2_we && (mxl_b2_w_idx == 3'd0);
-  assign mxl_b2_m1_raddr = (mxl_r_region == 2'd2) ? ((3'd1 < mxl_r_idx) ? (mxl_r_hi + 7'd1) : mxl_r_hi) : 7'd0;
-  assign mxl_b2_m1_we = b2_we && (mxl_b2_w_idx == 3'd1);
-  assign mxl_b2_m2_raddr = (mxl_r_region == 2'd2) ? ((3'd2 < mxl_r_idx) ? (mxl_r_hi + 7'd1) : mxl_r_hi) : 7'd0;
-  assign mxl_b2_m2_we = b2_we && (mxl_b2_w_idx == 3'd2);
-  assign mxl_b2_m3_raddr = (mxl_r_region == 2'd2) ? ((3'd3 < mxl_r_idx) ? (mxl_r_hi + 7'd1) : mxl_r_hi) : 7'd0;
-  assign mxl_b2_m3_we = b2_we && (mxl_b2_w_idx == 3'd3);
-  assign mxl_b2_m4_raddr = (mxl_r_region == 2'd2) ? ((3'd4 < mxl_r_idx) ? (mxl_r_hi + 7'd1) : mxl_r_hi) : 7'd0;
-  assign mxl_b2_m4_we = b2_we && (mxl_b2_w_idx == 3'd4);
-  assign mxl_b2_m5_raddr = (mxl_r_region == 2'd2) ? ((3'd5 < mxl_r_idx) ? (mxl_r_hi + 7'd1) : mxl_r_hi) : 7'd0;
-  assign mxl_b2_m5_we = b2_we && (mxl_b2_w_idx == 3'd5);
-  assign mxl_b2_m6_raddr = (mxl_r_region == 2'd2) ? ((3'd6 < mxl_r_idx) ? (mxl_r_hi + 7'd1) : mxl_r_hi) : 7'd0;
-  assign mxl_b2_m6_we = b2_we && (mxl_b2_w_idx == 3'd6);
-  assign mxl_b2_m7_raddr = (mxl_r_region == 2'd2) ? mxl_r_hi : 7'd0;
-  assign mxl_b2_m7_we = b2_we && (mxl_b2_w_idx == 3'd7);
-  assign mxl_b3_w_idx = b3_waddr[2:0];
-  assign mxl_b3_w_hi = b3_waddr[9:3];
-  assign mxl_b3_m0_raddr = (mxl_r_region == 2'd3) ? ((3'd0 < mxl_r_idx) ? (mxl_r_hi + 7'd1) : mxl_r_hi) : 7'd0;
-  assign mxl_b3_m0_we = b3_we && (mxl_b3_w_idx == 3'd0);
-  assign mxl_b3_m1_raddr = (mxl_r_region == 2'd3) ? ((3'd1 < mxl_r_idx) ? (mxl_r_hi + 7'd1) : mxl_r_hi) : 7'd0;
-  assign mxl_b3_m1_we = b3_we && (mxl_b3_w_idx == 3'd1);
-  assign mxl_b3_m2_raddr = (mxl_r_region == 2'd3) ? ((3'd2 < mxl_r_idx) ? (mxl_r_hi + 7'd1) : mxl_r_hi) : 7'd0;
-  assign mxl_b3_m2_we = b3_we && (mxl_b3_w_idx == 3'd2);
-  assign mxl_b3_m3_raddr = (mxl_r_region == 2'd3) ? ((3'd3 < mxl_r_idx) ? (mxl_r_hi + 7'd1) : mxl_r_hi) : 7'd0;
-  assign mxl_b3_m3_we = b3_we && (mxl_b3_w_idx == 3'd3);
-  assign mxl_b3_m4_raddr = (mxl_r_region == 2'd3) ? ((3'd4 < mxl_r_idx) ? (mxl_r_hi + 7'd1) : mxl_r_hi) : 7'd0;
-  assign mxl_b3_m4_we = b3_we && (mxl_b3_w_idx == 3'd4);
-  assign mxl_b3_m5_raddr = (mxl_r_region == 2'd3) ? ((3'd5 < mxl_r_idx) ? (mxl_r_hi + 7'd1) : mxl_r_hi) : 7'd0;
-  assign mxl_b3_m5_we = b3_we && (mxl_b3_w_idx == 3'd5);
-  assign mxl_b3_m6_raddr = (mxl_r_region == 2'd3) ? ((3'd6 < mxl_r_idx) ? (mxl_r_hi + 7'd1) : mxl_r_hi) : 7'd0;
-  assign mxl_b3_m6_we = b3_we && (mxl_b3_w_idx == 3'd6);
-  assign mxl_b3_m7_raddr = (mxl_r_region == 2'd3) ? mxl_r_hi : 7'd0;
-  assign mxl_b3_m7_we = b3_we && (mxl_b3_w_idx == 3'd7);
-  assign mxl_region_next = mxl_region_q + 2'd1;
-  assign mxl_a0 = mxl_region_q[1] ? (mxl_region_q[0] ? mxl_b3_m0_rdata : mxl_b2_m0_rdata) : (mxl_region_q[0] ? mxl_b1_m0_rdata : mxl_b0_m0_rdata);
-  assign mxl_a1 = mxl_region_q[1] ? (mxl_region_q[0] ? mxl_b3_m1_rdata : mxl_b2_m1_rdata) : (mxl_region_q[0] ? mxl_b1_m1_rdata : mxl_b0_m1_rdata);
-  assign mxl_a2 = mxl_region_q[1] ? (mxl_region_q[0] ? mxl_b3_m2_rdata : mxl_b2_m2_rdata) : (mxl_region_q[0] ? mxl_b1_m2_rdata : mxl_b0_m2_rdata);
-  assign mxl_a3 = mxl_region_q[1] ? (mxl_region_q[0] ? mxl_b3_m3_rdata : mxl_b2_m3_rdata) : (mxl_region_q[0] ? mxl_b1_m3_rdata : mxl_b0_m3_rdata);
-  assign mxl_a4 = mxl_region_q[1] ? (mxl_region_q[0] ? mxl_b3_m4_rdata : mxl_b2_m4_rdata) : (mxl_region_q[0] ? mxl_b1_m4_rdata : mxl_b0_m4_rdata);
-  assign mxl_a5 = mxl_region_q[1] ? (mxl_region_q[0] ? mxl_b3_m5_rdata : mxl_b2_m5_rdata) : (mxl_region_q[0] ? mxl_b1_m5_rdata : mxl_b0_m5_rdata);
-  assign mxl_a6 = mxl_region_q[1] ? (mxl_region_q[0] ? mxl_b3_m6_rdata : mxl_b2_m6_rdata) : (mxl_region_q[0] ? mxl_b1_m6_rdata : mxl_b0_m6_rdata);
-  assign mxl_a7 = mxl_region_q[1] ? (mxl_region_q[0] ? mxl_b3_m7_rdata : mxl_b2_m7_rdata) : (mxl_region_q[0] ? mxl_b1_m7_rdata : mxl_b0_m7_rdata);
-  assign mxl_b0 = mxl_region_next[1] ? (mxl_region_next[0] ? mxl_b3_m0_rdata : mxl_b2_m0_rdata) : (mxl_region_next[0] ? mxl_b1_m0_rdata : mxl_b0_m0_rdata);
-  assign mxl_b1 = mxl_region_next[1] ? (mxl_region_next[0] ? mxl_b3_m1_rdata : mxl_b2_m1_rdata) : (mxl_region_next[0] ? mxl_b1_m1_rdata : mxl_b0_m1_rdata);
-  assign mxl_b2 = mxl_region_next[1] ? (mxl_region_next[0] ? mxl_b3_m2_rdata : mxl_b2_m2_rdata) : (mxl_region_next[0] ? mxl_b1_m2_rdata : mxl_b0_m2_rdata);
-  assign mxl_b3 = mxl_region_next[1] ? (mxl_region_next[0] ? mxl_b3_m3_rdata : mxl_b2_m3_rdata) : (mxl_region_next[0] ? mxl_b1_m3_rdata : mxl_b0_m3_rdata);
-  assign mxl_b4 = mxl_region_next[1] ? (mxl_region_next[0] ? mxl_b3_m4_rdata : mxl_b2_m4_rdata) : (mxl_region_next[0] ? mxl_b1_m4_rdata : mxl_b0_m4_rdata);
-  assign mxl_b5 = mxl_region_next[1] ? (mxl_region_next[0] ? mxl_b3_m5_rdata : mxl_b2_m5_rdata) : (mxl_region_next[0] ? mxl_b1_m5_rdata : mxl_b0_m5_rdata);
-  assign mxl_b6 = mxl_region_next[1] ? (mxl_region_next[0] ? mxl_b3_m6_rdata : mxl_b2_m6_rdata) : (mxl_region_next[0] ? mxl_b1_m6_rdata : mxl_b0_m6_rdata);
-  assign mxl_b7 = mxl_region_next[1] ? (mxl_region_next[0] ? mxl_b3_m7_rdata : mxl_b2_m7_rdata) : (mxl_region_next[0] ? mxl_b1_m7_rdata : mxl_b0_m7_rdata);
-  assign mxl_a0_col = mxl_a0[mxl_lane_q * 8 +: 8];
-  assign mxl_a1_col = mxl_a1[mxl_lane_q * 8 +: 8];
-  assign mxl_a2_col = mxl_a2[mxl_lane_q * 8 +: 8];
-  assign mxl_a3_col = mxl_a3[mxl_lane_q * 8 +: 8];
-  assign mxl_a4_col = mxl_a4[mxl_lane_q * 8 +: 8];
-  assign mxl_a5_col = mxl_a5[mxl_lane_q * 8 +: 8];
-  assign mxl_a6_col = mxl_a6[mxl_lane_q * 8 +: 8];
-  assign mxl_a7_col = mxl_a7[mxl_lane_q * 8 +: 8];
-  assign mxl_b0_col = mxl_b0[mxl_lane_q * 8 +: 8];
-  assign mxl_b1_col = mxl_b1[mxl_lane_q * 8 +: 8];
-  assign mxl_b2_col = mxl_b2[mxl_lane_q * 8 +: 8];
-  assign mxl_b3_col = mxl_b3[mxl_lane_q * 8 +: 8];
-  assign mxl_b4_col = mxl_b4[mxl_lane_q * 8 +: 8];
-  assign mxl_b5_col = mxl_b5[mxl_lane_q * 8 +: 8];
-  assign mxl_b6_col = mxl_b6[mxl_lane_q * 8 +: 8];
-  assign mxl_b7_col = mxl_b7[mxl_lane_q * 8 +: 8];
-  assign mxl_rdata = (mxl_idx_q == 3'd1) ? mxl_a1 : ((mxl_idx_q == 3'd2) ? mxl_a2 : ((mxl_idx_q == 3'd3) ? mxl_a3 : ((mxl_idx_q == 3'd4) ? mxl_a4 : ((mxl_idx_q == 3'd5) ? mxl_a5 : ((mxl_idx_q == 3'd6) ? mxl_a6 : ((mxl_idx_q == 3'd7) ? mxl_a7 : mxl_a0))))));
-  assign mxl_i0_ia = mxl_idx_q + 3'd0;
-  assign mxl_i1_ia = mxl_idx_q + 3'd1;
-  assign mxl_i1_ib = (mxl_idx_q + 3'd1) - 3'd0;
-  assign mxl_i2_ia = mxl_idx_q + 3'd2;
-  assign mxl_i2_ib = (mxl_idx_q + 3'd2) - 3'd0;
-  assign mxl_i3_ia = mxl_idx_q + 3'd3;
-  assign mxl_i3_ib = (mxl_idx_q + 3'd3) - 3'd0;
-  assign mxl_i4_ia = mxl_idx_q + 3'd4;
-  assign mxl_i4_ib = (mxl_idx_q + 3'd4) - 3'd0;
-  assign mxl_i5_ia = mxl_idx_q + 3'd5;
-  assign mxl_i5_ib = (mxl_idx_q + 3'd5) - 3'd0;
-  assign mxl_i6_ia = mxl_idx_q + 3'd6;
-  assign mxl_i6_ib = (mxl_idx_q + 3'd6) - 3'd0;
-  assign mxl_i7_ia = mxl_idx_q + 3'd7;
-  assign mxl_i7_ib = (mxl_idx_q + 3'd7) - 3'd0;
-  assign mxl_col = {(({1'd0, mxl_local_q} >= 11'd1017) ? ((mxl_i7_ib == 3'd1) ? mxl_b1_col : ((mxl_i7_ib == 3'd2) ? mxl_b2_col : ((mxl_i7_ib == 3'd3) ? mxl_b3_col : ((mxl_i7_ib == 3'd4) ? mxl_b4_col : ((mxl_i7_ib == 3'd5) ? mxl_b5_col : ((mxl_i7_ib == 3'd6) ? mxl_b6_col : ((mxl_i7_ib == 3'd7) ? mxl_b7_col : mxl_b0_col))))))) : ((mxl_i7_ia == 3'd1) ? mxl_a1_col : ((mxl_i7_ia == 3'd2) ? mxl_a2_col : ((mxl_i7_ia == 3'd3) ? mxl_a3_col : ((mxl_i7_ia == 3'd4) ? mxl_a4_col : ((mxl_i7_ia == 3'd5) ? mxl_a5_col : ((mxl_i7_ia == 3'd6) ? mxl_a6_col : ((mxl_i7_ia == 3'd7) ? mxl_a7_col : mxl_a0_col)))))))), (({1'd0, mxl_local_q} >= 11'd1018) ? ((mxl_i6_ib == 3'd1) ? mxl_b1_col : ((mxl_i6_ib == 3'd2) ? mxl_b2_col : ((mxl_i6_ib == 3'd3) ? mxl_b3_col : ((mxl_i6_ib == 3'd4) ? mxl_b4_col : ((mxl_i6_ib == 3'd5) ? mxl_b5_col : ((mxl_i6_ib == 3'd6) ? mxl_b6_col : ((mxl_i6_ib == 3'd7) ? mxl_b7_col : mxl_b0_col))))))) : ((mxl_i6_ia == 3'd1) ? mxl_a1_col : ((mxl_i6_ia == 3'd2) ? mxl_a2_col : ((mxl_i6_ia == 3'd3) ? mxl_a3_col : ((mxl_i6_ia == 3'd4) ? mxl_a4_col : ((mxl_i6_ia == 3'd5) ? mxl_a5_col : ((mxl_i6_ia == 3'd6) ? mxl_a6_col : ((mxl_i6_ia == 3'd7) ? mxl_a7_col : mxl_a0_col)))))))), (({1'd0, mxl_local_q} >= 11'd1019) ? ((mxl_i5_ib == 3'd1) ? mxl_b1_col : ((mxl_i5_ib == 3'd2) ? mxl_b2_col : ((mxl_i5_ib == 3'd3) ? mxl_b3_col : ((mxl_i5_ib == 3'd4) ? mxl_b4_col : ((mxl_i5_ib == 3'd5) ? mxl_b5_col : ((mxl_i5_ib == 3'd6) ? mxl_b6_col : ((mxl_i5_ib == 3'd7) ? mxl_b7_col : mxl_b0_col))))))) : ((mxl_i5_ia == 3'd1) ? mxl_a1_col : ((mxl_i5_ia == 3'd2) ? mxl_a2_col : ((mxl_i5_ia == 3'd3) ? mxl_a3_col : ((mxl_i5_ia == 3'd4) ? mxl_a4_col : ((mxl_i5_ia == 3'd5) ? mxl_a5_col : ((mxl_i5_ia == 3'd6) ? mxl_a6_col : ((mxl_i5_ia == 3'd7) ? mxl_a7_col : mxl_a0_col)))))))), (({1'd0, mxl_local_q} >= 11'd1020) ? ((mxl_i4_ib == 3'd1) ? mxl_b1_col : ((mxl_i4_ib == 3'd2) ? mxl_b2_col : ((mxl_i4_ib == 3'd3) ? mxl_b3_col : ((mxl_i4_ib == 3'd4) ? mxl_b4_col : ((mxl_i4_ib == 3'd5) ? mxl_b5_col : ((mxl_i4_ib == 3'd6) ? mxl_b6_col : ((mxl_i4_ib == 3'd7) ? mxl_b7_col : mxl_b0_col))))))) : ((mxl_i4_ia == 3'd1) ? mxl_a1_col : ((mxl_i4_ia == 3'd2) ? mxl_a2_col : ((mxl_i4_ia == 3'd3) ? mxl_a3_col : ((mxl_i4_ia == 3'd4) ? mxl_a4_col : ((mxl_i4_ia == 3'd5) ? mxl_a5_col : ((mxl_i4_ia == 3'd6) ? mxl_a6_col : ((mxl_i4_ia == 3'd7) ? mxl_a7_col : mxl_a0_col)))))))), (({1'd0, mxl_local_q} >= 11'd1021) ? ((mxl_i3_ib == 3'd1) ? mxl_b1_col : ((mxl_i3_ib == 3'd2) ? mxl_b2_col : ((mxl_i3_ib == 3'd3) ? mxl_b3_col : ((mxl_i3_ib == 3'd4) ? mxl_b4_col : ((mxl_i3_ib == 3'd5) ? mxl_b5_col : ((mxl_i3_ib == 3'd6) ? mxl_b6_col : ((mxl_i3_ib == 3'd7) ? mxl_b7_col : mxl_b0_col))))))) : ((mxl_i3_ia == 3'd1) ? mxl_a1_col : ((mxl_i3_ia == 3'd2) ? mxl_a2_col : ((mxl_i3_ia == 3'd3) ? mxl_a3_col : ((mxl_i3_ia == 3'd4) ? mxl_a4_col : ((mxl_i3_ia == 3'd5) ? mxl_a5_col : ((mxl_i3_ia == 3'd6) ? mxl_a6_col : ((mxl_i3_ia == 3'd7) ? mxl_a7_col : mxl_a0_col)))))))), (({1'd0, mxl_local_q} >= 11'd1022) ? ((mxl_i2_ib == 3'd1) ? mxl_b1_col : ((mxl_i2_ib == 3'd2) ? mxl_b2_col : ((mxl_i2_ib == 3'd3) ? mxl_b3_col : ((mxl_i2_ib == 3'd4) ? mxl_b4_col : ((mxl_i2_ib == 3'd5) ? mxl_b5_col : ((mxl_i2_ib == 3'd6) ? mxl_b6_col : ((mxl_i2_ib == 3'd7) ? mxl_b7_col : mxl_b0_col))))))) : ((mxl_i2_ia == 3'd1) ? mxl_a1_col : ((mxl_i2_ia == 3'd2) ? mxl_a2_col : ((mxl_i2_ia == 3'd3) ? mxl_a3_col : ((mxl_i2_ia == 3'd4) ? mxl_a4_col : ((mxl_i2_ia == 3'd5) ? mxl_a5_col : ((mxl_i2_ia == 3'd6) ? mxl_a6_col : ((mxl_i2_ia == 3'd7) ? mxl_a7_col : mxl_a0_col)))))))), (({1'd0, mxl_local_q} >= 11'd1023) ? ((mxl_i1_ib == 3'd1) ? mxl_b1_col : ((mxl_i1_ib == 3'd2) ? mxl_b2_col : ((mxl_i1_ib == 3'd3) ? mxl_b3_col : ((mxl_i1_ib == 3'd4) ? mxl_b4_col : ((mxl_i1_ib == 3'd5) ? mxl_b5_col : ((mxl_i1_ib == 3'd6) ? mxl_b6_col : ((mxl_i1_ib == 3'd7) ? mxl_b7_col : mxl_b0_col))))))) : ((mxl_i1_ia == 3'd1) ? mxl_a1_col : ((mxl_i1_ia == 3'd2) ? mxl_a2_col : ((mxl_i1_ia == 3'd3) ? mxl_a3_col : ((mxl_i1_ia == 3'd4) ? mxl_a4_col : ((mxl_i1_ia == 3'd5) ? mxl_a5_col : ((mxl_i1_ia == 3'd6) ? mxl_a6_col : ((mxl_i1_ia == 3'd7) ? mxl_a7_col : mxl_a0_col)))))))), ((mxl_i0_ia == 3'd1) ? mxl_a1_col : ((mxl_i0_ia == 3'd2) ? mxl_a2_col : ((mxl_i0_ia == 3'd3) ? mxl_a3_col : ((mxl_i0_ia == 3'd4) ? mxl_a4_col : ((mxl_i0_ia == 3'd5) ? mxl_a5_col : ((mxl_i0_ia == 3'd6) ? mxl_a6_col : ((mxl_i0_ia == 3'd7) ? mxl_a7_col : mxl_a0_col)))))))};
-  assign mxt_r_region = mxt_rrow[11:10];
-  assign mxt_r_local = mxt_rrow[9:0];
-  assign mxt_r_idx = mxt_r_local[2:0];
-  assign mxt_r_hi = mxt_r_local[9:3];
-  assign mxt_b0_w_idx = b0_waddr[2:0];
-  assign mxt_b0_w_hi = b0_waddr[9:3];
-  assign mxt_b0_m0_raddr = (mxt_r_region == 2'd0) ? ((3'd0 < mxt_r_idx) ? (mxt_r_hi + 7'd1) : mxt_r_hi) : 7'd0;
-  assign mxt_b0_m0_we = b0_we && (mxt_b0_w_idx == 3'd0);
-  assign mxt_b0_m1_raddr = (mxt_r_region == 2'd0) ? ((3'd1 < mxt_r_idx) ? (mxt_r_hi + 7'd1) : mxt_r_hi) : 7'd0;
-  assign mxt_b0_m1_we = b0_we && (mxt_b0_w_idx == 3'd1);
-  assign mxt_b0_m2_raddr = (mxt_r_region == 2'd0) ? ((3'd2 < mxt_r_idx) ? (mxt_r_hi + 7'd1) : mxt_r_hi) : 7'd0;
-  assign mxt_b0_m2_we = b0_we && (mxt_b0_w_idx == 3'd2);
-  assign mxt_b0_m3_raddr = (mxt_r_region == 2'd0) ? ((3'd3 < mxt_r_idx) ? (mxt_r_hi + 7'd1) : mxt_r_hi) : 7'd0;
-  assign mxt_b0_m3_we = b0_we && (mxt_b0_w_idx == 3'd3);
-  assign mxt_b0_m4_raddr = (mxt_r_region == 2'd0) ? ((3'd4 < mxt_r_idx) ? (mxt_r_hi + 7'd1) : mxt_r_hi) : 7'd0;
-  assign mxt_b0_m4_we = b0_we && (mxt_b0_w_idx == 3'd4);
-  assign mxt_b0_m5_raddr = (mxt_r_region == 2'd0) ? ((3'd5 < mxt_r_idx) ? (mxt_r_hi + 7'd1) : mxt_r_hi) : 7'd0;
-  assign mxt_b0_m5_we = b0_we && (mxt_b0_w_idx == 3'd5);
-  assign mxt_b0_m6_raddr = (mxt_r_region == 2'd0) ? ((3'd6 < mxt_r_idx) ? (mxt_r_hi + 7'd1) : mxt_r_hi) : 7'd0;
-  assign mxt_b0_m6_we = b0_we && (mxt_b0_w_idx == 3'd6);
-  assign mxt_b0_m7_raddr = (mxt_r_region == 2'd0) ? mxt_r_hi : 7'd0;
-  assign mxt_b0_m7_we = b0_we && (mxt_b0_w_idx == 3'd7);
-  assign mxt_b1_w_idx = b1_waddr[2:0];
-  assign mxt_b1_w_hi = b1_waddr[9:3];
-  assign mxt_b1_m0_raddr = (mxt_r_region == 2'd1) ? ((3'd0 < mxt_r_idx) ? (mxt_r_hi + 7'd1) : mxt_r_hi) : 7'd0;
-  assign mxt_b1_m0_we = b1_we && (mxt_b1_w_idx == 3'd0);
-  assign mxt_b1_m1_raddr = (mxt_r_region == 2'd1) ? ((3'd1 < mxt_r_idx) ? (mxt_r_hi + 7'd1) : mxt_r_hi) : 7'd0;
-  assign mxt_b1_m1_we = b1_we && (mxt_b1_w_idx == 3'd1);
-  assign mxt_b1_m2_raddr = (mxt_r_region == 2'd1) ? ((3'd2 < mxt_r_idx) ? (mxt_r_hi + 7'd1) : mxt_r_hi) : 7'd0;
-  assign mxt_b1_m2_we = b1_we && (mxt_b1_w_idx == 3'd2);
-  assign mxt_b1_m3_raddr = (mxt_r_region == 2'd1) ? ((3'd3 < mxt_r_idx) ? (mxt_r_hi + 7'd1) : mxt_r_hi) : 7'd0;
-  assign mxt_b1_m3_we = b1_we && (mxt_b1_w_idx == 3'd3);
-  assign mxt_b1_m4_raddr = (mxt_r_region == 2'd1) ? ((3'd4 < mxt_r_idx) ? (mxt_r_hi + 7'd1) : mxt_r_hi) : 7'd0;
-  assign mxt_b1_m4_we = b1_we && (mxt_b1_w_idx == 3'd4);
-  assign mxt_b1_m5_raddr = (mxt_r_region == 2'd1) ? ((3'd5 < mxt_r_idx) ? (mxt_r_hi + 7'd1) : mxt_r_hi) : 7'd0;
-  assign mxt_b1_m5_we = b1_we && (mxt_b1_w_idx == 3'd5);
-  assign mxt_b1_m6_raddr = (mxt_r_region == 2'd1) ? ((3'd6 < mxt_r_idx) ? (mxt_r_hi + 7'd1) : mxt_r_hi) : 7'd0;
-  assign mxt_b1_m6_we = b1_we && (mxt_b1_w_idx == 3'd6);
-  assign mxt_b1_m7_raddr = (mxt_r_region == 2'd1) ? mxt_r_hi : 7'd0;
-  assign mxt_b1_m7_we = b1_we && (mxt_b1_w_idx == 3'd7);
-  assign mxt_b2_w_idx = b2_waddr[2:0];
-  assign mxt_b2_w_hi = b2_waddr[9:3];
-  assign mxt_b2_m0_raddr = (mxt_r_region == 2'd2) ? ((3'd0 < mxt_r_idx) ? (mxt_r_hi + 7'd1) : mxt_r_hi) : 7'd0;
-  assign mxt_b2_m0_we = b2_we && (mxt_b2_w_idx == 3'd0);
-  assign mxt_b2_m1_raddr = (mxt_r_region == 2'd2) ? ((3'd1 < mxt_r_idx) ? (mxt_r_hi + 7'd1) : mxt_r_hi) : 7'd0;
-  assign mxt_b2_m1_we = b2_we && (mxt_b2_w_idx == 3'd1);
-  assign mxt_b2_m2_raddr = (mxt_r_region == 2'd2) ? ((3'd2 < mxt_r_idx) ? (mxt_r_hi + 7'd1) : mxt_r_hi) : 7'd0;
-  assign mxt_b2_m2_we = b2_we && (mxt_b2_w_idx == 3'd2);
-  assign mxt_b2_m3_raddr = (mxt_r_region == 2'd2) ? ((3'd3 < mxt_r_idx) ? (mxt_r_hi + 7'd1) : mxt_r_hi) : 7'd0;
-  assign mxt_b2_m3_we = b2_we && (mxt_b2_w_idx == 3'd3);
-  assign mxt_b2_m4_raddr = (mxt_r_region == 2'd2) ? ((3'd4 < mxt_r_idx) ? (mxt_r_hi + 7'd1) : mxt_r_hi) : 7'd0;
-  assign mxt_b2_m4_we = b2_we && (mxt_b2_w_idx == 3'd4);
-  assign mxt_b2_m5_raddr = (mxt_r_region == 2'd2) ? ((3'd5 < mxt_r_idx) ? (mxt_r_hi + 7'd1) : mxt_r_hi) : 7'd0;
-  assign mxt_b2_m5_we = b2_we && (mxt_b2_w_idx == 3'd5);
-  assign mxt_b2_m6_raddr = (mxt_r_region == 2'd2) ? ((3'd6 < mxt_r_idx) ? (mxt_r_hi + 7'd1) : mxt_r_hi) : 7'd0;
-  assign mxt_b2_m6_we = b2_we && (mxt_b2_w_idx == 3'd6);
-  assign mxt_b2_m7_raddr = (mxt_r_region == 2'd2) ? mxt_r_hi : 7'd0;
-  assign mxt_b2_m7_we = b2_we && (mxt_b2_w_idx == 3'd7);
-  assign mxt_b3_w_idx = b3_waddr[2:0];
-  assign mxt_b3_w_hi = b3_waddr[9:3];
-  assign mxt_b3_m0_raddr = (mxt_r_region == 2'd3) ? ((3'd0 < mxt_r_idx) ? (mxt_r_hi + 7'd1) : mxt_r_hi) : 7'd0;
-  assign mxt_b3_m0_we = b3_we && (mxt_b3_w_idx == 3'd0);
-  assign mxt_b3_m1_raddr = (mxt_r_region == 2'd3) ? ((3'd1 < mxt_r_idx) ? (mxt_r_hi + 7'd1) : mxt_r_hi) : 7'd0;
-  assign mxt_b3_m1_we = b3_we && (mxt_b3_w_idx == 3'd1);
-  assign mxt_b3_m2_raddr = (mxt_r_region == 2'd3) ? ((3'd2 < mxt_r_idx) ? (mxt_r_hi + 7'd1) : mxt_r_hi) : 7'd0;
-  assign mxt_b3_m2_we = b3_we && (mxt_b3_w_idx == 3'd2);
-  assign mxt_b3_m3_raddr = (mxt_r_region == 2'd3) ? ((3'd3 < mxt_r_idx) ? (mxt_r_hi + 7'd1) : mxt_r_hi) : 7'd0;
-  assign mxt_b3_m3_we = b3_we && (mxt_b3_w_idx == 3'd3);
-  assign mxt_b3_m4_raddr = (mxt_r_region == 2'd3) ? ((3'd4 < mxt_r_idx) ? (mxt_r_hi + 7'd1) : mxt_r_hi) : 7'd0;
-  assign mxt_b3_m4_we = b3_we && (mxt_b3_w_idx == 3'd4);
-  assign mxt_b3_m5_raddr = (mxt_r_region == 2'd3) ? ((3'd5 < mxt_r_idx) ? (mxt_r_hi + 7'd1) : mxt_r_hi) : 7'd0;
-  assign mxt_b3_m5_we = b3_we && (mxt_b3_w_idx == 3'd5);
-  assign mxt_b3_m6_raddr = (mxt_r_region == 2'd3) ? ((3'd6 < mxt_r_idx) ? (mxt_r_hi + 7'd1) : mxt_r_hi) : 7'd0;
-  assign mxt_b3_m6_we = b3_we && (mxt_b3_w_idx == 3'd6);
-  assign mxt_b3_m7_raddr = (mxt_r_region == 2'd3) ? mxt_r_hi : 7'd0;
-  assign mxt_b3_m7_we = b3_we && (mxt_b3_w_idx == 3'd7);
-  assign mxt_region_next = mxt_region_q + 2'd1;
-  assign mxt_a0 = mxt_region_q[1] ? (mxt_region_q[0] ? mxt_b3_m0_rdata : mxt_b2_m0_rdata) : (mxt_region_q[0] ? mxt_b1_m0_rdata : mxt_b0_m0_rdata);
-  assign mxt_a1 = mxt_region_q[1] ? (mxt_region_q[0] ? mxt_b3_m1_rdata : mxt_b2_m1_rdata) : (mxt_region_q[0] ? mxt_b1_m1_rdata : mxt_b0_m1_rdata);
-  assign mxt_a2 = mxt_region_q[1] ? (mxt_region_q[0] ? mxt_b3_m2_rdata : mxt_b2_m2_rdata) : (mxt_region_q[0] ? mxt_b1_m2_rdata : mxt_b0_m2_rdata);
-  assign mxt_a3 = mxt_region_q[1] ? (mxt_region_q[0] ? mxt_b3_m3_rdata : mxt_b2_m3_rdata) : (mxt_region_q[0] ? mxt_b1_m3_rdata : mxt_b0_m3_rdata);
-  assign mxt_a4 = mxt_region_q[1] ? (mxt_region_q[0] ? mxt_b3_m4_rdata : mxt_b2_m4_rdata) : (mxt_region_q[0] ? mxt_b1_m4_rdata : mxt_b0_m4_rdata);
-  assign mxt_a5 = mxt_region_q[1] ? (mxt_region_q[0] ? mxt_b3_m5_rdata : mxt_b2_m5_rdata) : (mxt_region_q[0] ? mxt_b1_m5_rdata : mxt_b0_m5_rdata);
-  assign mxt_a6 = mxt_region_q[1] ? (mxt_region_q[0] ? mxt_b3_m6_rdata : mxt_b2_m6_rdata) : (mxt_region_q[0] ? mxt_b1_m6_rdata : mxt_b0_m6_rdata);
-  assign mxt_a7 = mxt_region_q[1] ? (mxt_region_q[0] ? mxt_b3_m7_rdata : mxt_b2_m7_rdata) : (mxt_region_q[0] ? mxt_b1_m7_rdata : mxt_b0_m7_rdata);
-  assign mxt_b0 = mxt_region_next[1] ? (mxt_region_next[0] ? mxt_b3_m0_rdata : mxt_b2_m0_rdata) : (mxt_region_next[0] ? mxt_b1_m0_rdata : mxt_b0_m0_rdata);
-  assign mxt_b1 = mxt_region_next[1] ? (mxt_region_next[0] ? mxt_b3_m1_rdata : mxt_b2_m1_rdata) : (mxt_region_next[0] ? mxt_b1_m1_rdata : mxt_b0_m1_rdata);
-  assign mxt_b2 = mxt_region_next[1] ? (mxt_region_next[0] ? mxt_b3_m2_rdata : mxt_b2_m2_rdata) : (mxt_region_next[0] ? mxt_b1_m2_rdata : mxt_b0_m2_rdata);
-  assign mxt_b3 = mxt_region_next[1] ? (mxt_region_next[0] ? mxt_b3_m3_rdata : mxt_b2_m3_rdata) : (mxt_region_next[0] ? mxt_b1_m3_rdata : mxt_b0_m3_rdata);
-  assign mxt_b4 = mxt_region_next[1] ? (mxt_region_next[0] ? mxt_b3_m4_rdata : mxt_b2_m4_rdata) : (mxt_region_next[0] ? mxt_b1_m4_rdata : mxt_b0_m4_rdata);
-  assign mxt_b5 = mxt_region_next[1] ? (mxt_region_next[0] ? mxt_b3_m5_rdata : mxt_b2_m5_rdata) : (mxt_region_next[0] ? mxt_b1_m5_rdata : mxt_b0_m5_rdata);
-  assign mxt_b6 = mxt_region_next[1] ? (mxt_region_next[0] ? mxt_b3_m6_rdata : mxt_b2_m6_rdata) : (mxt_region_next[0] ? mxt_b1_m6_rdata : mxt_b0_m6_rdata);
-  assign mxt_b7 = mxt_region_next[1] ? (mxt_region_next[0] ? mxt_b3_m7_rdata : mxt_b2_m7_rdata) : (mxt_region_next[0] ? mxt_b1_m7_rdata : mxt_b0_m7_rdata);
-  assign mxt_a0_col = mxt_a0[mxt_lane_q * 8 +: 8];
-  assign mxt_a1_col = mxt_a1[mxt_lane_q * 8 +: 8];
-  assign mxt_a2_col = mxt_a2[mxt_lane_q * 8 +: 8];
-  assign mxt_a3_col = mxt_a3[mxt_lane_q * 8 +: 8];
-  assign mxt_a4_col = mxt_a4[mxt_lane_q * 8 +: 8];
-  assign mxt_a5_col = mxt_a5[mxt_lane_q * 8 +: 8];
-  assign mxt_a6_col = mxt_a6[mxt_lane_q * 8 +: 8];
-  assign mxt_a7_col = mxt_a7[mxt_lane_q * 8 +: 8];
-  assign mxt_b0_col = mxt_b0[mxt_lane_q * 8 +: 8];
-  assign mxt_b1_col = mxt_b1[mxt_lane_q * 8 +: 8];
-  assign mxt_b2_col = mxt_b2[mxt_lane_q * 8 +: 8];
-  assign mxt_b3_col = mxt_b3[mxt_lane_q * 8 +: 8];
-  assign mxt_b4_col = mxt_b4[mxt_lane_q * 8 +: 8];
-  assign mxt_b5_col = mxt_b5[mxt_lane_q * 8 +: 8];
-  assign mxt_b6_col = mxt_b6[mxt_lane_q * 8 +: 8];
-  assign mxt_b7_col = mxt_b7[mxt_lane_q * 8 +: 8];
-  assign mxt_rdata = (mxt_idx_q == 3'd1) ? mxt_a1 : ((mxt_idx_q == 3'd2) ? mxt_a2 : ((mxt_idx_q == 3'd3) ? mxt_a3 : ((mxt_idx_q == 3'd4) ? mxt_a4 : ((mxt_idx_q == 3'd5) ? mxt_a5 : ((mxt_idx_q == 3'd6) ? mxt_a6 : ((mxt_idx_q == 3'd7) ? mxt_a7 : mxt_a0))))));
-  assign mxt_i0_ia = mxt_idx_q + 3'd0;
-  assign mxt_i1_ia = mxt_idx_q + 3'd1;
-  assign mxt_i1_ib = (mxt_idx_q + 3'd1) - 3'd0;
-  assign mxt_i2_ia = mxt_idx_q + 3'd2;
-  assign mxt_i2_ib = (mxt_idx_q + 3'd2) - 3'd0;
-  assign mxt_i3_ia = mxt_idx_q + 3'd3;
-  assign mxt_i3_ib = (mxt_idx_q + 3'd3) - 3'd0;
-  assign mxt_i4_ia = mxt_idx_q + 3'd4;
-  assign mxt_i4_ib = (mxt_idx_q + 3'd4) - 3'd0;
-  assign mxt_i5_ia = mxt_idx_q + 3'd5;
-  assign mxt_i5_ib = (mxt_idx_q + 3'd5) - 3'd0;
-  assign mxt_i6_ia = mxt_idx_q + 3'd6;
-  assign mxt_i6_ib = (mxt_idx_q + 3'd6) - 3'd0;
-  assign mxt_i7_ia = mxt_idx_q + 3'd7;
-  assign mxt_i7_ib = (mxt_idx_q + 3'd7) - 3'd0;
-  assign mxt_col = {(({1'd0, mxt_local_q} >= 11'd1017) ? ((mxt_i7_ib == 3'd1) ? mxt_b1_col : ((mxt_i7_ib == 3'd2) ? mxt_b2_col : ((mxt_i7_ib == 3'd3) ? mxt_b3_col : ((mxt_i7_ib == 3'd4) ? mxt_b4_col : ((mxt_i7_ib == 3'd5) ? mxt_b5_col : ((mxt_i7_ib == 3'd6) ? mxt_b6_col : ((mxt_i7_ib == 3'd7) ? mxt_b7_col : mxt_b0_col))))))) : ((mxt_i7_ia == 3'd1) ? mxt_a1_col : ((mxt_i7_ia == 3'd2) ? mxt_a2_col : ((mxt_i7_ia == 3'd3) ? mxt_a3_col : ((mxt_i7_ia == 3'd4) ? mxt_a4_col : ((mxt_i7_ia == 3'd5) ? mxt_a5_col : ((mxt_i7_ia == 3'd6) ? mxt_a6_col : ((mxt_i7_ia == 3'd7) ? mxt_a7_col : mxt_a0_col)))))))), (({1'd0, mxt_local_q} >= 11'd1018) ? ((mxt_i6_ib == 3'd1) ? mxt_b1_col : ((mxt_i6_ib == 3'd2) ? mxt_b2_col : ((mxt_i6_ib == 3'd3) ? mxt_b3_col : ((mxt_i6_ib == 3'd4) ? mxt_b4_col : ((mxt_i6_ib == 3'd5) ? mxt_b5_col : ((mxt_i6_ib == 3'd6) ? mxt_b6_col : ((mxt_i6_ib == 3'd7) ? mxt_b7_col : mxt_b0_col))))))) : ((mxt_i6_ia == 3'd1) ? mxt_a1_col : ((mxt_i6_ia == 3'd2) ? mxt_a2_col : ((mxt_i6_ia == 3'd3) ? mxt_a3_col : ((mxt_i6_ia == 3'd4) ? mxt_a4_col : ((mxt_i6_ia == 3'd5) ? mxt_a5_col : ((mxt_i6_ia == 3'd6) ? mxt_a6_col : ((mxt_i6_ia == 3'd7) ? mxt_a7_col : mxt_a0_col)))))))), (({1'd0, mxt_local_q} >= 11'd1019) ? ((mxt_i5_ib == 3'd1) ? mxt_b1_col : ((mxt_i5_ib == 3'd2) ? mxt_b2_col : ((mxt_i5_ib == 3'd3) ? mxt_b3_col : ((mxt_i5_ib == 3'd4) ? mxt_b4_col : ((mxt_i5_ib == 3'd5) ? mxt_b5_col : ((mxt_i5_ib == 3'd6) ? mxt_b6_col : ((mxt_i5_ib == 3'd7) ? mxt_b7_col : mxt_b0_col))))))) : ((mxt_i5_ia == 3'd1) ? mxt_a1_col : ((mxt_i5_ia == 3'd2) ? mxt_a2_col : ((mxt_i5_ia == 3'd3) ? mxt_a3_col : ((mxt_i5_ia == 3'd4) ? mxt_a4_col : ((mxt_i5_ia == 3'd5) ? mxt_a5_col : ((mxt_i5_ia == 3'd6) ? mxt_a6_col : ((mxt_i5_ia == 3'd7) ? mxt_a7_col : mxt_a0_col)))))))), (({1'd0, mxt_local_q} >= 11'd1020) ? ((mxt_i4_ib == 3'd1) ? mxt_b1_col : ((mxt_i4_ib == 3'd2) ? mxt_b2_col : ((mxt_i4_ib == 3'd3) ? mxt_b3_col : ((mxt_i4_ib == 3'd4) ? mxt_b4_col : ((mxt_i4_ib == 3'd5) ? mxt_b5_col : ((mxt_i4_ib == 3'd6) ? mxt_b6_col : ((mxt_i4_ib == 3'd7) ? mxt_b7_col : mxt_b0_col))))))) : ((mxt_i4_ia == 3'd1) ? mxt_a1_col : ((mxt_i4_ia == 3'd2) ? mxt_a2_col : ((mxt_i4_ia == 3'd3) ? mxt_a3_col : ((mxt_i4_ia == 3'd4) ? mxt_a4_col : ((mxt_i4_ia == 3'd5) ? mxt_a5_col : ((mxt_i4_ia == 3'd6) ? mxt_a6_col : ((mxt_i4_ia == 3'd7) ? mxt_a7_col : mxt_a0_col)))))))), (({1'd0, mxt_local_q} >= 11'd1021) ? ((mxt_i3_ib == 3'd1) ? mxt_b1_col : ((mxt_i3_ib == 3'd2) ? mxt_b2_col : ((mxt_i3_ib == 3'd3) ? mxt_b3_col : ((mxt_i3_ib == 3'd4) ? mxt_b4_col : ((mxt_i3_ib == 3'd5) ? mxt_b5_col : ((mxt_i3_ib == 3'd6) ? mxt_b6_col : ((mxt_i3_ib == 3'd7) ? mxt_b7_col : mxt_b0_col))))))) : ((mxt_i3_ia == 3'd1) ? mxt_a1_col : ((mxt_i3_ia == 3'd2) ? mxt_a2_col : ((mxt_i3_ia == 3'd3) ? mxt_a3_col : ((mxt_i3_ia == 3'd4) ? mxt_a4_col : ((mxt_i3_ia == 3'd5) ? mxt_a5_col : ((mxt_i3_ia == 3'd6) ? mxt_a6_col : ((mxt_i3_ia == 3'd7) ? mxt_a7_col : mxt_a0_col)))))))), (({1'd0, mxt_local_q} >= 11'd1022) ? ((mxt_i2_ib == 3'd1) ? mxt_b1_col : ((mxt_i2_ib == 3'd2) ? mxt_b2_col : ((mxt_i2_ib == 3'd3) ? mxt_b3_col : ((mxt_i2_ib == 3'd4) ? mxt_b4_col : ((mxt_i2_ib == 3'd5) ? mxt_b5_col : ((mxt_i2_ib == 3'd6) ? mxt_b6_col : ((mxt_i2_ib == 3'd7) ? mxt_b7_col : mxt_b0_col))))))) : ((mxt_i2_ia == 3'd1) ? mxt_a1_col : ((mxt_i2_ia == 3'd2) ? mxt_a2_col : ((mxt_i2_ia == 3'd3) ? mxt_a3_col : ((mxt_i2_ia == 3'd4) ? mxt_a4_col : ((mxt_i2_ia == 3'd5) ? mxt_a5_col : ((mxt_i2_ia == 3'd6) ? mxt_a6_col : ((mxt_i2_ia == 3'd7) ? mxt_a7_col : mxt_a0_col)))))))), (({1'd0, mxt_local_q} >= 11'd1023) ? ((mxt_i1_ib == 3'd1) ? mxt_b1_col : ((mxt_i1_ib == 3'd2) ? mxt_b2_col : ((mxt_i1_ib == 3'd3) ? mxt_b3_col : ((mxt_i1_ib == 3'd4) ? mxt_b4_col : ((mxt_i1_ib == 3'd5) ? mxt_b5_col : ((mxt_i1_ib == 3'd6) ? mxt_b6_col : ((mxt_i1_ib == 3'd7) ? mxt_b7_col : mxt_b0_col))))))) : ((mxt_i1_ia == 3'd1) ? mxt_a1_col : ((mxt_i1_ia == 3'd2) ? mxt_a2_col : ((mxt_i1_ia == 3'd3) ? mxt_a3_col : ((mxt_i1_ia == 3'd4) ? mxt_a4_col : ((mxt_i1_ia == 3'd5) ? mxt_a5_col : ((mxt_i1_ia == 3'd6) ? mxt_a6_col : ((mxt_i1_ia == 3'd7) ? mxt_a7_col : mxt_a0_col)))))))), ((mxt_i0_ia == 3'd1) ? mxt_a1_col : ((mxt_i0_ia == 3'd2) ? mxt_a2_col : ((mxt_i0_ia == 3'd3) ? mxt_a3_col : ((mxt_i0_ia == 3'd4) ? mxt_a4_col : ((mxt_i0_ia == 3'd5) ? mxt_a5_col : ((mxt_i0_ia == 3'd6) ? mxt_a6_col : ((mxt_i0_ia == 3'd7) ? mxt_a7_col : mxt_a0_col)))))))};
+  assign w_we = host_we || dma_we || vpu_we;
+  assign w_row = host_we ? host_wrow : (dma_we ? dma_wrow : (vpu_we ? vpu_wrow : host_wrow));
+  assign w_data = host_we ? host_wdata : (dma_we ? dma_wdata : (vpu_we ? vpu_wdata : host_wdata));
+  assign w_mask = host_we ? host_wmask : (dma_we ? dma_wmask : (vpu_we ? vpu_wmask : host_wmask));
+  assign g_raddr = vsrc_re ? vsrc_rrow : dma_rrow;
+  assign dma_rdata = g_rdata;
+  assign vsrc_rdata = g_rdata;
+  assign own_raddr = vown_re ? vown_rrow : vown_rrow;
+  assign vown_rdata = own_rdata;
+  assign mxl_r_idx = mxl_rrow[2:0];
+  assign mxl_r_word = mxl_rrow[11:3];
+  assign mxl_w_idx = w_row[2:0];
+  assign mxl_w_word = w_row[11:3];
+  assign mxl_m0_raddr = (3'd0 < mxl_r_idx) ? (mxl_r_word + 9'd1) : mxl_r_word;
+  assign mxl_m0_we = w_we && (mxl_w_idx == 3'd0);
+  assign mxl_m1_raddr = (3'd1 < mxl_r_idx) ? (mxl_r_word + 9'd1) : mxl_r_word;
+  assign mxl_m1_we = w_we && (mxl_w_idx == 3'd1);
+  assign mxl_m2_raddr = (3'd2 < mxl_r_idx) ? (mxl_r_word + 9'd1) : mxl_r_word;
+  assign mxl_m2_we = w_we && (mxl_w_idx == 3'd2);
+  assign mxl_m3_raddr = (3'd3 < mxl_r_idx) ? (mxl_r_word + 9'd1) : mxl_r_word;
+  assign mxl_m3_we = w_we && (mxl_w_idx == 3'd3);
+  assign mxl_m4_raddr = (3'd4 < mxl_r_idx) ? (mxl_r_word + 9'd1) : mxl_r_word;
+  assign mxl_m4_we = w_we && (mxl_w_idx == 3'd4);
+  assign mxl_m5_raddr = (3'd5 < mxl_r_idx) ? (mxl_r_word + 9'd1) : mxl_r_word;
+  assign mxl_m5_we = w_we && (mxl_w_idx == 3'd5);
+  assign mxl_m6_raddr = (3'd6 < mxl_r_idx) ? (mxl_r_word + 9'd1) : mxl_r_word;
+  assign mxl_m6_we = w_we && (mxl_w_idx == 3'd6);
+  assign mxl_m7_we = w_we && (mxl_w_idx == 3'd7);
+  assign mxl_rdata = (mxl_idx_q == 3'd1) ? mxl_m1_rdata : ((mxl_idx_q == 3'd2) ? mxl_m2_rdata : ((mxl_idx_q == 3'd3) ? mxl_m3_rdata : ((mxl_idx_q == 3'd4) ? mxl_m4_rdata : ((mxl_idx_q == 3'd5) ? mxl_m5_rdata : ((mxl_idx_q == 3'd6) ? mxl_m6_rdata : ((mxl_idx_q == 3'd7) ? mxl_m7_rdata : mxl_m0_rdata))))));
+  assign mxl_m0_col = mxl_m0_rdata[mxl_lane_q * 8 +: 8];
+  assign mxl_m1_col = mxl_m1_rdata[mxl_lane_q * 8 +: 8];
+  assign mxl_m2_col = mxl_m2_rdata[mxl_lane_q * 8 +: 8];
+  assign mxl_m3_col = mxl_m3_rdata[mxl_lane_q * 8 +: 8];
+  assign mxl_m4_col = mxl_m4_rdata[mxl_lane_q * 8 +: 8];
+  assign mxl_m5_col = mxl_m5_rdata[mxl_lane_q * 8 +: 8];
+  assign mxl_m6_col = mxl_m6_rdata[mxl_lane_q * 8 +: 8];
+  assign mxl_m7_col = mxl_m7_rdata[mxl_lane_q * 8 +: 8];
+  assign mxl_i1_idx = mxl_idx_q + 3'd1;
+  assign mxl_i2_idx = mxl_idx_q + 3'd2;
+  assign mxl_i3_idx = mxl_idx_q + 3'd3;
+  assign mxl_i4_idx = mxl_idx_q + 3'd4;
+  assign mxl_i5_idx = mxl_idx_q + 3'd5;
+  assign mxl_i6_idx = mxl_idx_q + 3'd6;
+  assign mxl_i7_idx = mxl_idx_q + 3'd7;
+  assign mxl_col = {((mxl_i7_idx == 3'd1) ? mxl_m1_col : ((mxl_i7_idx == 3'd2) ? mxl_m2_col : ((mxl_i7_idx == 3'd3) ? mxl_m3_col : ((mxl_i7_idx == 3'd4) ? mxl_m4_col : ((mxl_i7_idx == 3'd5) ? mxl_m5_col : ((mxl_i7_idx == 3'd6) ? mxl_m6_col : ((mxl_i7_idx == 3'd7) ? mxl_m7_col : mxl_m0_col))))))), ((mxl_i6_idx == 3'd1) ? mxl_m1_col : ((mxl_i6_idx == 3'd2) ? mxl_m2_col : ((mxl_i6_idx == 3'd3) ? mxl_m3_col : ((mxl_i6_idx == 3'd4) ? mxl_m4_col : ((mxl_i6_idx == 3'd5) ? mxl_m5_col : ((mxl_i6_idx == 3'd6) ? mxl_m6_col : ((mxl_i6_idx == 3'd7) ? mxl_m7_col : mxl_m0_col))))))), ((mxl_i5_idx == 3'd1) ? mxl_m1_col : ((mxl_i5_idx == 3'd2) ? mxl_m2_col : ((mxl_i5_idx == 3'd3) ? mxl_m3_col : ((mxl_i5_idx == 3'd4) ? mxl_m4_col : ((mxl_i5_idx == 3'd5) ? mxl_m5_col : ((mxl_i5_idx == 3'd6) ? mxl_m6_col : ((mxl_i5_idx == 3'd7) ? mxl_m7_col : mxl_m0_col))))))), ((mxl_i4_idx == 3'd1) ? mxl_m1_col : ((mxl_i4_idx == 3'd2) ? mxl_m2_col : ((mxl_i4_idx == 3'd3) ? mxl_m3_col : ((mxl_i4_idx == 3'd4) ? mxl_m4_col : ((mxl_i4_idx == 3'd5) ? mxl_m5_col : ((mxl_i4_idx == 3'd6) ? mxl_m6_col : ((mxl_i4_idx == 3'd7) ? mxl_m7_col : mxl_m0_col))))))), ((mxl_i3_idx == 3'd1) ? mxl_m1_col : ((mxl_i3_idx == 3'd2) ? mxl_m2_col : ((mxl_i3_idx == 3'd3) ? mxl_m3_col : ((mxl_i3_idx == 3'd4) ? mxl_m4_col : ((mxl_i3_idx == 3'd5) ? mxl_m5_col : ((mxl_i3_idx == 3'd6) ? mxl_m6_col : ((mxl_i3_idx == 3'd7) ? mxl_m7_col : mxl_m0_col))))))), ((mxl_i2_idx == 3'd1) ? mxl_m1_col : ((mxl_i2_idx == 3'd2) ? mxl_m2_col : ((mxl_i2_idx == 3'd3) ? mxl_m3_col : ((mxl_i2_idx == 3'd4) ? mxl_m4_col : ((mxl_i2_idx == 3'd5) ? mxl_m5_col : ((mxl_i2_idx == 3'd6) ? mxl_m6_col : ((mxl_i2_idx == 3'd7) ? mxl_m7_col : mxl_m0_col))))))), ((mxl_i1_idx == 3'd1) ? mxl_m1_col : ((mxl_i1_idx == 3'd2) ? mxl_m2_col : ((mxl_i1_idx == 3'd3) ? mxl_m3_col : ((mxl_i1_idx == 3'd4) ? mxl_m4_col : ((mxl_i1_idx == 3'd5) ? mxl_m5_col : ((mxl_i1_idx == 3'd6) ? mxl_m6_col : ((mxl_i1_idx == 3'd7) ? mxl_m7_col : mxl_m0_col))))))), ((mxl_idx_q == 3'd1) ? mxl_m1_col : ((mxl_idx_q == 3'd2) ? mxl_m2_col : ((mxl_idx_q == 3'd3) ? mxl_m3_col : ((mxl_idx_q == 3'd4) ? mxl_m4_col : ((mxl_idx_q == 3'd5) ? mxl_m5_col : ((mxl_idx_q == 3'd6) ? mxl_m6_col : ((mxl_idx_q == 3'd7) ? mxl_m7_col : mxl_m0_col)))))))};
+  assign mxt_r_idx = mxt_rrow[2:0];
+  assign mxt_r_word = mxt_rrow[11:3];
+  assign mxt_w_idx = w_row[2:0];
+  assign mxt_w_word = w_row[11:3];
+  assign mxt_m0_raddr = (3'd0 < mxt_r_idx) ? (mxt_r_word + 9'd1) : mxt_r_word;
+  assign mxt_m0_we = w_we && (mxt_w_idx == 3'd0);
+  assign mxt_m1_raddr = (3'd1 < mxt_r_idx) ? (mxt_r_word + 9'd1) : mxt_r_word;
+  assign mxt_m1_we = w_we && (mxt_w_idx == 3'd1);
+  assign mxt_m2_raddr = (3'd2 < mxt_r_idx) ? (mxt_r_word + 9'd1) : mxt_r_word;
+  assign mxt_m2_we = w_we && (mxt_w_idx == 3'd2);
+  assign mxt_m3_raddr = (3'd3 < mxt_r_idx) ? (mxt_r_word + 9'd1) : mxt_r_word;
+  assign mxt_m3_we = w_we && (mxt_w_idx == 3'd3);
+  assign mxt_m4_raddr = (3'd4 < mxt_r_idx) ? (mxt_r_word + 9'd1) : mxt_r_word;
+  assign mxt_m4_we = w_we && (mxt_w_idx == 3'd4);
+  assign mxt_m5_raddr = (3'd5 < mxt_r_idx) ? (mxt_r_word + 9'd1) : mxt_r_word;
+  assign mxt_m5_we = w_we && (mxt_w_idx == 3'd5);
+  assign mxt_m6_raddr = (3'd6 < mxt_r_idx) ? (mxt_r_word + 9'd1) : mxt_r_word;
+  assign mxt_m6_we = w_we && (mxt_w_idx == 3'd6);
+  assign mxt_m7_we = w_we && (mxt_w_idx == 3'd7);
+  assign mxt_rdata = (mxt_idx_q == 3'd1) ? mxt_m1_rdata : ((mxt_idx_q == 3'd2) ? mxt_m2_rdata : ((mxt_idx_q == 3'd3) ? mxt_m3_rdata : ((mxt_idx_q == 3'd4) ? mxt_m4_rdata : ((mxt_idx_q == 3'd5) ? mxt_m5_rdata : ((mxt_idx_q == 3'd6) ? mxt_m6_rdata : ((mxt_idx_q == 3'd7) ? mxt_m7_rdata : mxt_m0_rdata))))));
+  assign mxt_m0_col = mxt_m0_rdata[mxt_lane_q * 8 +: 8];
+  assign mxt_m1_col = mxt_m1_rdata[mxt_lane_q * 8 +: 8];
+  assign mxt_m2_col = mxt_m2_rdata[mxt_lane_q * 8 +: 8];
+  assign mxt_m3_col = mxt_m3_rdata[mxt_lane_q * 8 +: 8];
+  assign mxt_m4_col = mxt_m4_rdata[mxt_lane_q * 8 +: 8];
+  assign mxt_m5_col = mxt_m5_rdata[mxt_lane_q * 8 +: 8];
+  assign mxt_m6_col = mxt_m6_rdata[mxt_lane_q * 8 +: 8];
+  assign mxt_m7_col = mxt_m7_rdata[mxt_lane_q * 8 +: 8];
+  assign mxt_i1_idx = mxt_idx_q + 3'd1;
+  assign mxt_i2_idx = mxt_idx_q + 3'd2;
+  assign mxt_i3_idx = mxt_idx_q + 3'd3;
+  assign mxt_i4_idx = mxt_idx_q + 3'd4;
+  assign mxt_i5_idx = mxt_idx_q + 3'd5;
+  assign mxt_i6_idx = mxt_idx_q + 3'd6;
+  assign mxt_i7_idx = mxt_idx_q + 3'd7;
+  assign mxt_col = {((mxt_i7_idx == 3'd1) ? mxt_m1_col : ((mxt_i7_idx == 3'd2) ? mxt_m2_col : ((mxt_i7_idx == 3'd3) ? mxt_m3_col : ((mxt_i7_idx == 3'd4) ? mxt_m4_col : ((mxt_i7_idx == 3'd5) ? mxt_m5_col : ((mxt_i7_idx == 3'd6) ? mxt_m6_col : ((mxt_i7_idx == 3'd7) ? mxt_m7_col : mxt_m0_col))))))), ((mxt_i6_idx == 3'd1) ? mxt_m1_col : ((mxt_i6_idx == 3'd2) ? mxt_m2_col : ((mxt_i6_idx == 3'd3) ? mxt_m3_col : ((mxt_i6_idx == 3'd4) ? mxt_m4_col : ((mxt_i6_idx == 3'd5) ? mxt_m5_col : ((mxt_i6_idx == 3'd6) ? mxt_m6_col : ((mxt_i6_idx == 3'd7) ? mxt_m7_col : mxt_m0_col))))))), ((mxt_i5_idx == 3'd1) ? mxt_m1_col : ((mxt_i5_idx == 3'd2) ? mxt_m2_col : ((mxt_i5_idx == 3'd3) ? mxt_m3_col : ((mxt_i5_idx == 3'd4) ? mxt_m4_col : ((mxt_i5_idx == 3'd5) ? mxt_m5_col : ((mxt_i5_idx == 3'd6) ? mxt_m6_col : ((mxt_i5_idx == 3'd7) ? mxt_m7_col : mxt_m0_col))))))), ((mxt_i4_idx == 3'd1) ? mxt_m1_col : ((mxt_i4_idx == 3'd2) ? mxt_m2_col : ((mxt_i4_idx == 3'd3) ? mxt_m3_col : ((mxt_i4_idx == 3'd4) ? mxt_m4_col : ((mxt_i4_idx == 3'd5) ? mxt_m5_col : ((mxt_i4_idx == 3'd6) ? mxt_m6_col : ((mxt_i4_idx == 3'd7) ? mxt_m7_col : mxt_m0_col))))))), ((mxt_i3_idx == 3'd1) ? mxt_m1_col : ((mxt_i3_idx == 3'd2) ? mxt_m2_col : ((mxt_i3_idx == 3'd3) ? mxt_m3_col : ((mxt_i3_idx == 3'd4) ? mxt_m4_col : ((mxt_i3_idx == 3'd5) ? mxt_m5_col : ((mxt_i3_idx == 3'd6) ? mxt_m6_col : ((mxt_i3_idx == 3'd7) ? mxt_m7_col : mxt_m0_col))))))), ((mxt_i2_idx == 3'd1) ? mxt_m1_col : ((mxt_i2_idx == 3'd2) ? mxt_m2_col : ((mxt_i2_idx == 3'd3) ? mxt_m3_col : ((mxt_i2_idx == 3'd4) ? mxt_m4_col : ((mxt_i2_idx == 3'd5) ? mxt_m5_col : ((mxt_i2_idx == 3'd6) ? mxt_m6_col : ((mxt_i2_idx == 3'd7) ? mxt_m7_col : mxt_m0_col))))))), ((mxt_i1_idx == 3'd1) ? mxt_m1_col : ((mxt_i1_idx == 3'd2) ? mxt_m2_col : ((mxt_i1_idx == 3'd3) ? mxt_m3_col : ((mxt_i1_idx == 3'd4) ? mxt_m4_col : ((mxt_i1_idx == 3'd5) ? mxt_m5_col : ((mxt_i1_idx == 3'd6) ? mxt_m6_col : ((mxt_i1_idx == 3'd7) ? mxt_m7_col : mxt_m0_col))))))), ((mxt_idx_q == 3'd1) ? mxt_m1_col : ((mxt_idx_q == 3'd2) ? mxt_m2_col : ((mxt_idx_q == 3'd3) ? mxt_m3_col : ((mxt_idx_q == 3'd4) ? mxt_m4_col : ((mxt_idx_q == 3'd5) ? mxt_m5_col : ((mxt_idx_q == 3'd6) ? mxt_m6_col : ((mxt_idx_q == 3'd7) ? mxt_m7_col : mxt_m0_col)))))))};
 
   always @(posedge clk) begin
-    dma_region_q <= dma_r_region;
-    vsrc_region_q <= vsrc_r_region;
-    vown_oregion_q <= vown_o_region;
     mxl_lane_q <= mxl_lane;
-    mxl_region_q <= mxl_r_region;
     mxl_idx_q <= mxl_r_idx;
-    mxl_local_q <= mxl_r_local;
     mxt_lane_q <= mxt_lane;
-    mxt_region_q <= mxt_r_region;
     mxt_idx_q <= mxt_r_idx;
-    mxt_local_q <= mxt_r_local;
   end
 
-  ag_ram_1024x8x8 u_dma_b0 (
+  ag_ram_4096x8x8 u_general (
     .clk  (clk),
-    .we   (b0_we),
-    .waddr(b0_waddr),
-    .wdata(b0_wdata),
-    .wmask(b0_wmask),
-    .raddr(dma_r_local),
-    .rdata(dma_b0_rdata)
+    .we   (w_we),
+    .waddr(w_row),
+    .wdata(w_data),
+    .wmask(w_mask),
+    .raddr(g_raddr),
+    .rdata(g_rdata)
   );
 
-  ag_ram_1024x8x8 u_dma_b1 (
+  ag_ram_4096x8x8 u_owner (
     .clk  (clk),
-    .we   (b1_we),
-    .waddr(b1_waddr),
-    .wdata(b1_wdata),
-    .wmask(b1_wmask),
-    .raddr(dma_r_local),
-    .rdata(dma_b1_rdata)
+    .we   (w_we),
+    .waddr(w_row),
+    .wdata(w_data),
+    .wmask(w_mask),
+    .raddr(own_raddr),
+    .rdata(own_rdata)
   );
 
-  ag_ram_1024x8x8 u_dma_b2 (
+  ag_ram_512x8x8 u_mxl_m0 (
     .clk  (clk),
-    .we   (b2_we),
-    .waddr(b2_waddr),
-    .wdata(b2_wdata),
-    .wmask(b2_wmask),
-    .raddr(dma_r_local),
-    .rdata(dma_b2_rdata)
+    .we   (mxl_m0_we),
+    .waddr(mxl_w_word),
+    .wdata(w_data),
+    .wmask(w_mask),
+    .raddr(mxl_m0_raddr),
+    .rdata(mxl_m0_rdata)
   );
 
-  ag_ram_1024x8x8 u_dma_b3 (
+  ag_ram_512x8x8 u_mxl_m1 (
     .clk  (clk),
-    .we   (b3_we),
-    .waddr(b3_waddr),
-    .wdata(b3_wdata),
-    .wmask(b3_wmask),
-    .raddr(dma_r_local),
-    .rdata(dma_b3_rdata)
+    .we   (mxl_m1_we),
+    .waddr(mxl_w_word),
+    .wdata(w_data),
+    .wmask(w_mask),
+    .raddr(mxl_m1_raddr),
+    .rdata(mxl_m1_rdata)
   );
 
-  ag_ram_1024x8x8 u_vsrc_b0 (
+  ag_ram_512x8x8 u_mxl_m2 (
     .clk  (clk),
-    .we   (b0_we),
-    .waddr(b0_waddr),
-    .wdata(b0_wdata),
-    .wmask(b0_wmask),
-    .raddr(vsrc_r_local),
-    .rdata(vsrc_b0_rdata)
+    .we   (mxl_m2_we),
+    .waddr(mxl_w_word),
+    .wdata(w_data),
+    .wmask(w_mask),
+    .raddr(mxl_m2_raddr),
+    .rdata(mxl_m2_rdata)
   );
 
-  ag_ram_1024x8x8 u_vsrc_b1 (
+  ag_ram_512x8x8 u_mxl_m3 (
     .clk  (clk),
-    .we   (b1_we),
-    .waddr(b1_waddr),
-    .wdata(b1_wdata),
-    .wmask(b1_wmask),
-    .raddr(vsrc_r_local),
-    .rdata(vsrc_b1_rdata)
+    .we   (mxl_m3_we),
+    .waddr(mxl_w_word),
+    .wdata(w_data),
+    .wmask(w_mask),
+    .raddr(mxl_m3_raddr),
+    .rdata(mxl_m3_rdata)
   );
 
-  ag_ram_1024x8x8 u_vsrc_b2 (
+  ag_ram_512x8x8 u_mxl_m4 (
     .clk  (clk),
-    .we   (b2_we),
-    .waddr(b2_waddr),
-    .wdata(b2_wdata),
-    .wmask(b2_wmask),
-    .raddr(vsrc_r_local),
-    .rdata(vsrc_b2_rdata)
+    .we   (mxl_m4_we),
+    .waddr(mxl_w_word),
+    .wdata(w_data),
+    .wmask(w_mask),
+    .raddr(mxl_m4_raddr),
+    .rdata(mxl_m4_rdata)
   );
 
-  ag_ram_1024x8x8 u_vsrc_b3 (
+  ag_ram_512x8x8 u_mxl_m5 (
     .clk  (clk),
-    .we   (b3_we),
-    .waddr(b3_waddr),
-    .wdata(b3_wdata),
-    .wmask(b3_wmask),
-    .raddr(vsrc_r_local),
-    .rdata(vsrc_b3_rdata)
+    .we   (mxl_m5_we),
+    .waddr(mxl_w_word),
+    .wdata(w_data),
+    .wmask(w_mask),
+    .raddr(mxl_m5_raddr),
+    .rdata(mxl_m5_rdata)
   );
 
-  ag_ram_1024x8x8 u_own_b0 (
+  ag_ram_512x8x8 u_mxl_m6 (
     .clk  (clk),
-    .we   (b0_we),
-    .waddr(b0_waddr),
-    .wdata(b0_wdata),
-    .wmask(b0_wmask),
-    .raddr(own_b0_raddr),
-    .rdata(own_b0_rdata)
+    .we   (mxl_m6_we),
+    .waddr(mxl_w_word),
+    .wdata(w_data),
+    .wmask(w_mask),
+    .raddr(mxl_m6_raddr),
+    .rdata(mxl_m6_rdata)
   );
 
-  ag_ram_1024x8x8 u_own_b1 (
+  ag_ram_512x8x8 u_mxl_m7 (
     .clk  (clk),
-    .we   (b1_we),
-    .waddr(b1_waddr),
-    .wdata(b1_wdata),
-    .wmask(b1_wmask),
-    .raddr(own_b1_raddr),
-    .rdata(own_b1_rdata)
+    .we   (mxl_m7_we),
+    .waddr(mxl_w_word),
+    .wdata(w_data),
+    .wmask(w_mask),
+    .raddr(mxl_r_word),
+    .rdata(mxl_m7_rdata)
   );
 
-  ag_ram_1024x8x8 u_own_b2 (
+  ag_ram_512x8x8 u_mxt_m0 (
     .clk  (clk),
-    .we   (b2_we),
-    .waddr(b2_waddr),
-    .wdata(b2_wdata),
-    .wmask(b2_wmask),
-    .raddr(own_b2_raddr),
-    .rdata(own_b2_rdata)
+    .we   (mxt_m0_we),
+    .waddr(mxt_w_word),
+    .wdata(w_data),
+    .wmask(w_mask),
+    .raddr(mxt_m0_raddr),
+    .rdata(mxt_m0_rdata)
   );
 
-  ag_ram_1024x8x8 u_own_b3 (
+  ag_ram_512x8x8 u_mxt_m1 (
     .clk  (clk),
-    .we   (b3_we),
-    .waddr(b3_waddr),
-    .wdata(b3_wdata),
-    .wmask(b3_wmask),
-    .raddr(own_b3_raddr),
-    .rdata(own_b3_rdata)
+    .we   (mxt_m1_we),
+    .waddr(mxt_w_word),
+    .wdata(w_data),
+    .wmask(w_mask),
+    .raddr(mxt_m1_raddr),
+    .rdata(mxt_m1_rdata)
   );
 
-  ag_ram_128x8x8 u_mxl_b0_m0 (
+  ag_ram_512x8x8 u_mxt_m2 (
     .clk  (clk),
-    .we   (mxl_b0_m0_we),
-    .waddr(mxl_b0_w_hi),
-    .wdata(b0_wdata),
-    .wmask(b0_wmask),
-    .raddr(mxl_b0_m0_raddr),
-    .rdata(mxl_b0_m0_rdata)
+    .we   (mxt_m2_we),
+    .waddr(mxt_w_word),
+    .wdata(w_data),
+    .wmask(w_mask),
+    .raddr(mxt_m2_raddr),
+    .rdata(mxt_m2_rdata)
   );
 
-  ag_ram_128x8x8 u_mxl_b0_m1 (
+  ag_ram_512x8x8 u_mxt_m3 (
     .clk  (clk),
-    .we   (mxl_b0_m1_we),
-    .waddr(mxl_b0_w_hi),
-    .wdata(b0_wdata),
-    .wmask(b0_wmask),
-    .raddr(mxl_b0_m1_raddr),
-    .rdata(mxl_b0_m1_rdata)
+    .we   (mxt_m3_we),
+    .waddr(mxt_w_word),
+    .wdata(w_data),
+    .wmask(w_mask),
+    .raddr(mxt_m3_raddr),
+    .rdata(mxt_m3_rdata)
   );
 
-  ag_ram_128x8x8 u_mxl_b0_m2 (
+  ag_ram_512x8x8 u_mxt_m4 (
     .clk  (clk),
-    .we   (mxl_b0_m2_we),
-    .waddr(mxl_b0_w_hi),
-    .wdata(b0_wdata),
-    .wmask(b0_wmask),
-    .raddr(mxl_b0_m2_raddr),
-    .rdata(mxl_b0_m2_rdata)
+    .we   (mxt_m4_we),
+    .waddr(mxt_w_word),
+    .wdata(w_data),
+    .wmask(w_mask),
+    .raddr(mxt_m4_raddr),
+    .rdata(mxt_m4_rdata)
   );
 
-  ag_ram_128x8x8 u_mxl_b0_m3 (
+  ag_ram_512x8x8 u_mxt_m5 (
     .clk  (clk),
-    .we   (mxl_b0_m3_we),
-    .waddr(mxl_b0_w_hi),
-    .wdata(b0_wdata),
-    .wmask(b0_wmask),
-    .raddr(mxl_b0_m3_raddr),
-    .rdata(mxl_b0_m3_rdata)
+    .we   (mxt_m5_we),
+    .waddr(mxt_w_word),
+    .wdata(w_data),
+    .wmask(w_mask),
+    .raddr(mxt_m5_raddr),
+    .rdata(mxt_m5_rdata)
   );
 
-  ag_ram_128x8x8 u_mxl_b0_m4 (
+  ag_ram_512x8x8 u_mxt_m6 (
     .clk  (clk),
-    .we   (mxl_b0_m4_we),
-    .waddr(mxl_b0_w_hi),
-    .wdata(b0_wdata),
-    .wmask(b0_wmask),
-    .raddr(mxl_b0_m4_raddr),
-    .rdata(mxl_b0_m4_rdata)
+    .we   (mxt_m6_we),
+    .waddr(mxt_w_word),
+    .wdata(w_data),
+    .wmask(w_mask),
+    .raddr(mxt_m6_raddr),
+    .rdata(mxt_m6_rdata)
   );
 
-  ag_ram_128x8x8 u_mxl_b0_m5 (
+  ag_ram_512x8x8 u_mxt_m7 (
     .clk  (clk),
-    .we   (mxl_b0_m5_we),
-    .waddr(mxl_b0_w_hi),
-    .wdata(b0_wdata),
-    .wmask(b0_wmask),
-    .raddr(mxl_b0_m5_raddr),
-    .rdata(mxl_b0_m5_rdata)
-  );
-
-  ag_ram_128x8x8 u_mxl_b0_m6 (
-    .clk  (clk),
-    .we   (mxl_b0_m6_we),
-    .waddr(mxl_b0_w_hi),
-    .wdata(b0_wdata),
-    .wmask(b0_wmask),
-    .raddr(mxl_b0_m6_raddr),
-    .rdata(mxl_b0_m6_rdata)
-  );
-
-  ag_ram_128x8x8 u_mxl_b0_m7 (
-    .clk  (clk),
-    .we   (mxl_b0_m7_we),
-    .waddr(mxl_b0_w_hi),
-    .wdata(b0_wdata),
-    .wmask(b0_wmask),
-    .raddr(mxl_b0_m7_raddr),
-    .rdata(mxl_b0_m7_rdata)
-  );
-
-  ag_ram_128x8x8 u_mxl_b1_m0 (
-    .clk  (clk),
-    .we   (mxl_b1_m0_we),
-    .waddr(mxl_b1_w_hi),
-    .wdata(b1_wdata),
-    .wmask(b1_wmask),
-    .raddr(mxl_b1_m0_raddr),
-    .rdata(mxl_b1_m0_rdata)
-  );
-
-  ag_ram_128x8x8 u_mxl_b1_m1 (
-    .clk  (clk),
-    .we   (mxl_b1_m1_we),
-    .waddr(mxl_b1_w_hi),
-    .wdata(b1_wdata),
-    .wmask(b1_wmask),
-    .raddr(mxl_b1_m1_raddr),
-    .rdata(mxl_b1_m1_rdata)
-  );
-
-  ag_ram_128x8x8 u_mxl_b1_m2 (
-    .clk  (clk),
-    .we   (mxl_b1_m2_we),
-    .waddr(mxl_b1_w_hi),
-    .wdata(b1_wdata),
-    .wmask(b1_wmask),
-    .raddr(mxl_b1_m2_raddr),
-    .rdata(mxl_b1_m2_rdata)
-  );
-
-  ag_ram_128x8x8 u_mxl_b1_m3 (
-    .clk  (clk),
-    .we   (mxl_b1_m3_we),
-    .waddr(mxl_b1_w_hi),
-    .wdata(b1_wdata),
-    .wmask(b1_wmask),
-    .raddr(mxl_b1_m3_raddr),
-    .rdata(mxl_b1_m3_rdata)
-  );
-
-  ag_ram_128x8x8 u_mxl_b1_m4 (
-    .clk  (clk),
-    .we   (mxl_b1_m4_we),
-    .waddr(mxl_b1_w_hi),
-    .wdata(b1_wdata),
-    .wmask(b1_wmask),
-    .raddr(mxl_b1_m4_raddr),
-    .rdata(mxl_b1_m4_rdata)
-  );
-
-  ag_ram_128x8x8 u_mxl_b1_m5 (
-    .clk  (clk),
-    .we   (mxl_b1_m5_we),
-    .waddr(mxl_b1_w_hi),
-    .wdata(b1_wdata),
-    .wmask(b1_wmask),
-    .raddr(mxl_b1_m5_raddr),
-    .rdata(mxl_b1_m5_rdata)
-  );
-
-  ag_ram_128x8x8 u_mxl_b1_m6 (
-    .clk  (clk),
-    .we   (mxl_b1_m6_we),
-    .waddr(mxl_b1_w_hi),
-    .wdata(b1_wdata),
-    .wmask(b1_wmask),
-    .raddr(mxl_b1_m6_raddr),
-    .rdata(mxl_b1_m6_rdata)
-  );
-
-  ag_ram_128x8x8 u_mxl_b1_m7 (
-    .clk  (clk),
-    .we   (mxl_b1_m7_we),
-    .waddr(mxl_b1_w_hi),
-    .wdata(b1_wdata),
-    .wmask(b1_wmask),
-    .raddr(mxl_b1_m7_raddr),
-    .rdata(mxl_b1_m7_rdata)
-  );
-
-  ag_ram_128x8x8 u_mxl_b2_m0 (
-    .clk  (clk),
-    .we   (mxl_b2_m0_we),
-    .waddr(mxl_b2_w_hi),
-    .wdata(b2_wdata),
-    .wmask(b2_wmask),
-    .raddr(mxl_b2_m0_raddr),
-    .rdata(mxl_b2_m0_rdata)
-  );
-
-  ag_ram_128x8x8 u_mxl_b2_m1 (
-    .clk  (clk),
-    .we   (mxl_b2_m1_we),
-    .waddr(mxl_b2_w_hi),
-    .wdata(b2_wdata),
-    .wmask(b2_wmask),
-    .raddr(mxl_b2_m1_raddr),
-    .rdata(mxl_b2_m1_rdata)
-  );
-
-  ag_ram_128x8x8 u_mxl_b2_m2 (
-    .clk  (clk),
-    .we   (mxl_b2_m2_we),
-    .waddr(mxl_b2_w_hi),
-    .wdata(b2_wdata),
-    .wmask(b2_wmask),
-    .raddr(mxl_b2_m2_raddr),
-    .rdata(mxl_b2_m2_rdata)
-  );
-
-  ag_ram_128x8x8 u_mxl_b2_m3 (
-    .clk  (clk),
-    .we   (mxl_b2_m3_we),
-    .waddr(mxl_b2_w_hi),
-    .wdata(b2_wdata),
-    .wmask(b2_wmask),
-    .raddr(mxl_b2_m3_raddr),
-    .rdata(mxl_b2_m3_rdata)
-  );
-
-  ag_ram_128x8x8 u_mxl_b2_m4 (
-    .clk  (clk),
-    .we   (mxl_b2_m4_we),
-    .waddr(mxl_b2_w_hi),
-    .wdata(b2_wdata),
-    .wmask(b2_wmask),
-    .raddr(mxl_b2_m4_raddr),
-    .rdata(mxl_b2_m4_rdata)
-  );
-
-  ag_ram_128x8x8 u_mxl_b2_m5 (
-    .clk  (clk),
-    .we   (mxl_b2_m5_we),
-    .waddr(mxl_b2_w_hi),
-    .wdata(b2_wdata),
-    .wmask(b2_wmask),
-    .raddr(mxl_b2_m5_raddr),
-    .rdata(mxl_b2_m5_rdata)
-  );
-
-  ag_ram_128x8x8 u_mxl_b2_m6 (
-    .clk  (clk),
-    .we   (mxl_b2_m6_we),
-    .waddr(mxl_b2_w_hi),
-    .wdata(b2_wdata),
-    .wmask(b2_wmask),
-    .raddr(mxl_b2_m6_raddr),
-    .rdata(mxl_b2_m6_rdata)
-  );
-
-  ag_ram_128x8x8 u_mxl_b2_m7 (
-    .clk  (clk),
-    .we   (mxl_b2_m7_we),
-    .waddr(mxl_b2_w_hi),
-    .wdata(b2_wdata),
-    .wmask(b2_wmask),
-    .raddr(mxl_b2_m7_raddr),
-    .rdata(mxl_b2_m7_rdata)
-  );
-
-  ag_ram_128x8x8 u_mxl_b3_m0 (
-    .clk  (clk),
-    .we   (mxl_b3_m0_we),
-    .waddr(mxl_b3_w_hi),
-    .wdata(b3_wdata),
-    .wmask(b3_wmask),
-    .raddr(mxl_b3_m0_raddr),
-    .rdata(mxl_b3_m0_rdata)
-  );
-
-  ag_ram_128x8x8 u_mxl_b3_m1 (
-    .clk  (clk),
-    .we   (mxl_b3_m1_we),
-    .waddr(mxl_b3_w_hi),
-    .wdata(b3_wdata),
-    .wmask(b3_wmask),
-    .raddr(mxl_b3_m1_raddr),
-    .rdata(mxl_b3_m1_rdata)
-  );
-
-  ag_ram_128x8x8 u_mxl_b3_m2 (
-    .clk  (clk),
-    .we   (mxl_b3_m2_we),
-    .waddr(mxl_b3_w_hi),
-    .wdata(b3_wdata),
-    .wmask(b3_wmask),
-    .raddr(mxl_b3_m2_raddr),
-    .rdata(mxl_b3_m2_rdata)
-  );
-
-  ag_ram_128x8x8 u_mxl_b3_m3 (
-    .clk  (clk),
-    .we   (mxl_b3_m3_we),
-    .waddr(mxl_b3_w_hi),
-    .wdata(b3_wdata),
-    .wmask(b3_wmask),
-    .raddr(mxl_b3_m3_raddr),
-    .rdata(mxl_b3_m3_rdata)
-  );
-
-  ag_ram_128x8x8 u_mxl_b3_m4 (
-    .clk  (clk),
-    .we   (mxl_b3_m4_we),
-    .waddr(mxl_b3_w_hi),
-    .wdata(b3_wdata),
-    .wmask(b3_wmask),
-    .raddr(mxl_b3_m4_raddr),
-    .rdata(mxl_b3_m4_rdata)
-  );
-
-  ag_ram_128x8x8 u_mxl_b3_m5 (
-    .clk  (clk),
-    .we   (mxl_b3_m5_we),
-    .waddr(mxl_b3_w_hi),
-    .wdata(b3_wdata),
-    .wmask(b3_wmask),
-    .raddr(mxl_b3_m5_raddr),
-    .rdata(mxl_b3_m5_rdata)
-  );
-
-  ag_ram_128x8x8 u_mxl_b3_m6 (
-    .clk  (clk),
-    .we   (mxl_b3_m6_we),
-    .waddr(mxl_b3_w_hi),
-    .wdata(b3_wdata),
-    .wmask(b3_wmask),
-    .raddr(mxl_b3_m6_raddr),
-    .rdata(mxl_b3_m6_rdata)
-  );
-
-  ag_ram_128x8x8 u_mxl_b3_m7 (
-    .clk  (clk),
-    .we   (mxl_b3_m7_we),
-    .waddr(mxl_b3_w_hi),
-    .wdata(b3_wdata),
-    .wmask(b3_wmask),
-    .raddr(mxl_b3_m7_raddr),
-    .rdata(mxl_b3_m7_rdata)
-  );
-
-  ag_ram_128x8x8 u_mxt_b0_m0 (
-    .clk  (clk),
-    .we   (mxt_b0_m0_we),
-    .waddr(mxt_b0_w_hi),
-    .wdata(b0_wdata),
-    .wmask(b0_wmask),
-    .raddr(mxt_b0_m0_raddr),
-    .rdata(mxt_b0_m0_rdata)
-  );
-
-  ag_ram_128x8x8 u_mxt_b0_m1 (
-    .clk  (clk),
-    .we   (mxt_b0_m1_we),
-    .waddr(mxt_b0_w_hi),
-    .wdata(b0_wdata),
-    .wmask(b0_wmask),
-    .raddr(mxt_b0_m1_raddr),
-    .rdata(mxt_b0_m1_rdata)
-  );
-
-  ag_ram_128x8x8 u_mxt_b0_m2 (
-    .clk  (clk),
-    .we   (mxt_b0_m2_we),
-    .waddr(mxt_b0_w_hi),
-    .wdata(b0_wdata),
-    .wmask(b0_wmask),
-    .raddr(mxt_b0_m2_raddr),
-    .rdata(mxt_b0_m2_rdata)
-  );
-
-  ag_ram_128x8x8 u_mxt_b0_m3 (
-    .clk  (clk),
-    .we   (mxt_b0_m3_we),
-    .waddr(mxt_b0_w_hi),
-    .wdata(b0_wdata),
-    .wmask(b0_wmask),
-    .raddr(mxt_b0_m3_raddr),
-    .rdata(mxt_b0_m3_rdata)
-  );
-
-  ag_ram_128x8x8 u_mxt_b0_m4 (
-    .clk  (clk),
-    .we   (mxt_b0_m4_we),
-    .waddr(mxt_b0_w_hi),
-    .wdata(b0_wdata),
-    .wmask(b0_wmask),
-    .raddr(mxt_b0_m4_raddr),
-    .rdata(mxt_b0_m4_rdata)
-  );
-
-  ag_ram_128x8x8 u_mxt_b0_m5 (
-    .clk  (clk),
-    .we   (mxt_b0_m5_we),
-    .waddr(mxt_b0_w_hi),
-    .wdata(b0_wdata),
-    .wmask(b0_wmask),
-    .raddr(mxt_b0_m5_raddr),
-    .rdata(mxt_b0_m5_rdata)
-  );
-
-  ag_ram_128x8x8 u_mxt_b0_m6 (
-    .clk  (clk),
-    .we   (mxt_b0_m6_we),
-    .waddr(mxt_b0_w_hi),
-    .wdata(b0_wdata),
-    .wmask(b0_wmask),
-    .raddr(mxt_b0_m6_raddr),
-    .rdata(mxt_b0_m6_rdata)
-  );
-
-  ag_ram_128x8x8 u_mxt_b0_m7 (
-    .clk  (clk),
-    .we   (mxt_b0_m7_we),
-    .waddr(mxt_b0_w_hi),
-    .wdata(b0_wdata),
-    .wmask(b0_wmask),
-    .raddr(mxt_b0_m7_raddr),
-    .rdata(mxt_b0_m7_rdata)
-  );
-
-  ag_ram_128x8x8 u_mxt_b1_m0 (
-    .clk  (clk),
-    .we   (mxt_b1_m0_we),
-    .waddr(mxt_b1_w_hi),
-    .wdata(b1_wdata),
-    .wmask(b1_wmask),
-    .raddr(mxt_b1_m0_raddr),
-    .rdata(mxt_b1_m0_rdata)
-  );
-
-  ag_ram_128x8x8 u_mxt_b1_m1 (
-    .clk  (clk),
-    .we   (mxt_b1_m1_we),
-    .waddr(mxt_b1_w_hi),
-    .wdata(b1_wdata),
-    .wmask(b1_wmask),
-    .raddr(mxt_b1_m1_raddr),
-    .rdata(mxt_b1_m1_rdata)
-  );
-
-  ag_ram_128x8x8 u_mxt_b1_m2 (
-    .clk  (clk),
-    .we   (mxt_b1_m2_we),
-    .waddr(mxt_b1_w_hi),
-    .wdata(b1_wdata),
-    .wmask(b1_wmask),
-    .raddr(mxt_b1_m2_raddr),
-    .rdata(mxt_b1_m2_rdata)
-  );
-
-  ag_ram_128x8x8 u_mxt_b1_m3 (
-    .clk  (clk),
-    .we   (mxt_b1_m3_we),
-    .waddr(mxt_b1_w_hi),
-    .wdata(b1_wdata),
-    .wmask(b1_wmask),
-    .raddr(mxt_b1_m3_raddr),
-    .rdata(mxt_b1_m3_rdata)
-  );
-
-  ag_ram_128x8x8 u_mxt_b1_m4 (
-    .clk  (clk),
-    .we   (mxt_b1_m4_we),
-    .waddr(mxt_b1_w_hi),
-    .wdata(b1_wdata),
-    .wmask(b1_wmask),
-    .raddr(mxt_b1_m4_raddr),
-    .rdata(mxt_b1_m4_rdata)
-  );
-
-  ag_ram_128x8x8 u_mxt_b1_m5 (
-    .clk  (clk),
-    .we   (mxt_b1_m5_we),
-    .waddr(mxt_b1_w_hi),
-    .wdata(b1_wdata),
-    .wmask(b1_wmask),
-    .raddr(mxt_b1_m5_raddr),
-    .rdata(mxt_b1_m5_rdata)
-  );
-
-  ag_ram_128x8x8 u_mxt_b1_m6 (
-    .clk  (clk),
-    .we   (mxt_b1_m6_we),
-    .waddr(mxt_b1_w_hi),
-    .wdata(b1_wdata),
-    .wmask(b1_wmask),
-    .raddr(mxt_b1_m6_raddr),
-    .rdata(mxt_b1_m6_rdata)
-  );
-
-  ag_ram_128x8x8 u_mxt_b1_m7 (
-    .clk  (clk),
-    .we   (mxt_b1_m7_we),
-    .waddr(mxt_b1_w_hi),
-    .wdata(b1_wdata),
-    .wmask(b1_wmask),
-    .raddr(mxt_b1_m7_raddr),
-    .rdata(mxt_b1_m7_rdata)
-  );
-
-  ag_ram_128x8x8 u_mxt_b2_m0 (
-    .clk  (clk),
-    .we   (mxt_b2_m0_we),
-    .waddr(mxt_b2_w_hi),
-    .wdata(b2_wdata),
-    .wmask(b2_wmask),
-    .raddr(mxt_b2_m0_raddr),
-    .rdata(mxt_b2_m0_rdata)
-  );
-
-  ag_ram_128x8x8 u_mxt_b2_m1 (
-    .clk  (clk),
-    .we   (mxt_b2_m1_we),
-    .waddr(mxt_b2_w_hi),
-    .wdata(b2_wdata),
-    .wmask(b2_wmask),
-    .raddr(mxt_b2_m1_raddr),
-    .rdata(mxt_b2_m1_rdata)
-  );
-
-  ag_ram_128x8x8 u_mxt_b2_m2 (
-    .clk  (clk),
-    .we   (mxt_b2_m2_we),
-    .waddr(mxt_b2_w_hi),
-    .wdata(b2_wdata),
-    .wmask(b2_wmask),
-    .raddr(mxt_b2_m2_raddr),
-    .rdata(mxt_b2_m2_rdata)
-  );
-
-  ag_ram_128x8x8 u_mxt_b2_m3 (
-    .clk  (clk),
-    .we   (mxt_b2_m3_we),
-    .waddr(mxt_b2_w_hi),
-    .wdata(b2_wdata),
-    .wmask(b2_wmask),
-    .raddr(mxt_b2_m3_raddr),
-    .rdata(mxt_b2_m3_rdata)
-  );
-
-  ag_ram_128x8x8 u_mxt_b2_m4 (
-    .clk  (clk),
-    .we   (mxt_b2_m4_we),
-    .waddr(mxt_b2_w_hi),
-    .wdata(b2_wdata),
-    .wmask(b2_wmask),
-    .raddr(mxt_b2_m4_raddr),
-    .rdata(mxt_b2_m4_rdata)
-  );
-
-  ag_ram_128x8x8 u_mxt_b2_m5 (
-    .clk  (clk),
-    .we   (mxt_b2_m5_we),
-    .waddr(mxt_b2_w_hi),
-    .wdata(b2_wdata),
-    .wmask(b2_wmask),
-    .raddr(mxt_b2_m5_raddr),
-    .rdata(mxt_b2_m5_rdata)
-  );
-
-  ag_ram_128x8x8 u_mxt_b2_m6 (
-    .clk  (clk),
-    .we   (mxt_b2_m6_we),
-    .waddr(mxt_b2_w_hi),
-    .wdata(b2_wdata),
-    .wmask(b2_wmask),
-    .raddr(mxt_b2_m6_raddr),
-    .rdata(mxt_b2_m6_rdata)
-  );
-
-  ag_ram_128x8x8 u_mxt_b2_m7 (
-    .clk  (clk),
-    .we   (mxt_b2_m7_we),
-    .waddr(mxt_b2_w_hi),
-    .wdata(b2_wdata),
-    .wmask(b2_wmask),
-    .raddr(mxt_b2_m7_raddr),
-    .rdata(mxt_b2_m7_rdata)
-  );
-
-  ag_ram_128x8x8 u_mxt_b3_m0 (
-    .clk  (clk),
-    .we   (mxt_b3_m0_we),
-    .waddr(mxt_b3_w_hi),
-    .wdata(b3_wdata),
-    .wmask(b3_wmask),
-    .raddr(mxt_b3_m0_raddr),
-    .rdata(mxt_b3_m0_rdata)
-  );
-
-  ag_ram_128x8x8 u_mxt_b3_m1 (
-    .clk  (clk),
-    .we   (mxt_b3_m1_we),
-    .waddr(mxt_b3_w_hi),
-    .wdata(b3_wdata),
-    .wmask(b3_wmask),
-    .raddr(mxt_b3_m1_raddr),
-    .rdata(mxt_b3_m1_rdata)
-  );
-
-  ag_ram_128x8x8 u_mxt_b3_m2 (
-    .clk  (clk),
-    .we   (mxt_b3_m2_we),
-    .waddr(mxt_b3_w_hi),
-    .wdata(b3_wdata),
-    .wmask(b3_wmask),
-    .raddr(mxt_b3_m2_raddr),
-    .rdata(mxt_b3_m2_rdata)
-  );
-
-  ag_ram_128x8x8 u_mxt_b3_m3 (
-    .clk  (clk),
-    .we   (mxt_b3_m3_we),
-    .waddr(mxt_b3_w_hi),
-    .wdata(b3_wdata),
-    .wmask(b3_wmask),
-    .raddr(mxt_b3_m3_raddr),
-    .rdata(mxt_b3_m3_rdata)
-  );
-
-  ag_ram_128x8x8 u_mxt_b3_m4 (
-    .clk  (clk),
-    .we   (mxt_b3_m4_we),
-    .waddr(mxt_b3_w_hi),
-    .wdata(b3_wdata),
-    .wmask(b3_wmask),
-    .raddr(mxt_b3_m4_raddr),
-    .rdata(mxt_b3_m4_rdata)
-  );
-
-  ag_ram_128x8x8 u_mxt_b3_m5 (
-    .clk  (clk),
-    .we   (mxt_b3_m5_we),
-    .waddr(mxt_b3_w_hi),
-    .wdata(b3_wdata),
-    .wmask(b3_wmask),
-    .raddr(mxt_b3_m5_raddr),
-    .rdata(mxt_b3_m5_rdata)
-  );
-
-  ag_ram_128x8x8 u_mxt_b3_m6 (
-    .clk  (clk),
-    .we   (mxt_b3_m6_we),
-    .waddr(mxt_b3_w_hi),
-    .wdata(b3_wdata),
-    .wmask(b3_wmask),
-    .raddr(mxt_b3_m6_raddr),
-    .rdata(mxt_b3_m6_rdata)
-  );
-
-  ag_ram_128x8x8 u_mxt_b3_m7 (
-    .clk  (clk),
-    .we   (mxt_b3_m7_we),
-    .waddr(mxt_b3_w_hi),
-    .wdata(b3_wdata),
-    .wmask(b3_wmask),
-    .raddr(mxt_b3_m7_raddr),
-    .rdata(mxt_b3_m7_rdata)
+    .we   (mxt_m7_we),
+    .waddr(mxt_w_word),
+    .wdata(w_data),
+    .wmask(w_mask),
+    .raddr(mxt_r_word),
+    .rdata(mxt_m7_rdata)
   );
 endmodule
 

@@ -57,8 +57,8 @@ module ag_operands (
   output wire [31:0] cfg_value, // rs + imm of a cfg
   input  wire [31:0] cfg_imm,
   output wire [2:0]  fault, // error code the instruction would stop the chip with (0: none)
-  output wire [13:0] rset, // resources read
-  output wire [13:0] wset, // resources written
+  output wire [19:0] rset, // resources read
+  output wire [19:0] wset, // resources written (and ports held)
   output wire [14:0] dur, // unit busy duration D
   output wire [10:0] dma_beats_out, // beats per row ⌈elems·size/B⌉
   output wire [10:0] dma_nbytes_out, // bytes per row
@@ -129,6 +129,9 @@ module ag_operands (
   wire [40:0] main_span;
   wire [43:0] main_last;
   wire main_ok;
+  wire [2:0] wport_r1;
+  wire [2:0] rport_r2;
+  wire [2:0] rport_r1;
   wire [11:0] dma_beats_sum_unused;
   wire [10:0] dma_beats;
 
@@ -196,8 +199,11 @@ module ag_operands (
   assign main_ok = (($signed(main_base) >= $signed(44'd0)) && ($signed((main_base + {33'd0, dma_nbytes})) <= $signed(44'h100000))) && (($signed(main_last) >= $signed(44'd0)) && ($signed((main_last + {33'd0, dma_nbytes})) <= $signed(44'h100000)));
   assign cfg_value = ra + cfg_imm;
   assign fault = ((!legal) || (is_dma && (!(dma_elems_f <= 9'd8)))) ? 3'd1 : (((r1_used && (!r1_ok)) || (r2_used && (!r2_ok))) ? 3'd3 : ((is_dma && (!main_ok)) ? 3'd4 : (((is_cfg && (((cfg_reg == 6'd2) || (cfg_reg == 6'd4) || (cfg_reg == 6'd7)) ? (!(cfg_value <= 32'd47)) : ((cfg_reg == 6'd5) ? (!(cfg_value <= 32'd1)) : (((cfg_reg == 6'd10) || (cfg_reg == 6'd11)) ? (!(cfg_value <= 32'h3fff)) : 1'd0)))) || (is_valu && (v_dmem == v_smem) && (r1_start != r2_start) && (($signed(r1_start) < $signed(r2_end)) && ($signed(r2_start) < $signed(r1_end))))) ? 3'd2 : 3'd0)));
-  assign rset = is_st ? {2'd0, r1_set} : (is_mm ? {2'd0, (r1_set | r2_set)} : (is_drain ? {{drain_bank, (!drain_bank)}, 12'd0} : (is_valu ? {2'd0, (r1_set | r2_set)} : (is_rq ? {2'd0, r2_set} : (is_sgd ? {2'd0, (r1_set | r2_set)} : 14'd0)))));
-  assign wset = is_ld ? {2'd0, r1_set} : (is_mm ? {{mm_bank, (!mm_bank)}, 12'd0} : (is_drain ? {2'd0, r1_set} : (is_valu ? {2'd0, r1_set} : (is_rq ? {2'd0, r1_set} : (is_sgd ? {2'd0, (r1_set | (sgd_clear ? r2_set : 12'd0))} : 14'd0)))));
+  assign rset = is_st ? {3'd0, 3'd0, 2'd0, r1_set} : (is_mm ? {3'd0, 3'd0, 2'd0, (r1_set | r2_set)} : (is_drain ? {3'd0, 3'd0, {drain_bank, (!drain_bank)}, 12'd0} : ((is_valu || is_sgd) ? {3'd0, 3'd0, 2'd0, (r1_set | r2_set)} : (is_rq ? {3'd0, 3'd0, 2'd0, r2_set} : 20'd0))));
+  assign wport_r1 = {(r1_mem == 2'd2), (r1_mem == 2'd1), (r1_mem == 2'd0)};
+  assign rport_r2 = {(r2_mem == 2'd2), (r2_mem == 2'd1), (r2_mem == 2'd0)};
+  assign rport_r1 = {(r1_mem == 2'd2), (r1_mem == 2'd1), (r1_mem == 2'd0)};
+  assign wset = is_ld ? {3'd0, wport_r1, 2'd0, r1_set} : (is_st ? {rport_r1, 3'd0, 2'd0, 12'd0} : (is_mm ? {3'd0, 3'd0, {mm_bank, (!mm_bank)}, 12'd0} : (is_drain ? {3'd0, wport_r1, 2'd0, r1_set} : ((is_valu || is_rq) ? {rport_r2, wport_r1, 2'd0, r1_set} : (is_sgd ? (sgd_clear ? {3'd4, (3'd1 | 3'd4), 2'd0, (r1_set | r2_set)} : {3'd4, 3'd1, 2'd0, r1_set}) : 20'd0)))));
   assign dma_beats_sum_unused = {1'd0, dma_nbytes} + 12'd15;
   assign dma_beats = {3'd0, dma_beats_sum_unused[11:4]};
   assign dur = is_dma ? (({6'd0, dma_rows_f} * {4'd0, dma_beats}) + 15'd3) : (is_mm ? {2'd0, mm_k} : (is_drain ? (drain_t ? 15'd10 : 15'd10) : ({2'd0, v_count} + 15'd3)));

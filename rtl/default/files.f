@@ -14,10 +14,10 @@ ag_mxu.v
 ag_operands.v
 ag_pe_dsp.v
 ag_perf.v
-ag_ram_1024x8x8.v
-ag_ram_128x8x8.v
+ag_ram_1024x32x8.v
 ag_ram_16384x2x32.v
-ag_ram_256x32x8.v
+ag_ram_4096x8x8.v
+ag_ram_512x8x8.v
 ag_ram_65536x1x8.v
 ag_vpu.v
 ag_top.v

@@ -202,8 +202,8 @@ module ag_ctrl (
   reg  [31:0] elem_n; // RNG element counter
   wire [31:0] o_cfg_value;
   wire [2:0] o_fault;
-  wire [13:0] o_rset;
-  wire [13:0] o_wset;
+  wire [19:0] o_rset;
+  wire [19:0] o_wset;
   wire [15:0] o_dur;
   wire [10:0] o_dma_beats_out;
   wire [10:0] o_dma_nbytes_out;

@@ -152,12 +152,15 @@ module ag_top (
   wire [8:0] drn_grad_wrow;
   wire [127:0] drn_grad_wdata;
   wire [15:0] drn_grad_wmask;
+  wire vpu_sp_sre;
   wire [10:0] vpu_sp_srow;
   wire vpu_sp_ore;
   wire [10:0] vpu_sp_orow;
+  wire vpu_acc_sre;
   wire [8:0] vpu_acc_srow;
   wire vpu_acc_ore;
   wire [8:0] vpu_acc_orow;
+  wire vpu_grad_sre;
   wire [8:0] vpu_grad_srow;
   wire vpu_grad_ore;
   wire [8:0] vpu_grad_orow;
@@ -324,8 +327,9 @@ module ag_top (
     .vpu_wdata (vpu_sp_wdata),
     .vpu_wmask (vpu_sp_wmask),
     .dma_rrow  (ctrl_st_running ? dma_sp_rrow : host_sp_row),
-    .dma_rdata (sp_dma_rdata),
+    .vsrc_re   (vpu_sp_sre),
     .vsrc_rrow (vpu_sp_srow),
+    .dma_rdata (sp_dma_rdata),
     .vsrc_rdata(sp_vsrc_rdata),
     .vown_re   (vpu_sp_ore),
     .vown_rrow (vpu_sp_orow),
@@ -359,8 +363,9 @@ module ag_top (
     .drn_wdata (drn_acc_wdata),
     .drn_wmask (drn_acc_wmask),
     .dma_rrow  (ctrl_st_running ? dma_acc_rrow : host_acc_row),
-    .dma_rdata (acc_dma_rdata),
+    .vsrc_re   (vpu_acc_sre),
     .vsrc_rrow (vpu_acc_srow),
+    .dma_rdata (acc_dma_rdata),
     .vsrc_rdata(acc_vsrc_rdata),
     .vown_re   (vpu_acc_ore),
     .vown_rrow (vpu_acc_orow),
@@ -389,8 +394,9 @@ module ag_top (
     .drn_wdata (drn_grad_wdata),
     .drn_wmask (drn_grad_wmask),
     .dma_rrow  (ctrl_st_running ? dma_grad_rrow : host_grad_row),
-    .dma_rdata (grad_dma_rdata),
+    .vsrc_re   (vpu_grad_sre),
     .vsrc_rrow (vpu_grad_srow),
+    .dma_rdata (grad_dma_rdata),
     .vsrc_rdata(grad_vsrc_rdata),
     .vown_re   (vpu_grad_ore),
     .vown_rrow (vpu_grad_orow),
@@ -521,12 +527,15 @@ module ag_top (
     .seedn     (ctrl_vpu_seedn),
     .clamp_lo  (ctrl_vpu_clamp_lo),
     .clamp_hi  (ctrl_vpu_clamp_hi),
+    .sp_sre    (vpu_sp_sre),
     .sp_srow   (vpu_sp_srow),
     .sp_ore    (vpu_sp_ore),
     .sp_orow   (vpu_sp_orow),
+    .acc_sre   (vpu_acc_sre),
     .acc_srow  (vpu_acc_srow),
     .acc_ore   (vpu_acc_ore),
     .acc_orow  (vpu_acc_orow),
+    .grad_sre  (vpu_grad_sre),
     .grad_srow (vpu_grad_srow),
     .grad_ore  (vpu_grad_ore),
     .grad_orow (vpu_grad_orow),

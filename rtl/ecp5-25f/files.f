@@ -15,9 +15,9 @@ ag_operands.v
 ag_pe_dsp.v
 ag_perf.v
 ag_ram_1024x2x32.v
-ag_ram_128x16x8.v
-ag_ram_128x4x8.v
+ag_ram_2048x4x8.v
 ag_ram_4096x1x8.v
+ag_ram_512x16x8.v
 ag_ram_512x4x8.v
 ag_vpu.v
 ag_top.v

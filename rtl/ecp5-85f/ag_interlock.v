@@ -21,28 +21,28 @@ module ag_interlock (
   input  wire        mm_bank,
   input  wire [12:0] mm_k,
   input  wire [14:0] dur,
-  input  wire [13:0] rset,
-  input  wire [13:0] wset,
+  input  wire [19:0] rset,
+  input  wire [19:0] wset,
   output wire        can_issue, // issue condition of the instruction in decode (faults aside)
   output wire [3:0]  busy, // n > 0: bit0 DMA, bit1 MXU, bit2 DRN, bit3 VPU
   output wire        all_le1 // every unit has n ≤ 1 (halt, fault drain)
 );
 
   reg  [14:0] n_dma; // DMA busy counter
-  reg  [13:0] r_dma; // resources the DMA instruction reads
-  reg  [13:0] w_dma; // resources it writes
+  reg  [19:0] r_dma; // resources the DMA instruction reads
+  reg  [19:0] w_dma; // resources it writes
   wire dma_le1;
   reg  [12:0] n_mxu; // MXU busy counter
-  reg  [13:0] r_mxu; // resources the MXU instruction reads
-  reg  [13:0] w_mxu; // resources it writes
+  reg  [19:0] r_mxu; // resources the MXU instruction reads
+  reg  [19:0] w_mxu; // resources it writes
   wire mxu_le1;
   reg  [3:0] n_drn; // DRN busy counter
-  reg  [13:0] r_drn; // resources the DRN instruction reads
-  reg  [13:0] w_drn; // resources it writes
+  reg  [19:0] r_drn; // resources the DRN instruction reads
+  reg  [19:0] w_drn; // resources it writes
   wire drn_le1;
   reg  [12:0] n_vpu; // VPU busy counter
-  reg  [13:0] r_vpu; // resources the VPU instruction reads
-  reg  [13:0] w_vpu; // resources it writes
+  reg  [19:0] r_vpu; // resources the VPU instruction reads
+  reg  [19:0] w_vpu; // resources it writes
   wire vpu_le1;
   reg  [12:0] bank_n0; // cycles until bank 0 has absorbed its last matmul step
   reg  [12:0] bank_n1; // cycles until bank 1 has absorbed its last matmul step
@@ -54,7 +54,7 @@ module ag_interlock (
   assign drn_le1 = n_drn <= 4'd1;
   assign vpu_le1 = n_vpu <= 13'd1;
   assign busy = {(n_vpu != 13'd0), (n_drn != 4'd0), (n_mxu != 13'd0), (n_dma != 15'd0)};
-  assign conflict = ((!dma_le1) && (((wset & (r_dma | w_dma)) | (rset & w_dma)) != 14'd0)) || ((!mxu_le1) && (((wset & (r_mxu | w_mxu)) | (rset & w_mxu)) != 14'd0)) || ((!drn_le1) && (((wset & (r_drn | w_drn)) | (rset & w_drn)) != 14'd0)) || ((!vpu_le1) && (((wset & (r_vpu | w_vpu)) | (rset & w_vpu)) != 14'd0));
+  assign conflict = ((!dma_le1) && (((wset & (r_dma | w_dma)) | (rset & w_dma)) != 20'd0)) || ((!mxu_le1) && (((wset & (r_mxu | w_mxu)) | (rset & w_mxu)) != 20'd0)) || ((!drn_le1) && (((wset & (r_drn | w_drn)) | (rset & w_drn)) != 20'd0)) || ((!vpu_le1) && (((wset & (r_vpu | w_vpu)) | (rset & w_vpu)) != 20'd0));
   assign units_le1 = dma_le1 && mxu_le1 && drn_le1 && vpu_le1;
   assign all_le1 = units_le1;
   assign can_issue = is_halt ? units_le1 : (is_fence ? ((dma_le1 || (fence_mask[0] == 1'd0)) && (mxu_le1 || (fence_mask[1] == 1'd0)) && (drn_le1 || (fence_mask[2] == 1'd0)) && (vpu_le1 || (fence_mask[3] == 1'd0))) : (to_dma ? (dma_le1 && (!conflict)) : (to_mxu ? (mxu_le1 && (!conflict)) : (to_drn ? (drn_le1 && (!conflict) && (is_drain && (drain_bank ? (bank_n1 <= 13'd1) : (bank_n0 <= 13'd1)))) : (to_vpu ? (vpu_le1 && (!conflict)) : 1'd1)))));

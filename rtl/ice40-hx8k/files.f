@@ -15,9 +15,9 @@ ag_operands.v
 ag_pe_lut.v
 ag_perf.v
 ag_ram_1024x1x8.v
-ag_ram_16x16x8.v
-ag_ram_16x4x8.v
 ag_ram_256x2x32.v
+ag_ram_256x4x8.v
+ag_ram_64x16x8.v
 ag_ram_64x4x8.v
 ag_vpu.v
 ag_top.v

@@ -4,8 +4,8 @@
 
 `default_nettype none
 
-// sp: 512 rows × 4 bytes, 4 region banks of 128 rows.
-// Replicas per bank: dma, vsrc, owner(vown), mxl(2 rows, interleaved), mxt(4 rows, interleaved).
+// sp: 512 rows × 4 bytes; one write bus, one copy per read port:
+// general(dma/vsrc), owner(vown), mxl(2 rows a cycle, interleaved), mxt(4 rows a cycle, interleaved).
 module ag_mem_sp (
   input  wire        clk,
   input  wire        host_we,
@@ -21,8 +21,9 @@ module ag_mem_sp (
   input  wire [31:0] vpu_wdata,
   input  wire [3:0]  vpu_wmask,
   input  wire [8:0]  dma_rrow,
-  output wire [31:0] dma_rdata,
+  input  wire        vsrc_re,
   input  wire [8:0]  vsrc_rrow,
+  output wire [31:0] dma_rdata,
   output wire [31:0] vsrc_rdata,
   input  wire        vown_re,
   input  wire [8:0]  vown_rrow,
@@ -37,714 +38,180 @@ module ag_mem_sp (
   output wire [31:0] mxt_col // byte `lane` of rows row..row+3 (row+i at bits [8i +: 8])
 );
 
-  wire [1:0] host_w_region;
-  wire [6:0] host_w_local;
-  wire [1:0] dma_w_region;
-  wire [6:0] dma_w_local;
-  wire [1:0] vpu_w_region;
-  wire [6:0] vpu_w_local;
-  wire b0_we;
-  wire [6:0] b0_waddr;
-  wire [31:0] b0_wdata;
-  wire [3:0] b0_wmask;
-  wire b1_we;
-  wire [6:0] b1_waddr;
-  wire [31:0] b1_wdata;
-  wire [3:0] b1_wmask;
-  wire b2_we;
-  wire [6:0] b2_waddr;
-  wire [31:0] b2_wdata;
-  wire [3:0] b2_wmask;
-  wire b3_we;
-  wire [6:0] b3_waddr;
-  wire [31:0] b3_wdata;
-  wire [3:0] b3_wmask;
-  wire [1:0] dma_r_region;
-  wire [6:0] dma_r_local;
-  reg  [1:0] dma_region_q; // region of last cycle’s read
-  wire [31:0] dma_b0_rdata;
-  wire [31:0] dma_b1_rdata;
-  wire [31:0] dma_b2_rdata;
-  wire [31:0] dma_b3_rdata;
-  wire [1:0] vsrc_r_region;
-  wire [6:0] vsrc_r_local;
-  reg  [1:0] vsrc_region_q; // region of last cycle’s read
-  wire [31:0] vsrc_b0_rdata;
-  wire [31:0] vsrc_b1_rdata;
-  wire [31:0] vsrc_b2_rdata;
-  wire [31:0] vsrc_b3_rdata;
-  wire [1:0] vown_o_region;
-  wire [6:0] vown_o_local;
-  reg  [1:0] vown_oregion_q;
-  wire [6:0] own_b0_raddr;
-  wire [31:0] own_b0_rdata;
-  wire [6:0] own_b1_raddr;
-  wire [31:0] own_b1_rdata;
-  wire [6:0] own_b2_raddr;
-  wire [31:0] own_b2_rdata;
-  wire [6:0] own_b3_raddr;
-  wire [31:0] own_b3_rdata;
+  wire w_we;
+  wire [8:0] w_row;
+  wire [31:0] w_data;
+  wire [3:0] w_mask;
+  wire [31:0] g_rdata; // general port: row of the previous cycle
+  wire [8:0] g_raddr;
+  wire [31:0] own_rdata;
+  wire [8:0] own_raddr;
   reg  [1:0] mxl_lane_q;
-  wire [1:0] mxl_r_region;
-  wire [6:0] mxl_r_local;
   wire mxl_r_idx;
-  wire [5:0] mxl_r_hi;
-  reg  [1:0] mxl_region_q;
+  wire [7:0] mxl_r_word;
+  wire mxl_w_idx;
+  wire [7:0] mxl_w_word;
   reg  mxl_idx_q;
-  reg  [6:0] mxl_local_q;
-  wire mxl_b0_w_idx;
-  wire [5:0] mxl_b0_w_hi;
-  wire [31:0] mxl_b0_m0_rdata;
-  wire [5:0] mxl_b0_m0_raddr;
-  wire mxl_b0_m0_we;
-  wire [31:0] mxl_b0_m1_rdata;
-  wire [5:0] mxl_b0_m1_raddr;
-  wire mxl_b0_m1_we;
-  wire mxl_b1_w_idx;
-  wire [5:0] mxl_b1_w_hi;
-  wire [31:0] mxl_b1_m0_rdata;
-  wire [5:0] mxl_b1_m0_raddr;
-  wire mxl_b1_m0_we;
-  wire [31:0] mxl_b1_m1_rdata;
-  wire [5:0] mxl_b1_m1_raddr;
-  wire mxl_b1_m1_we;
-  wire mxl_b2_w_idx;
-  wire [5:0] mxl_b2_w_hi;
-  wire [31:0] mxl_b2_m0_rdata;
-  wire [5:0] mxl_b2_m0_raddr;
-  wire mxl_b2_m0_we;
-  wire [31:0] mxl_b2_m1_rdata;
-  wire [5:0] mxl_b2_m1_raddr;
-  wire mxl_b2_m1_we;
-  wire mxl_b3_w_idx;
-  wire [5:0] mxl_b3_w_hi;
-  wire [31:0] mxl_b3_m0_rdata;
-  wire [5:0] mxl_b3_m0_raddr;
-  wire mxl_b3_m0_we;
-  wire [31:0] mxl_b3_m1_rdata;
-  wire [5:0] mxl_b3_m1_raddr;
-  wire mxl_b3_m1_we;
-  wire [1:0] mxl_region_next;
-  wire [31:0] mxl_a0;
-  wire [31:0] mxl_a1;
-  wire [31:0] mxl_b0;
-  wire [31:0] mxl_b1;
-  wire [7:0] mxl_a0_col;
-  wire [7:0] mxl_a1_col;
-  wire [7:0] mxl_b0_col;
-  wire [7:0] mxl_b1_col;
-  wire mxl_i0_ia;
-  wire mxl_i1_ia;
-  wire mxl_i1_ib;
+  wire [31:0] mxl_m0_rdata;
+  wire [7:0] mxl_m0_raddr;
+  wire mxl_m0_we;
+  wire [31:0] mxl_m1_rdata;
+  wire mxl_m1_we;
+  wire [7:0] mxl_m0_col;
+  wire [7:0] mxl_m1_col;
+  wire mxl_i1_idx;
   reg  [1:0] mxt_lane_q;
-  wire [1:0] mxt_r_region;
-  wire [6:0] mxt_r_local;
   wire [1:0] mxt_r_idx;
-  wire [4:0] mxt_r_hi;
-  reg  [1:0] mxt_region_q;
+  wire [6:0] mxt_r_word;
+  wire [1:0] mxt_w_idx;
+  wire [6:0] mxt_w_word;
   reg  [1:0] mxt_idx_q;
-  reg  [6:0] mxt_local_q;
-  wire [1:0] mxt_b0_w_idx;
-  wire [4:0] mxt_b0_w_hi;
-  wire [31:0] mxt_b0_m0_rdata;
-  wire [4:0] mxt_b0_m0_raddr;
-  wire mxt_b0_m0_we;
-  wire [31:0] mxt_b0_m1_rdata;
-  wire [4:0] mxt_b0_m1_raddr;
-  wire mxt_b0_m1_we;
-  wire [31:0] mxt_b0_m2_rdata;
-  wire [4:0] mxt_b0_m2_raddr;
-  wire mxt_b0_m2_we;
-  wire [31:0] mxt_b0_m3_rdata;
-  wire [4:0] mxt_b0_m3_raddr;
-  wire mxt_b0_m3_we;
-  wire [1:0] mxt_b1_w_idx;
-  wire [4:0] mxt_b1_w_hi;
-  wire [31:0] mxt_b1_m0_rdata;
-  wire [4:0] mxt_b1_m0_raddr;
-  wire mxt_b1_m0_we;
-  wire [31:0] mxt_b1_m1_rdata;
-  wire [4:0] mxt_b1_m1_raddr;
-  wire mxt_b1_m1_we;
-  wire [31:0] mxt_b1_m2_rdata;
-  wire [4:0] mxt_b1_m2_raddr;
-  wire mxt_b1_m2_we;
-  wire [31:0] mxt_b1_m3_rdata;
-  wire [4:0] mxt_b1_m3_raddr;
-  wire mxt_b1_m3_we;
-  wire [1:0] mxt_b2_w_idx;
-  wire [4:0] mxt_b2_w_hi;
-  wire [31:0] mxt_b2_m0_rdata;
-  wire [4:0] mxt_b2_m0_raddr;
-  wire mxt_b2_m0_we;
-  wire [31:0] mxt_b2_m1_rdata;
-  wire [4:0] mxt_b2_m1_raddr;
-  wire mxt_b2_m1_we;
-  wire [31:0] mxt_b2_m2_rdata;
-  wire [4:0] mxt_b2_m2_raddr;
-  wire mxt_b2_m2_we;
-  wire [31:0] mxt_b2_m3_rdata;
-  wire [4:0] mxt_b2_m3_raddr;
-  wire mxt_b2_m3_we;
-  wire [1:0] mxt_b3_w_idx;
-  wire [4:0] mxt_b3_w_hi;
-  wire [31:0] mxt_b3_m0_rdata;
-  wire [4:0] mxt_b3_m0_raddr;
-  wire mxt_b3_m0_we;
-  wire [31:0] mxt_b3_m1_rdata;
-  wire [4:0] mxt_b3_m1_raddr;
-  wire mxt_b3_m1_we;
-  wire [31:0] mxt_b3_m2_rdata;
-  wire [4:0] mxt_b3_m2_raddr;
-  wire mxt_b3_m2_we;
-  wire [31:0] mxt_b3_m3_rdata;
-  wire [4:0] mxt_b3_m3_raddr;
-  wire mxt_b3_m3_we;
-  wire [1:0] mxt_region_next;
-  wire [31:0] mxt_a0;
-  wire [31:0] mxt_a1;
-  wire [31:0] mxt_a2;
-  wire [31:0] mxt_a3;
-  wire [31:0] mxt_b0;
-  wire [31:0] mxt_b1;
-  wire [31:0] mxt_b2;
-  wire [31:0] mxt_b3;
-  wire [7:0] mxt_a0_col;
-  wire [7:0] mxt_a1_col;
-  wire [7:0] mxt_a2_col;
-  wire [7:0] mxt_a3_col;
-  wire [7:0] mxt_b0_col;
-  wire [7:0] mxt_b1_col;
-  wire [7:0] mxt_b2_col;
-  wire [7:0] mxt_b3_col;
-  wire [1:0] mxt_i0_ia;
-  wire [1:0] mxt_i1_ia;
-  wire [1:0] mxt_i1_ib;
-  wire [1:0] mxt_i2_ia;
-  wire [1:0] mxt_i2_ib;
-  wire [1:0] mxt_i3_ia;
-  wire [1:0] mxt_i3_ib;
+  wire [31:0] mxt_m0_rdata;
+  wire [6:0] mxt_m0_raddr;
+  wire mxt_m0_we;
+  wire [31:0] mxt_m1_rdata;
+  wire [6:0] mxt_m1_raddr;
+  wire mxt_m1_we;
+  wire [31:0] mxt_m2_rdata;
+  wire [6:0] mxt_m2_raddr;
+  wire mxt_m2_we;
+  wire [31:0] mxt_m3_rdata;
+  wire mxt_m3_we;
+  wire [7:0] mxt_m0_col;
+  wire [7:0] mxt_m1_col;
+  wire [7:0] mxt_m2_col;
+  wire [7:0] mxt_m3_col;
+  wire [1:0] mxt_i1_idx;
+  wire [1:0] mxt_i2_idx;
+  wire [1:0] mxt_i3_idx;
 
-  assign host_w_region = host_wrow[8:7];
-  assign host_w_local = host_wrow[6:0];
-  assign dma_w_region = dma_wrow[8:7];
-  assign dma_w_local = dma_wrow[6:0];
-  assign vpu_w_region = vpu_wrow[8:7];
-  assign vpu_w_local = vpu_wrow[6:0];
-  assign b0_we = (host_we && (host_w_region == 2'd0)) || (dma_we && (dma_w_region == 2'd0)) || (vpu_we && (vpu_w_region == 2'd0));
-  assign b0_waddr = (host_we && (host_w_region == 2'd0)) ? host_w_local : ((dma_we && (dma_w_region == 2'd0)) ? dma_w_local : ((vpu_we && (vpu_w_region == 2'd0)) ? vpu_w_local : host_w_local));
-  assign b0_wdata = (host_we && (host_w_region == 2'd0)) ? host_wdata : ((dma_we && (dma_w_region == 2'd0)) ? dma_wdata : ((vpu_we && (vpu_w_region == 2'd0)) ? vpu_wdata : host_wdata));
-  assign b0_wmask = (host_we && (host_w_region == 2'd0)) ? host_wmask : ((dma_we && (dma_w_region == 2'd0)) ? dma_wmask : ((vpu_we && (vpu_w_region == 2'd0)) ? vpu_wmask : host_wmask));
-  assign b1_we = (host_we && (host_w_region == 2'd1)) || (dma_we && (dma_w_region == 2'd1)) || (vpu_we && (vpu_w_region == 2'd1));
-  assign b1_waddr = (host_we && (host_w_region == 2'd1)) ? host_w_local : ((dma_we && (dma_w_region == 2'd1)) ? dma_w_local : ((vpu_we && (vpu_w_region == 2'd1)) ? vpu_w_local : host_w_local));
-  assign b1_wdata = (host_we && (host_w_region == 2'd1)) ? host_wdata : ((dma_we && (dma_w_region == 2'd1)) ? dma_wdata : ((vpu_we && (vpu_w_region == 2'd1)) ? vpu_wdata : host_wdata));
-  assign b1_wmask = (host_we && (host_w_region == 2'd1)) ? host_wmask : ((dma_we && (dma_w_region == 2'd1)) ? dma_wmask : ((vpu_we && (vpu_w_region == 2'd1)) ? vpu_wmask : host_wmask));
-  assign b2_we = (host_we && (host_w_region == 2'd2)) || (dma_we && (dma_w_region == 2'd2)) || (vpu_we && (vpu_w_region == 2'd2));
-  assign b2_waddr = (host_we && (host_w_region == 2'd2)) ? host_w_local : ((dma_we && (dma_w_region == 2'd2)) ? dma_w_local : ((vpu_we && (vpu_w_region == 2'd2)) ? vpu_w_local : host_w_local));
-  assign b2_wdata = (host_we && (host_w_region == 2'd2)) ? host_wdata : ((dma_we && (dma_w_region == 2'd2)) ? dma_wdata : ((vpu_we && (vpu_w_region == 2'd2)) ? vpu_wdata : host_wdata));
-  assign b2_wmask = (host_we && (host_w_region == 2'd2)) ? host_wmask : ((dma_we && (dma_w_region == 2'd2)) ? dma_wmask : ((vpu_we && (vpu_w_region == 2'd2)) ? vpu_wmask : host_wmask));
-  assign b3_we = (host_we && (host_w_region == 2'd3)) || (dma_we && (dma_w_region == 2'd3)) || (vpu_we && (vpu_w_region == 2'd3));
-  assign b3_waddr = (host_we && (host_w_region == 2'd3)) ? host_w_local : ((dma_we && (dma_w_region == 2'd3)) ? dma_w_local : ((vpu_we && (vpu_w_region == 2'd3)) ? vpu_w_local : host_w_local));
-  assign b3_wdata = (host_we && (host_w_region == 2'd3)) ? host_wdata : ((dma_we && (dma_w_region == 2'd3)) ? dma_wdata : ((vpu_we && (vpu_w_region == 2'd3)) ? vpu_wdata : host_wdata));
-  assign b3_wmask = (host_we && (host_w_region == 2'd3)) ? host_wmask : ((dma_we && (dma_w_region == 2'd3)) ? dma_wmask : ((vpu_we && (vpu_w_region == 2'd3)) ? vpu_wmask : host_wmask));
-  assign dma_r_region = dma_rrow[8:7];
-  assign dma_r_local = dma_rrow[6:0];
-  assign dma_rdata = dma_region_q[1] ? (dma_region_q[0] ? dma_b3_rdata : dma_b2_rdata) : (dma_region_q[0] ? dma_b1_rdata : dma_b0_rdata);
-  assign vsrc_r_region = vsrc_rrow[8:7];
-  assign vsrc_r_local = vsrc_rrow[6:0];
-  assign vsrc_rdata = vsrc_region_q[1] ? (vsrc_region_q[0] ? vsrc_b3_rdata : vsrc_b2_rdata) : (vsrc_region_q[0] ? vsrc_b1_rdata : vsrc_b0_rdata);
-  assign vown_o_region = vown_rrow[8:7];
-  assign vown_o_local = vown_rrow[6:0];
-  assign own_b0_raddr = (vown_re && (vown_o_region == 2'd0)) ? vown_o_local : vown_o_local;
-  assign own_b1_raddr = (vown_re && (vown_o_region == 2'd1)) ? vown_o_local : vown_o_local;
-  assign own_b2_raddr = (vown_re && (vown_o_region == 2'd2)) ? vown_o_local : vown_o_local;
-  assign own_b3_raddr = (vown_re && (vown_o_region == 2'd3)) ? vown_o_local : vown_o_local;
-  assign vown_rdata = vown_oregion_q[1] ? (vown_oregion_q[0] ? own_b3_rdata : own_b2_rdata) : (vown_oregion_q[0] ? own_b1_rdata : own_b0_rdata);
-  assign mxl_r_region = mxl_rrow[8:7];
-  assign mxl_r_local = mxl_rrow[6:0];
-  assign mxl_r_idx = mxl_r_local[0];
-  assign mxl_r_hi = mxl_r_local[6:1];
-  assign mxl_b0_w_idx = b0_waddr[0];
-  assign mxl_b0_w_hi = b0_waddr[6:1];
-  assign mxl_b0_m0_raddr = (mxl_r_region == 2'd0) ? ((1'd0 < mxl_r_idx) ? (mxl_r_hi + 6'd1) : mxl_r_hi) : 6'd0;
-  assign mxl_b0_m0_we = b0_we && (mxl_b0_w_idx == 1'd0);
-  assign mxl_b0_m1_raddr = (mxl_r_region == 2'd0) ? mxl_r_hi : 6'd0;
-  assign mxl_b0_m1_we = b0_we && (mxl_b0_w_idx == 1'd1);
-  assign mxl_b1_w_idx = b1_waddr[0];
-  assign mxl_b1_w_hi = b1_waddr[6:1];
-  assign mxl_b1_m0_raddr = (mxl_r_region == 2'd1) ? ((1'd0 < mxl_r_idx) ? (mxl_r_hi + 6'd1) : mxl_r_hi) : 6'd0;
-  assign mxl_b1_m0_we = b1_we && (mxl_b1_w_idx == 1'd0);
-  assign mxl_b1_m1_raddr = (mxl_r_region == 2'd1) ? mxl_r_hi : 6'd0;
-  assign mxl_b1_m1_we = b1_we && (mxl_b1_w_idx == 1'd1);
-  assign mxl_b2_w_idx = b2_waddr[0];
-  assign mxl_b2_w_hi = b2_waddr[6:1];
-  assign mxl_b2_m0_raddr = (mxl_r_region == 2'd2) ? ((1'd0 < mxl_r_idx) ? (mxl_r_hi + 6'd1) : mxl_r_hi) : 6'd0;
-  assign mxl_b2_m0_we = b2_we && (mxl_b2_w_idx == 1'd0);
-  assign mxl_b2_m1_raddr = (mxl_r_region == 2'd2) ? mxl_r_hi : 6'd0;
-  assign mxl_b2_m1_we = b2_we && (mxl_b2_w_idx == 1'd1);
-  assign mxl_b3_w_idx = b3_waddr[0];
-  assign mxl_b3_w_hi = b3_waddr[6:1];
-  assign mxl_b3_m0_raddr = (mxl_r_region == 2'd3) ? ((1'd0 < mxl_r_idx) ? (mxl_r_hi + 6'd1) : mxl_r_hi) : 6'd0;
-  assign mxl_b3_m0_we = b3_we && (mxl_b3_w_idx == 1'd0);
-  assign mxl_b3_m1_raddr = (mxl_r_region == 2'd3) ? mxl_r_hi : 6'd0;
-  assign mxl_b3_m1_we = b3_we && (mxl_b3_w_idx == 1'd1);
-  assign mxl_region_next = mxl_region_q + 2'd1;
-  assign mxl_a0 = mxl_region_q[1] ? (mxl_region_q[0] ? mxl_b3_m0_rdata : mxl_b2_m0_rdata) : (mxl_region_q[0] ? mxl_b1_m0_rdata : mxl_b0_m0_rdata);
-  assign mxl_a1 = mxl_region_q[1] ? (mxl_region_q[0] ? mxl_b3_m1_rdata : mxl_b2_m1_rdata) : (mxl_region_q[0] ? mxl_b1_m1_rdata : mxl_b0_m1_rdata);
-  assign mxl_b0 = mxl_region_next[1] ? (mxl_region_next[0] ? mxl_b3_m0_rdata : mxl_b2_m0_rdata) : (mxl_region_next[0] ? mxl_b1_m0_rdata : mxl_b0_m0_rdata);
-  assign mxl_b1 = mxl_region_next[1] ? (mxl_region_next[0] ? mxl_b3_m1_rdata : mxl_b2_m1_rdata) : (mxl_region_next[0] ? mxl_b1_m1_rdata : mxl_b0_m1_rdata);
-  assign mxl_a0_col = mxl_a0[mxl_lane_q * 8 +: 8];
-  assign mxl_a1_col = mxl_a1[mxl_lane_q * 8 +: 8];
-  assign mxl_b0_col = mxl_b0[mxl_lane_q * 8 +: 8];
-  assign mxl_b1_col = mxl_b1[mxl_lane_q * 8 +: 8];
-  assign mxl_rdata = (mxl_idx_q == 1'd1) ? mxl_a1 : mxl_a0;
-  assign mxl_i0_ia = mxl_idx_q + 1'd0;
-  assign mxl_i1_ia = mxl_idx_q + 1'd1;
-  assign mxl_i1_ib = (mxl_idx_q + 1'd1) - 1'd0;
-  assign mxl_col = {(({1'd0, mxl_local_q} >= 8'd127) ? ((mxl_i1_ib == 1'd1) ? mxl_b1_col : mxl_b0_col) : ((mxl_i1_ia == 1'd1) ? mxl_a1_col : mxl_a0_col)), ((mxl_i0_ia == 1'd1) ? mxl_a1_col : mxl_a0_col)};
-  assign mxt_r_region = mxt_rrow[8:7];
-  assign mxt_r_local = mxt_rrow[6:0];
-  assign mxt_r_idx = mxt_r_local[1:0];
-  assign mxt_r_hi = mxt_r_local[6:2];
-  assign mxt_b0_w_idx = b0_waddr[1:0];
-  assign mxt_b0_w_hi = b0_waddr[6:2];
-  assign mxt_b0_m0_raddr = (mxt_r_region == 2'd0) ? ((2'd0 < mxt_r_idx) ? (mxt_r_hi + 5'd1) : mxt_r_hi) : 5'd0;
-  assign mxt_b0_m0_we = b0_we && (mxt_b0_w_idx == 2'd0);
-  assign mxt_b0_m1_raddr = (mxt_r_region == 2'd0) ? ((2'd1 < mxt_r_idx) ? (mxt_r_hi + 5'd1) : mxt_r_hi) : 5'd0;
-  assign mxt_b0_m1_we = b0_we && (mxt_b0_w_idx == 2'd1);
-  assign mxt_b0_m2_raddr = (mxt_r_region == 2'd0) ? ((2'd2 < mxt_r_idx) ? (mxt_r_hi + 5'd1) : mxt_r_hi) : 5'd0;
-  assign mxt_b0_m2_we = b0_we && (mxt_b0_w_idx == 2'd2);
-  assign mxt_b0_m3_raddr = (mxt_r_region == 2'd0) ? mxt_r_hi : 5'd0;
-  assign mxt_b0_m3_we = b0_we && (mxt_b0_w_idx == 2'd3);
-  assign mxt_b1_w_idx = b1_waddr[1:0];
-  assign mxt_b1_w_hi = b1_waddr[6:2];
-  assign mxt_b1_m0_raddr = (mxt_r_region == 2'd1) ? ((2'd0 < mxt_r_idx) ? (mxt_r_hi + 5'd1) : mxt_r_hi) : 5'd0;
-  assign mxt_b1_m0_we = b1_we && (mxt_b1_w_idx == 2'd0);
-  assign mxt_b1_m1_raddr = (mxt_r_region == 2'd1) ? ((2'd1 < mxt_r_idx) ? (mxt_r_hi + 5'd1) : mxt_r_hi) : 5'd0;
-  assign mxt_b1_m1_we = b1_we && (mxt_b1_w_idx == 2'd1);
-  assign mxt_b1_m2_raddr = (mxt_r_region == 2'd1) ? ((2'd2 < mxt_r_idx) ? (mxt_r_hi + 5'd1) : mxt_r_hi) : 5'd0;
-  assign mxt_b1_m2_we = b1_we && (mxt_b1_w_idx == 2'd2);
-  assign mxt_b1_m3_raddr = (mxt_r_region == 2'd1) ? mxt_r_hi : 5'd0;
-  assign mxt_b1_m3_we = b1_we && (mxt_b1_w_idx == 2'd3);
-  assign mxt_b2_w_idx = b2_waddr[1:0];
-  assign mxt_b2_w_hi = b2_waddr[6:2];
-  assign mxt_b2_m0_raddr = (mxt_r_region == 2'd2) ? ((2'd0 < mxt_r_idx) ? (mxt_r_hi + 5'd1) : mxt_r_hi) : 5'd0;
-  assign mxt_b2_m0_we = b2_we && (mxt_b2_w_idx == 2'd0);
-  assign mxt_b2_m1_raddr = (mxt_r_region == 2'd2) ? ((2'd1 < mxt_r_idx) ? (mxt_r_hi + 5'd1) : mxt_r_hi) : 5'd0;
-  assign mxt_b2_m1_we = b2_we && (mxt_b2_w_idx == 2'd1);
-  assign mxt_b2_m2_raddr = (mxt_r_region == 2'd2) ? ((2'd2 < mxt_r_idx) ? (mxt_r_hi + 5'd1) : mxt_r_hi) : 5'd0;
-  assign mxt_b2_m2_we = b2_we && (mxt_b2_w_idx == 2'd2);
-  assign mxt_b2_m3_raddr = (mxt_r_region == 2'd2) ? mxt_r_hi : 5'd0;
-  assign mxt_b2_m3_we = b2_we && (mxt_b2_w_idx == 2'd3);
-  assign mxt_b3_w_idx = b3_waddr[1:0];
-  assign mxt_b3_w_hi = b3_waddr[6:2];
-  assign mxt_b3_m0_raddr = (mxt_r_region == 2'd3) ? ((2'd0 < mxt_r_idx) ? (mxt_r_hi + 5'd1) : mxt_r_hi) : 5'd0;
-  assign mxt_b3_m0_we = b3_we && (mxt_b3_w_idx == 2'd0);
-  assign mxt_b3_m1_raddr = (mxt_r_region == 2'd3) ? ((2'd1 < mxt_r_idx) ? (mxt_r_hi + 5'd1) : mxt_r_hi) : 5'd0;
-  assign mxt_b3_m1_we = b3_we && (mxt_b3_w_idx == 2'd1);
-  assign mxt_b3_m2_raddr = (mxt_r_region == 2'd3) ? ((2'd2 < mxt_r_idx) ? (mxt_r_hi + 5'd1) : mxt_r_hi) : 5'd0;
-  assign mxt_b3_m2_we = b3_we && (mxt_b3_w_idx == 2'd2);
-  assign mxt_b3_m3_raddr = (mxt_r_region == 2'd3) ? mxt_r_hi : 5'd0;
-  assign mxt_b3_m3_we = b3_we && (mxt_b3_w_idx == 2'd3);
-  assign mxt_region_next = mxt_region_q + 2'd1;
-  assign mxt_a0 = mxt_region_q[1] ? (mxt_region_q[0] ? mxt_b3_m0_rdata : mxt_b2_m0_rdata) : (mxt_region_q[0] ? mxt_b1_m0_rdata : mxt_b0_m0_rdata);
-  assign mxt_a1 = mxt_region_q[1] ? (mxt_region_q[0] ? mxt_b3_m1_rdata : mxt_b2_m1_rdata) : (mxt_region_q[0] ? mxt_b1_m1_rdata : mxt_b0_m1_rdata);
-  assign mxt_a2 = mxt_region_q[1] ? (mxt_region_q[0] ? mxt_b3_m2_rdata : mxt_b2_m2_rdata) : (mxt_region_q[0] ? mxt_b1_m2_rdata : mxt_b0_m2_rdata);
-  assign mxt_a3 = mxt_region_q[1] ? (mxt_region_q[0] ? mxt_b3_m3_rdata : mxt_b2_m3_rdata) : (mxt_region_q[0] ? mxt_b1_m3_rdata : mxt_b0_m3_rdata);
-  assign mxt_b0 = mxt_region_next[1] ? (mxt_region_next[0] ? mxt_b3_m0_rdata : mxt_b2_m0_rdata) : (mxt_region_next[0] ? mxt_b1_m0_rdata : mxt_b0_m0_rdata);
-  assign mxt_b1 = mxt_region_next[1] ? (mxt_region_next[0] ? mxt_b3_m1_rdata : mxt_b2_m1_rdata) : (mxt_region_next[0] ? mxt_b1_m1_rdata : mxt_b0_m1_rdata);
-  assign mxt_b2 = mxt_region_next[1] ? (mxt_region_next[0] ? mxt_b3_m2_rdata : mxt_b2_m2_rdata) : (mxt_region_next[0] ? mxt_b1_m2_rdata : mxt_b0_m2_rdata);
-  assign mxt_b3 = mxt_region_next[1] ? (mxt_region_next[0] ? mxt_b3_m3_rdata : mxt_b2_m3_rdata) : (mxt_region_next[0] ? mxt_b1_m3_rdata : mxt_b0_m3_rdata);
-  assign mxt_a0_col = mxt_a0[mxt_lane_q * 8 +: 8];
-  assign mxt_a1_col = mxt_a1[mxt_lane_q * 8 +: 8];
-  assign mxt_a2_col = mxt_a2[mxt_lane_q * 8 +: 8];
-  assign mxt_a3_col = mxt_a3[mxt_lane_q * 8 +: 8];
-  assign mxt_b0_col = mxt_b0[mxt_lane_q * 8 +: 8];
-  assign mxt_b1_col = mxt_b1[mxt_lane_q * 8 +: 8];
-  assign mxt_b2_col = mxt_b2[mxt_lane_q * 8 +: 8];
-  assign mxt_b3_col = mxt_b3[mxt_lane_q * 8 +: 8];
-  assign mxt_rdata = (mxt_idx_q == 2'd1) ? mxt_a1 : ((mxt_idx_q == 2'd2) ? mxt_a2 : ((mxt_idx_q == 2'd3) ? mxt_a3 : mxt_a0));
-  assign mxt_i0_ia = mxt_idx_q + 2'd0;
-  assign mxt_i1_ia = mxt_idx_q + 2'd1;
-  assign mxt_i1_ib = (mxt_idx_q + 2'd1) - 2'd0;
-  assign mxt_i2_ia = mxt_idx_q + 2'd2;
-  assign mxt_i2_ib = (mxt_idx_q + 2'd2) - 2'd0;
-  assign mxt_i3_ia = mxt_idx_q + 2'd3;
-  assign mxt_i3_ib = (mxt_idx_q + 2'd3) - 2'd0;
-  assign mxt_col = {(({1'd0, mxt_local_q} >= 8'd125) ? ((mxt_i3_ib == 2'd1) ? mxt_b1_col : ((mxt_i3_ib == 2'd2) ? mxt_b2_col : ((mxt_i3_ib == 2'd3) ? mxt_b3_col : mxt_b0_col))) : ((mxt_i3_ia == 2'd1) ? mxt_a1_col : ((mxt_i3_ia == 2'd2) ? mxt_a2_col : ((mxt_i3_ia == 2'd3) ? mxt_a3_col : mxt_a0_col)))), (({1'd0, mxt_local_q} >= 8'd126) ? ((mxt_i2_ib == 2'd1) ? mxt_b1_col : ((mxt_i2_ib == 2'd2) ? mxt_b2_col : ((mxt_i2_ib == 2'd3) ? mxt_b3_col : mxt_b0_col))) : ((mxt_i2_ia == 2'd1) ? mxt_a1_col : ((mxt_i2_ia == 2'd2) ? mxt_a2_col : ((mxt_i2_ia == 2'd3) ? mxt_a3_col : mxt_a0_col)))), (({1'd0, mxt_local_q} >= 8'd127) ? ((mxt_i1_ib == 2'd1) ? mxt_b1_col : ((mxt_i1_ib == 2'd2) ? mxt_b2_col : ((mxt_i1_ib == 2'd3) ? mxt_b3_col : mxt_b0_col))) : ((mxt_i1_ia == 2'd1) ? mxt_a1_col : ((mxt_i1_ia == 2'd2) ? mxt_a2_col : ((mxt_i1_ia == 2'd3) ? mxt_a3_col : mxt_a0_col)))), ((mxt_i0_ia == 2'd1) ? mxt_a1_col : ((mxt_i0_ia == 2'd2) ? mxt_a2_col : ((mxt_i0_ia == 2'd3) ? mxt_a3_col : mxt_a0_col)))};
+  assign w_we = host_we || dma_we || vpu_we;
+  assign w_row = host_we ? host_wrow : (dma_we ? dma_wrow : (vpu_we ? vpu_wrow : host_wrow));
+  assign w_data = host_we ? host_wdata : (dma_we ? dma_wdata : (vpu_we ? vpu_wdata : host_wdata));
+  assign w_mask = host_we ? host_wmask : (dma_we ? dma_wmask : (vpu_we ? vpu_wmask : host_wmask));
+  assign g_raddr = vsrc_re ? vsrc_rrow : dma_rrow;
+  assign dma_rdata = g_rdata;
+  assign vsrc_rdata = g_rdata;
+  assign own_raddr = vown_re ? vown_rrow : vown_rrow;
+  assign vown_rdata = own_rdata;
+  assign mxl_r_idx = mxl_rrow[0];
+  assign mxl_r_word = mxl_rrow[8:1];
+  assign mxl_w_idx = w_row[0];
+  assign mxl_w_word = w_row[8:1];
+  assign mxl_m0_raddr = (1'd0 < mxl_r_idx) ? (mxl_r_word + 8'd1) : mxl_r_word;
+  assign mxl_m0_we = w_we && (mxl_w_idx == 1'd0);
+  assign mxl_m1_we = w_we && (mxl_w_idx == 1'd1);
+  assign mxl_rdata = (mxl_idx_q == 1'd1) ? mxl_m1_rdata : mxl_m0_rdata;
+  assign mxl_m0_col = mxl_m0_rdata[mxl_lane_q * 8 +: 8];
+  assign mxl_m1_col = mxl_m1_rdata[mxl_lane_q * 8 +: 8];
+  assign mxl_i1_idx = mxl_idx_q + 1'd1;
+  assign mxl_col = {((mxl_i1_idx == 1'd1) ? mxl_m1_col : mxl_m0_col), ((mxl_idx_q == 1'd1) ? mxl_m1_col : mxl_m0_col)};
+  assign mxt_r_idx = mxt_rrow[1:0];
+  assign mxt_r_word = mxt_rrow[8:2];
+  assign mxt_w_idx = w_row[1:0];
+  assign mxt_w_word = w_row[8:2];
+  assign mxt_m0_raddr = (2'd0 < mxt_r_idx) ? (mxt_r_word + 7'd1) : mxt_r_word;
+  assign mxt_m0_we = w_we && (mxt_w_idx == 2'd0);
+  assign mxt_m1_raddr = (2'd1 < mxt_r_idx) ? (mxt_r_word + 7'd1) : mxt_r_word;
+  assign mxt_m1_we = w_we && (mxt_w_idx == 2'd1);
+  assign mxt_m2_raddr = (2'd2 < mxt_r_idx) ? (mxt_r_word + 7'd1) : mxt_r_word;
+  assign mxt_m2_we = w_we && (mxt_w_idx == 2'd2);
+  assign mxt_m3_we = w_we && (mxt_w_idx == 2'd3);
+  assign mxt_rdata = (mxt_idx_q == 2'd1) ? mxt_m1_rdata : ((mxt_idx_q == 2'd2) ? mxt_m2_rdata : ((mxt_idx_q == 2'd3) ? mxt_m3_rdata : mxt_m0_rdata));
+  assign mxt_m0_col = mxt_m0_rdata[mxt_lane_q * 8 +: 8];
+  assign mxt_m1_col = mxt_m1_rdata[mxt_lane_q * 8 +: 8];
+  assign mxt_m2_col = mxt_m2_rdata[mxt_lane_q * 8 +: 8];
+  assign mxt_m3_col = mxt_m3_rdata[mxt_lane_q * 8 +: 8];
+  assign mxt_i1_idx = mxt_idx_q + 2'd1;
+  assign mxt_i2_idx = mxt_idx_q + 2'd2;
+  assign mxt_i3_idx = mxt_idx_q + 2'd3;
+  assign mxt_col = {((mxt_i3_idx == 2'd1) ? mxt_m1_col : ((mxt_i3_idx == 2'd2) ? mxt_m2_col : ((mxt_i3_idx == 2'd3) ? mxt_m3_col : mxt_m0_col))), ((mxt_i2_idx == 2'd1) ? mxt_m1_col : ((mxt_i2_idx == 2'd2) ? mxt_m2_col : ((mxt_i2_idx == 2'd3) ? mxt_m3_col : mxt_m0_col))), ((mxt_i1_idx == 2'd1) ? mxt_m1_col : ((mxt_i1_idx == 2'd2) ? mxt_m2_col : ((mxt_i1_idx == 2'd3) ? mxt_m3_col : mxt_m0_col))), ((mxt_idx_q == 2'd1) ? mxt_m1_col : ((mxt_idx_q == 2'd2) ? mxt_m2_col : ((mxt_idx_q == 2'd3) ? mxt_m3_col : mxt_m0_col)))};
 
   always @(posedge clk) begin
-    dma_region_q <= dma_r_region;
-    vsrc_region_q <= vsrc_r_region;
-    vown_oregion_q <= vown_o_region;
     mxl_lane_q <= mxl_lane;
-    mxl_region_q <= mxl_r_region;
     mxl_idx_q <= mxl_r_idx;
-    mxl_local_q <= mxl_r_local;
     mxt_lane_q <= mxt_lane;
-    mxt_region_q <= mxt_r_region;
     mxt_idx_q <= mxt_r_idx;
-    mxt_local_q <= mxt_r_local;
   end
 
-  ag_ram_128x4x8 u_dma_b0 (
+  ag_ram_512x4x8 u_general (
     .clk  (clk),
-    .we   (b0_we),
-    .waddr(b0_waddr),
-    .wdata(b0_wdata),
-    .wmask(b0_wmask),
-    .raddr(dma_r_local),
-    .rdata(dma_b0_rdata)
+    .we   (w_we),
+    .waddr(w_row),
+    .wdata(w_data),
+    .wmask(w_mask),
+    .raddr(g_raddr),
+    .rdata(g_rdata)
   );
 
-  ag_ram_128x4x8 u_dma_b1 (
+  ag_ram_512x4x8 u_owner (
     .clk  (clk),
-    .we   (b1_we),
-    .waddr(b1_waddr),
-    .wdata(b1_wdata),
-    .wmask(b1_wmask),
-    .raddr(dma_r_local),
-    .rdata(dma_b1_rdata)
+    .we   (w_we),
+    .waddr(w_row),
+    .wdata(w_data),
+    .wmask(w_mask),
+    .raddr(own_raddr),
+    .rdata(own_rdata)
   );
 
-  ag_ram_128x4x8 u_dma_b2 (
+  ag_ram_256x4x8 u_mxl_m0 (
     .clk  (clk),
-    .we   (b2_we),
-    .waddr(b2_waddr),
-    .wdata(b2_wdata),
-    .wmask(b2_wmask),
-    .raddr(dma_r_local),
-    .rdata(dma_b2_rdata)
+    .we   (mxl_m0_we),
+    .waddr(mxl_w_word),
+    .wdata(w_data),
+    .wmask(w_mask),
+    .raddr(mxl_m0_raddr),
+    .rdata(mxl_m0_rdata)
   );
 
-  ag_ram_128x4x8 u_dma_b3 (
+  ag_ram_256x4x8 u_mxl_m1 (
     .clk  (clk),
-    .we   (b3_we),
-    .waddr(b3_waddr),
-    .wdata(b3_wdata),
-    .wmask(b3_wmask),
-    .raddr(dma_r_local),
-    .rdata(dma_b3_rdata)
+    .we   (mxl_m1_we),
+    .waddr(mxl_w_word),
+    .wdata(w_data),
+    .wmask(w_mask),
+    .raddr(mxl_r_word),
+    .rdata(mxl_m1_rdata)
   );
 
-  ag_ram_128x4x8 u_vsrc_b0 (
+  ag_ram_128x4x8 u_mxt_m0 (
     .clk  (clk),
-    .we   (b0_we),
-    .waddr(b0_waddr),
-    .wdata(b0_wdata),
-    .wmask(b0_wmask),
-    .raddr(vsrc_r_local),
-    .rdata(vsrc_b0_rdata)
+    .we   (mxt_m0_we),
+    .waddr(mxt_w_word),
+    .wdata(w_data),
+    .wmask(w_mask),
+    .raddr(mxt_m0_raddr),
+    .rdata(mxt_m0_rdata)
   );
 
-  ag_ram_128x4x8 u_vsrc_b1 (
+  ag_ram_128x4x8 u_mxt_m1 (
     .clk  (clk),
-    .we   (b1_we),
-    .waddr(b1_waddr),
-    .wdata(b1_wdata),
-    .wmask(b1_wmask),
-    .raddr(vsrc_r_local),
-    .rdata(vsrc_b1_rdata)
+    .we   (mxt_m1_we),
+    .waddr(mxt_w_word),
+    .wdata(w_data),
+    .wmask(w_mask),
+    .raddr(mxt_m1_raddr),
+    .rdata(mxt_m1_rdata)
   );
 
-  ag_ram_128x4x8 u_vsrc_b2 (
+  ag_ram_128x4x8 u_mxt_m2 (
     .clk  (clk),
-    .we   (b2_we),
-    .waddr(b2_waddr),
-    .wdata(b2_wdata),
-    .wmask(b2_wmask),
-    .raddr(vsrc_r_local),
-    .rdata(vsrc_b2_rdata)
+    .we   (mxt_m2_we),
+    .waddr(mxt_w_word),
+    .wdata(w_data),
+    .wmask(w_mask),
+    .raddr(mxt_m2_raddr),
+    .rdata(mxt_m2_rdata)
   );
 
-  ag_ram_128x4x8 u_vsrc_b3 (
+  ag_ram_128x4x8 u_mxt_m3 (
     .clk  (clk),
-    .we   (b3_we),
-    .waddr(b3_waddr),
-    .wdata(b3_wdata),
-    .wmask(b3_wmask),
-    .raddr(vsrc_r_local),
-    .rdata(vsrc_b3_rdata)
-  );
-
-  ag_ram_128x4x8 u_own_b0 (
-    .clk  (clk),
-    .we   (b0_we),
-    .waddr(b0_waddr),
-    .wdata(b0_wdata),
-    .wmask(b0_wmask),
-    .raddr(own_b0_raddr),
-    .rdata(own_b0_rdata)
-  );
-
-  ag_ram_128x4x8 u_own_b1 (
-    .clk  (clk),
-    .we   (b1_we),
-    .waddr(b1_waddr),
-    .wdata(b1_wdata),
-    .wmask(b1_wmask),
-    .raddr(own_b1_raddr),
-    .rdata(own_b1_rdata)
-  );
-
-  ag_ram_128x4x8 u_own_b2 (
-    .clk  (clk),
-    .we   (b2_we),
-    .waddr(b2_waddr),
-    .wdata(b2_wdata),
-    .wmask(b2_wmask),
-    .raddr(own_b2_raddr),
-    .rdata(own_b2_rdata)
-  );
-
-  ag_ram_128x4x8 u_own_b3 (
-    .clk  (clk),
-    .we   (b3_we),
-    .waddr(b3_waddr),
-    .wdata(b3_wdata),
-    .wmask(b3_wmask),
-    .raddr(own_b3_raddr),
-    .rdata(own_b3_rdata)
-  );
-
-  ag_ram_64x4x8 u_mxl_b0_m0 (
-    .clk  (clk),
-    .we   (mxl_b0_m0_we),
-    .waddr(mxl_b0_w_hi),
-    .wdata(b0_wdata),
-    .wmask(b0_wmask),
-    .raddr(mxl_b0_m0_raddr),
-    .rdata(mxl_b0_m0_rdata)
-  );
-
-  ag_ram_64x4x8 u_mxl_b0_m1 (
-    .clk  (clk),
-    .we   (mxl_b0_m1_we),
-    .waddr(mxl_b0_w_hi),
-    .wdata(b0_wdata),
-    .wmask(b0_wmask),
-    .raddr(mxl_b0_m1_raddr),
-    .rdata(mxl_b0_m1_rdata)
-  );
-
-  ag_ram_64x4x8 u_mxl_b1_m0 (
-    .clk  (clk),
-    .we   (mxl_b1_m0_we),
-    .waddr(mxl_b1_w_hi),
-    .wdata(b1_wdata),
-    .wmask(b1_wmask),
-    .raddr(mxl_b1_m0_raddr),
-    .rdata(mxl_b1_m0_rdata)
-  );
-
-  ag_ram_64x4x8 u_mxl_b1_m1 (
-    .clk  (clk),
-    .we   (mxl_b1_m1_we),
-    .waddr(mxl_b1_w_hi),
-    .wdata(b1_wdata),
-    .wmask(b1_wmask),
-    .raddr(mxl_b1_m1_raddr),
-    .rdata(mxl_b1_m1_rdata)
-  );
-
-  ag_ram_64x4x8 u_mxl_b2_m0 (
-    .clk  (clk),
-    .we   (mxl_b2_m0_we),
-    .waddr(mxl_b2_w_hi),
-    .wdata(b2_wdata),
-    .wmask(b2_wmask),
-    .raddr(mxl_b2_m0_raddr),
-    .rdata(mxl_b2_m0_rdata)
-  );
-
-  ag_ram_64x4x8 u_mxl_b2_m1 (
-    .clk  (clk),
-    .we   (mxl_b2_m1_we),
-    .waddr(mxl_b2_w_hi),
-    .wdata(b2_wdata),
-    .wmask(b2_wmask),
-    .raddr(mxl_b2_m1_raddr),
-    .rdata(mxl_b2_m1_rdata)
-  );
-
-  ag_ram_64x4x8 u_mxl_b3_m0 (
-    .clk  (clk),
-    .we   (mxl_b3_m0_we),
-    .waddr(mxl_b3_w_hi),
-    .wdata(b3_wdata),
-    .wmask(b3_wmask),
-    .raddr(mxl_b3_m0_raddr),
-    .rdata(mxl_b3_m0_rdata)
-  );
-
-  ag_ram_64x4x8 u_mxl_b3_m1 (
-    .clk  (clk),
-    .we   (mxl_b3_m1_we),
-    .waddr(mxl_b3_w_hi),
-    .wdata(b3_wdata),
-    .wmask(b3_wmask),
-    .raddr(mxl_b3_m1_raddr),
-    .rdata(mxl_b3_m1_rdata)
-  );
-
-  ag_ram_32x4x8 u_mxt_b0_m0 (
-    .clk  (clk),
-    .we   (mxt_b0_m0_we),
-    .waddr(mxt_b0_w_hi),
-    .wdata(b0_wdata),
-    .wmask(b0_wmask),
-    .raddr(mxt_b0_m0_raddr),
-    .rdata(mxt_b0_m0_rdata)
-  );
-
-  ag_ram_32x4x8 u_mxt_b0_m1 (
-    .clk  (clk),
-    .we   (mxt_b0_m1_we),
-    .waddr(mxt_b0_w_hi),
-    .wdata(b0_wdata),
-    .wmask(b0_wmask),
-    .raddr(mxt_b0_m1_raddr),
-    .rdata(mxt_b0_m1_rdata)
-  );
-
-  ag_ram_32x4x8 u_mxt_b0_m2 (
-    .clk  (clk),
-    .we   (mxt_b0_m2_we),
-    .waddr(mxt_b0_w_hi),
-    .wdata(b0_wdata),
-    .wmask(b0_wmask),
-    .raddr(mxt_b0_m2_raddr),
-    .rdata(mxt_b0_m2_rdata)
-  );
-
-  ag_ram_32x4x8 u_mxt_b0_m3 (
-    .clk  (clk),
-    .we   (mxt_b0_m3_we),
-    .waddr(mxt_b0_w_hi),
-    .wdata(b0_wdata),
-    .wmask(b0_wmask),
-    .raddr(mxt_b0_m3_raddr),
-    .rdata(mxt_b0_m3_rdata)
-  );
-
-  ag_ram_32x4x8 u_mxt_b1_m0 (
-    .clk  (clk),
-    .we   (mxt_b1_m0_we),
-    .waddr(mxt_b1_w_hi),
-    .wdata(b1_wdata),
-    .wmask(b1_wmask),
-    .raddr(mxt_b1_m0_raddr),
-    .rdata(mxt_b1_m0_rdata)
-  );
-
-  ag_ram_32x4x8 u_mxt_b1_m1 (
-    .clk  (clk),
-    .we   (mxt_b1_m1_we),
-    .waddr(mxt_b1_w_hi),
-    .wdata(b1_wdata),
-    .wmask(b1_wmask),
-    .raddr(mxt_b1_m1_raddr),
-    .rdata(mxt_b1_m1_rdata)
-  );
-
-  ag_ram_32x4x8 u_mxt_b1_m2 (
-    .clk  (clk),
-    .we   (mxt_b1_m2_we),
-    .waddr(mxt_b1_w_hi),
-    .wdata(b1_wdata),
-    .wmask(b1_wmask),
-    .raddr(mxt_b1_m2_raddr),
-    .rdata(mxt_b1_m2_rdata)
-  );
-
-  ag_ram_32x4x8 u_mxt_b1_m3 (
-    .clk  (clk),
-    .we   (mxt_b1_m3_we),
-    .waddr(mxt_b1_w_hi),
-    .wdata(b1_wdata),
-    .wmask(b1_wmask),
-    .raddr(mxt_b1_m3_raddr),
-    .rdata(mxt_b1_m3_rdata)
-  );
-
-  ag_ram_32x4x8 u_mxt_b2_m0 (
-    .clk  (clk),
-    .we   (mxt_b2_m0_we),
-    .waddr(mxt_b2_w_hi),
-    .wdata(b2_wdata),
-    .wmask(b2_wmask),
-    .raddr(mxt_b2_m0_raddr),
-    .rdata(mxt_b2_m0_rdata)
-  );
-
-  ag_ram_32x4x8 u_mxt_b2_m1 (
-    .clk  (clk),
-    .we   (mxt_b2_m1_we),
-    .waddr(mxt_b2_w_hi),
-    .wdata(b2_wdata),
-    .wmask(b2_wmask),
-    .raddr(mxt_b2_m1_raddr),
-    .rdata(mxt_b2_m1_rdata)
-  );
-
-  ag_ram_32x4x8 u_mxt_b2_m2 (
-    .clk  (clk),
-    .we   (mxt_b2_m2_we),
-    .waddr(mxt_b2_w_hi),
-    .wdata(b2_wdata),
-    .wmask(b2_wmask),
-    .raddr(mxt_b2_m2_raddr),
-    .rdata(mxt_b2_m2_rdata)
-  );
-
-  ag_ram_32x4x8 u_mxt_b2_m3 (
-    .clk  (clk),
-    .we   (mxt_b2_m3_we),
-    .waddr(mxt_b2_w_hi),
-    .wdata(b2_wdata),
-    .wmask(b2_wmask),
-    .raddr(mxt_b2_m3_raddr),
-    .rdata(mxt_b2_m3_rdata)
-  );
-
-  ag_ram_32x4x8 u_mxt_b3_m0 (
-    .clk  (clk),
-    .we   (mxt_b3_m0_we),
-    .waddr(mxt_b3_w_hi),
-    .wdata(b3_wdata),
-    .wmask(b3_wmask),
-    .raddr(mxt_b3_m0_raddr),
-    .rdata(mxt_b3_m0_rdata)
-  );
-
-  ag_ram_32x4x8 u_mxt_b3_m1 (
-    .clk  (clk),
-    .we   (mxt_b3_m1_we),
-    .waddr(mxt_b3_w_hi),
-    .wdata(b3_wdata),
-    .wmask(b3_wmask),
-    .raddr(mxt_b3_m1_raddr),
-    .rdata(mxt_b3_m1_rdata)
-  );
-
-  ag_ram_32x4x8 u_mxt_b3_m2 (
-    .clk  (clk),
-    .we   (mxt_b3_m2_we),
-    .waddr(mxt_b3_w_hi),
-    .wdata(b3_wdata),
-    .wmask(b3_wmask),
-    .raddr(mxt_b3_m2_raddr),
-    .rdata(mxt_b3_m2_rdata)
-  );
-
-  ag_ram_32x4x8 u_mxt_b3_m3 (
-    .clk  (clk),
-    .we   (mxt_b3_m3_we),
-    .waddr(mxt_b3_w_hi),
-    .wdata(b3_wdata),
-    .wmask(b3_wmask),
-    .raddr(mxt_b3_m3_raddr),
-    .rdata(mxt_b3_m3_rdata)
+    .we   (mxt_m3_we),
+    .waddr(mxt_w_word),
+    .wdata(w_data),
+    .wmask(w_mask),
+    .raddr(mxt_r_word),
+    .rdata(mxt_m3_rdata)
   );
 endmodule
 

@@ -22,12 +22,15 @@ module ag_vpu (
   input  wire [31:0]  seedn,
   input  wire [31:0]  clamp_lo,
   input  wire [31:0]  clamp_hi,
+  output wire         sp_sre, // claims the general read port
   output wire [8:0]   sp_srow,
   output wire         sp_ore,
   output wire [8:0]   sp_orow,
+  output wire         acc_sre, // claims the general read port
   output wire [6:0]   acc_srow,
   output wire         acc_ore,
   output wire [6:0]   acc_orow,
+  output wire         grad_sre, // claims the general read port
   output wire [6:0]   grad_srow,
   output wire         grad_ore,
   output wire [6:0]   grad_orow,
@@ -201,12 +204,15 @@ module ag_vpu (
   assign is_vmul = op_r == 4'd3;
   assign is_vsra = op_r == 4'd9;
   assign reads_dst = is_sgd || (op_r == 4'd1) || (op_r == 4'd2) || (op_r == 4'd3) || (op_r == 4'd4) || (op_r == 4'd5) || (op_r == 4'd8);
+  assign sp_sre = active && (smem_r == 2'd0);
   assign sp_srow = sptr;
   assign sp_ore = active && reads_dst && (dmem_r == 2'd0);
   assign sp_orow = dptr;
+  assign acc_sre = active && (smem_r == 2'd1);
   assign acc_srow = sptr[6:0];
   assign acc_ore = active && reads_dst && (dmem_r == 2'd1);
   assign acc_orow = dptr[6:0];
+  assign grad_sre = active && (smem_r == 2'd2);
   assign grad_srow = sptr[6:0];
   assign grad_ore = active && reads_dst && (dmem_r == 2'd2);
   assign grad_orow = dptr[6:0];

@@ -14,11 +14,11 @@ ag_mxu.v
 ag_operands.v
 ag_pe_dsp.v
 ag_perf.v
+ag_ram_128x16x8.v
 ag_ram_128x4x8.v
 ag_ram_16384x1x8.v
-ag_ram_32x16x8.v
-ag_ram_32x4x8.v
+ag_ram_256x4x8.v
 ag_ram_512x2x32.v
-ag_ram_64x4x8.v
+ag_ram_512x4x8.v
 ag_vpu.v
 ag_top.v

@@ -1,4 +1,5 @@
 export * from './types.js';
 export { PRESETS, PRESET_NAMES } from './presets.js';
-export { resolveConfig, presetConfig, configToJson, LOCK_REGIONS, type ConfigOverrides } from './resolve.js';
+export { resolveConfig, presetConfig, configToJson, type ConfigOverrides } from './resolve.js';
+export { LOCK_REGIONS, RES_BITS, resBank, resWritePort, resReadPort } from './resources.js';
 export { canonicalJson, fnv1a32 } from './hash.js';

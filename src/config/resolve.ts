@@ -3,14 +3,12 @@ import {
   ConfigError,
   type ArrayConfig,
   type ChipConfig,
-  type ChipConfigInput,
   type DmaConfig,
   type MemoryConfig,
 } from './types.js';
 import { fnv1a32, canonicalJson } from './hash.js';
 
-/** Number of lock regions every local memory is split into (docs/microarch.md, "interlocks"). */
-export const LOCK_REGIONS = 4;
+import { LOCK_REGIONS } from './resources.js';
 
 // `derived` is accepted (and recomputed) so a written config can be read back.
 const TOP_KEYS = ['name', 'array', 'memory', 'dma', 'base', 'derived'] as const;

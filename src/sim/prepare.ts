@@ -5,7 +5,7 @@
  * decode (only the instruction itself could change registers), so stalls re-use the result.
  */
 import type { ChipConfig } from '../config/index.js';
-import { LOCK_REGIONS } from '../config/index.js';
+import { LOCK_REGIONS, resBank, resReadPort, resWritePort } from '../config/index.js';
 import { CFG_REGS, ERROR_CODES, type CfgReg } from '../isa/table.js';
 import { Op, type SimInstr } from './predecode.js';
 
@@ -36,8 +36,6 @@ const CFG_LIMITS: ReadonlyMap<number, readonly [number, number]> = new Map<numbe
   [CFG_TSTRIDE, [0, 16383]],
 ]);
 
-/** Resource bits: 4 regions per local memory at bit 4·memCode, then the two PE banks. */
-export const RES_BANK0 = 1 << (3 * LOCK_REGIONS);
 
 /** The mutable result of preparing one instruction (one object, re-used: no allocation per instruction). */
 export interface Prepared {
@@ -146,8 +144,11 @@ export function prepare(ins: SimInstr, regs: Int32Array, cfgRegs: Int32Array, g:
       out.mainBase = base;
       out.stride = stride;
       const set = regions(g, mem, row, rows);
-      if (ins.op === Op.LD) out.writes = set;
-      else out.reads = set;
+      if (ins.op === Op.LD) out.writes = set | resWritePort(mem);
+      else {
+        out.reads = set;
+        out.writes = resReadPort(mem);
+      }
       out.duration = rows * Math.ceil(bytes / g.B) + 3;
       return;
     }
@@ -162,7 +163,7 @@ export function prepare(ins: SimInstr, regs: Int32Array, cfgRegs: Int32Array, g:
       out.row0 = l;
       out.row1 = t;
       out.reads = regions(g, 0, l, ln) | regions(g, 0, t, tn);
-      out.writes = RES_BANK0 << f.bank!;
+      out.writes = resBank(f.bank!);
       out.duration = k;
       return;
     }
@@ -172,8 +173,8 @@ export function prepare(ins: SimInstr, regs: Int32Array, cfgRegs: Int32Array, g:
       const d = regs[f.dreg!]! + f.doff!;
       if (!inLocal(g, mem, d, n)) { out.fault = E.LOCAL_RANGE; return; }
       out.row0 = d;
-      out.reads = RES_BANK0 << f.bank!;
-      out.writes = regions(g, mem, d, n);
+      out.reads = resBank(f.bank!);
+      out.writes = regions(g, mem, d, n) | resWritePort(mem);
       out.duration = n + 2;
       return;
     }
@@ -192,12 +193,16 @@ export function prepare(ins: SimInstr, regs: Int32Array, cfgRegs: Int32Array, g:
       out.row1 = s;
       const dset = regions(g, dmem, d, n);
       const sset = regions(g, smem, s, n);
+      // Ports: the destination's write port, the source's general read port (sgd with clear also
+      // writes its gradient rows). The destination's read-modify-write port needs no bit: only a
+      // holder of the same memory's write port uses it.
+      const ports = resWritePort(dmem) | resReadPort(smem);
       if (ins.op === Op.RQ) {
         out.reads = sset;
-        out.writes = dset;
+        out.writes = dset | ports;
       } else {
         out.reads = sset | dset;
-        out.writes = ins.op === Op.SGD && f.clear ? dset | sset : dset;
+        out.writes = ins.op === Op.SGD && f.clear ? dset | sset | ports | resWritePort(smem) : dset | ports;
       }
       out.duration = n + 3;
       return;

@@ -1,5 +1,5 @@
 import type { ChipConfig } from '../../config/index.js';
-import { LOCK_REGIONS } from '../../config/index.js';
+import { LOCK_REGIONS, resBank, resWritePort, resReadPort } from '../../config/index.js';
 import { MEM_CODES, type CfgReg } from '../../isa/table.js';
 
 /**
@@ -144,9 +144,9 @@ export class OpFactory {
   sgd(w: Loc, g: Loc, count: number, cfg: Partial<Record<CfgReg, number>>): Op {
     return {
       unit: 'vpu', mnemonic: 'sgd',
-      fields: { dreg: regOf(w.space), doff: w.row, sreg: regOf(g.space), soff: g.row, clear: 1, count },
+      fields: { dreg: regOf(w.space), doff: w.row, sreg: regOf(g.space), soff: g.row, clear: 0, count },
       cfg, dur: count + 3,
-      spans: [span(g, count, false), span(g, count, true), span(w, count, false), span(w, count, true)],
+      spans: [span(g, count, false), span(w, count, false), span(w, count, true)],
     };
   }
 
@@ -190,6 +190,18 @@ export function dependent(a: Op, b: Op): boolean {
   return false;
 }
 
+/**
+ * Memory ports an op holds (docs/microarch.md §4): the write port of every memory it writes, and
+ * the general read port of the memory a DMA store or a vector op reads its source from.
+ */
+function portSet(op: Op): number {
+  let bits = 0;
+  for (const s of op.spans) if (s.write && s.space !== 'bank') bits |= resWritePort(MEM_CODES[memOf(s.space)]);
+  const src = op.spans[0];
+  if ((op.mnemonic === 'st' || op.unit === 'vpu') && src && src.space !== 'bank') bits |= resReadPort(MEM_CODES[memOf(src.space)]);
+  return bits;
+}
+
 /** Lock-region bit sets (docs/microarch.md §4) of an op, with the batch buffers at given rows. */
 export function regionSets(cfg: ChipConfig, op: Op, cur: number, next: number): { reads: number; writes: number } {
   let reads = 0;
@@ -198,7 +210,7 @@ export function regionSets(cfg: ChipConfig, op: Op, cur: number, next: number): 
   for (const s of op.spans) {
     let bits = 0;
     if (s.space === 'bank') {
-      bits = 1 << (12 + s.lo);
+      bits = resBank(s.lo);
     } else {
       const mem = memOf(s.space);
       const base = s.space === 'spc' ? cur : s.space === 'spn' ? next : 0;
@@ -210,5 +222,5 @@ export function regionSets(cfg: ChipConfig, op: Op, cur: number, next: number): 
     if (s.write) writes |= bits;
     else reads |= bits;
   }
-  return { reads, writes };
+  return { reads, writes: writes | portSet(op) };
 }

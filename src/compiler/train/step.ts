@@ -180,7 +180,7 @@ export class StepEmitter {
         this.ops.push(wide
           ? this.f.mm(gg, a, geo.batch, { bank, acc: false, tl: false, tt: false })
           : this.f.mm(a, gg, geo.batch, { bank, acc: false, tl: false, tt: false }));
-        this.ops.push(this.f.drain(offset(slot, nb * geo.g), { bank, add: true, t: wide }));
+        this.ops.push(this.f.drain(offset(slot, nb * geo.g), { bank, add: false, t: wide }));
       }
       this.vpu((d, s, n) => this.f.sgd(d, s, n, sgdCfg), offset(Wt, ob * Np), slot, Np);
     }

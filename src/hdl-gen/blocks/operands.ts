@@ -8,16 +8,17 @@
  */
 import { CFG_REGS, ERROR_CODES, MEM_CODES } from '../../isa/table.js';
 import {
-  add, bit, bitsFor, cat, mulN, clog2, eq, land, lit, lnot, lor, mulS, mulU, mux, ne, or, select, sext, sge, sle, slice, slt, sub, trunc, uge, ule, ult, zext, type Expr,
+  add, bit, bitsFor, cat, mulN, eq, land, lit, lnot, lor, mulS, mulU, mux, ne, or, select, sext, sge, sle, slice, slt, sub, trunc, uge, ule, zext, type Expr,
 } from '../ir/expr.js';
 import { ModuleBuilder, type Module } from '../ir/module.js';
 import type { Ctx, LocalMemGeom } from '../ctx.js';
 import { instrClasses, fieldWidth } from './decode.js';
 import { divConst } from './divconst.js';
 import { regionOnly } from './region.js';
+import { RES_BITS } from '../../config/index.js';
 
-/** Bit layout of read/write sets: sp regions [3:0], acc [7:4], grad [11:8], PE banks [13:12]. */
-export const SET_BITS = 14;
+/** Width of read/write sets; the bit layout is src/config/resources.ts (regions, banks, ports). */
+export const SET_BITS = RES_BITS;
 /** Bits of a unit duration (the DMA has the longest). */
 export function durBits(ctx: Ctx): number {
   return bitsFor(256 * Math.ceil(1024 / ctx.B) + 3);
@@ -153,15 +154,25 @@ export function operands(ctx: Ctx): Module {
     // ---- lock sets and duration --------------------------------------------------------------------
     const bankBit = (b: Expr): Expr => cat(b, lnot(b));
     const none = lit(SET_BITS, 0);
-    const banks = (b: Expr): Expr => cat(bankBit(b), lit(12, 0));
-    const regions = (s: Expr): Expr => cat(lit(2, 0), s);
+    const z3 = lit(3, 0);
+    // Fields above the regions, high to low: read ports [19:17], write ports [16:14], banks [13:12].
+    const hi = (rp: Expr, wp: Expr, bk: Expr, s: Expr): Expr => cat(rp, wp, bk, s);
+    const noRegions = lit(12, 0);
+    const onehot = (mem: Expr): Expr => cat(eq(mem, lit(2, 2)), eq(mem, lit(2, 1)), eq(mem, lit(2, 0)));
+    const sp = lit(3, 1), grad = lit(3, 4);
     m.assign(m.output('rset', SET_BITS, 'resources read'), select([
-      [isSt, regions(rg1.set)], [isMm, regions(or(rg1.set, rg2.set))], [isDrain, banks(drBank)],
-      [isValu, regions(or(rg1.set, rg2.set))], [isRq, regions(rg2.set)], [isSgd, regions(or(rg1.set, rg2.set))],
+      [isSt, hi(z3, z3, lit(2, 0), rg1.set)], [isMm, hi(z3, z3, lit(2, 0), or(rg1.set, rg2.set))], [isDrain, hi(z3, z3, bankBit(drBank), noRegions)],
+      [lor(isValu, isSgd), hi(z3, z3, lit(2, 0), or(rg1.set, rg2.set))], [isRq, hi(z3, z3, lit(2, 0), rg2.set)],
     ], none));
-    m.assign(m.output('wset', SET_BITS, 'resources written'), select([
-      [isLd, regions(rg1.set)], [isMm, banks(mmBank)], [isDrain, regions(rg1.set)], [isValu, regions(rg1.set)], [isRq, regions(rg1.set)],
-      [isSgd, regions(or(rg1.set, mux(sgdClear, rg2.set, lit(12, 0))))],
+    // Ports go in the write set (docs/microarch.md §4): the destination's write port, the general
+    // read port of a store's or vector op's source; sgd with clear also writes grad.
+    const w1 = m.let('wport_r1', onehot(r1Mem));
+    const g2 = m.let('rport_r2', onehot(r2Mem));
+    m.assign(m.output('wset', SET_BITS, 'resources written (and ports held)'), select([
+      [isLd, hi(z3, w1, lit(2, 0), rg1.set)], [isSt, hi(m.let('rport_r1', onehot(r1Mem)), z3, lit(2, 0), noRegions)],
+      [isMm, hi(z3, z3, bankBit(mmBank), noRegions)], [isDrain, hi(z3, w1, lit(2, 0), rg1.set)],
+      [lor(isValu, isRq), hi(g2, w1, lit(2, 0), rg1.set)],
+      [isSgd, mux(sgdClear, hi(grad, or(sp, grad), lit(2, 0), or(rg1.set, rg2.set)), hi(grad, sp, lit(2, 0), rg1.set))],
     ], none));
     const lb = Math.log2(ctx.B);
     // ⌈nbytes / B⌉; the low bits of the rounded-up sum are dropped on purpose.

@@ -39,8 +39,8 @@ export function top(ctx: Ctx): Module {
       state: m.output('dbg_state', 2, '0 idle, 1 running, 2 draining, 3 halted'),
     };
 
-    const spSpec: LmemSpec = { geom: ctx.sp, writers: ['host', 'dma', 'vpu'], readers: ['dma', 'vsrc'], owners: ['vown'], multi: [{ name: 'mxl', nr: ctx.R }, { name: 'mxt', nr: ctx.C }] };
-    const aSpec = (g: LocalMemGeom): LmemSpec => ({ geom: g, writers: ['host', 'dma', 'vpu', 'drn'], readers: ['dma', 'vsrc'], owners: ['vown', 'down'], multi: [] });
+    const spSpec: LmemSpec = { geom: ctx.sp, writers: ['host', 'dma', 'vpu'], general: ['dma', 'vsrc'], owners: ['vown'], multi: [{ name: 'mxl', nr: ctx.R }, { name: 'mxt', nr: ctx.C }] };
+    const aSpec = (g: LocalMemGeom): LmemSpec => ({ geom: g, writers: ['host', 'dma', 'vpu', 'drn'], general: ['dma', 'vsrc'], owners: ['vown', 'down'], multi: [] });
     const blocks: readonly (readonly [string, Module])[] = [
       ['ctrl', ctrl(ctx)], ['host', host(ctx)], ['imem', imem(ctx)], ['main', mainMem(ctx)],
       ['sp', lmem(ctx, spSpec)], ['acc', lmem(ctx, aSpec(ctx.acc))], ['grad', lmem(ctx, aSpec(ctx.grad))],
@@ -97,7 +97,7 @@ export function top(ctx: Ctx): Module {
         vpu_we: out('vpu', `${n}_we`), vpu_wrow: out('vpu', `${n}_wrow`), vpu_wdata: out('vpu', `${n}_wdata`), vpu_wmask: out('vpu', `${n}_wmask`),
         // The host reads through the DMA's replica while the chip is stopped.
         dma_rrow: mux(active, out('dma', `${n}_rrow`), out('host', `${n}_row`)),
-        vsrc_rrow: out('vpu', `${n}_srow`),
+        vsrc_re: out('vpu', `${n}_sre`), vsrc_rrow: out('vpu', `${n}_srow`),
         vown_re: out('vpu', `${n}_ore`), vown_rrow: out('vpu', `${n}_orow`),
       };
       if (n === 'sp') {

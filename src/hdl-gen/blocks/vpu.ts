@@ -67,6 +67,7 @@ export function vpu(ctx: Ctx): Module {
     // ---- s0: reads -------------------------------------------------------------------------------------
     for (const g of mems) {
       const tr = (e: Expr): Expr => (g.aw === LAW ? e : trunc(e, g.aw));
+      m.assign(m.output(`${g.name}_sre`, 1, 'claims the general read port'), land(active, eq(smem, lit(2, g.code))));
       m.assign(m.output(`${g.name}_srow`, g.aw), tr(sptr));
       m.assign(m.output(`${g.name}_ore`, 1), land(active, readsDst, eq(dmem, lit(2, g.code))));
       m.assign(m.output(`${g.name}_orow`, g.aw), tr(dptr));

@@ -4,18 +4,18 @@
 
 `default_nettype none
 
-// 256 words × 48 lanes of 8 bits: 1 write port with lane enables, 1 registered read port.
-module ag_ram_256x48x8 (
+// 1024 words × 48 lanes of 8 bits: 1 write port with lane enables, 1 registered read port.
+module ag_ram_1024x48x8 (
   input  wire         clk,
   input  wire         we, // write enable
-  input  wire [7:0]   waddr,
+  input  wire [9:0]   waddr,
   input  wire [383:0] wdata,
   input  wire [47:0]  wmask, // per-lane write enable
-  input  wire [7:0]   raddr,
+  input  wire [9:0]   raddr,
   output reg  [383:0] rdata // registered: mem[raddr] of the previous cycle
 );
 
-  reg [383:0] mem [0:255];
+  reg [383:0] mem [0:1023];
 
   always @(posedge clk) begin
     if (we) begin

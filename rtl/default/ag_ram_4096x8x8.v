@@ -4,18 +4,18 @@
 
 `default_nettype none
 
-// 1024 words × 8 lanes of 8 bits: 1 write port with lane enables, 1 registered read port.
-module ag_ram_1024x8x8 (
+// 4096 words × 8 lanes of 8 bits: 1 write port with lane enables, 1 registered read port.
+module ag_ram_4096x8x8 (
   input  wire        clk,
   input  wire        we, // write enable
-  input  wire [9:0]  waddr,
+  input  wire [11:0] waddr,
   input  wire [63:0] wdata,
   input  wire [7:0]  wmask, // per-lane write enable
-  input  wire [9:0]  raddr,
+  input  wire [11:0] raddr,
   output reg  [63:0] rdata // registered: mem[raddr] of the previous cycle
 );
 
-  reg [63:0] mem [0:1023];
+  reg [63:0] mem [0:4095];
 
   always @(posedge clk) begin
     if (we) begin

@@ -4,18 +4,18 @@
 
 `default_nettype none
 
-// 64 words × 12 lanes of 8 bits: 1 write port with lane enables, 1 registered read port.
-module ag_ram_64x12x8 (
+// 4096 words × 12 lanes of 8 bits: 1 write port with lane enables, 1 registered read port.
+module ag_ram_4096x12x8 (
   input  wire        clk,
   input  wire        we, // write enable
-  input  wire [5:0]  waddr,
+  input  wire [11:0] waddr,
   input  wire [95:0] wdata,
   input  wire [11:0] wmask, // per-lane write enable
-  input  wire [5:0]  raddr,
+  input  wire [11:0] raddr,
   output reg  [95:0] rdata // registered: mem[raddr] of the previous cycle
 );
 
-  reg [95:0] mem [0:63];
+  reg [95:0] mem [0:4095];
 
   always @(posedge clk) begin
     if (we) begin

@@ -4,18 +4,18 @@
 
 `default_nettype none
 
-// 16 words × 16 lanes of 8 bits: 1 write port with lane enables, 1 registered read port.
-module ag_ram_16x16x8 (
+// 64 words × 16 lanes of 8 bits: 1 write port with lane enables, 1 registered read port.
+module ag_ram_64x16x8 (
   input  wire         clk,
   input  wire         we, // write enable
-  input  wire [3:0]   waddr,
+  input  wire [5:0]   waddr,
   input  wire [127:0] wdata,
   input  wire [15:0]  wmask, // per-lane write enable
-  input  wire [3:0]   raddr,
+  input  wire [5:0]   raddr,
   output reg  [127:0] rdata // registered: mem[raddr] of the previous cycle
 );
 
-  reg [127:0] mem [0:15];
+  reg [127:0] mem [0:63];
 
   always @(posedge clk) begin
     if (we) begin

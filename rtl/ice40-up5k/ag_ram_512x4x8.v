@@ -4,18 +4,18 @@
 
 `default_nettype none
 
-// 64 words × 4 lanes of 8 bits: 1 write port with lane enables, 1 registered read port.
-module ag_ram_64x4x8 (
+// 512 words × 4 lanes of 8 bits: 1 write port with lane enables, 1 registered read port.
+module ag_ram_512x4x8 (
   input  wire        clk,
   input  wire        we, // write enable
-  input  wire [5:0]  waddr,
+  input  wire [8:0]  waddr,
   input  wire [31:0] wdata,
   input  wire [3:0]  wmask, // per-lane write enable
-  input  wire [5:0]  raddr,
+  input  wire [8:0]  raddr,
   output reg  [31:0] rdata // registered: mem[raddr] of the previous cycle
 );
 
-  reg [31:0] mem [0:63];
+  reg [31:0] mem [0:511];
 
   always @(posedge clk) begin
     if (we) begin

@@ -4,18 +4,18 @@
 
 `default_nettype none
 
-// 128 words × 8 lanes of 8 bits: 1 write port with lane enables, 1 registered read port.
-module ag_ram_128x8x8 (
+// 512 words × 8 lanes of 8 bits: 1 write port with lane enables, 1 registered read port.
+module ag_ram_512x8x8 (
   input  wire        clk,
   input  wire        we, // write enable
-  input  wire [6:0]  waddr,
+  input  wire [8:0]  waddr,
   input  wire [63:0] wdata,
   input  wire [7:0]  wmask, // per-lane write enable
-  input  wire [6:0]  raddr,
+  input  wire [8:0]  raddr,
   output reg  [63:0] rdata // registered: mem[raddr] of the previous cycle
 );
 
-  reg [63:0] mem [0:127];
+  reg [63:0] mem [0:511];
 
   always @(posedge clk) begin
     if (we) begin

@@ -4,18 +4,18 @@
 
 `default_nettype none
 
-// 1024 words × 12 lanes of 8 bits: 1 write port with lane enables, 1 registered read port.
-module ag_ram_1024x12x8 (
+// 256 words × 12 lanes of 8 bits: 1 write port with lane enables, 1 registered read port.
+module ag_ram_256x12x8 (
   input  wire        clk,
   input  wire        we, // write enable
-  input  wire [9:0]  waddr,
+  input  wire [7:0]  waddr,
   input  wire [95:0] wdata,
   input  wire [11:0] wmask, // per-lane write enable
-  input  wire [9:0]  raddr,
+  input  wire [7:0]  raddr,
   output reg  [95:0] rdata // registered: mem[raddr] of the previous cycle
 );
 
-  reg [95:0] mem [0:1023];
+  reg [95:0] mem [0:255];
 
   always @(posedge clk) begin
     if (we) begin

@@ -4,18 +4,18 @@
 
 `default_nettype none
 
-// 16 words × 4 lanes of 8 bits: 1 write port with lane enables, 1 registered read port.
-module ag_ram_16x4x8 (
+// 256 words × 4 lanes of 8 bits: 1 write port with lane enables, 1 registered read port.
+module ag_ram_256x4x8 (
   input  wire        clk,
   input  wire        we, // write enable
-  input  wire [3:0]  waddr,
+  input  wire [7:0]  waddr,
   input  wire [31:0] wdata,
   input  wire [3:0]  wmask, // per-lane write enable
-  input  wire [3:0]  raddr,
+  input  wire [7:0]  raddr,
   output reg  [31:0] rdata // registered: mem[raddr] of the previous cycle
 );
 
-  reg [31:0] mem [0:15];
+  reg [31:0] mem [0:255];
 
   always @(posedge clk) begin
     if (we) begin

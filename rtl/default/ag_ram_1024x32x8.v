@@ -4,18 +4,18 @@
 
 `default_nettype none
 
-// 256 words × 32 lanes of 8 bits: 1 write port with lane enables, 1 registered read port.
-module ag_ram_256x32x8 (
+// 1024 words × 32 lanes of 8 bits: 1 write port with lane enables, 1 registered read port.
+module ag_ram_1024x32x8 (
   input  wire         clk,
   input  wire         we, // write enable
-  input  wire [7:0]   waddr,
+  input  wire [9:0]   waddr,
   input  wire [255:0] wdata,
   input  wire [31:0]  wmask, // per-lane write enable
-  input  wire [7:0]   raddr,
+  input  wire [9:0]   raddr,
   output reg  [255:0] rdata // registered: mem[raddr] of the previous cycle
 );
 
-  reg [255:0] mem [0:255];
+  reg [255:0] mem [0:1023];
 
   always @(posedge clk) begin
     if (we) begin
