@@ -43,7 +43,7 @@ describe('ChipConfig', () => {
     expect(err).toBeInstanceOf(ConfigError);
     const problems = (err as ConfigError).problems;
     expect(problems).toEqual(expect.arrayContaining([
-      'extra is not a known key (expected one of: name, array, memory, dma, base, derived)',
+      'extra is not a known key (expected one of: name, array, memory, dma, vpu, base, derived)',
       'array.bogus is not a known key (expected one of: rows, cols, mult, peLatency)',
       'array.rows must be in 1..64, not 0',
       'array.cols must be in 1..64, not -2',
@@ -52,6 +52,19 @@ describe('ChipConfig', () => {
       'dma.bytesPerCycle must be 1, 2, 4, 8, 16 or 32, not 3',
     ]));
     expect((err as Error).message).not.toMatch(/at .*\.ts:/); // a message, not a stack
+  });
+
+  it('checks vpu.lanes against W and keeps full-width hashes unchanged', () => {
+    expect(() => resolveConfig({ array: { rows: 2, cols: 4 }, vpu: { lanes: 5 } })).toThrow(/vpu\.lanes must be "all" or a lane count in 1\.\.4 \(W = max\(rows, cols\)\), not 5/);
+    expect(() => resolveConfig({ vpu: { lanes: 0 } })).toThrow(/vpu\.lanes/);
+    expect(() => resolveConfig({ vpu: { width: 2 } })).toThrow(/vpu\.width is not a known key \(expected one of: lanes\)/);
+    const all = resolveConfig({ array: { rows: 3, cols: 5 } });
+    const five = resolveConfig({ array: { rows: 3, cols: 5 }, vpu: { lanes: 5 } });
+    const two = resolveConfig({ array: { rows: 3, cols: 5 }, vpu: { lanes: 2 } });
+    expect(all.derived.vpuRowCycles).toBe(1);
+    expect(five.derived.hash).toBe(all.derived.hash); // 5 lanes = all lanes: the same chip
+    expect(two.derived).toMatchObject({ vpuLanes: 2, vpuRowCycles: 3 });
+    expect(two.derived.hash).not.toBe(all.derived.hash);
   });
 
   it('rejects a memory too small for the array', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { presetConfig, type ChipConfig } from '../src/config/index.js';
+import { presetConfig, resolveConfig, type ChipConfig } from '../src/config/index.js';
 import type { ChipBackend } from '../src/host/backend.js';
 import { Simulator } from '../src/sim/simulator.js';
 import { FAULT_KINDS, generateProgram } from '../src/verify/generator.js';
@@ -25,6 +25,8 @@ describe('simulator and Verilated RTL agree on random programs', () => {
     ['ice40-up5k', 300, true, presetConfig('ice40-up5k')],
     ['default 3×5', 120, true, presetConfig('default', { rows: 3, cols: 5 })],
     ['default 8×8', 200, false, presetConfig('default')],
+    // A narrow vector unit: 3 lanes through 5-lane rows (G = 2, the last group half empty).
+    ['3×5, vpu.lanes 3', 120, true, resolveConfig({ name: 'lanes3', array: { rows: 3, cols: 5 }, vpu: { lanes: 3 } })],
   ] as const)('%s: %i programs, lockstep %s', async (_name: string, programs: number, ls: boolean, config: ChipConfig) => {
     const s = await verify(config, { programs, seed: 2026, backends: [sim, rtl], lockstep: ls, faultyFraction: 0.3 });
     expect(s.backends).toEqual(['sim', 'rtl']);

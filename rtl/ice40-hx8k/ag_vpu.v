@@ -66,7 +66,7 @@ module ag_vpu (
   reg  [12:0] cnt; // rows left
   reg  [7:0] dptr;
   reg  [7:0] sptr;
-  reg  [31:0] rng_base; // SEED + element index of lane 0 of the current row
+  reg  [31:0] rng_base; // SEED + element index of the first lane of the current group
   wire active;
   wire is_rq;
   wire is_sgd;
@@ -344,10 +344,10 @@ module ag_vpu (
       sptr <= srow;
       rng_base <= seedn;
     end else if (active) begin
+      rng_base <= rng_base + 32'd4;
       cnt <= cnt - 13'd1;
       dptr <= dptr + 8'd1;
       sptr <= sptr + 8'd1;
-      rng_base <= rng_base + 32'd4;
     end
     if (clear) begin
       s1_v <= 1'd0;

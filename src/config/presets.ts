@@ -10,6 +10,7 @@ export const PRESETS: Readonly<Record<string, Required<Omit<ChipConfigInput, 'ba
     array: { rows: 8, cols: 8, mult: 'dsp', peLatency: 1 },
     memory: { spRows: 4096, accRows: 1024, gradRows: 1024, mainBytes: 1 << 20, imemWords: 16384 },
     dma: { bytesPerCycle: 16 },
+    vpu: { lanes: 'all' },
   },
   // iCE40UP5K: 8 SB_MAC16, 30 EBR (4 kbit), 4 SPRAM (256 kbit). 2×4 = all 8 DSPs, registered in/out.
   'ice40-up5k': {
@@ -17,6 +18,7 @@ export const PRESETS: Readonly<Record<string, Required<Omit<ChipConfigInput, 'ba
     array: { rows: 2, cols: 4, mult: 'dsp', peLatency: 3 },
     memory: { spRows: 512, accRows: 128, gradRows: 128, mainBytes: 64 * 1024, imemWords: 512 },
     dma: { bytesPerCycle: 4 },
+    vpu: { lanes: 'all' },
   },
   // iCE40HX8K: no DSPs, 32 EBR (4 kbit), no SPRAM: LUT multipliers and small memories.
   'ice40-hx8k': {
@@ -24,6 +26,7 @@ export const PRESETS: Readonly<Record<string, Required<Omit<ChipConfigInput, 'ba
     array: { rows: 4, cols: 4, mult: 'lut', peLatency: 1 },
     memory: { spRows: 256, accRows: 64, gradRows: 64, mainBytes: 4096, imemWords: 256 },
     dma: { bytesPerCycle: 4 },
+    vpu: { lanes: 'all' },
   },
   // ECP5-25F: 28 MULT18X18D, 56 EBR (18 kbit).
   'ecp5-25f': {
@@ -31,6 +34,7 @@ export const PRESETS: Readonly<Record<string, Required<Omit<ChipConfigInput, 'ba
     array: { rows: 4, cols: 4, mult: 'dsp', peLatency: 3 },
     memory: { spRows: 2048, accRows: 512, gradRows: 512, mainBytes: 32 * 1024, imemWords: 1024 },
     dma: { bytesPerCycle: 8 },
+    vpu: { lanes: 'all' },
   },
   // ECP5-85F: 156 MULT18X18D, 208 EBR (18 kbit). 12×12 = 144 DSP MACs.
   'ecp5-85f': {
@@ -38,6 +42,7 @@ export const PRESETS: Readonly<Record<string, Required<Omit<ChipConfigInput, 'ba
     array: { rows: 12, cols: 12, mult: 'dsp', peLatency: 3 },
     memory: { spRows: 4096, accRows: 1024, gradRows: 1024, mainBytes: 128 * 1024, imemWords: 2048 },
     dma: { bytesPerCycle: 16 },
+    vpu: { lanes: 'all' },
   },
 };
 

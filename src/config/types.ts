@@ -38,12 +38,22 @@ export interface DmaConfig {
   readonly bytesPerCycle: number;
 }
 
+export interface VpuConfig {
+  /**
+   * Lanes the vector unit computes per cycle: `all` (= W, one row a cycle) or 1..W. With fewer
+   * lanes a row takes G = ⌈W / lanes⌉ cycles (docs/microarch.md §3): less logic and fewer DSPs
+   * for small FPGAs, at the cost of vector-unit time.
+   */
+  readonly lanes: number | 'all';
+}
+
 /** The user-facing shape of a config (what a JSON file holds). */
 export interface ChipConfigInput {
   readonly name?: string;
   readonly array?: Partial<ArrayConfig>;
   readonly memory?: Partial<MemoryConfig>;
   readonly dma?: Partial<DmaConfig>;
+  readonly vpu?: Partial<VpuConfig>;
   /** Name of a preset this config is a delta of (default: `default`). */
   readonly base?: string;
 }
@@ -54,6 +64,7 @@ export interface ChipConfig {
   readonly array: ArrayConfig;
   readonly memory: MemoryConfig;
   readonly dma: DmaConfig;
+  readonly vpu: VpuConfig;
   readonly derived: DerivedConfig;
 }
 
@@ -62,6 +73,10 @@ export interface DerivedConfig {
   readonly W: number;
   /** Number of PEs whose multiplier is a DSP. */
   readonly dspPEs: number;
+  /** Vector-unit lanes per cycle (vpu.lanes resolved: 1..W). */
+  readonly vpuLanes: number;
+  /** Cycles the vector unit spends on one row: ⌈W / vpuLanes⌉. */
+  readonly vpuRowCycles: number;
   /** Cycles after a matmul's last feed until its bank may be drained (see docs/microarch.md). */
   readonly flushCycles: number;
   /** Stable 8-hex-digit hash of the resolved config (FNV-1a over canonical JSON). */

@@ -67,6 +67,8 @@ export interface Geometry {
   readonly C: number;
   readonly W: number;
   readonly B: number;
+  /** Cycles the vector unit spends per row (⌈W / vpu lanes⌉). */
+  readonly vpuRowCycles: number;
   readonly mainBytes: number;
   /** Rows per memory code. */
   readonly memRows: readonly [number, number, number];
@@ -82,6 +84,7 @@ export function geometryOf(cfg: ChipConfig): Geometry {
     C: cfg.array.cols,
     W: cfg.derived.W,
     B: cfg.dma.bytesPerCycle,
+    vpuRowCycles: cfg.derived.vpuRowCycles,
     mainBytes: m.mainBytes,
     memRows,
     regionRows: [memRows[0] / LOCK_REGIONS, memRows[1] / LOCK_REGIONS, memRows[2] / LOCK_REGIONS],
@@ -204,7 +207,7 @@ export function prepare(ins: SimInstr, regs: Int32Array, cfgRegs: Int32Array, g:
         out.reads = sset | dset;
         out.writes = ins.op === Op.SGD && f.clear ? dset | sset | ports | resWritePort(smem) : dset | ports;
       }
-      out.duration = n + 3;
+      out.duration = n * g.vpuRowCycles + 3;
       return;
     }
     default:

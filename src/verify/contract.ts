@@ -39,7 +39,7 @@ export function unitDuration(config: ChipConfig, ins: Instr): number {
     case 'drn':
       return (v('t') === 1 ? config.array.cols : config.array.rows) + 2;
     case 'vpu':
-      return v('count') + 3;
+      return v('count') * config.derived.vpuRowCycles + 3;
     default:
       return 0;
   }

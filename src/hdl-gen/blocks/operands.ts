@@ -21,7 +21,7 @@ import { RES_BITS } from '../../config/index.js';
 export const SET_BITS = RES_BITS;
 /** Bits of a unit duration (the DMA has the longest). */
 export function durBits(ctx: Ctx): number {
-  return bitsFor(256 * Math.ceil(1024 / ctx.B) + 3);
+  return bitsFor(Math.max(256 * Math.ceil(1024 / ctx.B), 4096 * ctx.cfg.derived.vpuRowCycles) + 3);
 }
 
 /** Widest local row address (units carry rows of any local memory at this width). */
@@ -30,6 +30,13 @@ export function localRowBits(ctx: Ctx): number {
 }
 
 const SW = 44; // signed width of row and byte-address arithmetic (never wraps)
+
+/** count · G for the constant G = cycles per vector row, as shifted copies (no multiplier cell). */
+function vecRows(count: Expr, G: number, width: number): Expr {
+  const terms: Expr[] = [];
+  for (let k = 0; 1 << k <= G; k++) if (G & (1 << k)) terms.push(zext(k === 0 ? count : cat(count, lit(k, 0)), width));
+  return terms.reduce((x, y) => add(x, y));
+}
 
 export function operands(ctx: Ctx): Module {
   return ctx.lib.once('ag_operands', () => {
@@ -182,7 +189,7 @@ export function operands(ctx: Ctx): Module {
       [isDma, add(mulN(dmaRows, beats, DB), lit(DB, 3))],
       [isMm, zext(mmK, DB)],
       [isDrain, mux(drT, lit(DB, C + 2), lit(DB, R + 2))],
-    ], add(zext(vCount, DB), lit(DB, 3))));
+    ], add(vecRows(vCount, ctx.cfg.derived.vpuRowCycles, DB), lit(DB, 3))));
 
     // ---- unit operands (valid when the instruction issues, i.e. its ranges are legal) -----------------
     m.assign(m.output('dma_beats_out', 11, 'beats per row ⌈elems·size/B⌉'), beats);

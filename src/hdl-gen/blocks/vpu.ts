@@ -1,15 +1,17 @@
 /**
- * ag_vpu: the vector unit (v*, rq, sgd). One row of W lanes a cycle for `count` cycles:
- *   s0 read source row (plain replica of smem) and destination row (owner replica of dmem)
- *   s1 lane operands → simple result, 48-bit product, RNG value         (registered)
- *   s2 rounding right shift, saturation, ReLU, the SGD subtraction       (registered)
- *   s3 write (and, for sgd clear, zero the gradient row)
- * so row r is written in cycle r + 4 after issue and the last in cycle count + 3 = D.
+ * ag_vpu: the vector unit (v*, rq, sgd). L = vpu.lanes datapath lanes work through a row of W
+ * lanes in G = ⌈W / L⌉ cycles (group g covers lanes g·L .. g·L + L − 1), for `count` rows:
+ *   s0 read source row (general port of smem) and destination row (owner port of dmem); the row
+ *      address holds for the row's G cycles
+ *   s1 group g's lane operands → simple result, 48-bit product, RNG value   (registered)
+ *   s2 rounding right shift, saturation, ReLU, the SGD subtraction           (into the row buffer)
+ *   s3 write the row (and, for sgd clear, zero the gradient row)
+ * so row r is written in cycle r·G + G + 3 after issue and the last in cycle count·G + 3 = D.
  * Arithmetic follows docs/microarch.md §8 exactly: products are exact 48-bit, shifts round half up
  * or stochastically with the counter-based xorshift RNG; sp reads sign-extend, sp writes of v* saturate.
  */
 import { VALU_FNS } from '../../isa/table.js';
-import { add, and, cat, eq, land, lit, lor, mulS, mux, ne, select, sext, sgt, shl, shr, slice, slt, sra, sub, trunc, ule, xor, zext, type Expr } from '../ir/expr.js';
+import { add, and, cat, clog2, eq, land, lit, lor, mulS, mux, ne, select, sext, sgt, shl, shr, slice, slt, sra, sub, trunc, ule, xor, zext, type Expr } from '../ir/expr.js';
 import { ModuleBuilder, iff, set, type Module, type Stmt } from '../ir/module.js';
 import type { Ctx, LocalMemGeom } from '../ctx.js';
 import { localRowBits } from './operands.js';
@@ -41,20 +43,30 @@ export function vpu(ctx: Ctx): Module {
     const hiIn = m.input('clamp_hi', 32);
 
     const ff: Stmt[] = [];
+    const L = ctx.cfg.derived.vpuLanes;
+    const G = ctx.cfg.derived.vpuRowCycles;
     const reg = (name: string, d: Expr, doc?: string): Expr => m.net(name, d.width, doc);
     // Instruction registers (stable for the whole busy window: the next VPU issue comes after D).
     const op = reg('op_r', opIn), dmem = reg('dmem_r', dmemIn), smem = reg('smem_r', smemIn), flag = reg('flag_r', flagIn);
     const shift = reg('shift_r', shiftIn), mul = reg('mul_r', mulIn), round = reg('round_r', roundIn), lo = reg('lo_r', loIn), hi = reg('hi_r', hiIn);
     const cnt = m.net('cnt', 13, 'rows left');
     const dptr = m.net('dptr', LAW), sptr = m.net('sptr', LAW);
-    const rng = m.net('rng_base', 32, 'SEED + element index of lane 0 of the current row');
+    const rng = m.net('rng_base', 32, 'SEED + element index of the first lane of the current group');
     const active = m.let('active', ne(cnt, lit(13, 0)));
+    const gw = Math.max(1, clog2(G));
+    const grp = G > 1 ? m.net('grp', gw, 'lane group of the current row') : lit(1, 0);
+    const lastGrp = G > 1 ? m.let('last_grp', eq(grp, lit(gw, G - 1))) : lit(1, 1);
+    // From the last group of a row to the first of the next: W − (G − 1)·L lanes further on.
+    const rngStep = G > 1 ? mux(lastGrp, lit(32, W - (G - 1) * L), lit(32, L)) : lit(32, W);
+    const nextRow = [set(cnt, sub(cnt, lit(13, 1))), set(dptr, add(dptr, lit(LAW, 1))), set(sptr, add(sptr, lit(LAW, 1)))];
     ff.push(iff(clear, [set(cnt, lit(13, 0))], [
       iff(iss, [
         set(op, opIn), set(dmem, dmemIn), set(smem, smemIn), set(flag, flagIn), set(shift, shiftIn), set(mul, mulIn), set(round, roundIn),
         set(lo, loIn), set(hi, hiIn), set(cnt, countIn), set(dptr, drowIn), set(sptr, srowIn), set(rng, seedIn),
+        ...(G > 1 ? [set(grp, lit(gw, 0))] : []),
       ], [iff(active, [
-        set(cnt, sub(cnt, lit(13, 1))), set(dptr, add(dptr, lit(LAW, 1))), set(sptr, add(sptr, lit(LAW, 1))), set(rng, add(rng, lit(32, W))),
+        set(rng, add(rng, rngStep)),
+        ...(G > 1 ? [iff(lastGrp, [set(grp, lit(gw, 0)), ...nextRow], [set(grp, add(grp, lit(gw, 1)))])] : nextRow),
       ])]),
     ]));
     const isOp = (v: number): Expr => eq(op, lit(VOP_BITS, v));
@@ -76,22 +88,33 @@ export function vpu(ctx: Ctx): Module {
     const GW = ctx.grad.aw;
     const s1v = m.net('s1_v', 1), s1d = m.net('s1_drow', LAW), s1s = m.net('s1_srow', GW), s1rng = m.net('s1_rng', 32);
     ff.push(iff(clear, [set(s1v, lit(1, 0))], [set(s1v, active)]), set(s1d, dptr), set(s1s, GW === LAW ? sptr : trunc(sptr, GW)), set(s1rng, rng));
+    const s1g = G > 1 ? m.net('s1_grp', gw) : lit(1, 0);
+    const s1last = G > 1 ? m.net('s1_last', 1) : lit(1, 1);
+    if (G > 1) ff.push(set(s1g, grp), set(s1last, lastGrp));
 
     // ---- s1: lane operands ------------------------------------------------------------------------------
     const srcD = mems.map((g) => m.input(`${g.name}_sdata`, g.bytes * 8));
     const dstD = mems.map((g) => m.input(`${g.name}_odata`, g.bytes * 8));
     const lane = (data: Expr, g: LocalMemGeom, l: number): Expr =>
       g.size === 1 ? sext(slice(data, l * 8 + 7, l * 8), 32) : slice(data, l * 32 + 31, l * 32);
+    // Operand of datapath lane j: row lane g·L + j of the current group g (lanes past W read 0).
+    const operand = (rows: readonly Expr[], memSel: Expr, j: number): Expr => {
+      const ofLane = (l: number): Expr => select(mems.slice(1).map((g, i) => [eq(memSel, lit(2, g.code)), lane(rows[i + 1]!, g, l)] as const), lane(rows[0]!, mems[0]!, l));
+      if (G === 1) return ofLane(j);
+      const byGroup = Array.from({ length: G }, (_, g) => (g * L + j < W ? ofLane(g * L + j) : lit(32, 0)));
+      return select(byGroup.slice(1).map((v, g) => [eq(s1g, lit(gw, g + 1)), v] as const), byGroup[0]!);
+    };
     const s2 = { v: m.net('s2_v', 1), d: m.net('s2_drow', LAW), s: m.net('s2_srow', GW) };
     ff.push(iff(clear, [set(s2.v, lit(1, 0))], [set(s2.v, s1v)]), set(s2.d, s1d), set(s2.s, s1s));
-    const s3 = { v: m.net('s3_v', 1), d: m.net('s3_drow', LAW), s: m.net('s3_srow', GW), data: m.net('s3_data', W * 32) };
-    ff.push(iff(clear, [set(s3.v, lit(1, 0))], [set(s3.v, s2.v)]), set(s3.d, s2.d), set(s3.s, s2.s));
+    const s2g = G > 1 ? m.net('s2_grp', gw) : lit(1, 0);
+    const s2last = G > 1 ? m.net('s2_last', 1) : lit(1, 1);
+    if (G > 1) ff.push(set(s2g, s1g), set(s2last, s1last));
+    const s3 = { v: m.net('s3_v', 1), d: m.net('s3_drow', LAW), s: m.net('s3_srow', GW), data: m.net('s3_data', W * 32, G > 1 ? 'row buffer: each group fills its lanes' : undefined) };
+    ff.push(iff(clear, [set(s3.v, lit(1, 0))], [set(s3.v, G > 1 ? land(s2.v, s2last) : s2.v)]), set(s3.d, s2.d), set(s3.s, s2.s));
     const outLanes: Expr[] = [];
-    for (let l = 0; l < W; l++) {
-      const srcs = mems.map((g, i) => lane(srcD[i]!, g, l));
-      const dsts = mems.map((g, i) => lane(dstD[i]!, g, l));
-      const x = m.let(`x${l}`, select(mems.slice(1).map((g, i) => [eq(smem, lit(2, g.code)), srcs[i + 1]!] as const), srcs[0]!));
-      const y = m.let(`y${l}`, select(mems.slice(1).map((g, i) => [eq(dmem, lit(2, g.code)), dsts[i + 1]!] as const), dsts[0]!));
+    for (let l = 0; l < L; l++) {
+      const x = m.let(`x${l}`, operand(srcD, smem, l));
+      const y = m.let(`y${l}`, operand(dstD, dmem, l));
       const zero = lit(32, 0);
       const maxv = mux(slt(y, x), x, y);
       const minv = mux(slt(x, y), x, y);
@@ -127,7 +150,17 @@ export function vpu(ctx: Ctx): Module {
       const out = m.let(`out${l}`, mux(lor(isRq, isSgd, toSp), sext(m.let(`out8_${l}`, res8), 32), wide));
       outLanes.push(out);
     }
-    ff.push(set(s3.data, cat(...outLanes.reverse())));
+    if (G === 1) ff.push(set(s3.data, cat(...outLanes.reverse())));
+    else {
+      // Group g's results land in row lanes g·L + j; the row is written once its last group is in.
+      for (let g = 0; g < G; g++) {
+        const lanes = Array.from({ length: Math.min(L, W - g * L) }, (_, j) => g * L + j);
+        const hiBit = lanes[lanes.length - 1]! * 32 + 31;
+        const loBit = lanes[0]! * 32;
+        const val = cat(...lanes.map((_, j) => outLanes[j]!).reverse());
+        ff.push(iff(land(s2.v, eq(s2g, lit(gw, g))), [set(slice(s3.data, hiBit, loBit), val)]));
+      }
+    }
 
     // ---- s3: writes ---------------------------------------------------------------------------------------
     for (const g of mems) {
