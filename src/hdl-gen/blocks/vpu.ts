@@ -11,7 +11,7 @@
  * or stochastically with the counter-based xorshift RNG; sp reads sign-extend, sp writes of v* saturate.
  */
 import { VALU_FNS } from '../../isa/table.js';
-import { add, and, cat, clog2, eq, land, lit, lor, mulS, mux, ne, select, sext, sgt, shl, shr, slice, slt, sra, sub, trunc, ule, xor, zext, type Expr } from '../ir/expr.js';
+import { add, and, bit, cat, clog2, eq, land, lit, lnot, lor, mulS, mux, ne, partSel, redAnd, redOr, select, sext, sgt, shr, slice, slt, sra, sub, trunc, ule, ult, xor, zext, type Expr } from '../ir/expr.js';
 import { ModuleBuilder, iff, set, type Module, type Stmt } from '../ir/module.js';
 import type { Ctx, LocalMemGeom } from '../ctx.js';
 import { localRowBits } from './operands.js';
@@ -112,6 +112,17 @@ export function vpu(ctx: Ctx): Module {
     const s3 = { v: m.net('s3_v', 1), d: m.net('s3_drow', LAW), s: m.net('s3_srow', GW), data: m.net('s3_data', W * 32, G > 1 ? 'row buffer: each group fills its lanes' : undefined) };
     ff.push(iff(clear, [set(s3.v, lit(1, 0))], [set(s3.v, G > 1 ? land(s2.v, s2last) : s2.v)]), set(s3.d, s2.d), set(s3.s, s2.s));
     const outLanes: Expr[] = [];
+    // Rounding shift (docs/microarch.md §8): q = (v + t) >>> s with t < 2^s always, which is
+    // (v >>> s) + c, c the carry of (v mod 2^s) + t into bit s. Only c depends on the rounding:
+    //   nearest, t = 2^(s−1): c = v[s−1];
+    //   stochastic, s ≤ 32, t = rnd mod 2^s: c = bit s of (v mod 2^s) + (rnd mod 2^s);
+    //   stochastic, s > 32, t = rnd·2^(s−32): c = carry of v[s−1 : s−32] + rnd (lower bits cannot carry).
+    // One 48-bit shifter, a 4-level one and a 33-bit adder a lane instead of four 49-bit shifters.
+    const lowShift = m.let('low_shift', ule(shift, lit(6, 32)));
+    const fracMask = m.let('frac_mask', cat(...Array.from({ length: 32 }, (_, i) => ult(lit(6, 31 - i), shift))));
+    const carryIdx = m.let('carry_idx', mux(lowShift, shift, lit(6, 32)));
+    const nearIdx = m.let('near_idx', mux(eq(shift, lit(6, 0)), lit(6, 0), sub(shift, lit(6, 1))));
+    const hiShift = m.let('hi_shift', slice(shift, 3, 0));
     for (let l = 0; l < L; l++) {
       const x = m.let(`x${l}`, operand(srcD, smem, l));
       const y = m.let(`y${l}`, operand(dstD, dmem, l));
@@ -133,16 +144,18 @@ export function vpu(ctx: Ctx): Module {
       ff.push(set(r.simple, simple), set(r.val, val), set(r.y, slice(y, 7, 0)), set(r.rnd, rnd));
 
       // ---- s2: rounding shift and saturation -------------------------------------------------------
-      const v49 = sext(r.val, 49);
-      const rnd49 = zext(r.rnd, 49);
-      const one49 = lit(49, 1);
-      const stoch = mux(ule(shift, lit(6, 32)), and(rnd49, sub(shl(one49, shift), one49)), shl(rnd49, sub(shift, lit(6, 32))));
-      const nearest = shr(shl(one49, shift), lit(1, 1));
-      const sum = m.let(`sum${l}`, add(v49, mux(round, stoch, nearest)));
-      const q = m.let(`q${l}`, sra(sum, shift));
+      const fq = m.let(`fq${l}`, sra(sext(r.val, 49), shift));
+      const cNear = land(ne(shift, lit(6, 0)), m.let(`vn${l}`, partSel(r.val, nearIdx, 1)));
+      const vhi = m.let(`vhi${l}`, slice(m.let(`vsh${l}_unused`, shr(r.val, hiShift)), 31, 0));
+      const fa = mux(lowShift, and(slice(r.val, 31, 0), fracMask), vhi);
+      const fb = mux(lowShift, and(r.rnd, fracMask), r.rnd);
+      const fsum = m.let(`fsum${l}`, add(zext(fa, 33), zext(fb, 33)));
+      const cStoch = m.let(`cs${l}`, partSel(fsum, carryIdx, 1));
+      const q = m.let(`q${l}`, add(fq, zext(mux(round, cStoch, cNear), 49)));
       const qsat = sat8(m, `qsat${l}`, q);
       const rq = mux(land(flag, slt(qsat, lit(8, 0))), lit(8, 0), qsat);
-      const diff = m.let(`diff${l}`, sub(sext(r.y, 50), sext(q, 50)));
+      // y − q saturates the same whether q is exact or first clamped to 10 bits (|y| ≤ 128).
+      const diff = m.let(`diff${l}`, sub(sext(r.y, 11), sext(satN(m, `qc${l}`, q, 10), 11)));
       const sgd = sat8(m, `wnew${l}`, diff);
       const wide = m.let(`res${l}`, mux(lor(isMul, isSra), m.let(`q32_${l}`, slice(q, 31, 0)), r.simple));
       const toSp = eq(dmem, lit(2, ctx.sp.code));
@@ -200,6 +213,18 @@ function xorshift2(m: ModuleBuilder, p: string, seed: Expr): Expr {
 
 /** Saturate a signed identifier to int8. */
 function sat8(m: ModuleBuilder, name: string, e: Expr): Expr {
+  return satN(m, name, e, 8);
+}
+
+/**
+ * Saturate a signed identifier to n bits. It fits when the bits above n − 1 all equal the sign
+ * (bit tests, not two wide comparators: this runs once per lane on 32..49-bit values).
+ */
+function satN(m: ModuleBuilder, name: string, e: Expr, n: number): Expr {
   const w = e.width;
-  return m.let(name, select([[sgt(e, lit(w, 127)), lit(8, 127)], [slt(e, lit(w, -128)), lit(8, 0x80)]], slice(e, 7, 0)));
+  const top = m.let(`${name}_top`, slice(e, w - 1, n - 1));
+  const fits = lor(lnot(redOr(top)), redAnd(top));
+  const max = lit(n, (1n << BigInt(n - 1)) - 1n);
+  const min = lit(n, 1n << BigInt(n - 1));
+  return m.let(name, mux(fits, slice(e, n - 1, 0), mux(bit(e, w - 1), min, max)));
 }
