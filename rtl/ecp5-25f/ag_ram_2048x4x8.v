@@ -15,7 +15,7 @@ module ag_ram_2048x4x8 (
   output reg  [31:0] rdata // registered: mem[raddr] of the previous cycle
 );
 
-  reg [31:0] mem [0:2047];
+  (* no_rw_check *) reg [31:0] mem [0:2047];
 
   always @(posedge clk) begin
     if (we) begin

@@ -15,7 +15,7 @@ module ag_ram_4096x12x8 (
   output reg  [95:0] rdata // registered: mem[raddr] of the previous cycle
 );
 
-  reg [95:0] mem [0:4095];
+  (* no_rw_check *) reg [95:0] mem [0:4095];
 
   always @(posedge clk) begin
     if (we) begin

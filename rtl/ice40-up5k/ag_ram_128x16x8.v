@@ -15,7 +15,7 @@ module ag_ram_128x16x8 (
   output reg  [127:0] rdata // registered: mem[raddr] of the previous cycle
 );
 
-  reg [127:0] mem [0:127];
+  (* no_rw_check *) reg [127:0] mem [0:127];
 
   always @(posedge clk) begin
     if (we) begin

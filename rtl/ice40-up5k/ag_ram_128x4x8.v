@@ -15,7 +15,7 @@ module ag_ram_128x4x8 (
   output reg  [31:0] rdata // registered: mem[raddr] of the previous cycle
 );
 
-  reg [31:0] mem [0:127];
+  (* no_rw_check *) reg [31:0] mem [0:127];
 
   always @(posedge clk) begin
     if (we) begin

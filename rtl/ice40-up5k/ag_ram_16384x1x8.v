@@ -15,7 +15,7 @@ module ag_ram_16384x1x8 (
   output reg  [7:0]  rdata // registered: mem[raddr] of the previous cycle
 );
 
-  reg [7:0] mem [0:16383];
+  (* no_rw_check *) reg [7:0] mem [0:16383];
 
   always @(posedge clk) begin
     if (we) begin

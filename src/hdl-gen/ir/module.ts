@@ -27,6 +27,8 @@ export interface Mem {
   readonly width: number;
   readonly depth: number;
   readonly doc?: string;
+  /** The design never reads a word in the cycle it is written: synthesis may skip collision logic. */
+  readonly noRwCheck?: boolean;
 }
 
 export interface Param {
@@ -193,9 +195,9 @@ export class ModuleBuilder {
     this.m.assigns.push({ lhs: lv, rhs, doc });
   }
 
-  mem(name: string, width: number, depth: number, doc?: string): Mem {
+  mem(name: string, width: number, depth: number, doc?: string, opts: { readonly noRwCheck?: boolean } = {}): Mem {
     this.claim(name);
-    const mm = { name, width, depth, doc };
+    const mm = { name, width, depth, doc, ...(opts.noRwCheck ? { noRwCheck: true } : {}) };
     this.m.mems.push(mm);
     return mm;
   }

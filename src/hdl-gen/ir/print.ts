@@ -117,7 +117,7 @@ export function printModule(m: Module, header: readonly string[]): string {
     out.push(`${IND}${k} ${range(n.width) ? range(n.width) + ' ' : ''}${n.name}${pub};${n.doc ? ` // ${n.doc}` : ''}`);
   }
   for (const mm of m.mems) {
-    out.push(`${IND}reg ${range(mm.width) ? range(mm.width) + ' ' : ''}${mm.name} [0:${mm.depth - 1}];${mm.doc ? ` // ${mm.doc}` : ''}`);
+    out.push(`${IND}${mm.noRwCheck ? '(* no_rw_check *) ' : ''}reg ${range(mm.width) ? range(mm.width) + ' ' : ''}${mm.name} [0:${mm.depth - 1}];${mm.doc ? ` // ${mm.doc}` : ''}`);
   }
   if (m.assigns.length) out.push('');
   for (const a of m.assigns) {
