@@ -13,12 +13,14 @@ import type { TargetRecord } from './targets.js';
  * real shape — what yosys maps, block for block (400 EBR predicted and found for the ice40-up5k
  * preset). Without RTL, a model of the memories in docs/microarch.md.
  *
- * Logic and DSP constants were measured (yosys 0.23) on the src/hdl-gen RTL of 2026-11-27
- * (commit d6dffd7): ice40-up5k preset (2×4, W 4) 30 628 SB_LUT4 = 33 832 LCs after packing, 20
- * SB_MAC16 (8 PEs, 8 VPU, 4 operand-address); ecp5-25f preset (4×4, W 4) 33 630 LUT4 + 2 979 CCU2C
- * ≈ 39 600 LUT4 slots, 28 MULT18X18D (16 PEs, 12 VPU/address). Per module on iCE40: control,
- * operands, interlock, DMA, host, drain ≈ 7 000; VPU ≈ 1 750 a lane; memory ports and RAM wrappers
- * ≈ 3 700 a lane; a PE ≈ 135 around its SB_MAC16. Recalibrate when the chip RTL changes: the
+ * Logic and DSP constants were measured on the src/hdl-gen RTL of 2026-11-27 after the memory-port
+ * contract (docs/microarch.md §4): yosys 0.23 `synth_ecp5 -noflatten` per module on ecp5-25f with
+ * vpu.lanes 1 and 4 — controller, operands, interlock, host, drain, MXU ≈ 9 000 LUT4 slots; vector
+ * unit ≈ 2 650 + 1 600 a lane (2 MULT18X18D a lane, 4 more in the operand checks); memory ports and
+ * DMA ≈ 1 000 a row lane; a DSP PE with its share of the drain read mux ≈ 350 — and against
+ * nextpnr-ecp5: the ecp5-25f preset (4×4, 1 vector lane) placed at 20 102 TRELLIS_COMB (the packing
+ * factor 0.86 is that ratio), 22 MULT18X18D, 52 DP16KD. iCE40 constants are the ECP5 ones scaled
+ * by the earlier iCE40 measurements (LCs ≈ 1.1 LUT4). Recalibrate when the chip RTL changes: the
  * estimate-vs-actual table after every build shows the drift.
  */
 
@@ -29,13 +31,17 @@ interface FamilyCosts {
   readonly lutMult: number;
   /** Controller, decode, DMA, CSRs, counters (fixed part). */
   readonly base: number;
-  /** VPU and memory-port logic per vector lane. */
+  /** Memory-port logic (write buses, read selects, DMA byte lanes) per row lane W. */
   readonly perLane: number;
+  /** Vector-unit logic per datapath lane (vpu.lanes). */
+  readonly perVpuLane: number;
+  /** Hard multipliers of the controller's operand checks (transposed-operand lengths, DMA span). */
+  readonly addrDsps: number;
   /** UART bridge, UART, reset, LEDs. */
   readonly board: number;
   /**
-   * Hard multipliers per vector lane besides the PEs': the VPU's 32×16 signed multiply-shift per
-   * lane (src/hdl-gen ag_vpu) split into 16×16 / 18×18 blocks, and the operand-address products.
+   * Hard multipliers per vector-unit lane: its 32×16 signed product split into 16×16 / 18×18
+   * blocks (src/hdl-gen ag_vpu).
    */
   readonly vpuDsps: number;
   /** Logic per lane for that product when the device has no DSPs. */
@@ -53,21 +59,19 @@ interface FamilyCosts {
 
 const COSTS: Readonly<Record<Family, FamilyCosts>> = {
   ice40: {
-    pe: 135, lutMult: 180, base: 7000, perLane: 5400, board: 600, packing: 1.1, demoPe: 150, vpuDsps: 3, vpuLutMult: 900,
+    pe: 300, lutMult: 180, base: 11000, perLane: 1000, perVpuLane: 1700, board: 600, packing: 1.1, demoPe: 150, vpuDsps: 2, addrDsps: 4, vpuLutMult: 900,
     // SB_RAM40_4K: 256×16, 512×8, 1024×4, 2048×2.
     bramShapes: [[256, 16], [512, 8], [1024, 4], [2048, 2]],
     bramName: 'EBR', dspName: 'DSPs (SB_MAC16)', lutName: 'LCs',
   },
   ecp5: {
-    pe: 165, lutMult: 300, base: 7000, perLane: 7340, board: 600, packing: 1, demoPe: 90, vpuDsps: 3, vpuLutMult: 1200,
+    pe: 350, lutMult: 300, base: 11700, perLane: 1000, perVpuLane: 1600, board: 600, packing: 0.86, demoPe: 90, vpuDsps: 2, addrDsps: 4, vpuLutMult: 1200,
     // DP16KD in pseudo-dual-port mode: 512×36 … 16384×1.
     bramShapes: [[512, 36], [1024, 18], [2048, 9], [4096, 4], [8192, 2], [16384, 1]],
     bramName: 'DP16KD', dspName: 'DSPs (MULT18X18D)', lutName: 'LUT4s',
   },
 };
 
-/** iCE40UP5K SPRAM: 16K × 16 per block. */
-const SPRAM_SHAPE = [16384, 16] as const;
 
 export interface MemoryPlacement {
   readonly name: string;
@@ -124,42 +128,35 @@ export function chipMemories(cfg: ChipConfig): Array<{ name: string; depth: numb
   return [
     { name: 'main', depth: Math.ceil((cfg.memory.mainBytes * 8) / mainWidth), width: mainWidth, copies: 1 },
     { name: 'imem', depth: cfg.memory.imemWords, width: 64, copies: 1 },
-    // Two array read ports (left, top) on one-read-port blocks: two copies, written together.
-    { name: 'sp', depth: cfg.memory.spRows, width: 8 * W, copies: 2 },
-    { name: 'acc', depth: cfg.memory.accRows, width: 32 * W, copies: 1 },
-    { name: 'grad', depth: cfg.memory.gradRows, width: 32 * W, copies: 1 },
+    // One copy per read port, written together (docs/microarch.md §1a): sp general, owner, array
+    // left, array top; acc/grad general and owner.
+    { name: 'sp', depth: cfg.memory.spRows, width: 8 * W, copies: 4 },
+    { name: 'acc', depth: cfg.memory.accRows, width: 32 * W, copies: 2 },
+    { name: 'grad', depth: cfg.memory.gradRows, width: 32 * W, copies: 2 },
   ];
 }
 
 function placeMemories(cfg: ChipConfig, t: TargetRecord): MemoryPlacement[] {
   const costs = COSTS[t.family];
-  let spramLeft = t.budget.sprams;
+  // The generated RTL keeps every memory in block RAM (SPRAM, single-ported, is not used yet).
   return chipMemories(cfg).map((m) => {
-    // Main memory goes to SPRAM where the device has it (iCE40UP5K), if it fits there.
-    if (m.name === 'main' && spramLeft > 0) {
-      const n = blocksFor(m.depth, m.width, [SPRAM_SHAPE]);
-      if (n <= spramLeft) {
-        spramLeft -= n;
-        return { ...m, kind: 'spram' as const, blocks: n };
-      }
-    }
     return { ...m, kind: 'bram' as const, blocks: m.copies * blocksFor(m.depth, m.width, costs.bramShapes) };
   });
 }
 
-function logicEstimate(t: TargetRecord, pes: number, dspPEs: number, lanes: number): number {
+function logicEstimate(t: TargetRecord, pes: number, dspPEs: number, lanes: number, vpuLanes: number): number {
   const c = COSTS[t.family];
-  const vpuMult = t.budget.dsps === 0 ? lanes * c.vpuLutMult : 0;
-  return Math.round(c.packing * (c.base + c.board + lanes * c.perLane + vpuMult + pes * c.pe + (pes - dspPEs) * c.lutMult));
+  const vpuMult = t.budget.dsps === 0 ? vpuLanes * c.vpuLutMult : 0;
+  return Math.round(c.packing * (c.base + c.board + lanes * c.perLane + vpuLanes * c.perVpuLane + vpuMult + pes * c.pe + (pes - dspPEs) * c.lutMult));
 }
 
 /** The largest r×c (r ≤ rows, c ≤ cols) whose logic fits `share` of the device; ties keep columns. */
-function largestFitting(t: TargetRecord, rows: number, cols: number, share: number, dspFor: (pes: number) => number): [number, number] | undefined {
+function largestFitting(t: TargetRecord, rows: number, cols: number, vpuLanes: number, share: number, dspFor: (pes: number) => number): [number, number] | undefined {
   let best: [number, number] | undefined;
   for (let c = cols; c >= 1; c--) {
     for (let r = rows; r >= 1; r--) {
       const pes = r * c;
-      if (logicEstimate(t, pes, dspFor(pes), Math.max(r, c)) <= t.budget.luts * share) {
+      if (logicEstimate(t, pes, dspFor(pes), Math.max(r, c), Math.min(vpuLanes, Math.max(r, c))) <= t.budget.luts * share) {
         if (!best || pes > best[0] * best[1]) best = [r, c];
         break;
       }
@@ -198,13 +195,14 @@ export function estimateFit(cfg: ChipConfig, t: TargetRecord, rtl?: RtlInventory
   const { rows, cols } = cfg.array;
   const pes = rows * cols;
   const lanes = cfg.derived.W;
+  const vpuLanes = cfg.derived.vpuLanes;
   // A device without DSPs builds every multiplier in logic whatever the config asks.
   const dspPEs = t.budget.dsps === 0 ? 0 : cfg.derived.dspPEs;
-  const vpuDsps = t.budget.dsps === 0 ? 0 : lanes * c.vpuDsps;
+  const vpuDsps = t.budget.dsps === 0 ? 0 : vpuLanes * c.vpuDsps + c.addrDsps;
   const memories = rtl ? inventoryMemories(rtl, t) : placeMemories(cfg, t);
   const brams = memories.filter((m) => m.kind === 'bram').reduce((s, m) => s + m.blocks, 0);
   const sprams = memories.filter((m) => m.kind === 'spram').reduce((s, m) => s + m.blocks, 0);
-  const luts = logicEstimate(t, pes, dspPEs, lanes);
+  const luts = logicEstimate(t, pes, dspPEs, lanes, vpuLanes);
   const lines: ResourceLine[] = [
     { resource: 'luts', unit: c.lutName, estimate: luts, available: t.budget.luts },
     { resource: 'dsps', unit: c.dspName, estimate: dspPEs + vpuDsps, available: t.budget.dsps },
@@ -224,19 +222,19 @@ export function estimateFit(cfg: ChipConfig, t: TargetRecord, rtl?: RtlInventory
     const forPes = Math.max(0, t.budget.dsps - vpuDsps);
     const hint: string[] = [];
     if (forPes === 0) {
-      hint.push(`the vector unit alone needs ${vpuDsps} (${lanes} lanes × ${c.vpuDsps}); use array.mult: "lut", or a narrower array (fewer lanes)`);
+      hint.push(`the vector unit and operand checks alone need ${vpuDsps} (${vpuLanes} lanes × ${c.vpuDsps} + ${c.addrDsps}); use array.mult: "lut" and fewer vpu.lanes`);
     } else {
-      const mixLuts = logicEstimate(t, pes, Math.min(pes, forPes), lanes);
+      const mixLuts = logicEstimate(t, pes, Math.min(pes, forPes), lanes, vpuLanes);
       const tight = mixLuts > t.budget.luts * LUT_WARN_SHARE ? `; about ${mixLuts} ${c.lutName}, ${pct(mixLuts, t.budget.luts)} of the device` : '';
       hint.push(`use mult=lut for ${pes - forPes} PEs (array.mult: ${forPes}${tight})`);
       const s = shrinkArray(rows, cols, forPes);
       if (s) hint.push(`--rows ${s[0]} --cols ${s[1]}`);
     }
-    const vpu = vpuDsps > 0 ? ` plus ${vpuDsps} for the vector unit (${lanes} lanes × ${c.vpuDsps})` : '';
+    const vpu = vpuDsps > 0 ? ` plus ${vpuDsps} for the vector unit and operand checks (${vpuLanes} lanes × ${c.vpuDsps} + ${c.addrDsps})` : '';
     problems.push(`${arr} needs ${dspPEs} multipliers${vpu}; ${t.device} has ${t.budget.dsps} DSPs: ${hint.join(', or ')}`);
   }
   if (luts > t.budget.luts * LUT_REFUSE_SHARE) {
-    const s = largestFitting(t, rows, cols, LUT_WARN_SHARE, (n) => (t.budget.dsps === 0 ? 0 : Math.min(n, cfg.derived.dspPEs)));
+    const s = largestFitting(t, rows, cols, vpuLanes, LUT_WARN_SHARE, (n) => (t.budget.dsps === 0 ? 0 : Math.min(n, cfg.derived.dspPEs)));
     problems.push(`${arr} needs about ${luts} ${c.lutName}; ${t.device} has ${t.budget.luts}: ${s ? `--rows ${s[0]} --cols ${s[1]} would fit` : 'even a 1×1 array would not fit (the controller, vector unit and memory ports dominate)'}`);
   } else if (luts > t.budget.luts * LUT_WARN_SHARE) {
     warnings.push(`logic estimate ${luts} ${c.lutName} is ${pct(luts, t.budget.luts)} of ${t.device}: it may not fit; place-and-route will tell`);

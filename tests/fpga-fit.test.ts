@@ -13,34 +13,34 @@ describe('fit estimator', () => {
     const f = estimateFit(presetConfig('ice40-up5k', { rows: 4, cols: 4 }), up5k);
     expect(f.fits).toBe(false);
     expect(f.problems[0]).toBe(
-      '4×4 array needs 16 multipliers plus 12 for the vector unit (4 lanes × 3); iCE40UP5K has 8 DSPs: ' +
-        'the vector unit alone needs 12 (4 lanes × 3); use array.mult: "lut", or a narrower array (fewer lanes)',
+      '4×4 array needs 16 multipliers plus 12 for the vector unit and operand checks (4 lanes × 2 + 4); iCE40UP5K has 8 DSPs: ' +
+        'the vector unit and operand checks alone need 12 (4 lanes × 2 + 4); use array.mult: "lut" and fewer vpu.lanes',
     );
   });
 
   it('offers mult=lut for some PEs, or a smaller array, when DSPs are short but not gone', () => {
     const f = estimateFit(presetConfig('ecp5-25f', { rows: 8, cols: 8 }), e25);
-    // 64 PE multipliers + 8 lanes × 3 = 88 > 28: 4 DSPs are left for PEs.
-    expect(f.problems[0]).toMatch(/^8×8 array needs 64 multipliers plus 24 for the vector unit \(8 lanes × 3\); LFE5U-25F has 28 DSPs: use mult=lut for 60 PEs \(array\.mult: 4.*\), or --rows 1 --cols 4$/);
+    // 64 PE multipliers + 1 vector lane × 2 + 4 = 70 > 28: 22 DSPs are left for PEs.
+    expect(f.problems[0]).toMatch(/^8×8 array needs 64 multipliers plus 6 for the vector unit and operand checks \(1 lanes × 2 \+ 4\); LFE5U-25F has 28 DSPs: use mult=lut for 42 PEs \(array\.mult: 22.*\), or --rows \d+ --cols \d+$/);
   });
 
   it('counts a mixed array (array.mult: n) as n PE DSPs plus the vector unit', () => {
     const cfg = resolveConfig({ base: 'ecp5-25f', array: { rows: 4, cols: 4, mult: 8 } });
-    expect(dsps(estimateFit(cfg, e25))).toBe(8 + 12);
+    expect(dsps(estimateFit(cfg, e25))).toBe(8 + 1 * 2 + 4);
   });
 
   it('suggests the largest array whose logic fits', () => {
-    const f = estimateFit(presetConfig('ecp5-25f'), e25);
-    expect(f.problems.find((p) => p.includes('LUT4s'))).toMatch(/^4×4 array needs about \d+ LUT4s; LFE5U-25F has 24288: --rows \d+ --cols \d+ would fit$/);
+    const f = estimateFit(presetConfig('ecp5-25f', { rows: 8, cols: 8 }), e25);
+    expect(f.problems.find((p) => p.includes('needs about'))).toMatch(/^8×8 array needs about \d+ LUT4s; LFE5U-25F has 24288: --rows \d+ --cols \d+ would fit$/);
   });
 
-  it('without RTL, models the memories of docs/microarch.md (main memory in SPRAM on UP5K)', () => {
+  it('without RTL, models the memories of docs/microarch.md §1a', () => {
     const f = estimateFit(presetConfig('ice40-up5k'), up5k);
     const byName = Object.fromEntries(f.memories.map((m) => [m.name, m]));
-    expect(byName.main).toMatchObject({ kind: 'spram', blocks: 2 });
-    // W = 4: sp is 32 bits wide and read by two ports (two copies); acc/grad are 128 bits wide.
-    expect(byName.sp).toMatchObject({ kind: 'bram', copies: 2, blocks: 8 });
-    expect(byName.acc?.blocks).toBe(8);
+    expect(byName.main).toMatchObject({ kind: 'bram', blocks: 128 });
+    // W = 4: sp is 32 bits wide with four read ports (four copies); acc/grad 128 bits, two copies.
+    expect(byName.sp).toMatchObject({ kind: 'bram', copies: 4, blocks: 16 });
+    expect(byName.acc?.blocks).toBe(16);
     expect(f.problems.find((p) => p.includes('EBR'))).toMatch(/make memory\.\w+ smaller$/);
   });
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { Simulator } from '../src/sim/index.js';
-import { presetConfig } from '../src/config/index.js';
+import { presetConfig, resolveConfig } from '../src/config/index.js';
 import { decode } from '../src/isa/encoding.js';
 import { disassemble } from '../src/isa/disassembler.js';
 import { assemble } from '../src/isa/assembler.js';
@@ -96,9 +96,13 @@ describe('training program structure and timing', () => {
   });
 
   it('the timing model predicts the simulator\'s cycles per step exactly (steady state)', () => {
-    const shapes: [number, number, number[], number][] = [[8, 8, [196, 64, 10], 16], [3, 5, [20, 12, 5], 6], [5, 3, [20, 12, 5], 6], [4, 4, [30, 17, 9, 4], 7]];
-    for (const [R, C, sizes, B] of shapes) {
-      const c = makeCase(arrayConfig(R, C), sizes, B, 8);
+    const shapes: [number, number, number[], number, number?][] = [
+      [8, 8, [196, 64, 10], 16], [3, 5, [20, 12, 5], 6], [5, 3, [20, 12, 5], 6], [4, 4, [30, 17, 9, 4], 7],
+      [4, 4, [30, 17, 9, 4], 7, 1], [3, 5, [20, 12, 5], 6, 2], // narrow vector units
+    ];
+    for (const [R, C, sizes, B, lanes] of shapes) {
+      const cfg = lanes === undefined ? arrayConfig(R, C) : resolveConfig({ name: `t${R}x${C}l${lanes}`, array: { rows: R, cols: C }, vpu: { lanes } });
+      const c = makeCase(cfg, sizes, B, 8);
       const cycles = (n: number): { cycles: number; predicted: number } => {
         const res = new ChipTrainer(new Simulator(c.cfg), c.spec, c.scheme, B, c.w).train(c.x, c.labels, n, 5);
         return { cycles: res.counters.cycles, predicted: res.program.predicted.cyclesPerStep };

@@ -14,10 +14,10 @@ ag_mxu.v
 ag_operands.v
 ag_pe_dsp.v
 ag_perf.v
-ag_ram_1024x48x8.v
+ag_ram_192x12x8.v
+ag_ram_2048x1x8.v
 ag_ram_2048x2x32.v
-ag_ram_256x12x8.v
-ag_ram_4096x12x8.v
-ag_ram_8192x1x8.v
+ag_ram_3072x12x8.v
+ag_ram_512x48x8.v
 ag_vpu.v
 ag_top.v

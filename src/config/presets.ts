@@ -28,21 +28,23 @@ export const PRESETS: Readonly<Record<string, Required<Omit<ChipConfigInput, 'ba
     dma: { bytesPerCycle: 4 },
     vpu: { lanes: 'all' },
   },
-  // ECP5-25F: 28 MULT18X18D, 56 EBR (18 kbit).
+  // ECP5-25F: 28 MULT18X18D, 56 EBR (18 kbit), 24k LUT4. 4×4 = 16 DSP MACs; one vector-unit lane
+  // (a row in 4 cycles) keeps the logic at ~82 % of the device after place and route.
   'ecp5-25f': {
     name: 'ecp5-25f',
     array: { rows: 4, cols: 4, mult: 'dsp', peLatency: 3 },
     memory: { spRows: 2048, accRows: 512, gradRows: 512, mainBytes: 32 * 1024, imemWords: 1024 },
     dma: { bytesPerCycle: 8 },
-    vpu: { lanes: 'all' },
+    vpu: { lanes: 1 },
   },
-  // ECP5-85F: 156 MULT18X18D, 208 EBR (18 kbit). 12×12 = 144 DSP MACs.
+  // ECP5-85F: 156 MULT18X18D, 208 EBR (18 kbit), 84k LUT4. 12×12 = 144 DSP MACs + 4 vector lanes
+  // × 2 + 4 for the operand checks = all 156 DSPs. sp 3072 rows holds mlp:196-64-10 at batch 16.
   'ecp5-85f': {
     name: 'ecp5-85f',
     array: { rows: 12, cols: 12, mult: 'dsp', peLatency: 3 },
-    memory: { spRows: 4096, accRows: 1024, gradRows: 1024, mainBytes: 128 * 1024, imemWords: 2048 },
+    memory: { spRows: 3072, accRows: 512, gradRows: 512, mainBytes: 32 * 1024, imemWords: 2048 },
     dma: { bytesPerCycle: 16 },
-    vpu: { lanes: 'all' },
+    vpu: { lanes: 4 },
   },
 };
 
