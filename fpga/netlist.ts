@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import type { BoardDesign } from './design.js';
 import { FpgaError } from './errors.js';
 import { RTL_DIR } from './flow.js';
+import { dp16kdModel } from './rtl/dp16kd-model.js';
 import { mult18x18dModel } from './rtl/mult18x18d-model.js';
 import { runCommand, type CommandRunner } from './run.js';
 import type { TargetRecord } from './targets.js';
@@ -12,9 +13,10 @@ import { defaultToolContext, locateTool, toolSpec, type ToolContext } from './to
  * Post-synthesis netlists as plain, simulatable Verilog: synthesize exactly as the flow does
  * (same yosys, same synth command, DSP and RAM cells mapped), then read the family's cell models
  * (`+/ice40/cells_sim.v`, `+/ecp5/cells_sim.v`), flatten and write Verilog that Verilator builds.
- * ECP5's MULT18X18D has no model in any yosys release, so it stays an instance and our behavioural
- * model (rtl/mult18x18d-model.ts) goes next to the netlist. Running the same tests on the netlist
- * as on the RTL catches a wrong DSP mapping, a RAM with the wrong read timing, or a latch.
+ * ECP5's MULT18X18D and DP16KD have no model in any yosys release (blackboxes only), so they stay
+ * instances and our behavioural models (rtl/mult18x18d-model.ts, rtl/dp16kd-model.ts) go next to
+ * the netlist. Running the same tests on the netlist as on the RTL catches a wrong DSP mapping, a
+ * RAM with the wrong read timing, byte enables or width/depth cascading, or a latch.
  */
 
 export const NETLIST_SIM = 'netlist_sim.v';
@@ -46,9 +48,8 @@ export function netlistSimScript(target: TargetRecord, files: ReadonlyArray<{ re
 
 export interface NetlistOptions {
   /**
-   * Keep memories out of block RAM. Only for ECP5 until a DP16KD model exists: yosys (0.23 and
-   * 0.70) ships DP16KD as a blackbox, like MULT18X18D, so a netlist with block RAM cannot be
-   * simulated; without it the DSP mapping is still checked.
+   * Keep memories out of block RAM (`-nobram`): memories become LUT RAM/logic. Off by default on
+   * every family; a way to tell a block-RAM mapping problem from anything else.
    */
   readonly noBram?: boolean;
   /** Wires of the top module (yosys patterns, e.g. `perf_*`) to keep by name in the netlist. */
@@ -80,10 +81,14 @@ export async function synthesizeForSimulation(
     const tail = existsSync(join(workDir, 'netlist.log')) ? readFileSync(join(workDir, 'netlist.log'), 'utf8').trimEnd().split('\n').slice(-10) : [];
     throw new FpgaError('tool-failed', `yosys could not write the netlist (log: ${join(workDir, 'netlist.log')})`, tail);
   }
-  const files = [{ name: NETLIST_SIM, text: readFileSync(out, 'utf8') }];
-  if (d.target.family === 'ecp5') {
-    const m = mult18x18dModel();
-    files.push({ name: m.name, text: m.text });
-  }
+  const files = [{ name: NETLIST_SIM, text: readFileSync(out, 'utf8') }, ...cellModels(d.target.family)];
   return { files, top: d.top, seconds: r.seconds };
+}
+
+/**
+ * Behavioural models of the family's hard cells that yosys ships only as blackboxes, to build next
+ * to its netlists (taken from the code each time, never cached, so a model fix needs no new synthesis).
+ */
+export function cellModels(family: TargetRecord['family']): Array<{ readonly name: string; readonly text: string }> {
+  return family === 'ecp5' ? [mult18x18dModel(), dp16kdModel()].map((m) => ({ name: m.name, text: m.text })) : [];
 }
