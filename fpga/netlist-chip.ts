@@ -4,7 +4,7 @@ import { join, resolve } from 'node:path';
 import type { ChipConfig } from '../src/config/index.js';
 import { generateRtl } from '../src/hdl-gen/index.js';
 import { FpgaError } from './errors.js';
-import { netlistSimScript, synthesizeForSimulation, type NetlistOptions } from './netlist.js';
+import { cellModels, NETLIST_SIM, netlistSimScript, synthesizeForSimulation, type NetlistOptions } from './netlist.js';
 import { runCommand, type CommandRunner } from './run.js';
 import type { TargetRecord } from './targets.js';
 import { defaultToolContext, locateTool, projectRoot, toolSpec, type ToolContext } from './tools.js';
@@ -29,10 +29,7 @@ export const SHIM_NETS = [
 export interface ChipNetlistOptions {
   /** Cache root (default: $ACCELGEN_CACHE or <repo>/.cache/accelgen); netlists go to `netlist/`. */
   readonly cacheDir?: string;
-  /**
-   * Keep memories out of block RAM. Default: true on ECP5 (yosys ships DP16KD only as a blackbox,
-   * see NetlistOptions), false elsewhere.
-   */
+  /** Keep memories out of block RAM (`-nobram`, see NetlistOptions). Default: false (mapped). */
   readonly noBram?: boolean;
   readonly tools?: ToolContext;
   readonly runner?: CommandRunner;
@@ -98,7 +95,7 @@ export async function chipNetlist(config: ChipConfig, target: TargetRecord, o: C
   const yosys = locateTool(toolSpec('yosys'), tools);
   if (!yosys.found) throw new FpgaError('tool-missing', `yosys not found${yosys.problem ? ` (${yosys.problem})` : ''}: ${yosys.install}`);
   const version = await yosysVersion(yosys.path, runner);
-  const noBram = o.noBram ?? target.family === 'ecp5';
+  const noBram = o.noBram ?? false;
   const rtl = generateRtl(config);
   const nopts: NetlistOptions = { noBram, keepNets: ['perf_*', 'ctrl_st_*'] };
   const script = netlistSimScript(target, rtl.files, rtl.top, nopts);
@@ -107,13 +104,17 @@ export async function chipNetlist(config: ChipConfig, target: TargetRecord, o: C
   for (const f of rtl.files) h.update(`${f.name}\0${f.text}\0`);
   const key = `${target.name}-${config.name.replace(/[^A-Za-z0-9_.-]/g, '_')}-${h.digest('hex').slice(0, 16)}`;
   const dir = join(cacheBase(o), key);
-  const notes = noBram
-    ? [`block RAM not mapped (synth_ecp5 -nobram): yosys ${version.split(' ')[1] ?? ''} has no DP16KD simulation model, so memories are checked as LUT RAM/logic; the DSP mapping (MULT18X18D, behavioural model from fpga/rtl) is checked`]
-    : [];
+  const notes = [
+    ...(noBram ? [`block RAM not mapped (${target.synth.command} -nobram, as asked): memories are checked as LUT RAM/logic, not as block RAM`] : []),
+    ...(target.family === 'ecp5'
+      ? [`yosys ships ${noBram ? 'MULT18X18D' : 'DP16KD and MULT18X18D'} only as blackboxes: simulated with the behavioural models of fpga/rtl (${noBram ? '' : 'dp16kd-model.ts, '}mult18x18d-model.ts)`]
+      : []),
+  ];
   const manifest = join(dir, 'netlist.json');
   if (existsSync(manifest)) {
-    const m = JSON.parse(readFileSync(manifest, 'utf8')) as { files: string[]; cells: Record<string, number> };
-    const files = m.files.map((name) => ({ name, text: readFileSync(join(dir, name), 'utf8') }));
+    const m = JSON.parse(readFileSync(manifest, 'utf8')) as { cells: Record<string, number> };
+    // Cell models come from the code, not the cache (older entries listed them too).
+    const files = [{ name: NETLIST_SIM, text: readFileSync(join(dir, NETLIST_SIM), 'utf8') }, ...cellModels(target.family)];
     return { target: target.name, files, top: rtl.top, noBram, dir, cached: true, seconds: 0, yosysVersion: version, cells: m.cells, notes };
   }
   const tmp = `${dir}.tmp-${process.pid}-${Date.now()}`;
@@ -123,9 +124,9 @@ export async function chipNetlist(config: ChipConfig, target: TargetRecord, o: C
     throw new FpgaError('tool-failed', `the ${target.name} netlist lost the counter nets the test bench reads (${marked.missing.join(', ')}); see ${join(tmp, 'netlist_sim.v')}`);
   }
   const files = [{ name: net.files[0]!.name, text: marked.text }, ...net.files.slice(1)];
-  for (const f of files) writeFileSync(join(tmp, f.name), f.text);
+  writeFileSync(join(tmp, NETLIST_SIM), marked.text);
   const cells = cellCounts(existsSync(join(tmp, 'netlist.log')) ? readFileSync(join(tmp, 'netlist.log'), 'utf8') : '');
-  writeFileSync(join(tmp, 'netlist.json'), `${JSON.stringify({ target: target.name, config: config.name, configHash: config.derived.hash, yosys: version, noBram, files: files.map((f) => f.name), cells }, null, 2)}\n`);
+  writeFileSync(join(tmp, 'netlist.json'), `${JSON.stringify({ target: target.name, config: config.name, configHash: config.derived.hash, yosys: version, noBram, files: [NETLIST_SIM], cells }, null, 2)}\n`);
   // The RTL copy is large and regenerable.
   rmSync(join(tmp, 'rtl'), { recursive: true, force: true });
   mkdirSync(cacheBase(o), { recursive: true });

@@ -51,3 +51,15 @@ describe.skipIf(!slow)('verify --netlist ice40-up5k: post-synthesis chip against
     expect(j.netlist.cells.SB_RAM40_4K).toBeGreaterThan(0);
   }, 1_800_000);
 });
+
+describe.skipIf(!slow)('verify --netlist ecp5-25f: block RAM (DP16KD model) and DSP (MULT18X18D model) mapped', () => {
+  it('same halt cycles, counters and memories, cycle by cycle', async () => {
+    requireTools(['yosys', 'verilator', 'cxx']);
+    const r = await runVerifyCommand(flags('ecp5-25f', 6));
+    const j = JSON.parse(r.text) as Record<string, unknown> & { netlist: { cells: Record<string, number>; noBram: boolean; synthesis: string } };
+    expect(j, r.text).toMatchObject({ ok: true, target: 'ecp5-25f', config: 'ecp5-25f', programs: 6, mismatches: 0, unexpected: 0, mode: 'lockstep', backends: ['sim', 'netlist-ecp5-25f'] });
+    expect(j.netlist).toMatchObject({ noBram: false, synthesis: 'synth_ecp5' });
+    expect(j.netlist.cells.MULT18X18D).toBeGreaterThan(0);
+    expect(j.netlist.cells.DP16KD).toBeGreaterThan(0);
+  }, 3_600_000);
+});

@@ -38,6 +38,7 @@ describe('post-synthesis netlist script (as text)', () => {
       'stat',
     ]);
     expect(netlistSimScript(getTarget('ecp5-25f'), [], 'x')).toContain('read_verilog +/ecp5/cells_sim.v');
+    expect(netlistSimScript(getTarget('ecp5-25f'), [], 'x')).toContain('\nsynth_ecp5 -top x\n');
     expect(netlistSimScript(getTarget('ecp5-25f'), [], 'x', { noBram: true })).toContain('synth_ecp5 -nobram -top x');
   });
 });
@@ -100,18 +101,18 @@ async function gemmOverUart(client: BoardClient, rows: number, cols: number, K: 
 
 /**
  * Heavy (yosys inlining cell models + a Verilator build of the gate-level netlist: ~1–2 min each
- * here). The iCE40 check always runs; the ECP5 one (without block RAM, see NetlistOptions) runs with
- * ACCELGEN_SLOW_TESTS=1.
+ * here). The iCE40 check always runs; the ECP5 one (DP16KD and MULT18X18D behavioural models from
+ * fpga/rtl) runs with ACCELGEN_SLOW_TESTS=1.
  */
 describe('board top after synthesis, driven at its UART pins (Verilator)', () => {
   const slow = process.env.ACCELGEN_SLOW_TESTS === '1';
-  for (const [target, mhz, rows, cols, noBram] of [['ice40-up5k', 12, 2, 4, false], ['ecp5-25f', 25, 4, 4, true]] as const) {
-    const what = noBram ? 'DSP cells mapped, memories in logic' : 'DSP and RAM cells mapped';
-    it.skipIf(noBram && !slow)(`${target}: same answers as the RTL (bridge + ${rows}×${cols} demo core, ${what})`, async () => {
+  for (const [target, mhz, rows, cols, optIn] of [['ice40-up5k', 12, 2, 4, false], ['ecp5-25f', 25, 4, 4, true]] as const) {
+    const what = 'DSP and RAM cells mapped';
+    it.skipIf(optIn && !slow)(`${target}: same answers as the RTL (bridge + ${rows}×${cols} demo core, ${what})`, async () => {
       requireTools(['yosys', 'verilator', 'cxx']);
       const d = boardDesign({ target: getTarget(target), freqMhz: mhz, baud: 1_000_000, idleGapCycles: 4000, core: { kind: 'demo', rows, cols } });
       const work = mkdtempSync(join(tmpdir(), `agnet-${target}-`));
-      const net = await synthesizeForSimulation(d, work, { noBram });
+      const net = await synthesizeForSimulation(d, work);
       expect(net.files[0]!.text).toMatch(target === 'ice40-up5k' ? /SB_MAC16|mac16/i : /MULT18X18D/);
       const bin = await buildUartSim(d, { cacheDir }, net);
       const link = new UartSimLink(bin.exe, d.clocksPerBit, d.clocksPerBit, 2_000_000_000);
