@@ -250,7 +250,7 @@ module ag_ctrl (
   assign pc_inc = pc + 16'd1;
   assign pc_lo = pc[13:0];
   assign fetch_addr = issue ? (pc_lo + 14'd1) : pc_lo;
-  assign elem_adv = {19'd0, v_count} * 32'd8;
+  assign elem_adv = {16'd0, {v_count, 3'd0}};
   assign clear = clr;
   assign iss_dma = issue && to_dma;
   assign dma_st = d_is_st;

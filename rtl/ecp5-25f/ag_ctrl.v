@@ -250,7 +250,7 @@ module ag_ctrl (
   assign pc_inc = pc + 16'd1;
   assign pc_lo = pc[9:0];
   assign fetch_addr = issue ? (pc_lo + 10'd1) : pc_lo;
-  assign elem_adv = {19'd0, v_count} * 32'd4;
+  assign elem_adv = {17'd0, {v_count, 2'd0}};
   assign clear = clr;
   assign iss_dma = issue && to_dma;
   assign dma_st = d_is_st;

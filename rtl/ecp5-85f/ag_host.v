@@ -87,9 +87,9 @@ module ag_host (
   assign main_word_i = index[12:0];
   assign main_word = main_word_i;
   assign sp_index_i = index[13:0];
-  assign sp_row_div_prod_unused = {14'd0, sp_index_i} * {14'd0, 14'h2aab};
+  assign sp_row_div_prod_unused = (((((((28'd0 - {14'd0, sp_index_i}) - {12'd0, {sp_index_i, 2'd0}}) - {10'd0, {sp_index_i, 4'd0}}) - {8'd0, {sp_index_i, 6'd0}}) - {6'd0, {sp_index_i, 8'd0}}) - {4'd0, {sp_index_i, 10'd0}}) - {2'd0, {sp_index_i, 12'd0}}) + {sp_index_i, 14'd0};
   assign sp_row_div = sp_row_div_prod_unused[26:15];
-  assign sp_part_full_unused = sp_index_i - ({2'd0, sp_row_div} * {12'd0, 2'd3});
+  assign sp_part_full_unused = sp_index_i - ((14'd0 - {2'd0, sp_row_div}) + {sp_row_div, 2'd0});
   assign sp_part = sp_part_full_unused[1:0];
   assign sp_row_i = sp_row_div;
   assign sp_we = host_en && host_we && (!active) && (region == 4'd3);
@@ -97,9 +97,9 @@ module ag_host (
   assign sp_wdata = {3{host_wdata}};
   assign sp_wmask = {(sp_part == 2'd2), (sp_part == 2'd2), (sp_part == 2'd2), (sp_part == 2'd2), (sp_part == 2'd1), (sp_part == 2'd1), (sp_part == 2'd1), (sp_part == 2'd1), (sp_part == 2'd0), (sp_part == 2'd0), (sp_part == 2'd0), (sp_part == 2'd0)};
   assign acc_index_i = index[12:0];
-  assign acc_row_div_prod_unused = {12'd0, acc_index_i} * {13'd0, 12'haab};
+  assign acc_row_div_prod_unused = ((((((25'd0 - {12'd0, acc_index_i}) - {10'd0, {acc_index_i, 2'd0}}) - {8'd0, {acc_index_i, 4'd0}}) - {6'd0, {acc_index_i, 6'd0}}) - {4'd0, {acc_index_i, 8'd0}}) - {2'd0, {acc_index_i, 10'd0}}) + {acc_index_i, 12'd0};
   assign acc_row_div = acc_row_div_prod_unused[23:15];
-  assign acc_part_full_unused = acc_index_i - ({4'd0, acc_row_div} * {9'd0, 4'd12});
+  assign acc_part_full_unused = acc_index_i - ((13'd0 - {2'd0, {acc_row_div, 2'd0}}) + {acc_row_div, 4'd0});
   assign acc_part = acc_part_full_unused[3:0];
   assign acc_row_i = acc_row_div;
   assign acc_we = host_en && host_we && (!active) && (region == 4'd4);
@@ -107,9 +107,9 @@ module ag_host (
   assign acc_wdata = {12{host_wdata}};
   assign acc_wmask = {(acc_part == 4'd11), (acc_part == 4'd11), (acc_part == 4'd11), (acc_part == 4'd11), (acc_part == 4'd10), (acc_part == 4'd10), (acc_part == 4'd10), (acc_part == 4'd10), (acc_part == 4'd9), (acc_part == 4'd9), (acc_part == 4'd9), (acc_part == 4'd9), (acc_part == 4'd8), (acc_part == 4'd8), (acc_part == 4'd8), (acc_part == 4'd8), (acc_part == 4'd7), (acc_part == 4'd7), (acc_part == 4'd7), (acc_part == 4'd7), (acc_part == 4'd6), (acc_part == 4'd6), (acc_part == 4'd6), (acc_part == 4'd6), (acc_part == 4'd5), (acc_part == 4'd5), (acc_part == 4'd5), (acc_part == 4'd5), (acc_part == 4'd4), (acc_part == 4'd4), (acc_part == 4'd4), (acc_part == 4'd4), (acc_part == 4'd3), (acc_part == 4'd3), (acc_part == 4'd3), (acc_part == 4'd3), (acc_part == 4'd2), (acc_part == 4'd2), (acc_part == 4'd2), (acc_part == 4'd2), (acc_part == 4'd1), (acc_part == 4'd1), (acc_part == 4'd1), (acc_part == 4'd1), (acc_part == 4'd0), (acc_part == 4'd0), (acc_part == 4'd0), (acc_part == 4'd0)};
   assign grad_index_i = index[12:0];
-  assign grad_row_div_prod_unused = {12'd0, grad_index_i} * {13'd0, 12'haab};
+  assign grad_row_div_prod_unused = ((((((25'd0 - {12'd0, grad_index_i}) - {10'd0, {grad_index_i, 2'd0}}) - {8'd0, {grad_index_i, 4'd0}}) - {6'd0, {grad_index_i, 6'd0}}) - {4'd0, {grad_index_i, 8'd0}}) - {2'd0, {grad_index_i, 10'd0}}) + {grad_index_i, 12'd0};
   assign grad_row_div = grad_row_div_prod_unused[23:15];
-  assign grad_part_full_unused = grad_index_i - ({4'd0, grad_row_div} * {9'd0, 4'd12});
+  assign grad_part_full_unused = grad_index_i - ((13'd0 - {2'd0, {grad_row_div, 2'd0}}) + {grad_row_div, 4'd0});
   assign grad_part = grad_part_full_unused[3:0];
   assign grad_row_i = grad_row_div;
   assign grad_we = host_en && host_we && (!active) && (region == 4'd5);

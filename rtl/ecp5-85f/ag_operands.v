@@ -144,7 +144,7 @@ module ag_operands (
   assign v_dmem = is_valu ? valu_dmem : 2'd0;
   assign v_smem = is_valu ? valu_smem : (is_rq ? rq_smem : 2'd2);
   assign mm_km1 = mm_k - 13'd1;
-  assign mm_kblocks_prod_unused = {14'd0, mm_km1} * {15'd0, 12'haab};
+  assign mm_kblocks_prod_unused = ((((((27'd0 - {14'd0, mm_km1}) - {12'd0, {mm_km1, 2'd0}}) - {10'd0, {mm_km1, 4'd0}}) - {8'd0, {mm_km1, 6'd0}}) - {6'd0, {mm_km1, 8'd0}}) - {4'd0, {mm_km1, 10'd0}}) + {2'd0, {mm_km1, 12'd0}};
   assign mm_kblocks = mm_kblocks_prod_unused[26:15];
   assign r1_start = {{12{ra[31]}}, ra} + {30'd0, (is_dma ? (is_st ? st_loff : ld_loff) : (is_mm ? mm_loff : (is_drain ? drain_doff : (is_rq ? rq_doff : (is_sgd ? sgd_doff : valu_doff)))))};
   assign r1_len = {18'd0, (is_dma ? {17'd0, dma_rows_f} : (is_mm ? (mm_tl ? (({14'd0, mm_kblocks} * {12'd0, cfg_lstride}) + 26'd12) : {13'd0, mm_k}) : (is_drain ? (drain_t ? 26'd12 : 26'd12) : {13'd0, v_count})))};
@@ -206,7 +206,7 @@ module ag_operands (
   assign wset = is_ld ? {3'd0, wport_r1, 2'd0, r1_set} : (is_st ? {rport_r1, 3'd0, 2'd0, 12'd0} : (is_mm ? {3'd0, 3'd0, {mm_bank, (!mm_bank)}, 12'd0} : (is_drain ? {3'd0, wport_r1, 2'd0, r1_set} : ((is_valu || is_rq) ? {rport_r2, wport_r1, 2'd0, r1_set} : (is_sgd ? (sgd_clear ? {3'd4, (3'd1 | 3'd4), 2'd0, (r1_set | r2_set)} : {3'd4, 3'd1, 2'd0, r1_set}) : 20'd0)))));
   assign dma_beats_sum_unused = {1'd0, dma_nbytes} + 12'd15;
   assign dma_beats = {3'd0, dma_beats_sum_unused[11:4]};
-  assign dur = is_dma ? (({6'd0, dma_rows_f} * {4'd0, dma_beats}) + 15'd3) : (is_mm ? {2'd0, mm_k} : (is_drain ? (drain_t ? 15'd14 : 15'd14) : (({2'd0, v_count} + {1'd0, {v_count, 1'd0}}) + 15'd3)));
+  assign dur = is_dma ? (({6'd0, dma_rows_f} * {4'd0, dma_beats}) + 15'd3) : (is_mm ? {2'd0, mm_k} : (is_drain ? (drain_t ? 15'd14 : 15'd14) : (((15'd0 - {2'd0, v_count}) + {v_count, 2'd0}) + 15'd3)));
   assign dma_beats_out = dma_beats;
   assign dma_nbytes_out = dma_nbytes;
   assign dma_maddr = main_base[14:0];

@@ -144,7 +144,7 @@ module ag_operands (
   assign v_dmem = is_valu ? valu_dmem : 2'd0;
   assign v_smem = is_valu ? valu_smem : (is_rq ? rq_smem : 2'd2);
   assign mm_km1 = mm_k - 13'd1;
-  assign mm_kblocks_prod_unused = {1'd0, mm_km1} * {13'd0, 1'd1};
+  assign mm_kblocks_prod_unused = {1'd0, mm_km1};
   assign mm_kblocks = mm_kblocks_prod_unused[13:2];
   assign r1_start = {{12{ra[31]}}, ra} + {30'd0, (is_dma ? (is_st ? st_loff : ld_loff) : (is_mm ? mm_loff : (is_drain ? drain_doff : (is_rq ? rq_doff : (is_sgd ? sgd_doff : valu_doff)))))};
   assign r1_len = {18'd0, (is_dma ? {17'd0, dma_rows_f} : (is_mm ? (mm_tl ? (({14'd0, mm_kblocks} * {12'd0, cfg_lstride}) + 26'd2) : {13'd0, mm_k}) : (is_drain ? (drain_t ? 26'd4 : 26'd2) : {13'd0, v_count})))};

@@ -8,13 +8,14 @@
  * empties decode for one cycle (the bubble) while the target is read.
  */
 import { CFG_REGS, ERROR_CODES, VALU_FNS } from '../../isa/table.js';
-import { add, bit, cat, eq, land, lit, lnot, lor, mulN, mux, ne, select, sge, slice, slt, sub, trunc, uge, zext, type Expr } from '../ir/expr.js';
+import { add, bit, cat, eq, land, lit, lnot, lor, mux, ne, select, sge, slt, sub, trunc, uge, zext, type Expr } from '../ir/expr.js';
 import { ModuleBuilder, cases, iff, set, type Module, type Stmt } from '../ir/module.js';
 import type { Ctx } from '../ctx.js';
 import { decoder, fieldPort } from './decode.js';
 import { interlock } from './interlock.js';
 import { operands } from './operands.js';
 import { perf } from './perf.js';
+import { mulConst } from './mulconst.js';
 
 /** Vector-unit operation codes: the VALU functions by table index, then rq and sgd. */
 export const VOP = { RQ: VALU_FNS.length, SGD: VALU_FNS.length + 1 } as const;
@@ -160,7 +161,7 @@ export function ctrl(ctx: Ctx): Module {
           labels: [lit(cfgIdx.width, CFG_REGS.indexOf(n))],
           body: [set(C(n), w === 32 ? cfgVal : trunc(cfgVal, w)), ...(n === 'SEED' ? [set(elemN, lit(32, 0))] : [])],
         })), [])]),
-        iff(lor(is('rq'), is('sgd')), [set(elemN, add(elemN, m.let('elem_adv', mulN(vCount, lit(32, ctx.W), 32))))]),
+        iff(lor(is('rq'), is('sgd')), [set(elemN, add(elemN, m.let('elem_adv', mulConst(vCount, ctx.W, 32))))]),
       ]),
     ]));
     m.ff(seq);

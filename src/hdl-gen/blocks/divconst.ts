@@ -2,8 +2,9 @@
  * Division by a constant in hardware without a divider: ⌊x / d⌋ = (x · M) >> s for every x below
  * 2^n, with M and s found here and checked exhaustively (n ≤ 20) at generation time.
  */
-import { lit, mulN, slice, type Expr } from '../ir/expr.js';
+import { slice, type Expr } from '../ir/expr.js';
 import type { ModuleBuilder } from '../ir/module.js';
+import { mulConst } from './mulconst.js';
 
 export function divConstParams(d: number, n: number): { mul: number; shift: number } {
   if (n > 20) throw new Error(`internal: divConst input of ${n} bits is too wide to check exhaustively`);
@@ -28,6 +29,6 @@ export function divConst(m: ModuleBuilder, name: string, x: Expr, d: number, out
   const mw = Math.max(1, Math.ceil(Math.log2(mul + 1)));
   // Only bits [shift +: outBits] of the product matter; the name tells Verilator the rest are dropped on purpose.
   const pw = Math.max(x.width + mw, shift + outBits);
-  const prod = m.let(`${name}_prod_unused`, mulN(x, lit(mw, mul), pw));
+  const prod = m.let(`${name}_prod_unused`, mulConst(x, mul, pw));
   return m.let(name, slice(prod, shift + outBits - 1, shift));
 }

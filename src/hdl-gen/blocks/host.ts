@@ -4,12 +4,13 @@
  * the request (memories have a registered read, CSRs are sampled into a register). The host only
  * touches memories while the chip is not running: its memory requests share the DMA's ports.
  */
-import { bit, cat, clog2, eq, land, lit, lnot, mulN, mux, partSel, rep, select, slice, sub, trunc, zext, type Expr } from '../ir/expr.js';
+import { bit, cat, clog2, eq, land, lit, lnot, mux, partSel, rep, select, slice, sub, trunc, zext, type Expr } from '../ir/expr.js';
 import { ModuleBuilder, set, type Module, type Stmt } from '../ir/module.js';
 import type { Ctx, LocalMemGeom } from '../ctx.js';
 import { isPow2 } from '../ctx.js';
 import { COUNTERS } from './perf.js';
 import { divConst } from './divconst.js';
+import { mulConst } from './mulconst.js';
 
 export const REGION = { CSR: 0, IMEM: 1, MAIN: 2, SP: 3, ACC: 4, GRAD: 5 } as const;
 export const CSR = { CTRL: 0, STATUS: 1, PC: 2, CYCLES: 3, MACS: 5, DMA_BUSY: 7, STALLS: 9, RETIRED: 11, CONFIG_HASH: 13, INFO: 14 } as const;
@@ -71,7 +72,7 @@ export function host(ctx: Ctx): Module {
       else if (isPow2(perRow)) { row = slice(i, iw - 1, sub_); part = slice(i, sub_ - 1, 0); }
       else {
         row = divConst(m, `${g.name}_row_div`, i, perRow, g.aw);
-        part = m.let(`${g.name}_part`, trunc(m.let(`${g.name}_part_full_unused`, sub(i, mulN(row, lit(clog2(perRow + 1), perRow), iw))), sub_));
+        part = m.let(`${g.name}_part`, trunc(m.let(`${g.name}_part_full_unused`, sub(i, mulConst(row, perRow, iw))), sub_));
       }
       const rowN = m.let(`${g.name}_row_i`, row);
       m.assign(m.output(`${g.name}_we`, 1), memWe(r));

@@ -15,6 +15,7 @@ import type { Ctx, LocalMemGeom } from '../ctx.js';
 import { instrClasses, fieldWidth } from './decode.js';
 import { divConst } from './divconst.js';
 import { regionOnly } from './region.js';
+import { mulConst } from './mulconst.js';
 import { RES_BITS } from '../../config/index.js';
 
 /** Width of read/write sets; the bit layout is src/config/resources.ts (regions, banks, ports). */
@@ -30,13 +31,6 @@ export function localRowBits(ctx: Ctx): number {
 }
 
 const SW = 44; // signed width of row and byte-address arithmetic (never wraps)
-
-/** count · G for the constant G = cycles per vector row, as shifted copies (no multiplier cell). */
-function vecRows(count: Expr, G: number, width: number): Expr {
-  const terms: Expr[] = [];
-  for (let k = 0; 1 << k <= G; k++) if (G & (1 << k)) terms.push(zext(k === 0 ? count : cat(count, lit(k, 0)), width));
-  return terms.reduce((x, y) => add(x, y));
-}
 
 export function operands(ctx: Ctx): Module {
   return ctx.lib.once('ag_operands', () => {
@@ -189,7 +183,7 @@ export function operands(ctx: Ctx): Module {
       [isDma, add(mulN(dmaRows, beats, DB), lit(DB, 3))],
       [isMm, zext(mmK, DB)],
       [isDrain, mux(drT, lit(DB, C + 2), lit(DB, R + 2))],
-    ], add(vecRows(vCount, ctx.cfg.derived.vpuRowCycles, DB), lit(DB, 3))));
+    ], add(mulConst(vCount, ctx.cfg.derived.vpuRowCycles, DB), lit(DB, 3))));
 
     // ---- unit operands (valid when the instruction issues, i.e. its ranges are legal) -----------------
     m.assign(m.output('dma_beats_out', 11, 'beats per row ⌈elems·size/B⌉'), beats);

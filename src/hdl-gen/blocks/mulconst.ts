@@ -1,0 +1,34 @@
+/**
+ * x · k for a constant k as shifted adds and subtracts (k in non-adjacent form), modulo 2^width.
+ * A `*` by a constant is a multiplier cell to yosys, and `synth_ecp5`/`synth_ice40 -dsp` put wide
+ * ones in DSP blocks the PE array needs; these products are on cold paths (address decode, counts).
+ */
+import { add, cat, lit, sub, trunc, zext, type Expr } from '../ir/expr.js';
+
+/** Digits of k in non-adjacent form, least significant first (each −1, 0 or 1). */
+export function nafDigits(k: number): number[] {
+  if (!Number.isInteger(k) || k < 0) throw new Error(`internal: mulConst by ${k}`);
+  const d: number[] = [];
+  let n = BigInt(k);
+  while (n > 0n) {
+    if (n & 1n) {
+      const z = 2n - (n & 3n); // 1 if n ≡ 1 (mod 4), −1 if n ≡ 3
+      d.push(Number(z));
+      n -= z;
+    } else d.push(0);
+    n >>= 1n;
+  }
+  return d;
+}
+
+export function mulConst(x: Expr, k: number, width: number): Expr {
+  const fit = (e: Expr): Expr => (e.width === width ? e : e.width < width ? zext(e, width) : trunc(e, width));
+  const term = (i: number): Expr => fit(i === 0 ? x : cat(x, lit(i, 0)));
+  let acc: Expr | undefined;
+  nafDigits(k).forEach((digit, i) => {
+    if (digit === 0 || i >= width) return;
+    if (!acc) acc = digit > 0 ? term(i) : sub(lit(width, 0), term(i));
+    else acc = digit > 0 ? add(acc, term(i)) : sub(acc, term(i));
+  });
+  return acc ?? lit(width, 0);
+}

@@ -1,0 +1,25 @@
+import { describe, expect, it } from 'vitest';
+import { ref } from '../src/hdl-gen/ir/expr.js';
+import { mulConst, nafDigits } from '../src/hdl-gen/blocks/mulconst.js';
+import { divConstParams } from '../src/hdl-gen/blocks/divconst.js';
+
+describe('constant multiplication without multiplier cells', () => {
+  it('non-adjacent form: digits −1/0/1, no two neighbours non-zero, sums back to k', () => {
+    for (let k = 0; k < 5000; k++) {
+      const d = nafDigits(k);
+      expect(d.reduce((s, x, i) => s + x * 2 ** i, 0)).toBe(k);
+      for (let i = 1; i < d.length; i++) expect(d[i] !== 0 && d[i - 1] !== 0).toBe(false);
+    }
+    expect(nafDigits(0x2aab).filter((x) => x !== 0).length).toBeLessThanOrEqual(8);
+  });
+
+  it('emits shifts, adds and subtracts of the operand, never `*`', () => {
+    const x = ref('x', 12);
+    for (const k of [1, 3, 5, 12, 0x2aab, divConstParams(12, 12).mul]) {
+      const e = mulConst(x, k, 28);
+      expect(e.width).toBe(28);
+      expect(e.text).not.toContain('*');
+    }
+    expect(mulConst(x, 0, 8).text).toBe("8'd0");
+  });
+});
