@@ -90,6 +90,9 @@ export function dp16kdModel(): VerilogFile {
   end`;
   };
   return verilogFile('DP16KD', 'simulation model of the ECP5 18 kbit block RAM (the modes yosys maps to)', `
+// Waivers: the ports and parameters are the cell's whole interface, used or not (UNUSED*); both
+// ports write the one array, as in the hardware (MULTIDRIVEN); string parameters are compared
+// with literals of other lengths (WIDTH).
 /* verilator lint_off UNUSEDSIGNAL */
 /* verilator lint_off UNUSEDPARAM */
 /* verilator lint_off MULTIDRIVEN */
