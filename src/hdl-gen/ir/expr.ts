@@ -148,6 +148,13 @@ export function mulS(a: Expr, b: Expr): Expr {
   return mk(`($signed(${A.text}) * $signed(${B.text}))`, w, A, B);
 }
 
+/** Signed product in w bits (operands sign-extended to w first; exact when w ≥ both widths' sum). */
+export function mulSN(a: Expr, b: Expr, w: number): Expr {
+  const A = sext(a, w);
+  const B = sext(b, w);
+  return mk(`($signed(${A.text}) * $signed(${B.text}))`, w, A, B);
+}
+
 const cmp = (op: string, signed: boolean) => (a: Expr, b: Expr): Expr => {
   sameWidth(op, a, b);
   const t = signed ? `($signed(${a.text}) ${op} $signed(${b.text}))` : `(${a.text} ${op} ${b.text})`;
