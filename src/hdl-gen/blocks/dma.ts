@@ -82,7 +82,8 @@ export function dma(ctx: Ctx): Module {
     // ---- stage 1 -------------------------------------------------------------------------------------
     const s1v = m.net('s1_v', 1), s1l = m.net('s1_bank', lnb), s1h = m.net('s1_word', baw), s1beat = m.net('s1_beat', 11);
     const s1vb = m.net('s1_valid', B), s1row = m.net('s1_lrow', LAW);
-    ff.push(iff(clear, [set(s1v, lit(1, 0))], [set(s1v, active)]), set(s1l, l), set(s1h, h), set(s1beat, beat), set(s1vb, vb), set(s1row, lrow));
+    // Pipeline data registers load only for a valid beat (clock enables): an idle DMA does no work.
+    ff.push(iff(clear, [set(s1v, lit(1, 0))], [set(s1v, active)]), iff(active, [set(s1l, l), set(s1h, h), set(s1beat, beat), set(s1vb, vb), set(s1row, lrow)]));
     const mR = m.input('m_rdata', NB * 8);
     // ld: beat byte j = bank (a + j) mod NB.
     const ldRot = m.let('ld_rot_unused', shr(cat(mR, mR), cat(s1l, lit(3, 0))));
@@ -109,10 +110,12 @@ export function dma(ctx: Ctx): Module {
     const s2we = m.net('s2_m_we', NB), s2wa = m.net('s2_m_waddr', NB * baw), s2wd = m.net('s2_m_wdata', NB * 8);
     ff.push(
       iff(clear, [set(s2v, lit(1, 0))], [set(s2v, s1v)]),
-      set(s2ld, ldData), set(s2mask, ldMask), set(s2row, s1row),
-      set(s2we, mux(land(s1v, st), m.let('st_en', stEn), lit(NB, 0))),
-      set(s2wa, cat(...Array.from({ length: NB }, (_, q) => bankAddr(q, s1h, s1l, s1hInc)).reverse())),
-      set(s2wd, m.let('st_data', stData)),
+      iff(land(s1v, st), [set(s2we, m.let('st_en', stEn))], [set(s2we, lit(NB, 0))]),
+      iff(s1v, [
+        set(s2ld, ldData), set(s2mask, ldMask), set(s2row, s1row),
+        set(s2wa, cat(...Array.from({ length: NB }, (_, q) => bankAddr(q, s1h, s1l, s1hInc)).reverse())),
+        set(s2wd, m.let('st_data', stData)),
+      ]),
     );
 
     // ---- stage 2: writes -------------------------------------------------------------------------------
