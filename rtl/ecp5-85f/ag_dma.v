@@ -153,22 +153,30 @@ module ag_dma (
     end else begin
       s1_v <= active;
     end
-    s1_bank <= ba_bank;
-    s1_word <= ba_word;
-    s1_beat <= beat;
-    s1_valid <= beat_valid;
-    s1_lrow <= lrow;
+    if (active) begin
+      s1_bank <= ba_bank;
+      s1_word <= ba_word;
+      s1_beat <= beat;
+      s1_valid <= beat_valid;
+      s1_lrow <= lrow;
+    end
     if (clear) begin
       s2_v <= 1'd0;
     end else begin
       s2_v <= s1_v;
     end
-    s2_ld_data <= {ld_beat[127:120], ld_beat[119:112], ld_beat[111:104], ld_beat[103:96], ld_beat[95:88], ld_beat[87:80], ld_beat[79:72], ld_beat[71:64], ld_beat[63:56], ld_beat[55:48], ld_beat[47:40], ld_beat[39:32], ld_beat[31:24], ld_beat[23:16], ld_beat[15:8], ld_beat[7:0], ld_beat[127:120], ld_beat[119:112], ld_beat[111:104], ld_beat[103:96], ld_beat[95:88], ld_beat[87:80], ld_beat[79:72], ld_beat[71:64], ld_beat[63:56], ld_beat[55:48], ld_beat[47:40], ld_beat[39:32], ld_beat[31:24], ld_beat[23:16], ld_beat[15:8], ld_beat[7:0], ld_beat[127:120], ld_beat[119:112], ld_beat[111:104], ld_beat[103:96], ld_beat[95:88], ld_beat[87:80], ld_beat[79:72], ld_beat[71:64], ld_beat[63:56], ld_beat[55:48], ld_beat[47:40], ld_beat[39:32], ld_beat[31:24], ld_beat[23:16], ld_beat[15:8], ld_beat[7:0]};
-    s2_ld_mask <= {((s1_beat == 11'd2) && (nbytes_r > 11'd47)), ((s1_beat == 11'd2) && (nbytes_r > 11'd46)), ((s1_beat == 11'd2) && (nbytes_r > 11'd45)), ((s1_beat == 11'd2) && (nbytes_r > 11'd44)), ((s1_beat == 11'd2) && (nbytes_r > 11'd43)), ((s1_beat == 11'd2) && (nbytes_r > 11'd42)), ((s1_beat == 11'd2) && (nbytes_r > 11'd41)), ((s1_beat == 11'd2) && (nbytes_r > 11'd40)), ((s1_beat == 11'd2) && (nbytes_r > 11'd39)), ((s1_beat == 11'd2) && (nbytes_r > 11'd38)), ((s1_beat == 11'd2) && (nbytes_r > 11'd37)), ((s1_beat == 11'd2) && (nbytes_r > 11'd36)), ((s1_beat == 11'd2) && (nbytes_r > 11'd35)), ((s1_beat == 11'd2) && (nbytes_r > 11'd34)), ((s1_beat == 11'd2) && (nbytes_r > 11'd33)), ((s1_beat == 11'd2) && (nbytes_r > 11'd32)), ((s1_beat == 11'd1) && (nbytes_r > 11'd31)), ((s1_beat == 11'd1) && (nbytes_r > 11'd30)), ((s1_beat == 11'd1) && (nbytes_r > 11'd29)), ((s1_beat == 11'd1) && (nbytes_r > 11'd28)), ((s1_beat == 11'd1) && (nbytes_r > 11'd27)), ((s1_beat == 11'd1) && (nbytes_r > 11'd26)), ((s1_beat == 11'd1) && (nbytes_r > 11'd25)), ((s1_beat == 11'd1) && (nbytes_r > 11'd24)), ((s1_beat == 11'd1) && (nbytes_r > 11'd23)), ((s1_beat == 11'd1) && (nbytes_r > 11'd22)), ((s1_beat == 11'd1) && (nbytes_r > 11'd21)), ((s1_beat == 11'd1) && (nbytes_r > 11'd20)), ((s1_beat == 11'd1) && (nbytes_r > 11'd19)), ((s1_beat == 11'd1) && (nbytes_r > 11'd18)), ((s1_beat == 11'd1) && (nbytes_r > 11'd17)), ((s1_beat == 11'd1) && (nbytes_r > 11'd16)), ((s1_beat == 11'd0) && (nbytes_r > 11'd15)), ((s1_beat == 11'd0) && (nbytes_r > 11'd14)), ((s1_beat == 11'd0) && (nbytes_r > 11'd13)), ((s1_beat == 11'd0) && (nbytes_r > 11'd12)), ((s1_beat == 11'd0) && (nbytes_r > 11'd11)), ((s1_beat == 11'd0) && (nbytes_r > 11'd10)), ((s1_beat == 11'd0) && (nbytes_r > 11'd9)), ((s1_beat == 11'd0) && (nbytes_r > 11'd8)), ((s1_beat == 11'd0) && (nbytes_r > 11'd7)), ((s1_beat == 11'd0) && (nbytes_r > 11'd6)), ((s1_beat == 11'd0) && (nbytes_r > 11'd5)), ((s1_beat == 11'd0) && (nbytes_r > 11'd4)), ((s1_beat == 11'd0) && (nbytes_r > 11'd3)), ((s1_beat == 11'd0) && (nbytes_r > 11'd2)), ((s1_beat == 11'd0) && (nbytes_r > 11'd1)), ((s1_beat == 11'd0) && (nbytes_r > 11'd0))};
-    s2_lrow <= s1_lrow;
-    s2_m_we <= (s1_v && st_r) ? st_en : 16'd0;
-    s2_m_waddr <= {s1_word, ((4'd14 < s1_bank) ? s1_word_inc : s1_word), ((4'd13 < s1_bank) ? s1_word_inc : s1_word), ((4'd12 < s1_bank) ? s1_word_inc : s1_word), ((4'd11 < s1_bank) ? s1_word_inc : s1_word), ((4'd10 < s1_bank) ? s1_word_inc : s1_word), ((4'd9 < s1_bank) ? s1_word_inc : s1_word), ((4'd8 < s1_bank) ? s1_word_inc : s1_word), ((4'd7 < s1_bank) ? s1_word_inc : s1_word), ((4'd6 < s1_bank) ? s1_word_inc : s1_word), ((4'd5 < s1_bank) ? s1_word_inc : s1_word), ((4'd4 < s1_bank) ? s1_word_inc : s1_word), ((4'd3 < s1_bank) ? s1_word_inc : s1_word), ((4'd2 < s1_bank) ? s1_word_inc : s1_word), ((4'd1 < s1_bank) ? s1_word_inc : s1_word), ((4'd0 < s1_bank) ? s1_word_inc : s1_word)};
-    s2_m_wdata <= st_data;
+    if (s1_v && st_r) begin
+      s2_m_we <= st_en;
+    end else begin
+      s2_m_we <= 16'd0;
+    end
+    if (s1_v) begin
+      s2_ld_data <= {ld_beat[127:120], ld_beat[119:112], ld_beat[111:104], ld_beat[103:96], ld_beat[95:88], ld_beat[87:80], ld_beat[79:72], ld_beat[71:64], ld_beat[63:56], ld_beat[55:48], ld_beat[47:40], ld_beat[39:32], ld_beat[31:24], ld_beat[23:16], ld_beat[15:8], ld_beat[7:0], ld_beat[127:120], ld_beat[119:112], ld_beat[111:104], ld_beat[103:96], ld_beat[95:88], ld_beat[87:80], ld_beat[79:72], ld_beat[71:64], ld_beat[63:56], ld_beat[55:48], ld_beat[47:40], ld_beat[39:32], ld_beat[31:24], ld_beat[23:16], ld_beat[15:8], ld_beat[7:0], ld_beat[127:120], ld_beat[119:112], ld_beat[111:104], ld_beat[103:96], ld_beat[95:88], ld_beat[87:80], ld_beat[79:72], ld_beat[71:64], ld_beat[63:56], ld_beat[55:48], ld_beat[47:40], ld_beat[39:32], ld_beat[31:24], ld_beat[23:16], ld_beat[15:8], ld_beat[7:0]};
+      s2_ld_mask <= {((s1_beat == 11'd2) && (nbytes_r > 11'd47)), ((s1_beat == 11'd2) && (nbytes_r > 11'd46)), ((s1_beat == 11'd2) && (nbytes_r > 11'd45)), ((s1_beat == 11'd2) && (nbytes_r > 11'd44)), ((s1_beat == 11'd2) && (nbytes_r > 11'd43)), ((s1_beat == 11'd2) && (nbytes_r > 11'd42)), ((s1_beat == 11'd2) && (nbytes_r > 11'd41)), ((s1_beat == 11'd2) && (nbytes_r > 11'd40)), ((s1_beat == 11'd2) && (nbytes_r > 11'd39)), ((s1_beat == 11'd2) && (nbytes_r > 11'd38)), ((s1_beat == 11'd2) && (nbytes_r > 11'd37)), ((s1_beat == 11'd2) && (nbytes_r > 11'd36)), ((s1_beat == 11'd2) && (nbytes_r > 11'd35)), ((s1_beat == 11'd2) && (nbytes_r > 11'd34)), ((s1_beat == 11'd2) && (nbytes_r > 11'd33)), ((s1_beat == 11'd2) && (nbytes_r > 11'd32)), ((s1_beat == 11'd1) && (nbytes_r > 11'd31)), ((s1_beat == 11'd1) && (nbytes_r > 11'd30)), ((s1_beat == 11'd1) && (nbytes_r > 11'd29)), ((s1_beat == 11'd1) && (nbytes_r > 11'd28)), ((s1_beat == 11'd1) && (nbytes_r > 11'd27)), ((s1_beat == 11'd1) && (nbytes_r > 11'd26)), ((s1_beat == 11'd1) && (nbytes_r > 11'd25)), ((s1_beat == 11'd1) && (nbytes_r > 11'd24)), ((s1_beat == 11'd1) && (nbytes_r > 11'd23)), ((s1_beat == 11'd1) && (nbytes_r > 11'd22)), ((s1_beat == 11'd1) && (nbytes_r > 11'd21)), ((s1_beat == 11'd1) && (nbytes_r > 11'd20)), ((s1_beat == 11'd1) && (nbytes_r > 11'd19)), ((s1_beat == 11'd1) && (nbytes_r > 11'd18)), ((s1_beat == 11'd1) && (nbytes_r > 11'd17)), ((s1_beat == 11'd1) && (nbytes_r > 11'd16)), ((s1_beat == 11'd0) && (nbytes_r > 11'd15)), ((s1_beat == 11'd0) && (nbytes_r > 11'd14)), ((s1_beat == 11'd0) && (nbytes_r > 11'd13)), ((s1_beat == 11'd0) && (nbytes_r > 11'd12)), ((s1_beat == 11'd0) && (nbytes_r > 11'd11)), ((s1_beat == 11'd0) && (nbytes_r > 11'd10)), ((s1_beat == 11'd0) && (nbytes_r > 11'd9)), ((s1_beat == 11'd0) && (nbytes_r > 11'd8)), ((s1_beat == 11'd0) && (nbytes_r > 11'd7)), ((s1_beat == 11'd0) && (nbytes_r > 11'd6)), ((s1_beat == 11'd0) && (nbytes_r > 11'd5)), ((s1_beat == 11'd0) && (nbytes_r > 11'd4)), ((s1_beat == 11'd0) && (nbytes_r > 11'd3)), ((s1_beat == 11'd0) && (nbytes_r > 11'd2)), ((s1_beat == 11'd0) && (nbytes_r > 11'd1)), ((s1_beat == 11'd0) && (nbytes_r > 11'd0))};
+      s2_lrow <= s1_lrow;
+      s2_m_waddr <= {s1_word, ((4'd14 < s1_bank) ? s1_word_inc : s1_word), ((4'd13 < s1_bank) ? s1_word_inc : s1_word), ((4'd12 < s1_bank) ? s1_word_inc : s1_word), ((4'd11 < s1_bank) ? s1_word_inc : s1_word), ((4'd10 < s1_bank) ? s1_word_inc : s1_word), ((4'd9 < s1_bank) ? s1_word_inc : s1_word), ((4'd8 < s1_bank) ? s1_word_inc : s1_word), ((4'd7 < s1_bank) ? s1_word_inc : s1_word), ((4'd6 < s1_bank) ? s1_word_inc : s1_word), ((4'd5 < s1_bank) ? s1_word_inc : s1_word), ((4'd4 < s1_bank) ? s1_word_inc : s1_word), ((4'd3 < s1_bank) ? s1_word_inc : s1_word), ((4'd2 < s1_bank) ? s1_word_inc : s1_word), ((4'd1 < s1_bank) ? s1_word_inc : s1_word), ((4'd0 < s1_bank) ? s1_word_inc : s1_word)};
+      s2_m_wdata <= st_data;
+    end
   end
 endmodule
 

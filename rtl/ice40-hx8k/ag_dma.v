@@ -153,22 +153,30 @@ module ag_dma (
     end else begin
       s1_v <= active;
     end
-    s1_bank <= ba_bank;
-    s1_word <= ba_word;
-    s1_beat <= beat;
-    s1_valid <= beat_valid;
-    s1_lrow <= lrow;
+    if (active) begin
+      s1_bank <= ba_bank;
+      s1_word <= ba_word;
+      s1_beat <= beat;
+      s1_valid <= beat_valid;
+      s1_lrow <= lrow;
+    end
     if (clear) begin
       s2_v <= 1'd0;
     end else begin
       s2_v <= s1_v;
     end
-    s2_ld_data <= {ld_beat[31:24], ld_beat[23:16], ld_beat[15:8], ld_beat[7:0], ld_beat[31:24], ld_beat[23:16], ld_beat[15:8], ld_beat[7:0], ld_beat[31:24], ld_beat[23:16], ld_beat[15:8], ld_beat[7:0], ld_beat[31:24], ld_beat[23:16], ld_beat[15:8], ld_beat[7:0]};
-    s2_ld_mask <= {((s1_beat == 11'd3) && (nbytes_r > 11'd15)), ((s1_beat == 11'd3) && (nbytes_r > 11'd14)), ((s1_beat == 11'd3) && (nbytes_r > 11'd13)), ((s1_beat == 11'd3) && (nbytes_r > 11'd12)), ((s1_beat == 11'd2) && (nbytes_r > 11'd11)), ((s1_beat == 11'd2) && (nbytes_r > 11'd10)), ((s1_beat == 11'd2) && (nbytes_r > 11'd9)), ((s1_beat == 11'd2) && (nbytes_r > 11'd8)), ((s1_beat == 11'd1) && (nbytes_r > 11'd7)), ((s1_beat == 11'd1) && (nbytes_r > 11'd6)), ((s1_beat == 11'd1) && (nbytes_r > 11'd5)), ((s1_beat == 11'd1) && (nbytes_r > 11'd4)), ((s1_beat == 11'd0) && (nbytes_r > 11'd3)), ((s1_beat == 11'd0) && (nbytes_r > 11'd2)), ((s1_beat == 11'd0) && (nbytes_r > 11'd1)), ((s1_beat == 11'd0) && (nbytes_r > 11'd0))};
-    s2_lrow <= s1_lrow;
-    s2_m_we <= (s1_v && st_r) ? st_en : 4'd0;
-    s2_m_waddr <= {s1_word, ((2'd2 < s1_bank) ? s1_word_inc : s1_word), ((2'd1 < s1_bank) ? s1_word_inc : s1_word), ((2'd0 < s1_bank) ? s1_word_inc : s1_word)};
-    s2_m_wdata <= st_data;
+    if (s1_v && st_r) begin
+      s2_m_we <= st_en;
+    end else begin
+      s2_m_we <= 4'd0;
+    end
+    if (s1_v) begin
+      s2_ld_data <= {ld_beat[31:24], ld_beat[23:16], ld_beat[15:8], ld_beat[7:0], ld_beat[31:24], ld_beat[23:16], ld_beat[15:8], ld_beat[7:0], ld_beat[31:24], ld_beat[23:16], ld_beat[15:8], ld_beat[7:0], ld_beat[31:24], ld_beat[23:16], ld_beat[15:8], ld_beat[7:0]};
+      s2_ld_mask <= {((s1_beat == 11'd3) && (nbytes_r > 11'd15)), ((s1_beat == 11'd3) && (nbytes_r > 11'd14)), ((s1_beat == 11'd3) && (nbytes_r > 11'd13)), ((s1_beat == 11'd3) && (nbytes_r > 11'd12)), ((s1_beat == 11'd2) && (nbytes_r > 11'd11)), ((s1_beat == 11'd2) && (nbytes_r > 11'd10)), ((s1_beat == 11'd2) && (nbytes_r > 11'd9)), ((s1_beat == 11'd2) && (nbytes_r > 11'd8)), ((s1_beat == 11'd1) && (nbytes_r > 11'd7)), ((s1_beat == 11'd1) && (nbytes_r > 11'd6)), ((s1_beat == 11'd1) && (nbytes_r > 11'd5)), ((s1_beat == 11'd1) && (nbytes_r > 11'd4)), ((s1_beat == 11'd0) && (nbytes_r > 11'd3)), ((s1_beat == 11'd0) && (nbytes_r > 11'd2)), ((s1_beat == 11'd0) && (nbytes_r > 11'd1)), ((s1_beat == 11'd0) && (nbytes_r > 11'd0))};
+      s2_lrow <= s1_lrow;
+      s2_m_waddr <= {s1_word, ((2'd2 < s1_bank) ? s1_word_inc : s1_word), ((2'd1 < s1_bank) ? s1_word_inc : s1_word), ((2'd0 < s1_bank) ? s1_word_inc : s1_word)};
+      s2_m_wdata <= st_data;
+    end
   end
 endmodule
 

@@ -13,16 +13,10 @@
  *
  * The drain reads a bank through one row (or, transposed, one column) of accumulators a cycle.
  */
-import { cat, clog2, eq, lit, mux, select, slice, type Expr } from '../ir/expr.js';
+import { cat, clog2, eq, lane, lit, mux, select, shiftIn, type Expr } from '../ir/expr.js';
 import { ModuleBuilder, set, type Module, type Stmt } from '../ir/module.js';
 import type { Ctx } from '../ctx.js';
 import { CTL_BITS, pe, peDepth, type PeKind } from './pe.js';
-
-/** Lane j (width w) of a packed row vector. */
-const lane = (v: Expr, j: number, w: number): Expr => slice(v, j * w + w - 1, j * w);
-
-/** v shifted up by one lane with `x` entering lane 0 (the top lane drops out). */
-const shiftIn = (v: Expr, x: Expr): Expr => (v.width === x.width ? x : cat(slice(v, v.width - x.width - 1, 0), x));
 
 export function array(ctx: Ctx): Module {
   return ctx.lib.once('ag_array', () => {
