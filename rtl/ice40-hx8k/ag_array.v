@@ -22,47 +22,79 @@ module ag_array (
   reg  [11:0] c_row0; // lane j: step control of lane j − depth + 1 of the operands (cleared by start)
   wire [31:0] acc0_0_0;
   wire [31:0] acc1_0_0;
+  wire [31:0] acc_0_0;
   wire [31:0] acc0_0_1;
   wire [31:0] acc1_0_1;
+  wire [31:0] acc_0_1;
   wire [31:0] acc0_0_2;
   wire [31:0] acc1_0_2;
+  wire [31:0] acc_0_2;
   wire [31:0] acc0_0_3;
   wire [31:0] acc1_0_3;
+  wire [31:0] acc_0_3;
   reg  [31:0] a_row1; // lane j: left operand of PE(1, j)
   reg  [31:0] b_row1; // lane j: top operand of PE(1, j)
   reg  [11:0] c_row1; // lane j: step control of lane j − depth + 1 of the operands (cleared by start)
   wire [31:0] acc0_1_0;
   wire [31:0] acc1_1_0;
+  wire [31:0] acc_1_0;
   wire [31:0] acc0_1_1;
   wire [31:0] acc1_1_1;
+  wire [31:0] acc_1_1;
   wire [31:0] acc0_1_2;
   wire [31:0] acc1_1_2;
+  wire [31:0] acc_1_2;
   wire [31:0] acc0_1_3;
   wire [31:0] acc1_1_3;
+  wire [31:0] acc_1_3;
   reg  [31:0] a_row2; // lane j: left operand of PE(2, j)
   reg  [31:0] b_row2; // lane j: top operand of PE(2, j)
   reg  [11:0] c_row2; // lane j: step control of lane j − depth + 1 of the operands (cleared by start)
   wire [31:0] acc0_2_0;
   wire [31:0] acc1_2_0;
+  wire [31:0] acc_2_0;
   wire [31:0] acc0_2_1;
   wire [31:0] acc1_2_1;
+  wire [31:0] acc_2_1;
   wire [31:0] acc0_2_2;
   wire [31:0] acc1_2_2;
+  wire [31:0] acc_2_2;
   wire [31:0] acc0_2_3;
   wire [31:0] acc1_2_3;
+  wire [31:0] acc_2_3;
   reg  [31:0] a_row3; // lane j: left operand of PE(3, j)
   reg  [31:0] b_row3; // lane j: top operand of PE(3, j)
   reg  [11:0] c_row3; // lane j: step control of lane j − depth + 1 of the operands (cleared by start)
   wire [31:0] acc0_3_0;
   wire [31:0] acc1_3_0;
+  wire [31:0] acc_3_0;
   wire [31:0] acc0_3_1;
   wire [31:0] acc1_3_1;
+  wire [31:0] acc_3_1;
   wire [31:0] acc0_3_2;
   wire [31:0] acc1_3_2;
+  wire [31:0] acc_3_2;
   wire [31:0] acc0_3_3;
   wire [31:0] acc1_3_3;
+  wire [31:0] acc_3_3;
 
-  assign rd_data = {(rd_t ? (rd_bank ? ((rd_idx == 2'd0) ? acc1_3_0 : ((rd_idx == 2'd1) ? acc1_3_1 : ((rd_idx == 2'd2) ? acc1_3_2 : ((rd_idx == 2'd3) ? acc1_3_3 : 32'd0)))) : ((rd_idx == 2'd0) ? acc0_3_0 : ((rd_idx == 2'd1) ? acc0_3_1 : ((rd_idx == 2'd2) ? acc0_3_2 : ((rd_idx == 2'd3) ? acc0_3_3 : 32'd0))))) : (rd_bank ? ((rd_idx == 2'd0) ? acc1_0_3 : ((rd_idx == 2'd1) ? acc1_1_3 : ((rd_idx == 2'd2) ? acc1_2_3 : ((rd_idx == 2'd3) ? acc1_3_3 : 32'd0)))) : ((rd_idx == 2'd0) ? acc0_0_3 : ((rd_idx == 2'd1) ? acc0_1_3 : ((rd_idx == 2'd2) ? acc0_2_3 : ((rd_idx == 2'd3) ? acc0_3_3 : 32'd0)))))), (rd_t ? (rd_bank ? ((rd_idx == 2'd0) ? acc1_2_0 : ((rd_idx == 2'd1) ? acc1_2_1 : ((rd_idx == 2'd2) ? acc1_2_2 : ((rd_idx == 2'd3) ? acc1_2_3 : 32'd0)))) : ((rd_idx == 2'd0) ? acc0_2_0 : ((rd_idx == 2'd1) ? acc0_2_1 : ((rd_idx == 2'd2) ? acc0_2_2 : ((rd_idx == 2'd3) ? acc0_2_3 : 32'd0))))) : (rd_bank ? ((rd_idx == 2'd0) ? acc1_0_2 : ((rd_idx == 2'd1) ? acc1_1_2 : ((rd_idx == 2'd2) ? acc1_2_2 : ((rd_idx == 2'd3) ? acc1_3_2 : 32'd0)))) : ((rd_idx == 2'd0) ? acc0_0_2 : ((rd_idx == 2'd1) ? acc0_1_2 : ((rd_idx == 2'd2) ? acc0_2_2 : ((rd_idx == 2'd3) ? acc0_3_2 : 32'd0)))))), (rd_t ? (rd_bank ? ((rd_idx == 2'd0) ? acc1_1_0 : ((rd_idx == 2'd1) ? acc1_1_1 : ((rd_idx == 2'd2) ? acc1_1_2 : ((rd_idx == 2'd3) ? acc1_1_3 : 32'd0)))) : ((rd_idx == 2'd0) ? acc0_1_0 : ((rd_idx == 2'd1) ? acc0_1_1 : ((rd_idx == 2'd2) ? acc0_1_2 : ((rd_idx == 2'd3) ? acc0_1_3 : 32'd0))))) : (rd_bank ? ((rd_idx == 2'd0) ? acc1_0_1 : ((rd_idx == 2'd1) ? acc1_1_1 : ((rd_idx == 2'd2) ? acc1_2_1 : ((rd_idx == 2'd3) ? acc1_3_1 : 32'd0)))) : ((rd_idx == 2'd0) ? acc0_0_1 : ((rd_idx == 2'd1) ? acc0_1_1 : ((rd_idx == 2'd2) ? acc0_2_1 : ((rd_idx == 2'd3) ? acc0_3_1 : 32'd0)))))), (rd_t ? (rd_bank ? ((rd_idx == 2'd0) ? acc1_0_0 : ((rd_idx == 2'd1) ? acc1_0_1 : ((rd_idx == 2'd2) ? acc1_0_2 : ((rd_idx == 2'd3) ? acc1_0_3 : 32'd0)))) : ((rd_idx == 2'd0) ? acc0_0_0 : ((rd_idx == 2'd1) ? acc0_0_1 : ((rd_idx == 2'd2) ? acc0_0_2 : ((rd_idx == 2'd3) ? acc0_0_3 : 32'd0))))) : (rd_bank ? ((rd_idx == 2'd0) ? acc1_0_0 : ((rd_idx == 2'd1) ? acc1_1_0 : ((rd_idx == 2'd2) ? acc1_2_0 : ((rd_idx == 2'd3) ? acc1_3_0 : 32'd0)))) : ((rd_idx == 2'd0) ? acc0_0_0 : ((rd_idx == 2'd1) ? acc0_1_0 : ((rd_idx == 2'd2) ? acc0_2_0 : ((rd_idx == 2'd3) ? acc0_3_0 : 32'd0))))))};
+  assign acc_0_0 = rd_bank ? acc1_0_0 : acc0_0_0;
+  assign acc_0_1 = rd_bank ? acc1_0_1 : acc0_0_1;
+  assign acc_0_2 = rd_bank ? acc1_0_2 : acc0_0_2;
+  assign acc_0_3 = rd_bank ? acc1_0_3 : acc0_0_3;
+  assign acc_1_0 = rd_bank ? acc1_1_0 : acc0_1_0;
+  assign acc_1_1 = rd_bank ? acc1_1_1 : acc0_1_1;
+  assign acc_1_2 = rd_bank ? acc1_1_2 : acc0_1_2;
+  assign acc_1_3 = rd_bank ? acc1_1_3 : acc0_1_3;
+  assign acc_2_0 = rd_bank ? acc1_2_0 : acc0_2_0;
+  assign acc_2_1 = rd_bank ? acc1_2_1 : acc0_2_1;
+  assign acc_2_2 = rd_bank ? acc1_2_2 : acc0_2_2;
+  assign acc_2_3 = rd_bank ? acc1_2_3 : acc0_2_3;
+  assign acc_3_0 = rd_bank ? acc1_3_0 : acc0_3_0;
+  assign acc_3_1 = rd_bank ? acc1_3_1 : acc0_3_1;
+  assign acc_3_2 = rd_bank ? acc1_3_2 : acc0_3_2;
+  assign acc_3_3 = rd_bank ? acc1_3_3 : acc0_3_3;
+  assign rd_data = {(rd_t ? ((rd_idx == 2'd0) ? acc_3_0 : ((rd_idx == 2'd1) ? acc_3_1 : ((rd_idx == 2'd2) ? acc_3_2 : ((rd_idx == 2'd3) ? acc_3_3 : 32'd0)))) : ((rd_idx == 2'd0) ? acc_0_3 : ((rd_idx == 2'd1) ? acc_1_3 : ((rd_idx == 2'd2) ? acc_2_3 : ((rd_idx == 2'd3) ? acc_3_3 : 32'd0))))), (rd_t ? ((rd_idx == 2'd0) ? acc_2_0 : ((rd_idx == 2'd1) ? acc_2_1 : ((rd_idx == 2'd2) ? acc_2_2 : ((rd_idx == 2'd3) ? acc_2_3 : 32'd0)))) : ((rd_idx == 2'd0) ? acc_0_2 : ((rd_idx == 2'd1) ? acc_1_2 : ((rd_idx == 2'd2) ? acc_2_2 : ((rd_idx == 2'd3) ? acc_3_2 : 32'd0))))), (rd_t ? ((rd_idx == 2'd0) ? acc_1_0 : ((rd_idx == 2'd1) ? acc_1_1 : ((rd_idx == 2'd2) ? acc_1_2 : ((rd_idx == 2'd3) ? acc_1_3 : 32'd0)))) : ((rd_idx == 2'd0) ? acc_0_1 : ((rd_idx == 2'd1) ? acc_1_1 : ((rd_idx == 2'd2) ? acc_2_1 : ((rd_idx == 2'd3) ? acc_3_1 : 32'd0))))), (rd_t ? ((rd_idx == 2'd0) ? acc_0_0 : ((rd_idx == 2'd1) ? acc_0_1 : ((rd_idx == 2'd2) ? acc_0_2 : ((rd_idx == 2'd3) ? acc_0_3 : 32'd0)))) : ((rd_idx == 2'd0) ? acc_0_0 : ((rd_idx == 2'd1) ? acc_1_0 : ((rd_idx == 2'd2) ? acc_2_0 : ((rd_idx == 2'd3) ? acc_3_0 : 32'd0)))))};
 
   always @(posedge clk) begin
     a_row0 <= {a_row0[23:0], a_left[7:0]};

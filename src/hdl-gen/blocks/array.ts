@@ -36,7 +36,7 @@ export function array(ctx: Ctx): Module {
     const kind = (i: number, j: number): PeKind => (i * C + j < ctx.dspPEs ? 'dsp' : 'lut');
     const depth = (i: number, j: number): number => peDepth(kind(i, j), ctx.P);
     const ff: Stmt[] = [];
-    const acc: Expr[][][] = [];
+    const acc: Expr[][] = [];
     let bAbove = bT;
     for (let i = 0; i < R; i++) {
       // Row i's registers: operands a (moving right), b (moving down), step control (moving right).
@@ -57,21 +57,17 @@ export function array(ctx: Ctx): Module {
         m.inst(pe(ctx, kind(i, j)), `u_pe_${i}_${j}`, {
           clk, clear, a: lane(aRow, j, 8), b: lane(bRow, j, 8), ctl: lane(cRow, j + depth(i, j) - 1, CTL_BITS), acc0: a0, acc1: a1,
         });
-        acc[i]!.push([a0, a1]);
+        acc[i]!.push(m.let(`acc_${i}_${j}`, mux(rdBank, a1, a0)));
       }
     }
     m.ff(ff);
-    // Read port: lane l = PE(rd_idx, l) (row) or PE(l, rd_idx) (column) of bank rd_bank. The bank is
-    // chosen after the row/column select (2 selects a lane instead of a bank mux in every PE), so
-    // evaluating it looks at one PE per lane.
-    const pick = (pes: (readonly [number, number])[]): Expr => {
-      const sel = (b: number): Expr => select(pes.map(([i, j], n) => [eq(rdIdx, lit(iw, n)), acc[i]![j]![b]!] as const), lit(32, 0));
-      return mux(rdBank, sel(1), sel(0));
-    };
+    // Read port: lane l = PE(rd_idx, l) (row) or PE(l, rd_idx) (column) of bank rd_bank. Each PE's
+    // bank mux serves both selects (choosing the bank after the select would save a simulator a few
+    // copies a cycle but cost a third more multiplexers).
     const lanesOut: Expr[] = [];
     for (let l = 0; l < W; l++) {
-      const row = l < C ? pick(Array.from({ length: R }, (_, i) => [i, l] as const)) : lit(32, 0);
-      const col = l < R ? pick(Array.from({ length: C }, (_, j) => [l, j] as const)) : lit(32, 0);
+      const row = l < C ? select(Array.from({ length: R }, (_, i) => [eq(rdIdx, lit(iw, i)), acc[i]![l]!] as const), lit(32, 0)) : lit(32, 0);
+      const col = l < R ? select(Array.from({ length: C }, (_, j) => [eq(rdIdx, lit(iw, j)), acc[l]![j]!] as const), lit(32, 0)) : lit(32, 0);
       lanesOut.push(mux(rdT, col, row));
     }
     m.assign(rdData, cat(...lanesOut.reverse()));
