@@ -50,7 +50,9 @@ function load(libPath: string): Api {
     agRun: lib.func('double ag_run(void *h, double max)'),
     agDbg: lib.func('uint32_t ag_dbg(void *h)'),
     agStepTrace: lib.func('uint32_t ag_step_trace(void *h, uint32_t n, _Out_ uint32_t *out)'),
-    agStatus: lib.func('void ag_status(void *h, _Out_ double *out)'),
+    // A Float64Array argument is passed by reference: the C side writes straight into it (no
+    // _Out_ copy-back, ~17 ns a call less; this is called every cycle by stepping test benches).
+    agStatus: lib.func('void ag_status(void *h, double *out)'),
     agVcdOpen: lib.func('int ag_vcd_open(void *h, const char *path)'),
     agVcdClose: lib.func('void ag_vcd_close(void *h)'),
   };
@@ -89,7 +91,7 @@ export class RtlBackend implements ChipBackend {
   private readonly api: Api;
   private h: Handle | null;
   private readonly W: number;
-  private readonly stat = new Float64Array(9);
+  private readonly stat = new Float64Array(10);
 
   /** Build (or load from the cache) the Verilated model of `config` and open an instance of it. */
   constructor(config: ChipConfig, opts: RtlOptions = {}) {
@@ -204,8 +206,8 @@ export class RtlBackend implements ChipBackend {
   }
 
   step(): void {
-    const s = (this.api.agDbg(this.handle) >>> 6) & 3;
-    if (s === 1 || s === 2) this.api.agStep(this.handle);
+    // One clock edge while running (running or draining); the C side checks.
+    this.api.agStep(this.handle);
   }
 
   run(maxCycles: number): ChipStatus {
@@ -231,7 +233,7 @@ export class RtlBackend implements ChipBackend {
 
   trace(): TraceRecord {
     this.api.agStatus(this.handle, this.stat);
-    return unpack(this.api.agDbg(this.handle), this.stat[0]!);
+    return unpack(this.stat[9]!, this.stat[0]!);
   }
 
   /**

@@ -150,8 +150,11 @@ void ag_read_block(void* h, uint32_t addr, uint32_t* out, uint32_t n) {
   a->top->eval();
 }
 
-/* One clock cycle (the caller decides whether the chip is running). */
-void ag_step(void* h) { tick(static_cast<Ag*>(h)); }
+/* One clock cycle if the chip is running (idle or halted: nothing to do, no clock). */
+void ag_step(void* h) {
+  Ag* a = static_cast<Ag*>(h);
+  if (running(a)) tick(a);
+}
 
 /* Run until the chip is no longer running or max cycles have passed; returns the cycles run. */
 double ag_run(void* h, double max) {
@@ -172,7 +175,8 @@ uint32_t ag_step_trace(void* h, uint32_t n, uint32_t* out) {
   return i;
 }
 
-/* Status without a clock: cycles, macs, dma_busy, stalls, retired, running, halted, error, pc. */
+/* Status without a clock: cycles, macs, dma_busy, stalls, retired, running, halted, error, pc, and
+   the packed trace record of the current cycle (one call for a stepping test bench's per-cycle look). */
 void ag_status(void* h, double* out) {
   Ag* a = static_cast<Ag*>(h);
   Vag_top___024root* r = a->top->rootp;
@@ -185,6 +189,7 @@ void ag_status(void* h, double* out) {
   out[6] = (double)r->ag_top__DOT__ctrl_st_halted;
   out[7] = (double)r->ag_top__DOT__ctrl_st_error;
   out[8] = (double)r->ag_top__DOT__ctrl_st_pc;
+  out[9] = (double)dbg(a);
 }
 
 int ag_vcd_open(void* h, const char* path) {

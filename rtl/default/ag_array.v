@@ -17,198 +17,9 @@ module ag_array (
   output wire [255:0] rd_data // lane l at bits [32l +: 32]; lanes beyond the row/column are 0
 );
 
-  wire [7:0] a_0_0;
-  wire [2:0] c_0_0;
-  wire [7:0] b_0_0;
-  wire [7:0] a_0_1;
-  wire [2:0] c_0_1;
-  wire [7:0] b_0_1;
-  wire [7:0] a_0_2;
-  wire [2:0] c_0_2;
-  wire [7:0] b_0_2;
-  wire [7:0] a_0_3;
-  wire [2:0] c_0_3;
-  wire [7:0] b_0_3;
-  wire [7:0] a_0_4;
-  wire [2:0] c_0_4;
-  wire [7:0] b_0_4;
-  wire [7:0] a_0_5;
-  wire [2:0] c_0_5;
-  wire [7:0] b_0_5;
-  wire [7:0] a_0_6;
-  wire [2:0] c_0_6;
-  wire [7:0] b_0_6;
-  wire [7:0] a_0_7;
-  wire [2:0] c_0_7;
-  wire [7:0] b_0_7;
-  wire [7:0] a_1_0;
-  wire [2:0] c_1_0;
-  wire [7:0] b_1_0;
-  wire [7:0] a_1_1;
-  wire [2:0] c_1_1;
-  wire [7:0] b_1_1;
-  wire [7:0] a_1_2;
-  wire [2:0] c_1_2;
-  wire [7:0] b_1_2;
-  wire [7:0] a_1_3;
-  wire [2:0] c_1_3;
-  wire [7:0] b_1_3;
-  wire [7:0] a_1_4;
-  wire [2:0] c_1_4;
-  wire [7:0] b_1_4;
-  wire [7:0] a_1_5;
-  wire [2:0] c_1_5;
-  wire [7:0] b_1_5;
-  wire [7:0] a_1_6;
-  wire [2:0] c_1_6;
-  wire [7:0] b_1_6;
-  wire [7:0] a_1_7;
-  wire [2:0] c_1_7;
-  wire [7:0] b_1_7;
-  wire [7:0] a_2_0;
-  wire [2:0] c_2_0;
-  wire [7:0] b_2_0;
-  wire [7:0] a_2_1;
-  wire [2:0] c_2_1;
-  wire [7:0] b_2_1;
-  wire [7:0] a_2_2;
-  wire [2:0] c_2_2;
-  wire [7:0] b_2_2;
-  wire [7:0] a_2_3;
-  wire [2:0] c_2_3;
-  wire [7:0] b_2_3;
-  wire [7:0] a_2_4;
-  wire [2:0] c_2_4;
-  wire [7:0] b_2_4;
-  wire [7:0] a_2_5;
-  wire [2:0] c_2_5;
-  wire [7:0] b_2_5;
-  wire [7:0] a_2_6;
-  wire [2:0] c_2_6;
-  wire [7:0] b_2_6;
-  wire [7:0] a_2_7;
-  wire [2:0] c_2_7;
-  wire [7:0] b_2_7;
-  wire [7:0] a_3_0;
-  wire [2:0] c_3_0;
-  wire [7:0] b_3_0;
-  wire [7:0] a_3_1;
-  wire [2:0] c_3_1;
-  wire [7:0] b_3_1;
-  wire [7:0] a_3_2;
-  wire [2:0] c_3_2;
-  wire [7:0] b_3_2;
-  wire [7:0] a_3_3;
-  wire [2:0] c_3_3;
-  wire [7:0] b_3_3;
-  wire [7:0] a_3_4;
-  wire [2:0] c_3_4;
-  wire [7:0] b_3_4;
-  wire [7:0] a_3_5;
-  wire [2:0] c_3_5;
-  wire [7:0] b_3_5;
-  wire [7:0] a_3_6;
-  wire [2:0] c_3_6;
-  wire [7:0] b_3_6;
-  wire [7:0] a_3_7;
-  wire [2:0] c_3_7;
-  wire [7:0] b_3_7;
-  wire [7:0] a_4_0;
-  wire [2:0] c_4_0;
-  wire [7:0] b_4_0;
-  wire [7:0] a_4_1;
-  wire [2:0] c_4_1;
-  wire [7:0] b_4_1;
-  wire [7:0] a_4_2;
-  wire [2:0] c_4_2;
-  wire [7:0] b_4_2;
-  wire [7:0] a_4_3;
-  wire [2:0] c_4_3;
-  wire [7:0] b_4_3;
-  wire [7:0] a_4_4;
-  wire [2:0] c_4_4;
-  wire [7:0] b_4_4;
-  wire [7:0] a_4_5;
-  wire [2:0] c_4_5;
-  wire [7:0] b_4_5;
-  wire [7:0] a_4_6;
-  wire [2:0] c_4_6;
-  wire [7:0] b_4_6;
-  wire [7:0] a_4_7;
-  wire [2:0] c_4_7;
-  wire [7:0] b_4_7;
-  wire [7:0] a_5_0;
-  wire [2:0] c_5_0;
-  wire [7:0] b_5_0;
-  wire [7:0] a_5_1;
-  wire [2:0] c_5_1;
-  wire [7:0] b_5_1;
-  wire [7:0] a_5_2;
-  wire [2:0] c_5_2;
-  wire [7:0] b_5_2;
-  wire [7:0] a_5_3;
-  wire [2:0] c_5_3;
-  wire [7:0] b_5_3;
-  wire [7:0] a_5_4;
-  wire [2:0] c_5_4;
-  wire [7:0] b_5_4;
-  wire [7:0] a_5_5;
-  wire [2:0] c_5_5;
-  wire [7:0] b_5_5;
-  wire [7:0] a_5_6;
-  wire [2:0] c_5_6;
-  wire [7:0] b_5_6;
-  wire [7:0] a_5_7;
-  wire [2:0] c_5_7;
-  wire [7:0] b_5_7;
-  wire [7:0] a_6_0;
-  wire [2:0] c_6_0;
-  wire [7:0] b_6_0;
-  wire [7:0] a_6_1;
-  wire [2:0] c_6_1;
-  wire [7:0] b_6_1;
-  wire [7:0] a_6_2;
-  wire [2:0] c_6_2;
-  wire [7:0] b_6_2;
-  wire [7:0] a_6_3;
-  wire [2:0] c_6_3;
-  wire [7:0] b_6_3;
-  wire [7:0] a_6_4;
-  wire [2:0] c_6_4;
-  wire [7:0] b_6_4;
-  wire [7:0] a_6_5;
-  wire [2:0] c_6_5;
-  wire [7:0] b_6_5;
-  wire [7:0] a_6_6;
-  wire [2:0] c_6_6;
-  wire [7:0] b_6_6;
-  wire [7:0] a_6_7;
-  wire [2:0] c_6_7;
-  wire [7:0] b_6_7;
-  wire [7:0] a_7_0;
-  wire [2:0] c_7_0;
-  wire [7:0] b_7_0;
-  wire [7:0] a_7_1;
-  wire [2:0] c_7_1;
-  wire [7:0] b_7_1;
-  wire [7:0] a_7_2;
-  wire [2:0] c_7_2;
-  wire [7:0] b_7_2;
-  wire [7:0] a_7_3;
-  wire [2:0] c_7_3;
-  wire [7:0] b_7_3;
-  wire [7:0] a_7_4;
-  wire [2:0] c_7_4;
-  wire [7:0] b_7_4;
-  wire [7:0] a_7_5;
-  wire [2:0] c_7_5;
-  wire [7:0] b_7_5;
-  wire [7:0] a_7_6;
-  wire [2:0] c_7_6;
-  wire [7:0] b_7_6;
-  wire [7:0] a_7_7;
-  wire [2:0] c_7_7;
-  wire [7:0] b_7_7;
+  reg  [63:0] a_row0; // lane j: left operand of PE(0, j)
+  reg  [63:0] b_row0; // lane j: top operand of PE(0, j)
+  reg  [29:0] c_row0; // lane j: step control of lane j − depth + 1 of the operands (cleared by start)
   wire [31:0] acc0_0_0;
   wire [31:0] acc1_0_0;
   wire [31:0] acc_0_0;
@@ -233,6 +44,9 @@ module ag_array (
   wire [31:0] acc0_0_7;
   wire [31:0] acc1_0_7;
   wire [31:0] acc_0_7;
+  reg  [63:0] a_row1; // lane j: left operand of PE(1, j)
+  reg  [63:0] b_row1; // lane j: top operand of PE(1, j)
+  reg  [29:0] c_row1; // lane j: step control of lane j − depth + 1 of the operands (cleared by start)
   wire [31:0] acc0_1_0;
   wire [31:0] acc1_1_0;
   wire [31:0] acc_1_0;
@@ -257,6 +71,9 @@ module ag_array (
   wire [31:0] acc0_1_7;
   wire [31:0] acc1_1_7;
   wire [31:0] acc_1_7;
+  reg  [63:0] a_row2; // lane j: left operand of PE(2, j)
+  reg  [63:0] b_row2; // lane j: top operand of PE(2, j)
+  reg  [29:0] c_row2; // lane j: step control of lane j − depth + 1 of the operands (cleared by start)
   wire [31:0] acc0_2_0;
   wire [31:0] acc1_2_0;
   wire [31:0] acc_2_0;
@@ -281,6 +98,9 @@ module ag_array (
   wire [31:0] acc0_2_7;
   wire [31:0] acc1_2_7;
   wire [31:0] acc_2_7;
+  reg  [63:0] a_row3; // lane j: left operand of PE(3, j)
+  reg  [63:0] b_row3; // lane j: top operand of PE(3, j)
+  reg  [29:0] c_row3; // lane j: step control of lane j − depth + 1 of the operands (cleared by start)
   wire [31:0] acc0_3_0;
   wire [31:0] acc1_3_0;
   wire [31:0] acc_3_0;
@@ -305,6 +125,9 @@ module ag_array (
   wire [31:0] acc0_3_7;
   wire [31:0] acc1_3_7;
   wire [31:0] acc_3_7;
+  reg  [63:0] a_row4; // lane j: left operand of PE(4, j)
+  reg  [63:0] b_row4; // lane j: top operand of PE(4, j)
+  reg  [29:0] c_row4; // lane j: step control of lane j − depth + 1 of the operands (cleared by start)
   wire [31:0] acc0_4_0;
   wire [31:0] acc1_4_0;
   wire [31:0] acc_4_0;
@@ -329,6 +152,9 @@ module ag_array (
   wire [31:0] acc0_4_7;
   wire [31:0] acc1_4_7;
   wire [31:0] acc_4_7;
+  reg  [63:0] a_row5; // lane j: left operand of PE(5, j)
+  reg  [63:0] b_row5; // lane j: top operand of PE(5, j)
+  reg  [29:0] c_row5; // lane j: step control of lane j − depth + 1 of the operands (cleared by start)
   wire [31:0] acc0_5_0;
   wire [31:0] acc1_5_0;
   wire [31:0] acc_5_0;
@@ -353,6 +179,9 @@ module ag_array (
   wire [31:0] acc0_5_7;
   wire [31:0] acc1_5_7;
   wire [31:0] acc_5_7;
+  reg  [63:0] a_row6; // lane j: left operand of PE(6, j)
+  reg  [63:0] b_row6; // lane j: top operand of PE(6, j)
+  reg  [29:0] c_row6; // lane j: step control of lane j − depth + 1 of the operands (cleared by start)
   wire [31:0] acc0_6_0;
   wire [31:0] acc1_6_0;
   wire [31:0] acc_6_0;
@@ -377,6 +206,9 @@ module ag_array (
   wire [31:0] acc0_6_7;
   wire [31:0] acc1_6_7;
   wire [31:0] acc_6_7;
+  reg  [63:0] a_row7; // lane j: left operand of PE(7, j)
+  reg  [63:0] b_row7; // lane j: top operand of PE(7, j)
+  reg  [29:0] c_row7; // lane j: step control of lane j − depth + 1 of the operands (cleared by start)
   wire [31:0] acc0_7_0;
   wire [31:0] acc1_7_0;
   wire [31:0] acc_7_0;
@@ -401,7 +233,6 @@ module ag_array (
   wire [31:0] acc0_7_7;
   wire [31:0] acc1_7_7;
   wire [31:0] acc_7_7;
-  wire [151:0] unused_edges;
 
   assign acc_0_0 = rd_bank ? acc1_0_0 : acc0_0_0;
   assign acc_0_1 = rd_bank ? acc1_0_1 : acc0_0_1;
@@ -467,18 +298,41 @@ module ag_array (
   assign acc_7_5 = rd_bank ? acc1_7_5 : acc0_7_5;
   assign acc_7_6 = rd_bank ? acc1_7_6 : acc0_7_6;
   assign acc_7_7 = rd_bank ? acc1_7_7 : acc0_7_7;
-  assign unused_edges = {a_0_7, c_0_7, a_1_7, c_1_7, a_2_7, c_2_7, a_3_7, c_3_7, a_4_7, c_4_7, a_5_7, c_5_7, a_6_7, c_6_7, b_7_0, b_7_1, b_7_2, b_7_3, b_7_4, b_7_5, b_7_6, a_7_7, c_7_7, b_7_7};
   assign rd_data = {(rd_t ? ((rd_idx == 3'd0) ? acc_7_0 : ((rd_idx == 3'd1) ? acc_7_1 : ((rd_idx == 3'd2) ? acc_7_2 : ((rd_idx == 3'd3) ? acc_7_3 : ((rd_idx == 3'd4) ? acc_7_4 : ((rd_idx == 3'd5) ? acc_7_5 : ((rd_idx == 3'd6) ? acc_7_6 : ((rd_idx == 3'd7) ? acc_7_7 : 32'd0)))))))) : ((rd_idx == 3'd0) ? acc_0_7 : ((rd_idx == 3'd1) ? acc_1_7 : ((rd_idx == 3'd2) ? acc_2_7 : ((rd_idx == 3'd3) ? acc_3_7 : ((rd_idx == 3'd4) ? acc_4_7 : ((rd_idx == 3'd5) ? acc_5_7 : ((rd_idx == 3'd6) ? acc_6_7 : ((rd_idx == 3'd7) ? acc_7_7 : 32'd0))))))))), (rd_t ? ((rd_idx == 3'd0) ? acc_6_0 : ((rd_idx == 3'd1) ? acc_6_1 : ((rd_idx == 3'd2) ? acc_6_2 : ((rd_idx == 3'd3) ? acc_6_3 : ((rd_idx == 3'd4) ? acc_6_4 : ((rd_idx == 3'd5) ? acc_6_5 : ((rd_idx == 3'd6) ? acc_6_6 : ((rd_idx == 3'd7) ? acc_6_7 : 32'd0)))))))) : ((rd_idx == 3'd0) ? acc_0_6 : ((rd_idx == 3'd1) ? acc_1_6 : ((rd_idx == 3'd2) ? acc_2_6 : ((rd_idx == 3'd3) ? acc_3_6 : ((rd_idx == 3'd4) ? acc_4_6 : ((rd_idx == 3'd5) ? acc_5_6 : ((rd_idx == 3'd6) ? acc_6_6 : ((rd_idx == 3'd7) ? acc_7_6 : 32'd0))))))))), (rd_t ? ((rd_idx == 3'd0) ? acc_5_0 : ((rd_idx == 3'd1) ? acc_5_1 : ((rd_idx == 3'd2) ? acc_5_2 : ((rd_idx == 3'd3) ? acc_5_3 : ((rd_idx == 3'd4) ? acc_5_4 : ((rd_idx == 3'd5) ? acc_5_5 : ((rd_idx == 3'd6) ? acc_5_6 : ((rd_idx == 3'd7) ? acc_5_7 : 32'd0)))))))) : ((rd_idx == 3'd0) ? acc_0_5 : ((rd_idx == 3'd1) ? acc_1_5 : ((rd_idx == 3'd2) ? acc_2_5 : ((rd_idx == 3'd3) ? acc_3_5 : ((rd_idx == 3'd4) ? acc_4_5 : ((rd_idx == 3'd5) ? acc_5_5 : ((rd_idx == 3'd6) ? acc_6_5 : ((rd_idx == 3'd7) ? acc_7_5 : 32'd0))))))))), (rd_t ? ((rd_idx == 3'd0) ? acc_4_0 : ((rd_idx == 3'd1) ? acc_4_1 : ((rd_idx == 3'd2) ? acc_4_2 : ((rd_idx == 3'd3) ? acc_4_3 : ((rd_idx == 3'd4) ? acc_4_4 : ((rd_idx == 3'd5) ? acc_4_5 : ((rd_idx == 3'd6) ? acc_4_6 : ((rd_idx == 3'd7) ? acc_4_7 : 32'd0)))))))) : ((rd_idx == 3'd0) ? acc_0_4 : ((rd_idx == 3'd1) ? acc_1_4 : ((rd_idx == 3'd2) ? acc_2_4 : ((rd_idx == 3'd3) ? acc_3_4 : ((rd_idx == 3'd4) ? acc_4_4 : ((rd_idx == 3'd5) ? acc_5_4 : ((rd_idx == 3'd6) ? acc_6_4 : ((rd_idx == 3'd7) ? acc_7_4 : 32'd0))))))))), (rd_t ? ((rd_idx == 3'd0) ? acc_3_0 : ((rd_idx == 3'd1) ? acc_3_1 : ((rd_idx == 3'd2) ? acc_3_2 : ((rd_idx == 3'd3) ? acc_3_3 : ((rd_idx == 3'd4) ? acc_3_4 : ((rd_idx == 3'd5) ? acc_3_5 : ((rd_idx == 3'd6) ? acc_3_6 : ((rd_idx == 3'd7) ? acc_3_7 : 32'd0)))))))) : ((rd_idx == 3'd0) ? acc_0_3 : ((rd_idx == 3'd1) ? acc_1_3 : ((rd_idx == 3'd2) ? acc_2_3 : ((rd_idx == 3'd3) ? acc_3_3 : ((rd_idx == 3'd4) ? acc_4_3 : ((rd_idx == 3'd5) ? acc_5_3 : ((rd_idx == 3'd6) ? acc_6_3 : ((rd_idx == 3'd7) ? acc_7_3 : 32'd0))))))))), (rd_t ? ((rd_idx == 3'd0) ? acc_2_0 : ((rd_idx == 3'd1) ? acc_2_1 : ((rd_idx == 3'd2) ? acc_2_2 : ((rd_idx == 3'd3) ? acc_2_3 : ((rd_idx == 3'd4) ? acc_2_4 : ((rd_idx == 3'd5) ? acc_2_5 : ((rd_idx == 3'd6) ? acc_2_6 : ((rd_idx == 3'd7) ? acc_2_7 : 32'd0)))))))) : ((rd_idx == 3'd0) ? acc_0_2 : ((rd_idx == 3'd1) ? acc_1_2 : ((rd_idx == 3'd2) ? acc_2_2 : ((rd_idx == 3'd3) ? acc_3_2 : ((rd_idx == 3'd4) ? acc_4_2 : ((rd_idx == 3'd5) ? acc_5_2 : ((rd_idx == 3'd6) ? acc_6_2 : ((rd_idx == 3'd7) ? acc_7_2 : 32'd0))))))))), (rd_t ? ((rd_idx == 3'd0) ? acc_1_0 : ((rd_idx == 3'd1) ? acc_1_1 : ((rd_idx == 3'd2) ? acc_1_2 : ((rd_idx == 3'd3) ? acc_1_3 : ((rd_idx == 3'd4) ? acc_1_4 : ((rd_idx == 3'd5) ? acc_1_5 : ((rd_idx == 3'd6) ? acc_1_6 : ((rd_idx == 3'd7) ? acc_1_7 : 32'd0)))))))) : ((rd_idx == 3'd0) ? acc_0_1 : ((rd_idx == 3'd1) ? acc_1_1 : ((rd_idx == 3'd2) ? acc_2_1 : ((rd_idx == 3'd3) ? acc_3_1 : ((rd_idx == 3'd4) ? acc_4_1 : ((rd_idx == 3'd5) ? acc_5_1 : ((rd_idx == 3'd6) ? acc_6_1 : ((rd_idx == 3'd7) ? acc_7_1 : 32'd0))))))))), (rd_t ? ((rd_idx == 3'd0) ? acc_0_0 : ((rd_idx == 3'd1) ? acc_0_1 : ((rd_idx == 3'd2) ? acc_0_2 : ((rd_idx == 3'd3) ? acc_0_3 : ((rd_idx == 3'd4) ? acc_0_4 : ((rd_idx == 3'd5) ? acc_0_5 : ((rd_idx == 3'd6) ? acc_0_6 : ((rd_idx == 3'd7) ? acc_0_7 : 32'd0)))))))) : ((rd_idx == 3'd0) ? acc_0_0 : ((rd_idx == 3'd1) ? acc_1_0 : ((rd_idx == 3'd2) ? acc_2_0 : ((rd_idx == 3'd3) ? acc_3_0 : ((rd_idx == 3'd4) ? acc_4_0 : ((rd_idx == 3'd5) ? acc_5_0 : ((rd_idx == 3'd6) ? acc_6_0 : ((rd_idx == 3'd7) ? acc_7_0 : 32'd0)))))))))};
+
+  always @(posedge clk) begin
+    a_row0 <= {a_row0[55:0], a_left[7:0]};
+    b_row0 <= b_top;
+    c_row0 <= clear ? 30'd0 : {c_row0[26:0], c_left[2:0]};
+    a_row1 <= {a_row1[55:0], a_left[15:8]};
+    b_row1 <= b_row0;
+    c_row1 <= clear ? 30'd0 : {c_row1[26:0], c_left[5:3]};
+    a_row2 <= {a_row2[55:0], a_left[23:16]};
+    b_row2 <= b_row1;
+    c_row2 <= clear ? 30'd0 : {c_row2[26:0], c_left[8:6]};
+    a_row3 <= {a_row3[55:0], a_left[31:24]};
+    b_row3 <= b_row2;
+    c_row3 <= clear ? 30'd0 : {c_row3[26:0], c_left[11:9]};
+    a_row4 <= {a_row4[55:0], a_left[39:32]};
+    b_row4 <= b_row3;
+    c_row4 <= clear ? 30'd0 : {c_row4[26:0], c_left[14:12]};
+    a_row5 <= {a_row5[55:0], a_left[47:40]};
+    b_row5 <= b_row4;
+    c_row5 <= clear ? 30'd0 : {c_row5[26:0], c_left[17:15]};
+    a_row6 <= {a_row6[55:0], a_left[55:48]};
+    b_row6 <= b_row5;
+    c_row6 <= clear ? 30'd0 : {c_row6[26:0], c_left[20:18]};
+    a_row7 <= {a_row7[55:0], a_left[63:56]};
+    b_row7 <= b_row6;
+    c_row7 <= clear ? 30'd0 : {c_row7[26:0], c_left[23:21]};
+  end
 
   ag_pe_dsp u_pe_0_0 (
     .clk  (clk),
     .clear(clear),
-    .a_in (a_left[7:0]),
-    .c_in (c_left[2:0]),
-    .b_in (b_top[7:0]),
-    .a_out(a_0_0),
-    .c_out(c_0_0),
-    .b_out(b_0_0),
+    .a    (a_row0[7:0]),
+    .b    (b_row0[7:0]),
+    .ctl  (c_row0[8:6]),
     .acc0 (acc0_0_0),
     .acc1 (acc1_0_0)
   );
@@ -486,12 +340,9 @@ module ag_array (
   ag_pe_dsp u_pe_0_1 (
     .clk  (clk),
     .clear(clear),
-    .a_in (a_0_0),
-    .c_in (c_0_0),
-    .b_in (b_top[15:8]),
-    .a_out(a_0_1),
-    .c_out(c_0_1),
-    .b_out(b_0_1),
+    .a    (a_row0[15:8]),
+    .b    (b_row0[15:8]),
+    .ctl  (c_row0[11:9]),
     .acc0 (acc0_0_1),
     .acc1 (acc1_0_1)
   );
@@ -499,12 +350,9 @@ module ag_array (
   ag_pe_dsp u_pe_0_2 (
     .clk  (clk),
     .clear(clear),
-    .a_in (a_0_1),
-    .c_in (c_0_1),
-    .b_in (b_top[23:16]),
-    .a_out(a_0_2),
-    .c_out(c_0_2),
-    .b_out(b_0_2),
+    .a    (a_row0[23:16]),
+    .b    (b_row0[23:16]),
+    .ctl  (c_row0[14:12]),
     .acc0 (acc0_0_2),
     .acc1 (acc1_0_2)
   );
@@ -512,12 +360,9 @@ module ag_array (
   ag_pe_dsp u_pe_0_3 (
     .clk  (clk),
     .clear(clear),
-    .a_in (a_0_2),
-    .c_in (c_0_2),
-    .b_in (b_top[31:24]),
-    .a_out(a_0_3),
-    .c_out(c_0_3),
-    .b_out(b_0_3),
+    .a    (a_row0[31:24]),
+    .b    (b_row0[31:24]),
+    .ctl  (c_row0[17:15]),
     .acc0 (acc0_0_3),
     .acc1 (acc1_0_3)
   );
@@ -525,12 +370,9 @@ module ag_array (
   ag_pe_dsp u_pe_0_4 (
     .clk  (clk),
     .clear(clear),
-    .a_in (a_0_3),
-    .c_in (c_0_3),
-    .b_in (b_top[39:32]),
-    .a_out(a_0_4),
-    .c_out(c_0_4),
-    .b_out(b_0_4),
+    .a    (a_row0[39:32]),
+    .b    (b_row0[39:32]),
+    .ctl  (c_row0[20:18]),
     .acc0 (acc0_0_4),
     .acc1 (acc1_0_4)
   );
@@ -538,12 +380,9 @@ module ag_array (
   ag_pe_dsp u_pe_0_5 (
     .clk  (clk),
     .clear(clear),
-    .a_in (a_0_4),
-    .c_in (c_0_4),
-    .b_in (b_top[47:40]),
-    .a_out(a_0_5),
-    .c_out(c_0_5),
-    .b_out(b_0_5),
+    .a    (a_row0[47:40]),
+    .b    (b_row0[47:40]),
+    .ctl  (c_row0[23:21]),
     .acc0 (acc0_0_5),
     .acc1 (acc1_0_5)
   );
@@ -551,12 +390,9 @@ module ag_array (
   ag_pe_dsp u_pe_0_6 (
     .clk  (clk),
     .clear(clear),
-    .a_in (a_0_5),
-    .c_in (c_0_5),
-    .b_in (b_top[55:48]),
-    .a_out(a_0_6),
-    .c_out(c_0_6),
-    .b_out(b_0_6),
+    .a    (a_row0[55:48]),
+    .b    (b_row0[55:48]),
+    .ctl  (c_row0[26:24]),
     .acc0 (acc0_0_6),
     .acc1 (acc1_0_6)
   );
@@ -564,12 +400,9 @@ module ag_array (
   ag_pe_dsp u_pe_0_7 (
     .clk  (clk),
     .clear(clear),
-    .a_in (a_0_6),
-    .c_in (c_0_6),
-    .b_in (b_top[63:56]),
-    .a_out(a_0_7),
-    .c_out(c_0_7),
-    .b_out(b_0_7),
+    .a    (a_row0[63:56]),
+    .b    (b_row0[63:56]),
+    .ctl  (c_row0[29:27]),
     .acc0 (acc0_0_7),
     .acc1 (acc1_0_7)
   );
@@ -577,12 +410,9 @@ module ag_array (
   ag_pe_dsp u_pe_1_0 (
     .clk  (clk),
     .clear(clear),
-    .a_in (a_left[15:8]),
-    .c_in (c_left[5:3]),
-    .b_in (b_0_0),
-    .a_out(a_1_0),
-    .c_out(c_1_0),
-    .b_out(b_1_0),
+    .a    (a_row1[7:0]),
+    .b    (b_row1[7:0]),
+    .ctl  (c_row1[8:6]),
     .acc0 (acc0_1_0),
     .acc1 (acc1_1_0)
   );
@@ -590,12 +420,9 @@ module ag_array (
   ag_pe_dsp u_pe_1_1 (
     .clk  (clk),
     .clear(clear),
-    .a_in (a_1_0),
-    .c_in (c_1_0),
-    .b_in (b_0_1),
-    .a_out(a_1_1),
-    .c_out(c_1_1),
-    .b_out(b_1_1),
+    .a    (a_row1[15:8]),
+    .b    (b_row1[15:8]),
+    .ctl  (c_row1[11:9]),
     .acc0 (acc0_1_1),
     .acc1 (acc1_1_1)
   );
@@ -603,12 +430,9 @@ module ag_array (
   ag_pe_dsp u_pe_1_2 (
     .clk  (clk),
     .clear(clear),
-    .a_in (a_1_1),
-    .c_in (c_1_1),
-    .b_in (b_0_2),
-    .a_out(a_1_2),
-    .c_out(c_1_2),
-    .b_out(b_1_2),
+    .a    (a_row1[23:16]),
+    .b    (b_row1[23:16]),
+    .ctl  (c_row1[14:12]),
     .acc0 (acc0_1_2),
     .acc1 (acc1_1_2)
   );
@@ -616,12 +440,9 @@ module ag_array (
   ag_pe_dsp u_pe_1_3 (
     .clk  (clk),
     .clear(clear),
-    .a_in (a_1_2),
-    .c_in (c_1_2),
-    .b_in (b_0_3),
-    .a_out(a_1_3),
-    .c_out(c_1_3),
-    .b_out(b_1_3),
+    .a    (a_row1[31:24]),
+    .b    (b_row1[31:24]),
+    .ctl  (c_row1[17:15]),
     .acc0 (acc0_1_3),
     .acc1 (acc1_1_3)
   );
@@ -629,12 +450,9 @@ module ag_array (
   ag_pe_dsp u_pe_1_4 (
     .clk  (clk),
     .clear(clear),
-    .a_in (a_1_3),
-    .c_in (c_1_3),
-    .b_in (b_0_4),
-    .a_out(a_1_4),
-    .c_out(c_1_4),
-    .b_out(b_1_4),
+    .a    (a_row1[39:32]),
+    .b    (b_row1[39:32]),
+    .ctl  (c_row1[20:18]),
     .acc0 (acc0_1_4),
     .acc1 (acc1_1_4)
   );
@@ -642,12 +460,9 @@ module ag_array (
   ag_pe_dsp u_pe_1_5 (
     .clk  (clk),
     .clear(clear),
-    .a_in (a_1_4),
-    .c_in (c_1_4),
-    .b_in (b_0_5),
-    .a_out(a_1_5),
-    .c_out(c_1_5),
-    .b_out(b_1_5),
+    .a    (a_row1[47:40]),
+    .b    (b_row1[47:40]),
+    .ctl  (c_row1[23:21]),
     .acc0 (acc0_1_5),
     .acc1 (acc1_1_5)
   );
@@ -655,12 +470,9 @@ module ag_array (
   ag_pe_dsp u_pe_1_6 (
     .clk  (clk),
     .clear(clear),
-    .a_in (a_1_5),
-    .c_in (c_1_5),
-    .b_in (b_0_6),
-    .a_out(a_1_6),
-    .c_out(c_1_6),
-    .b_out(b_1_6),
+    .a    (a_row1[55:48]),
+    .b    (b_row1[55:48]),
+    .ctl  (c_row1[26:24]),
     .acc0 (acc0_1_6),
     .acc1 (acc1_1_6)
   );
@@ -668,12 +480,9 @@ module ag_array (
   ag_pe_dsp u_pe_1_7 (
     .clk  (clk),
     .clear(clear),
-    .a_in (a_1_6),
-    .c_in (c_1_6),
-    .b_in (b_0_7),
-    .a_out(a_1_7),
-    .c_out(c_1_7),
-    .b_out(b_1_7),
+    .a    (a_row1[63:56]),
+    .b    (b_row1[63:56]),
+    .ctl  (c_row1[29:27]),
     .acc0 (acc0_1_7),
     .acc1 (acc1_1_7)
   );
@@ -681,12 +490,9 @@ module ag_array (
   ag_pe_dsp u_pe_2_0 (
     .clk  (clk),
     .clear(clear),
-    .a_in (a_left[23:16]),
-    .c_in (c_left[8:6]),
-    .b_in (b_1_0),
-    .a_out(a_2_0),
-    .c_out(c_2_0),
-    .b_out(b_2_0),
+    .a    (a_row2[7:0]),
+    .b    (b_row2[7:0]),
+    .ctl  (c_row2[8:6]),
     .acc0 (acc0_2_0),
     .acc1 (acc1_2_0)
   );
@@ -694,12 +500,9 @@ module ag_array (
   ag_pe_dsp u_pe_2_1 (
     .clk  (clk),
     .clear(clear),
-    .a_in (a_2_0),
-    .c_in (c_2_0),
-    .b_in (b_1_1),
-    .a_out(a_2_1),
-    .c_out(c_2_1),
-    .b_out(b_2_1),
+    .a    (a_row2[15:8]),
+    .b    (b_row2[15:8]),
+    .ctl  (c_row2[11:9]),
     .acc0 (acc0_2_1),
     .acc1 (acc1_2_1)
   );
@@ -707,12 +510,9 @@ module ag_array (
   ag_pe_dsp u_pe_2_2 (
     .clk  (clk),
     .clear(clear),
-    .a_in (a_2_1),
-    .c_in (c_2_1),
-    .b_in (b_1_2),
-    .a_out(a_2_2),
-    .c_out(c_2_2),
-    .b_out(b_2_2),
+    .a    (a_row2[23:16]),
+    .b    (b_row2[23:16]),
+    .ctl  (c_row2[14:12]),
     .acc0 (acc0_2_2),
     .acc1 (acc1_2_2)
   );
@@ -720,12 +520,9 @@ module ag_array (
   ag_pe_dsp u_pe_2_3 (
     .clk  (clk),
     .clear(clear),
-    .a_in (a_2_2),
-    .c_in (c_2_2),
-    .b_in (b_1_3),
-    .a_out(a_2_3),
-    .c_out(c_2_3),
-    .b_out(b_2_3),
+    .a    (a_row2[31:24]),
+    .b    (b_row2[31:24]),
+    .ctl  (c_row2[17:15]),
     .acc0 (acc0_2_3),
     .acc1 (acc1_2_3)
   );
@@ -733,12 +530,9 @@ module ag_array (
   ag_pe_dsp u_pe_2_4 (
     .clk  (clk),
     .clear(clear),
-    .a_in (a_2_3),
-    .c_in (c_2_3),
-    .b_in (b_1_4),
-    .a_out(a_2_4),
-    .c_out(c_2_4),
-    .b_out(b_2_4),
+    .a    (a_row2[39:32]),
+    .b    (b_row2[39:32]),
+    .ctl  (c_row2[20:18]),
     .acc0 (acc0_2_4),
     .acc1 (acc1_2_4)
   );
@@ -746,12 +540,9 @@ module ag_array (
   ag_pe_dsp u_pe_2_5 (
     .clk  (clk),
     .clear(clear),
-    .a_in (a_2_4),
-    .c_in (c_2_4),
-    .b_in (b_1_5),
-    .a_out(a_2_5),
-    .c_out(c_2_5),
-    .b_out(b_2_5),
+    .a    (a_row2[47:40]),
+    .b    (b_row2[47:40]),
+    .ctl  (c_row2[23:21]),
     .acc0 (acc0_2_5),
     .acc1 (acc1_2_5)
   );
@@ -759,12 +550,9 @@ module ag_array (
   ag_pe_dsp u_pe_2_6 (
     .clk  (clk),
     .clear(clear),
-    .a_in (a_2_5),
-    .c_in (c_2_5),
-    .b_in (b_1_6),
-    .a_out(a_2_6),
-    .c_out(c_2_6),
-    .b_out(b_2_6),
+    .a    (a_row2[55:48]),
+    .b    (b_row2[55:48]),
+    .ctl  (c_row2[26:24]),
     .acc0 (acc0_2_6),
     .acc1 (acc1_2_6)
   );
@@ -772,12 +560,9 @@ module ag_array (
   ag_pe_dsp u_pe_2_7 (
     .clk  (clk),
     .clear(clear),
-    .a_in (a_2_6),
-    .c_in (c_2_6),
-    .b_in (b_1_7),
-    .a_out(a_2_7),
-    .c_out(c_2_7),
-    .b_out(b_2_7),
+    .a    (a_row2[63:56]),
+    .b    (b_row2[63:56]),
+    .ctl  (c_row2[29:27]),
     .acc0 (acc0_2_7),
     .acc1 (acc1_2_7)
   );
@@ -785,12 +570,9 @@ module ag_array (
   ag_pe_dsp u_pe_3_0 (
     .clk  (clk),
     .clear(clear),
-    .a_in (a_left[31:24]),
-    .c_in (c_left[11:9]),
-    .b_in (b_2_0),
-    .a_out(a_3_0),
-    .c_out(c_3_0),
-    .b_out(b_3_0),
+    .a    (a_row3[7:0]),
+    .b    (b_row3[7:0]),
+    .ctl  (c_row3[8:6]),
     .acc0 (acc0_3_0),
     .acc1 (acc1_3_0)
   );
@@ -798,12 +580,9 @@ module ag_array (
   ag_pe_dsp u_pe_3_1 (
     .clk  (clk),
     .clear(clear),
-    .a_in (a_3_0),
-    .c_in (c_3_0),
-    .b_in (b_2_1),
-    .a_out(a_3_1),
-    .c_out(c_3_1),
-    .b_out(b_3_1),
+    .a    (a_row3[15:8]),
+    .b    (b_row3[15:8]),
+    .ctl  (c_row3[11:9]),
     .acc0 (acc0_3_1),
     .acc1 (acc1_3_1)
   );
@@ -811,12 +590,9 @@ module ag_array (
   ag_pe_dsp u_pe_3_2 (
     .clk  (clk),
     .clear(clear),
-    .a_in (a_3_1),
-    .c_in (c_3_1),
-    .b_in (b_2_2),
-    .a_out(a_3_2),
-    .c_out(c_3_2),
-    .b_out(b_3_2),
+    .a    (a_row3[23:16]),
+    .b    (b_row3[23:16]),
+    .ctl  (c_row3[14:12]),
     .acc0 (acc0_3_2),
     .acc1 (acc1_3_2)
   );
@@ -824,12 +600,9 @@ module ag_array (
   ag_pe_dsp u_pe_3_3 (
     .clk  (clk),
     .clear(clear),
-    .a_in (a_3_2),
-    .c_in (c_3_2),
-    .b_in (b_2_3),
-    .a_out(a_3_3),
-    .c_out(c_3_3),
-    .b_out(b_3_3),
+    .a    (a_row3[31:24]),
+    .b    (b_row3[31:24]),
+    .ctl  (c_row3[17:15]),
     .acc0 (acc0_3_3),
     .acc1 (acc1_3_3)
   );
@@ -837,12 +610,9 @@ module ag_array (
   ag_pe_dsp u_pe_3_4 (
     .clk  (clk),
     .clear(clear),
-    .a_in (a_3_3),
-    .c_in (c_3_3),
-    .b_in (b_2_4),
-    .a_out(a_3_4),
-    .c_out(c_3_4),
-    .b_out(b_3_4),
+    .a    (a_row3[39:32]),
+    .b    (b_row3[39:32]),
+    .ctl  (c_row3[20:18]),
     .acc0 (acc0_3_4),
     .acc1 (acc1_3_4)
   );
@@ -850,12 +620,9 @@ module ag_array (
   ag_pe_dsp u_pe_3_5 (
     .clk  (clk),
     .clear(clear),
-    .a_in (a_3_4),
-    .c_in (c_3_4),
-    .b_in (b_2_5),
-    .a_out(a_3_5),
-    .c_out(c_3_5),
-    .b_out(b_3_5),
+    .a    (a_row3[47:40]),
+    .b    (b_row3[47:40]),
+    .ctl  (c_row3[23:21]),
     .acc0 (acc0_3_5),
     .acc1 (acc1_3_5)
   );
@@ -863,12 +630,9 @@ module ag_array (
   ag_pe_dsp u_pe_3_6 (
     .clk  (clk),
     .clear(clear),
-    .a_in (a_3_5),
-    .c_in (c_3_5),
-    .b_in (b_2_6),
-    .a_out(a_3_6),
-    .c_out(c_3_6),
-    .b_out(b_3_6),
+    .a    (a_row3[55:48]),
+    .b    (b_row3[55:48]),
+    .ctl  (c_row3[26:24]),
     .acc0 (acc0_3_6),
     .acc1 (acc1_3_6)
   );
@@ -876,12 +640,9 @@ module ag_array (
   ag_pe_dsp u_pe_3_7 (
     .clk  (clk),
     .clear(clear),
-    .a_in (a_3_6),
-    .c_in (c_3_6),
-    .b_in (b_2_7),
-    .a_out(a_3_7),
-    .c_out(c_3_7),
-    .b_out(b_3_7),
+    .a    (a_row3[63:56]),
+    .b    (b_row3[63:56]),
+    .ctl  (c_row3[29:27]),
     .acc0 (acc0_3_7),
     .acc1 (acc1_3_7)
   );
@@ -889,12 +650,9 @@ module ag_array (
   ag_pe_dsp u_pe_4_0 (
     .clk  (clk),
     .clear(clear),
-    .a_in (a_left[39:32]),
-    .c_in (c_left[14:12]),
-    .b_in (b_3_0),
-    .a_out(a_4_0),
-    .c_out(c_4_0),
-    .b_out(b_4_0),
+    .a    (a_row4[7:0]),
+    .b    (b_row4[7:0]),
+    .ctl  (c_row4[8:6]),
     .acc0 (acc0_4_0),
     .acc1 (acc1_4_0)
   );
@@ -902,12 +660,9 @@ module ag_array (
   ag_pe_dsp u_pe_4_1 (
     .clk  (clk),
     .clear(clear),
-    .a_in (a_4_0),
-    .c_in (c_4_0),
-    .b_in (b_3_1),
-    .a_out(a_4_1),
-    .c_out(c_4_1),
-    .b_out(b_4_1),
+    .a    (a_row4[15:8]),
+    .b    (b_row4[15:8]),
+    .ctl  (c_row4[11:9]),
     .acc0 (acc0_4_1),
     .acc1 (acc1_4_1)
   );
@@ -915,12 +670,9 @@ module ag_array (
   ag_pe_dsp u_pe_4_2 (
     .clk  (clk),
     .clear(clear),
-    .a_in (a_4_1),
-    .c_in (c_4_1),
-    .b_in (b_3_2),
-    .a_out(a_4_2),
-    .c_out(c_4_2),
-    .b_out(b_4_2),
+    .a    (a_row4[23:16]),
+    .b    (b_row4[23:16]),
+    .ctl  (c_row4[14:12]),
     .acc0 (acc0_4_2),
     .acc1 (acc1_4_2)
   );
@@ -928,12 +680,9 @@ module ag_array (
   ag_pe_dsp u_pe_4_3 (
     .clk  (clk),
     .clear(clear),
-    .a_in (a_4_2),
-    .c_in (c_4_2),
-    .b_in (b_3_3),
-    .a_out(a_4_3),
-    .c_out(c_4_3),
-    .b_out(b_4_3),
+    .a    (a_row4[31:24]),
+    .b    (b_row4[31:24]),
+    .ctl  (c_row4[17:15]),
     .acc0 (acc0_4_3),
     .acc1 (acc1_4_3)
   );
@@ -941,12 +690,9 @@ module ag_array (
   ag_pe_dsp u_pe_4_4 (
     .clk  (clk),
     .clear(clear),
-    .a_in (a_4_3),
-    .c_in (c_4_3),
-    .b_in (b_3_4),
-    .a_out(a_4_4),
-    .c_out(c_4_4),
-    .b_out(b_4_4),
+    .a    (a_row4[39:32]),
+    .b    (b_row4[39:32]),
+    .ctl  (c_row4[20:18]),
     .acc0 (acc0_4_4),
     .acc1 (acc1_4_4)
   );
@@ -954,12 +700,9 @@ module ag_array (
   ag_pe_dsp u_pe_4_5 (
     .clk  (clk),
     .clear(clear),
-    .a_in (a_4_4),
-    .c_in (c_4_4),
-    .b_in (b_3_5),
-    .a_out(a_4_5),
-    .c_out(c_4_5),
-    .b_out(b_4_5),
+    .a    (a_row4[47:40]),
+    .b    (b_row4[47:40]),
+    .ctl  (c_row4[23:21]),
     .acc0 (acc0_4_5),
     .acc1 (acc1_4_5)
   );
@@ -967,12 +710,9 @@ module ag_array (
   ag_pe_dsp u_pe_4_6 (
     .clk  (clk),
     .clear(clear),
-    .a_in (a_4_5),
-    .c_in (c_4_5),
-    .b_in (b_3_6),
-    .a_out(a_4_6),
-    .c_out(c_4_6),
-    .b_out(b_4_6),
+    .a    (a_row4[55:48]),
+    .b    (b_row4[55:48]),
+    .ctl  (c_row4[26:24]),
     .acc0 (acc0_4_6),
     .acc1 (acc1_4_6)
   );
@@ -980,12 +720,9 @@ module ag_array (
   ag_pe_dsp u_pe_4_7 (
     .clk  (clk),
     .clear(clear),
-    .a_in (a_4_6),
-    .c_in (c_4_6),
-    .b_in (b_3_7),
-    .a_out(a_4_7),
-    .c_out(c_4_7),
-    .b_out(b_4_7),
+    .a    (a_row4[63:56]),
+    .b    (b_row4[63:56]),
+    .ctl  (c_row4[29:27]),
     .acc0 (acc0_4_7),
     .acc1 (acc1_4_7)
   );
@@ -993,12 +730,9 @@ module ag_array (
   ag_pe_dsp u_pe_5_0 (
     .clk  (clk),
     .clear(clear),
-    .a_in (a_left[47:40]),
-    .c_in (c_left[17:15]),
-    .b_in (b_4_0),
-    .a_out(a_5_0),
-    .c_out(c_5_0),
-    .b_out(b_5_0),
+    .a    (a_row5[7:0]),
+    .b    (b_row5[7:0]),
+    .ctl  (c_row5[8:6]),
     .acc0 (acc0_5_0),
     .acc1 (acc1_5_0)
   );
@@ -1006,12 +740,9 @@ module ag_array (
   ag_pe_dsp u_pe_5_1 (
     .clk  (clk),
     .clear(clear),
-    .a_in (a_5_0),
-    .c_in (c_5_0),
-    .b_in (b_4_1),
-    .a_out(a_5_1),
-    .c_out(c_5_1),
-    .b_out(b_5_1),
+    .a    (a_row5[15:8]),
+    .b    (b_row5[15:8]),
+    .ctl  (c_row5[11:9]),
     .acc0 (acc0_5_1),
     .acc1 (acc1_5_1)
   );
@@ -1019,12 +750,9 @@ module ag_array (
   ag_pe_dsp u_pe_5_2 (
     .clk  (clk),
     .clear(clear),
-    .a_in (a_5_1),
-    .c_in (c_5_1),
-    .b_in (b_4_2),
-    .a_out(a_5_2),
-    .c_out(c_5_2),
-    .b_out(b_5_2),
+    .a    (a_row5[23:16]),
+    .b    (b_row5[23:16]),
+    .ctl  (c_row5[14:12]),
     .acc0 (acc0_5_2),
     .acc1 (acc1_5_2)
   );
@@ -1032,12 +760,9 @@ module ag_array (
   ag_pe_dsp u_pe_5_3 (
     .clk  (clk),
     .clear(clear),
-    .a_in (a_5_2),
-    .c_in (c_5_2),
-    .b_in (b_4_3),
-    .a_out(a_5_3),
-    .c_out(c_5_3),
-    .b_out(b_5_3),
+    .a    (a_row5[31:24]),
+    .b    (b_row5[31:24]),
+    .ctl  (c_row5[17:15]),
     .acc0 (acc0_5_3),
     .acc1 (acc1_5_3)
   );
@@ -1045,12 +770,9 @@ module ag_array (
   ag_pe_dsp u_pe_5_4 (
     .clk  (clk),
     .clear(clear),
-    .a_in (a_5_3),
-    .c_in (c_5_3),
-    .b_in (b_4_4),
-    .a_out(a_5_4),
-    .c_out(c_5_4),
-    .b_out(b_5_4),
+    .a    (a_row5[39:32]),
+    .b    (b_row5[39:32]),
+    .ctl  (c_row5[20:18]),
     .acc0 (acc0_5_4),
     .acc1 (acc1_5_4)
   );
@@ -1058,12 +780,9 @@ module ag_array (
   ag_pe_dsp u_pe_5_5 (
     .clk  (clk),
     .clear(clear),
-    .a_in (a_5_4),
-    .c_in (c_5_4),
-    .b_in (b_4_5),
-    .a_out(a_5_5),
-    .c_out(c_5_5),
-    .b_out(b_5_5),
+    .a    (a_row5[47:40]),
+    .b    (b_row5[47:40]),
+    .ctl  (c_row5[23:21]),
     .acc0 (acc0_5_5),
     .acc1 (acc1_5_5)
   );
@@ -1071,12 +790,9 @@ module ag_array (
   ag_pe_dsp u_pe_5_6 (
     .clk  (clk),
     .clear(clear),
-    .a_in (a_5_5),
-    .c_in (c_5_5),
-    .b_in (b_4_6),
-    .a_out(a_5_6),
-    .c_out(c_5_6),
-    .b_out(b_5_6),
+    .a    (a_row5[55:48]),
+    .b    (b_row5[55:48]),
+    .ctl  (c_row5[26:24]),
     .acc0 (acc0_5_6),
     .acc1 (acc1_5_6)
   );
@@ -1084,12 +800,9 @@ module ag_array (
   ag_pe_dsp u_pe_5_7 (
     .clk  (clk),
     .clear(clear),
-    .a_in (a_5_6),
-    .c_in (c_5_6),
-    .b_in (b_4_7),
-    .a_out(a_5_7),
-    .c_out(c_5_7),
-    .b_out(b_5_7),
+    .a    (a_row5[63:56]),
+    .b    (b_row5[63:56]),
+    .ctl  (c_row5[29:27]),
     .acc0 (acc0_5_7),
     .acc1 (acc1_5_7)
   );
@@ -1097,12 +810,9 @@ module ag_array (
   ag_pe_dsp u_pe_6_0 (
     .clk  (clk),
     .clear(clear),
-    .a_in (a_left[55:48]),
-    .c_in (c_left[20:18]),
-    .b_in (b_5_0),
-    .a_out(a_6_0),
-    .c_out(c_6_0),
-    .b_out(b_6_0),
+    .a    (a_row6[7:0]),
+    .b    (b_row6[7:0]),
+    .ctl  (c_row6[8:6]),
     .acc0 (acc0_6_0),
     .acc1 (acc1_6_0)
   );
@@ -1110,12 +820,9 @@ module ag_array (
   ag_pe_dsp u_pe_6_1 (
     .clk  (clk),
     .clear(clear),
-    .a_in (a_6_0),
-    .c_in (c_6_0),
-    .b_in (b_5_1),
-    .a_out(a_6_1),
-    .c_out(c_6_1),
-    .b_out(b_6_1),
+    .a    (a_row6[15:8]),
+    .b    (b_row6[15:8]),
+    .ctl  (c_row6[11:9]),
     .acc0 (acc0_6_1),
     .acc1 (acc1_6_1)
   );
@@ -1123,12 +830,9 @@ module ag_array (
   ag_pe_dsp u_pe_6_2 (
     .clk  (clk),
     .clear(clear),
-    .a_in (a_6_1),
-    .c_in (c_6_1),
-    .b_in (b_5_2),
-    .a_out(a_6_2),
-    .c_out(c_6_2),
-    .b_out(b_6_2),
+    .a    (a_row6[23:16]),
+    .b    (b_row6[23:16]),
+    .ctl  (c_row6[14:12]),
     .acc0 (acc0_6_2),
     .acc1 (acc1_6_2)
   );
@@ -1136,12 +840,9 @@ module ag_array (
   ag_pe_dsp u_pe_6_3 (
     .clk  (clk),
     .clear(clear),
-    .a_in (a_6_2),
-    .c_in (c_6_2),
-    .b_in (b_5_3),
-    .a_out(a_6_3),
-    .c_out(c_6_3),
-    .b_out(b_6_3),
+    .a    (a_row6[31:24]),
+    .b    (b_row6[31:24]),
+    .ctl  (c_row6[17:15]),
     .acc0 (acc0_6_3),
     .acc1 (acc1_6_3)
   );
@@ -1149,12 +850,9 @@ module ag_array (
   ag_pe_dsp u_pe_6_4 (
     .clk  (clk),
     .clear(clear),
-    .a_in (a_6_3),
-    .c_in (c_6_3),
-    .b_in (b_5_4),
-    .a_out(a_6_4),
-    .c_out(c_6_4),
-    .b_out(b_6_4),
+    .a    (a_row6[39:32]),
+    .b    (b_row6[39:32]),
+    .ctl  (c_row6[20:18]),
     .acc0 (acc0_6_4),
     .acc1 (acc1_6_4)
   );
@@ -1162,12 +860,9 @@ module ag_array (
   ag_pe_dsp u_pe_6_5 (
     .clk  (clk),
     .clear(clear),
-    .a_in (a_6_4),
-    .c_in (c_6_4),
-    .b_in (b_5_5),
-    .a_out(a_6_5),
-    .c_out(c_6_5),
-    .b_out(b_6_5),
+    .a    (a_row6[47:40]),
+    .b    (b_row6[47:40]),
+    .ctl  (c_row6[23:21]),
     .acc0 (acc0_6_5),
     .acc1 (acc1_6_5)
   );
@@ -1175,12 +870,9 @@ module ag_array (
   ag_pe_dsp u_pe_6_6 (
     .clk  (clk),
     .clear(clear),
-    .a_in (a_6_5),
-    .c_in (c_6_5),
-    .b_in (b_5_6),
-    .a_out(a_6_6),
-    .c_out(c_6_6),
-    .b_out(b_6_6),
+    .a    (a_row6[55:48]),
+    .b    (b_row6[55:48]),
+    .ctl  (c_row6[26:24]),
     .acc0 (acc0_6_6),
     .acc1 (acc1_6_6)
   );
@@ -1188,12 +880,9 @@ module ag_array (
   ag_pe_dsp u_pe_6_7 (
     .clk  (clk),
     .clear(clear),
-    .a_in (a_6_6),
-    .c_in (c_6_6),
-    .b_in (b_5_7),
-    .a_out(a_6_7),
-    .c_out(c_6_7),
-    .b_out(b_6_7),
+    .a    (a_row6[63:56]),
+    .b    (b_row6[63:56]),
+    .ctl  (c_row6[29:27]),
     .acc0 (acc0_6_7),
     .acc1 (acc1_6_7)
   );
@@ -1201,12 +890,9 @@ module ag_array (
   ag_pe_dsp u_pe_7_0 (
     .clk  (clk),
     .clear(clear),
-    .a_in (a_left[63:56]),
-    .c_in (c_left[23:21]),
-    .b_in (b_6_0),
-    .a_out(a_7_0),
-    .c_out(c_7_0),
-    .b_out(b_7_0),
+    .a    (a_row7[7:0]),
+    .b    (b_row7[7:0]),
+    .ctl  (c_row7[8:6]),
     .acc0 (acc0_7_0),
     .acc1 (acc1_7_0)
   );
@@ -1214,12 +900,9 @@ module ag_array (
   ag_pe_dsp u_pe_7_1 (
     .clk  (clk),
     .clear(clear),
-    .a_in (a_7_0),
-    .c_in (c_7_0),
-    .b_in (b_6_1),
-    .a_out(a_7_1),
-    .c_out(c_7_1),
-    .b_out(b_7_1),
+    .a    (a_row7[15:8]),
+    .b    (b_row7[15:8]),
+    .ctl  (c_row7[11:9]),
     .acc0 (acc0_7_1),
     .acc1 (acc1_7_1)
   );
@@ -1227,12 +910,9 @@ module ag_array (
   ag_pe_dsp u_pe_7_2 (
     .clk  (clk),
     .clear(clear),
-    .a_in (a_7_1),
-    .c_in (c_7_1),
-    .b_in (b_6_2),
-    .a_out(a_7_2),
-    .c_out(c_7_2),
-    .b_out(b_7_2),
+    .a    (a_row7[23:16]),
+    .b    (b_row7[23:16]),
+    .ctl  (c_row7[14:12]),
     .acc0 (acc0_7_2),
     .acc1 (acc1_7_2)
   );
@@ -1240,12 +920,9 @@ module ag_array (
   ag_pe_dsp u_pe_7_3 (
     .clk  (clk),
     .clear(clear),
-    .a_in (a_7_2),
-    .c_in (c_7_2),
-    .b_in (b_6_3),
-    .a_out(a_7_3),
-    .c_out(c_7_3),
-    .b_out(b_7_3),
+    .a    (a_row7[31:24]),
+    .b    (b_row7[31:24]),
+    .ctl  (c_row7[17:15]),
     .acc0 (acc0_7_3),
     .acc1 (acc1_7_3)
   );
@@ -1253,12 +930,9 @@ module ag_array (
   ag_pe_dsp u_pe_7_4 (
     .clk  (clk),
     .clear(clear),
-    .a_in (a_7_3),
-    .c_in (c_7_3),
-    .b_in (b_6_4),
-    .a_out(a_7_4),
-    .c_out(c_7_4),
-    .b_out(b_7_4),
+    .a    (a_row7[39:32]),
+    .b    (b_row7[39:32]),
+    .ctl  (c_row7[20:18]),
     .acc0 (acc0_7_4),
     .acc1 (acc1_7_4)
   );
@@ -1266,12 +940,9 @@ module ag_array (
   ag_pe_dsp u_pe_7_5 (
     .clk  (clk),
     .clear(clear),
-    .a_in (a_7_4),
-    .c_in (c_7_4),
-    .b_in (b_6_5),
-    .a_out(a_7_5),
-    .c_out(c_7_5),
-    .b_out(b_7_5),
+    .a    (a_row7[47:40]),
+    .b    (b_row7[47:40]),
+    .ctl  (c_row7[23:21]),
     .acc0 (acc0_7_5),
     .acc1 (acc1_7_5)
   );
@@ -1279,12 +950,9 @@ module ag_array (
   ag_pe_dsp u_pe_7_6 (
     .clk  (clk),
     .clear(clear),
-    .a_in (a_7_5),
-    .c_in (c_7_5),
-    .b_in (b_6_6),
-    .a_out(a_7_6),
-    .c_out(c_7_6),
-    .b_out(b_7_6),
+    .a    (a_row7[55:48]),
+    .b    (b_row7[55:48]),
+    .ctl  (c_row7[26:24]),
     .acc0 (acc0_7_6),
     .acc1 (acc1_7_6)
   );
@@ -1292,12 +960,9 @@ module ag_array (
   ag_pe_dsp u_pe_7_7 (
     .clk  (clk),
     .clear(clear),
-    .a_in (a_7_6),
-    .c_in (c_7_6),
-    .b_in (b_6_7),
-    .a_out(a_7_7),
-    .c_out(c_7_7),
-    .b_out(b_7_7),
+    .a    (a_row7[63:56]),
+    .b    (b_row7[63:56]),
+    .ctl  (c_row7[29:27]),
     .acc0 (acc0_7_7),
     .acc1 (acc1_7_7)
   );

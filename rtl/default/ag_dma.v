@@ -59,15 +59,14 @@ module ag_dma (
   wire [15:0] ba_word;
   wire [3:0] ba_bank;
   wire [15:0] ba_word_inc;
-  wire [15:0] beat_valid;
   reg  s1_v;
   reg  [3:0] s1_bank;
   reg  [15:0] s1_word;
   reg  [10:0] s1_beat;
   reg  [15:0] s1_valid;
   reg  [11:0] s1_lrow;
-  wire [255:0] ld_rot_unused;
-  wire [127:0] ld_beat;
+  reg  [255:0] s2_ld_rot; // ld: main-memory bytes rotated so beat byte 0 is byte 0
+  wire [127:0] unused_ld_rot_hi;
   wire [255:0] st_row;
   wire [127:0] st_beat;
   wire [255:0] st_rot_unused;
@@ -75,7 +74,7 @@ module ag_dma (
   wire [31:0] st_en_rot_unused;
   wire [15:0] s1_word_inc;
   reg  s2_v;
-  reg  [255:0] s2_ld_data;
+  wire [255:0] s2_ld_data;
   reg  [31:0] s2_ld_mask;
   reg  [11:0] s2_lrow;
   reg  [15:0] s2_m_we;
@@ -95,15 +94,14 @@ module ag_dma (
   assign sp_rrow = lrow;
   assign acc_rrow = lrow[9:0];
   assign grad_rrow = lrow[9:0];
-  assign beat_valid = {(({1'd0, {beat, 4'd0}} + 16'd15) < {5'd0, nbytes_r}), (({1'd0, {beat, 4'd0}} + 16'd14) < {5'd0, nbytes_r}), (({1'd0, {beat, 4'd0}} + 16'd13) < {5'd0, nbytes_r}), (({1'd0, {beat, 4'd0}} + 16'd12) < {5'd0, nbytes_r}), (({1'd0, {beat, 4'd0}} + 16'd11) < {5'd0, nbytes_r}), (({1'd0, {beat, 4'd0}} + 16'd10) < {5'd0, nbytes_r}), (({1'd0, {beat, 4'd0}} + 16'd9) < {5'd0, nbytes_r}), (({1'd0, {beat, 4'd0}} + 16'd8) < {5'd0, nbytes_r}), (({1'd0, {beat, 4'd0}} + 16'd7) < {5'd0, nbytes_r}), (({1'd0, {beat, 4'd0}} + 16'd6) < {5'd0, nbytes_r}), (({1'd0, {beat, 4'd0}} + 16'd5) < {5'd0, nbytes_r}), (({1'd0, {beat, 4'd0}} + 16'd4) < {5'd0, nbytes_r}), (({1'd0, {beat, 4'd0}} + 16'd3) < {5'd0, nbytes_r}), (({1'd0, {beat, 4'd0}} + 16'd2) < {5'd0, nbytes_r}), (({1'd0, {beat, 4'd0}} + 16'd1) < {5'd0, nbytes_r}), (({1'd0, {beat, 4'd0}} + 16'd0) < {5'd0, nbytes_r})};
-  assign ld_rot_unused = {m_rdata, m_rdata} >> {s1_bank, 3'd0};
-  assign ld_beat = ld_rot_unused[127:0];
+  assign unused_ld_rot_hi = s2_ld_rot[255:128];
   assign st_row = (mem_r == 2'd1) ? acc_rdata : ((mem_r == 2'd2) ? grad_rdata : {192'd0, sp_rdata});
   assign st_beat = st_row[s1_beat * 128 +: 128];
   assign st_rot_unused = {st_beat, st_beat} << {s1_bank, 3'd0};
   assign st_valid = s1_valid;
   assign st_en_rot_unused = {st_valid, st_valid} << s1_bank;
   assign s1_word_inc = s1_word + 16'd1;
+  assign s2_ld_data = {s2_ld_rot[127:120], s2_ld_rot[119:112], s2_ld_rot[111:104], s2_ld_rot[103:96], s2_ld_rot[95:88], s2_ld_rot[87:80], s2_ld_rot[79:72], s2_ld_rot[71:64], s2_ld_rot[63:56], s2_ld_rot[55:48], s2_ld_rot[47:40], s2_ld_rot[39:32], s2_ld_rot[31:24], s2_ld_rot[23:16], s2_ld_rot[15:8], s2_ld_rot[7:0], s2_ld_rot[127:120], s2_ld_rot[119:112], s2_ld_rot[111:104], s2_ld_rot[103:96], s2_ld_rot[95:88], s2_ld_rot[87:80], s2_ld_rot[79:72], s2_ld_rot[71:64], s2_ld_rot[63:56], s2_ld_rot[55:48], s2_ld_rot[47:40], s2_ld_rot[39:32], s2_ld_rot[31:24], s2_ld_rot[23:16], s2_ld_rot[15:8], s2_ld_rot[7:0]};
   assign st_en = st_en_rot_unused[31:16];
   assign st_data = st_rot_unused[255:128];
   assign m_we = s2_m_we;
@@ -153,22 +151,30 @@ module ag_dma (
     end else begin
       s1_v <= active;
     end
-    s1_bank <= ba_bank;
-    s1_word <= ba_word;
-    s1_beat <= beat;
-    s1_valid <= beat_valid;
-    s1_lrow <= lrow;
+    if (active) begin
+      s1_bank <= ba_bank;
+      s1_word <= ba_word;
+      s1_beat <= beat;
+      s1_valid <= {(({1'd0, {beat, 4'd0}} + 16'd15) < {5'd0, nbytes_r}), (({1'd0, {beat, 4'd0}} + 16'd14) < {5'd0, nbytes_r}), (({1'd0, {beat, 4'd0}} + 16'd13) < {5'd0, nbytes_r}), (({1'd0, {beat, 4'd0}} + 16'd12) < {5'd0, nbytes_r}), (({1'd0, {beat, 4'd0}} + 16'd11) < {5'd0, nbytes_r}), (({1'd0, {beat, 4'd0}} + 16'd10) < {5'd0, nbytes_r}), (({1'd0, {beat, 4'd0}} + 16'd9) < {5'd0, nbytes_r}), (({1'd0, {beat, 4'd0}} + 16'd8) < {5'd0, nbytes_r}), (({1'd0, {beat, 4'd0}} + 16'd7) < {5'd0, nbytes_r}), (({1'd0, {beat, 4'd0}} + 16'd6) < {5'd0, nbytes_r}), (({1'd0, {beat, 4'd0}} + 16'd5) < {5'd0, nbytes_r}), (({1'd0, {beat, 4'd0}} + 16'd4) < {5'd0, nbytes_r}), (({1'd0, {beat, 4'd0}} + 16'd3) < {5'd0, nbytes_r}), (({1'd0, {beat, 4'd0}} + 16'd2) < {5'd0, nbytes_r}), (({1'd0, {beat, 4'd0}} + 16'd1) < {5'd0, nbytes_r}), (({1'd0, {beat, 4'd0}} + 16'd0) < {5'd0, nbytes_r})};
+      s1_lrow <= lrow;
+    end
     if (clear) begin
       s2_v <= 1'd0;
     end else begin
       s2_v <= s1_v;
     end
-    s2_ld_data <= {ld_beat[127:120], ld_beat[119:112], ld_beat[111:104], ld_beat[103:96], ld_beat[95:88], ld_beat[87:80], ld_beat[79:72], ld_beat[71:64], ld_beat[63:56], ld_beat[55:48], ld_beat[47:40], ld_beat[39:32], ld_beat[31:24], ld_beat[23:16], ld_beat[15:8], ld_beat[7:0], ld_beat[127:120], ld_beat[119:112], ld_beat[111:104], ld_beat[103:96], ld_beat[95:88], ld_beat[87:80], ld_beat[79:72], ld_beat[71:64], ld_beat[63:56], ld_beat[55:48], ld_beat[47:40], ld_beat[39:32], ld_beat[31:24], ld_beat[23:16], ld_beat[15:8], ld_beat[7:0]};
-    s2_ld_mask <= {((s1_beat == 11'd1) && (nbytes_r > 11'd31)), ((s1_beat == 11'd1) && (nbytes_r > 11'd30)), ((s1_beat == 11'd1) && (nbytes_r > 11'd29)), ((s1_beat == 11'd1) && (nbytes_r > 11'd28)), ((s1_beat == 11'd1) && (nbytes_r > 11'd27)), ((s1_beat == 11'd1) && (nbytes_r > 11'd26)), ((s1_beat == 11'd1) && (nbytes_r > 11'd25)), ((s1_beat == 11'd1) && (nbytes_r > 11'd24)), ((s1_beat == 11'd1) && (nbytes_r > 11'd23)), ((s1_beat == 11'd1) && (nbytes_r > 11'd22)), ((s1_beat == 11'd1) && (nbytes_r > 11'd21)), ((s1_beat == 11'd1) && (nbytes_r > 11'd20)), ((s1_beat == 11'd1) && (nbytes_r > 11'd19)), ((s1_beat == 11'd1) && (nbytes_r > 11'd18)), ((s1_beat == 11'd1) && (nbytes_r > 11'd17)), ((s1_beat == 11'd1) && (nbytes_r > 11'd16)), ((s1_beat == 11'd0) && (nbytes_r > 11'd15)), ((s1_beat == 11'd0) && (nbytes_r > 11'd14)), ((s1_beat == 11'd0) && (nbytes_r > 11'd13)), ((s1_beat == 11'd0) && (nbytes_r > 11'd12)), ((s1_beat == 11'd0) && (nbytes_r > 11'd11)), ((s1_beat == 11'd0) && (nbytes_r > 11'd10)), ((s1_beat == 11'd0) && (nbytes_r > 11'd9)), ((s1_beat == 11'd0) && (nbytes_r > 11'd8)), ((s1_beat == 11'd0) && (nbytes_r > 11'd7)), ((s1_beat == 11'd0) && (nbytes_r > 11'd6)), ((s1_beat == 11'd0) && (nbytes_r > 11'd5)), ((s1_beat == 11'd0) && (nbytes_r > 11'd4)), ((s1_beat == 11'd0) && (nbytes_r > 11'd3)), ((s1_beat == 11'd0) && (nbytes_r > 11'd2)), ((s1_beat == 11'd0) && (nbytes_r > 11'd1)), ((s1_beat == 11'd0) && (nbytes_r > 11'd0))};
-    s2_lrow <= s1_lrow;
-    s2_m_we <= (s1_v && st_r) ? st_en : 16'd0;
-    s2_m_waddr <= {s1_word, ((4'd14 < s1_bank) ? s1_word_inc : s1_word), ((4'd13 < s1_bank) ? s1_word_inc : s1_word), ((4'd12 < s1_bank) ? s1_word_inc : s1_word), ((4'd11 < s1_bank) ? s1_word_inc : s1_word), ((4'd10 < s1_bank) ? s1_word_inc : s1_word), ((4'd9 < s1_bank) ? s1_word_inc : s1_word), ((4'd8 < s1_bank) ? s1_word_inc : s1_word), ((4'd7 < s1_bank) ? s1_word_inc : s1_word), ((4'd6 < s1_bank) ? s1_word_inc : s1_word), ((4'd5 < s1_bank) ? s1_word_inc : s1_word), ((4'd4 < s1_bank) ? s1_word_inc : s1_word), ((4'd3 < s1_bank) ? s1_word_inc : s1_word), ((4'd2 < s1_bank) ? s1_word_inc : s1_word), ((4'd1 < s1_bank) ? s1_word_inc : s1_word), ((4'd0 < s1_bank) ? s1_word_inc : s1_word)};
-    s2_m_wdata <= st_data;
+    if (s1_v && st_r) begin
+      s2_m_we <= st_en;
+    end else begin
+      s2_m_we <= 16'd0;
+    end
+    if (s1_v) begin
+      s2_ld_rot <= {m_rdata, m_rdata} >> {s1_bank, 3'd0};
+      s2_ld_mask <= {((s1_beat == 11'd1) && (nbytes_r > 11'd31)), ((s1_beat == 11'd1) && (nbytes_r > 11'd30)), ((s1_beat == 11'd1) && (nbytes_r > 11'd29)), ((s1_beat == 11'd1) && (nbytes_r > 11'd28)), ((s1_beat == 11'd1) && (nbytes_r > 11'd27)), ((s1_beat == 11'd1) && (nbytes_r > 11'd26)), ((s1_beat == 11'd1) && (nbytes_r > 11'd25)), ((s1_beat == 11'd1) && (nbytes_r > 11'd24)), ((s1_beat == 11'd1) && (nbytes_r > 11'd23)), ((s1_beat == 11'd1) && (nbytes_r > 11'd22)), ((s1_beat == 11'd1) && (nbytes_r > 11'd21)), ((s1_beat == 11'd1) && (nbytes_r > 11'd20)), ((s1_beat == 11'd1) && (nbytes_r > 11'd19)), ((s1_beat == 11'd1) && (nbytes_r > 11'd18)), ((s1_beat == 11'd1) && (nbytes_r > 11'd17)), ((s1_beat == 11'd1) && (nbytes_r > 11'd16)), ((s1_beat == 11'd0) && (nbytes_r > 11'd15)), ((s1_beat == 11'd0) && (nbytes_r > 11'd14)), ((s1_beat == 11'd0) && (nbytes_r > 11'd13)), ((s1_beat == 11'd0) && (nbytes_r > 11'd12)), ((s1_beat == 11'd0) && (nbytes_r > 11'd11)), ((s1_beat == 11'd0) && (nbytes_r > 11'd10)), ((s1_beat == 11'd0) && (nbytes_r > 11'd9)), ((s1_beat == 11'd0) && (nbytes_r > 11'd8)), ((s1_beat == 11'd0) && (nbytes_r > 11'd7)), ((s1_beat == 11'd0) && (nbytes_r > 11'd6)), ((s1_beat == 11'd0) && (nbytes_r > 11'd5)), ((s1_beat == 11'd0) && (nbytes_r > 11'd4)), ((s1_beat == 11'd0) && (nbytes_r > 11'd3)), ((s1_beat == 11'd0) && (nbytes_r > 11'd2)), ((s1_beat == 11'd0) && (nbytes_r > 11'd1)), ((s1_beat == 11'd0) && (nbytes_r > 11'd0))};
+      s2_lrow <= s1_lrow;
+      s2_m_waddr <= {s1_word, ((4'd14 < s1_bank) ? s1_word_inc : s1_word), ((4'd13 < s1_bank) ? s1_word_inc : s1_word), ((4'd12 < s1_bank) ? s1_word_inc : s1_word), ((4'd11 < s1_bank) ? s1_word_inc : s1_word), ((4'd10 < s1_bank) ? s1_word_inc : s1_word), ((4'd9 < s1_bank) ? s1_word_inc : s1_word), ((4'd8 < s1_bank) ? s1_word_inc : s1_word), ((4'd7 < s1_bank) ? s1_word_inc : s1_word), ((4'd6 < s1_bank) ? s1_word_inc : s1_word), ((4'd5 < s1_bank) ? s1_word_inc : s1_word), ((4'd4 < s1_bank) ? s1_word_inc : s1_word), ((4'd3 < s1_bank) ? s1_word_inc : s1_word), ((4'd2 < s1_bank) ? s1_word_inc : s1_word), ((4'd1 < s1_bank) ? s1_word_inc : s1_word), ((4'd0 < s1_bank) ? s1_word_inc : s1_word)};
+      s2_m_wdata <= st_data;
+    end
   end
 endmodule
 

@@ -93,15 +93,19 @@ module ag_drain (
     end else begin
       s1_v <= active;
     end
-    s1_data <= rd_data;
-    s1_row <= ptr;
+    if (active) begin
+      s1_data <= rd_data;
+      s1_row <= ptr;
+    end
     if (clear) begin
       s2_v <= 1'd0;
     end else begin
       s2_v <= s1_v;
     end
-    s2_data <= {(add_r ? (old[255:224] + s1_data[255:224]) : s1_data[255:224]), (add_r ? (old[223:192] + s1_data[223:192]) : s1_data[223:192]), (add_r ? (old[191:160] + s1_data[191:160]) : s1_data[191:160]), (add_r ? (old[159:128] + s1_data[159:128]) : s1_data[159:128]), (add_r ? (old[127:96] + s1_data[127:96]) : s1_data[127:96]), (add_r ? (old[95:64] + s1_data[95:64]) : s1_data[95:64]), (add_r ? (old[63:32] + s1_data[63:32]) : s1_data[63:32]), (add_r ? (old[31:0] + s1_data[31:0]) : s1_data[31:0])};
-    s2_row <= s1_row;
+    if (s1_v) begin
+      s2_data <= {(add_r ? (old[255:224] + s1_data[255:224]) : s1_data[255:224]), (add_r ? (old[223:192] + s1_data[223:192]) : s1_data[223:192]), (add_r ? (old[191:160] + s1_data[191:160]) : s1_data[191:160]), (add_r ? (old[159:128] + s1_data[159:128]) : s1_data[159:128]), (add_r ? (old[127:96] + s1_data[127:96]) : s1_data[127:96]), (add_r ? (old[95:64] + s1_data[95:64]) : s1_data[95:64]), (add_r ? (old[63:32] + s1_data[63:32]) : s1_data[63:32]), (add_r ? (old[31:0] + s1_data[31:0]) : s1_data[31:0])};
+      s2_row <= s1_row;
+    end
   end
 endmodule
 

@@ -66,107 +66,23 @@ module ag_mxu (
   wire [7:0] t_edge5;
   wire [7:0] t_edge6;
   wire [7:0] t_edge7;
-  reg  [2:0] e_c; // step control {bank, first, valid}
-  reg  [7:0] e_a0;
-  reg  [7:0] e_a1;
-  reg  [7:0] e_a2;
-  reg  [7:0] e_a3;
-  reg  [7:0] e_a4;
-  reg  [7:0] e_a5;
-  reg  [7:0] e_a6;
-  reg  [7:0] e_a7;
-  reg  [7:0] e_b0;
-  reg  [7:0] e_b1;
-  reg  [7:0] e_b2;
-  reg  [7:0] e_b3;
-  reg  [7:0] e_b4;
-  reg  [7:0] e_b5;
-  reg  [7:0] e_b6;
-  reg  [7:0] e_b7;
-  reg  [7:0] a_sk1_0;
-  reg  [2:0] c_sk1_0;
-  reg  [7:0] a_sk2_0;
-  reg  [7:0] a_sk2_1;
-  reg  [2:0] c_sk2_0;
-  reg  [2:0] c_sk2_1;
-  reg  [7:0] a_sk3_0;
-  reg  [7:0] a_sk3_1;
-  reg  [7:0] a_sk3_2;
-  reg  [2:0] c_sk3_0;
-  reg  [2:0] c_sk3_1;
-  reg  [2:0] c_sk3_2;
-  reg  [7:0] a_sk4_0;
-  reg  [7:0] a_sk4_1;
-  reg  [7:0] a_sk4_2;
-  reg  [7:0] a_sk4_3;
-  reg  [2:0] c_sk4_0;
-  reg  [2:0] c_sk4_1;
-  reg  [2:0] c_sk4_2;
-  reg  [2:0] c_sk4_3;
-  reg  [7:0] a_sk5_0;
-  reg  [7:0] a_sk5_1;
-  reg  [7:0] a_sk5_2;
-  reg  [7:0] a_sk5_3;
-  reg  [7:0] a_sk5_4;
-  reg  [2:0] c_sk5_0;
-  reg  [2:0] c_sk5_1;
-  reg  [2:0] c_sk5_2;
-  reg  [2:0] c_sk5_3;
-  reg  [2:0] c_sk5_4;
-  reg  [7:0] a_sk6_0;
-  reg  [7:0] a_sk6_1;
-  reg  [7:0] a_sk6_2;
-  reg  [7:0] a_sk6_3;
-  reg  [7:0] a_sk6_4;
-  reg  [7:0] a_sk6_5;
-  reg  [2:0] c_sk6_0;
-  reg  [2:0] c_sk6_1;
-  reg  [2:0] c_sk6_2;
-  reg  [2:0] c_sk6_3;
-  reg  [2:0] c_sk6_4;
-  reg  [2:0] c_sk6_5;
-  reg  [7:0] a_sk7_0;
-  reg  [7:0] a_sk7_1;
-  reg  [7:0] a_sk7_2;
-  reg  [7:0] a_sk7_3;
-  reg  [7:0] a_sk7_4;
-  reg  [7:0] a_sk7_5;
-  reg  [7:0] a_sk7_6;
-  reg  [2:0] c_sk7_0;
-  reg  [2:0] c_sk7_1;
-  reg  [2:0] c_sk7_2;
-  reg  [2:0] c_sk7_3;
-  reg  [2:0] c_sk7_4;
-  reg  [2:0] c_sk7_5;
-  reg  [2:0] c_sk7_6;
-  reg  [7:0] b_sk1_0;
-  reg  [7:0] b_sk2_0;
-  reg  [7:0] b_sk2_1;
-  reg  [7:0] b_sk3_0;
-  reg  [7:0] b_sk3_1;
-  reg  [7:0] b_sk3_2;
-  reg  [7:0] b_sk4_0;
-  reg  [7:0] b_sk4_1;
-  reg  [7:0] b_sk4_2;
-  reg  [7:0] b_sk4_3;
-  reg  [7:0] b_sk5_0;
-  reg  [7:0] b_sk5_1;
-  reg  [7:0] b_sk5_2;
-  reg  [7:0] b_sk5_3;
-  reg  [7:0] b_sk5_4;
-  reg  [7:0] b_sk6_0;
-  reg  [7:0] b_sk6_1;
-  reg  [7:0] b_sk6_2;
-  reg  [7:0] b_sk6_3;
-  reg  [7:0] b_sk6_4;
-  reg  [7:0] b_sk6_5;
-  reg  [7:0] b_sk7_0;
-  reg  [7:0] b_sk7_1;
-  reg  [7:0] b_sk7_2;
-  reg  [7:0] b_sk7_3;
-  reg  [7:0] b_sk7_4;
-  reg  [7:0] b_sk7_5;
-  reg  [7:0] b_sk7_6;
+  reg  [7:0] a_sk0; // edge register + 0 skew registers
+  reg  [15:0] a_sk1; // edge register + 1 skew register
+  reg  [23:0] a_sk2; // edge register + 2 skew registers
+  reg  [31:0] a_sk3; // edge register + 3 skew registers
+  reg  [39:0] a_sk4; // edge register + 4 skew registers
+  reg  [47:0] a_sk5; // edge register + 5 skew registers
+  reg  [55:0] a_sk6; // edge register + 6 skew registers
+  reg  [63:0] a_sk7; // edge register + 7 skew registers
+  reg  [7:0] b_sk0; // edge register + 0 skew registers
+  reg  [15:0] b_sk1; // edge register + 1 skew register
+  reg  [23:0] b_sk2; // edge register + 2 skew registers
+  reg  [31:0] b_sk3; // edge register + 3 skew registers
+  reg  [39:0] b_sk4; // edge register + 4 skew registers
+  reg  [47:0] b_sk5; // edge register + 5 skew registers
+  reg  [55:0] b_sk6; // edge register + 6 skew registers
+  reg  [63:0] b_sk7; // edge register + 7 skew registers
+  reg  [23:0] c_sk; // step control {bank, first, valid}: edge register + skew (lane i → left lane i)
 
   assign active = cnt != 13'd0;
   assign kwrap = kmod == 3'd7;
@@ -192,9 +108,9 @@ module ag_mxu (
   assign t_edge5 = s1_tt ? t_col[47:40] : t_rdata[47:40];
   assign t_edge6 = s1_tt ? t_col[55:48] : t_rdata[55:48];
   assign t_edge7 = s1_tt ? t_col[63:56] : t_rdata[63:56];
-  assign a_left = {a_sk7_6, a_sk6_5, a_sk5_4, a_sk4_3, a_sk3_2, a_sk2_1, a_sk1_0, e_a0};
-  assign c_left = {c_sk7_6, c_sk6_5, c_sk5_4, c_sk4_3, c_sk3_2, c_sk2_1, c_sk1_0, e_c};
-  assign b_top = {b_sk7_6, b_sk6_5, b_sk5_4, b_sk4_3, b_sk3_2, b_sk2_1, b_sk1_0, e_b0};
+  assign a_left = {a_sk7[63:56], a_sk6[55:48], a_sk5[47:40], a_sk4[39:32], a_sk3[31:24], a_sk2[23:16], a_sk1[15:8], a_sk0};
+  assign c_left = {c_sk[23:21], c_sk[20:18], c_sk[17:15], c_sk[14:12], c_sk[11:9], c_sk[8:6], c_sk[5:3], c_sk[2:0]};
+  assign b_top = {b_sk7[63:56], b_sk6[55:48], b_sk5[47:40], b_sk4[39:32], b_sk3[31:24], b_sk2[23:16], b_sk1[15:8], b_sk0};
 
   always @(posedge clk) begin
     if (clear) begin
@@ -226,219 +142,23 @@ module ag_mxu (
     s1_k <= bank_r;
     s1_tl <= tl_r;
     s1_tt <= tt_r;
-    e_c <= clear ? 3'd0 : {s1_k, s1_f, s1_v};
-    e_a0 <= l_edge0;
-    e_a1 <= l_edge1;
-    e_a2 <= l_edge2;
-    e_a3 <= l_edge3;
-    e_a4 <= l_edge4;
-    e_a5 <= l_edge5;
-    e_a6 <= l_edge6;
-    e_a7 <= l_edge7;
-    e_b0 <= t_edge0;
-    e_b1 <= t_edge1;
-    e_b2 <= t_edge2;
-    e_b3 <= t_edge3;
-    e_b4 <= t_edge4;
-    e_b5 <= t_edge5;
-    e_b6 <= t_edge6;
-    e_b7 <= t_edge7;
-    a_sk1_0 <= e_a1;
-    if (clear) begin
-      c_sk1_0 <= 3'd0;
-    end else begin
-      c_sk1_0 <= e_c;
-    end
-    a_sk2_0 <= e_a2;
-    a_sk2_1 <= a_sk2_0;
-    if (clear) begin
-      c_sk2_0 <= 3'd0;
-    end else begin
-      c_sk2_0 <= e_c;
-    end
-    if (clear) begin
-      c_sk2_1 <= 3'd0;
-    end else begin
-      c_sk2_1 <= c_sk2_0;
-    end
-    a_sk3_0 <= e_a3;
-    a_sk3_1 <= a_sk3_0;
-    a_sk3_2 <= a_sk3_1;
-    if (clear) begin
-      c_sk3_0 <= 3'd0;
-    end else begin
-      c_sk3_0 <= e_c;
-    end
-    if (clear) begin
-      c_sk3_1 <= 3'd0;
-    end else begin
-      c_sk3_1 <= c_sk3_0;
-    end
-    if (clear) begin
-      c_sk3_2 <= 3'd0;
-    end else begin
-      c_sk3_2 <= c_sk3_1;
-    end
-    a_sk4_0 <= e_a4;
-    a_sk4_1 <= a_sk4_0;
-    a_sk4_2 <= a_sk4_1;
-    a_sk4_3 <= a_sk4_2;
-    if (clear) begin
-      c_sk4_0 <= 3'd0;
-    end else begin
-      c_sk4_0 <= e_c;
-    end
-    if (clear) begin
-      c_sk4_1 <= 3'd0;
-    end else begin
-      c_sk4_1 <= c_sk4_0;
-    end
-    if (clear) begin
-      c_sk4_2 <= 3'd0;
-    end else begin
-      c_sk4_2 <= c_sk4_1;
-    end
-    if (clear) begin
-      c_sk4_3 <= 3'd0;
-    end else begin
-      c_sk4_3 <= c_sk4_2;
-    end
-    a_sk5_0 <= e_a5;
-    a_sk5_1 <= a_sk5_0;
-    a_sk5_2 <= a_sk5_1;
-    a_sk5_3 <= a_sk5_2;
-    a_sk5_4 <= a_sk5_3;
-    if (clear) begin
-      c_sk5_0 <= 3'd0;
-    end else begin
-      c_sk5_0 <= e_c;
-    end
-    if (clear) begin
-      c_sk5_1 <= 3'd0;
-    end else begin
-      c_sk5_1 <= c_sk5_0;
-    end
-    if (clear) begin
-      c_sk5_2 <= 3'd0;
-    end else begin
-      c_sk5_2 <= c_sk5_1;
-    end
-    if (clear) begin
-      c_sk5_3 <= 3'd0;
-    end else begin
-      c_sk5_3 <= c_sk5_2;
-    end
-    if (clear) begin
-      c_sk5_4 <= 3'd0;
-    end else begin
-      c_sk5_4 <= c_sk5_3;
-    end
-    a_sk6_0 <= e_a6;
-    a_sk6_1 <= a_sk6_0;
-    a_sk6_2 <= a_sk6_1;
-    a_sk6_3 <= a_sk6_2;
-    a_sk6_4 <= a_sk6_3;
-    a_sk6_5 <= a_sk6_4;
-    if (clear) begin
-      c_sk6_0 <= 3'd0;
-    end else begin
-      c_sk6_0 <= e_c;
-    end
-    if (clear) begin
-      c_sk6_1 <= 3'd0;
-    end else begin
-      c_sk6_1 <= c_sk6_0;
-    end
-    if (clear) begin
-      c_sk6_2 <= 3'd0;
-    end else begin
-      c_sk6_2 <= c_sk6_1;
-    end
-    if (clear) begin
-      c_sk6_3 <= 3'd0;
-    end else begin
-      c_sk6_3 <= c_sk6_2;
-    end
-    if (clear) begin
-      c_sk6_4 <= 3'd0;
-    end else begin
-      c_sk6_4 <= c_sk6_3;
-    end
-    if (clear) begin
-      c_sk6_5 <= 3'd0;
-    end else begin
-      c_sk6_5 <= c_sk6_4;
-    end
-    a_sk7_0 <= e_a7;
-    a_sk7_1 <= a_sk7_0;
-    a_sk7_2 <= a_sk7_1;
-    a_sk7_3 <= a_sk7_2;
-    a_sk7_4 <= a_sk7_3;
-    a_sk7_5 <= a_sk7_4;
-    a_sk7_6 <= a_sk7_5;
-    if (clear) begin
-      c_sk7_0 <= 3'd0;
-    end else begin
-      c_sk7_0 <= e_c;
-    end
-    if (clear) begin
-      c_sk7_1 <= 3'd0;
-    end else begin
-      c_sk7_1 <= c_sk7_0;
-    end
-    if (clear) begin
-      c_sk7_2 <= 3'd0;
-    end else begin
-      c_sk7_2 <= c_sk7_1;
-    end
-    if (clear) begin
-      c_sk7_3 <= 3'd0;
-    end else begin
-      c_sk7_3 <= c_sk7_2;
-    end
-    if (clear) begin
-      c_sk7_4 <= 3'd0;
-    end else begin
-      c_sk7_4 <= c_sk7_3;
-    end
-    if (clear) begin
-      c_sk7_5 <= 3'd0;
-    end else begin
-      c_sk7_5 <= c_sk7_4;
-    end
-    if (clear) begin
-      c_sk7_6 <= 3'd0;
-    end else begin
-      c_sk7_6 <= c_sk7_5;
-    end
-    b_sk1_0 <= e_b1;
-    b_sk2_0 <= e_b2;
-    b_sk2_1 <= b_sk2_0;
-    b_sk3_0 <= e_b3;
-    b_sk3_1 <= b_sk3_0;
-    b_sk3_2 <= b_sk3_1;
-    b_sk4_0 <= e_b4;
-    b_sk4_1 <= b_sk4_0;
-    b_sk4_2 <= b_sk4_1;
-    b_sk4_3 <= b_sk4_2;
-    b_sk5_0 <= e_b5;
-    b_sk5_1 <= b_sk5_0;
-    b_sk5_2 <= b_sk5_1;
-    b_sk5_3 <= b_sk5_2;
-    b_sk5_4 <= b_sk5_3;
-    b_sk6_0 <= e_b6;
-    b_sk6_1 <= b_sk6_0;
-    b_sk6_2 <= b_sk6_1;
-    b_sk6_3 <= b_sk6_2;
-    b_sk6_4 <= b_sk6_3;
-    b_sk6_5 <= b_sk6_4;
-    b_sk7_0 <= e_b7;
-    b_sk7_1 <= b_sk7_0;
-    b_sk7_2 <= b_sk7_1;
-    b_sk7_3 <= b_sk7_2;
-    b_sk7_4 <= b_sk7_3;
-    b_sk7_5 <= b_sk7_4;
-    b_sk7_6 <= b_sk7_5;
+    a_sk0 <= l_edge0;
+    a_sk1 <= {a_sk1[7:0], l_edge1};
+    a_sk2 <= {a_sk2[15:0], l_edge2};
+    a_sk3 <= {a_sk3[23:0], l_edge3};
+    a_sk4 <= {a_sk4[31:0], l_edge4};
+    a_sk5 <= {a_sk5[39:0], l_edge5};
+    a_sk6 <= {a_sk6[47:0], l_edge6};
+    a_sk7 <= {a_sk7[55:0], l_edge7};
+    b_sk0 <= t_edge0;
+    b_sk1 <= {b_sk1[7:0], t_edge1};
+    b_sk2 <= {b_sk2[15:0], t_edge2};
+    b_sk3 <= {b_sk3[23:0], t_edge3};
+    b_sk4 <= {b_sk4[31:0], t_edge4};
+    b_sk5 <= {b_sk5[39:0], t_edge5};
+    b_sk6 <= {b_sk6[47:0], t_edge6};
+    b_sk7 <= {b_sk7[55:0], t_edge7};
+    c_sk <= clear ? 24'd0 : {c_sk[20:0], {s1_k, s1_f, s1_v}};
   end
 endmodule
 

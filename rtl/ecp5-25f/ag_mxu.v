@@ -58,33 +58,15 @@ module ag_mxu (
   wire [7:0] t_edge1;
   wire [7:0] t_edge2;
   wire [7:0] t_edge3;
-  reg  [2:0] e_c; // step control {bank, first, valid}
-  reg  [7:0] e_a0;
-  reg  [7:0] e_a1;
-  reg  [7:0] e_a2;
-  reg  [7:0] e_a3;
-  reg  [7:0] e_b0;
-  reg  [7:0] e_b1;
-  reg  [7:0] e_b2;
-  reg  [7:0] e_b3;
-  reg  [7:0] a_sk1_0;
-  reg  [2:0] c_sk1_0;
-  reg  [7:0] a_sk2_0;
-  reg  [7:0] a_sk2_1;
-  reg  [2:0] c_sk2_0;
-  reg  [2:0] c_sk2_1;
-  reg  [7:0] a_sk3_0;
-  reg  [7:0] a_sk3_1;
-  reg  [7:0] a_sk3_2;
-  reg  [2:0] c_sk3_0;
-  reg  [2:0] c_sk3_1;
-  reg  [2:0] c_sk3_2;
-  reg  [7:0] b_sk1_0;
-  reg  [7:0] b_sk2_0;
-  reg  [7:0] b_sk2_1;
-  reg  [7:0] b_sk3_0;
-  reg  [7:0] b_sk3_1;
-  reg  [7:0] b_sk3_2;
+  reg  [7:0] a_sk0; // edge register + 0 skew registers
+  reg  [15:0] a_sk1; // edge register + 1 skew register
+  reg  [23:0] a_sk2; // edge register + 2 skew registers
+  reg  [31:0] a_sk3; // edge register + 3 skew registers
+  reg  [7:0] b_sk0; // edge register + 0 skew registers
+  reg  [15:0] b_sk1; // edge register + 1 skew register
+  reg  [23:0] b_sk2; // edge register + 2 skew registers
+  reg  [31:0] b_sk3; // edge register + 3 skew registers
+  reg  [11:0] c_sk; // step control {bank, first, valid}: edge register + skew (lane i → left lane i)
 
   assign active = cnt != 13'd0;
   assign kwrap = kmod == 2'd3;
@@ -102,9 +84,9 @@ module ag_mxu (
   assign t_edge1 = s1_tt ? t_col[15:8] : t_rdata[15:8];
   assign t_edge2 = s1_tt ? t_col[23:16] : t_rdata[23:16];
   assign t_edge3 = s1_tt ? t_col[31:24] : t_rdata[31:24];
-  assign a_left = {a_sk3_2, a_sk2_1, a_sk1_0, e_a0};
-  assign c_left = {c_sk3_2, c_sk2_1, c_sk1_0, e_c};
-  assign b_top = {b_sk3_2, b_sk2_1, b_sk1_0, e_b0};
+  assign a_left = {a_sk3[31:24], a_sk2[23:16], a_sk1[15:8], a_sk0};
+  assign c_left = {c_sk[11:9], c_sk[8:6], c_sk[5:3], c_sk[2:0]};
+  assign b_top = {b_sk3[31:24], b_sk2[23:16], b_sk1[15:8], b_sk0};
 
   always @(posedge clk) begin
     if (clear) begin
@@ -136,57 +118,15 @@ module ag_mxu (
     s1_k <= bank_r;
     s1_tl <= tl_r;
     s1_tt <= tt_r;
-    e_c <= clear ? 3'd0 : {s1_k, s1_f, s1_v};
-    e_a0 <= l_edge0;
-    e_a1 <= l_edge1;
-    e_a2 <= l_edge2;
-    e_a3 <= l_edge3;
-    e_b0 <= t_edge0;
-    e_b1 <= t_edge1;
-    e_b2 <= t_edge2;
-    e_b3 <= t_edge3;
-    a_sk1_0 <= e_a1;
-    if (clear) begin
-      c_sk1_0 <= 3'd0;
-    end else begin
-      c_sk1_0 <= e_c;
-    end
-    a_sk2_0 <= e_a2;
-    a_sk2_1 <= a_sk2_0;
-    if (clear) begin
-      c_sk2_0 <= 3'd0;
-    end else begin
-      c_sk2_0 <= e_c;
-    end
-    if (clear) begin
-      c_sk2_1 <= 3'd0;
-    end else begin
-      c_sk2_1 <= c_sk2_0;
-    end
-    a_sk3_0 <= e_a3;
-    a_sk3_1 <= a_sk3_0;
-    a_sk3_2 <= a_sk3_1;
-    if (clear) begin
-      c_sk3_0 <= 3'd0;
-    end else begin
-      c_sk3_0 <= e_c;
-    end
-    if (clear) begin
-      c_sk3_1 <= 3'd0;
-    end else begin
-      c_sk3_1 <= c_sk3_0;
-    end
-    if (clear) begin
-      c_sk3_2 <= 3'd0;
-    end else begin
-      c_sk3_2 <= c_sk3_1;
-    end
-    b_sk1_0 <= e_b1;
-    b_sk2_0 <= e_b2;
-    b_sk2_1 <= b_sk2_0;
-    b_sk3_0 <= e_b3;
-    b_sk3_1 <= b_sk3_0;
-    b_sk3_2 <= b_sk3_1;
+    a_sk0 <= l_edge0;
+    a_sk1 <= {a_sk1[7:0], l_edge1};
+    a_sk2 <= {a_sk2[15:0], l_edge2};
+    a_sk3 <= {a_sk3[23:0], l_edge3};
+    b_sk0 <= t_edge0;
+    b_sk1 <= {b_sk1[7:0], t_edge1};
+    b_sk2 <= {b_sk2[15:0], t_edge2};
+    b_sk3 <= {b_sk3[23:0], t_edge3};
+    c_sk <= clear ? 12'd0 : {c_sk[8:0], {s1_k, s1_f, s1_v}};
   end
 endmodule
 

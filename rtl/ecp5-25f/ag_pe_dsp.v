@@ -7,44 +7,38 @@
 // PE with a DSP multiplier; 3 cycles from operand registers to accumulator.
 module ag_pe_dsp (
   input  wire        clk,
-  input  wire        clear, // start: zero both banks, drop steps in flight
-  input  wire [7:0]  a_in, // left operand (int8)
-  input  wire [2:0]  c_in, // step control {bank, first, valid}: first = overwrite instead of add (acc=0)
-  input  wire [7:0]  b_in, // top operand (int8)
-  output reg  [7:0]  a_out,
-  output reg  [2:0]  c_out,
-  output reg  [7:0]  b_out,
+  input  wire        clear, // start: zero both banks
+  input  wire [7:0]  a, // left operand (int8), from the row's operand register
+  input  wire [7:0]  b, // top operand (int8), from the row's operand register
+  input  wire [2:0]  ctl, // control {bank, first, valid} of the product reaching the accumulator now (the array delays it 2 cycles behind a, b); first = overwrite instead of add
   output reg  [31:0] acc0,
   output reg  [31:0] acc1
 );
 
   reg  [7:0] mul_a; // DSP input register
   reg  [7:0] mul_b; // DSP input register
-  reg  [2:0] c1;
-  wire [15:0] product;
-  reg  [15:0] prod0; // DSP output register
-  reg  [2:0] c2;
+  wire [31:0] product;
+  reg  [31:0] prod0; // DSP output register
+  wire [31:0] acc_cur; // the step's bank
+  wire [31:0] acc_next;
 
-  assign product = $signed({{8{mul_a[7]}}, mul_a}) * $signed({{8{mul_b[7]}}, mul_b});
+  assign product = $signed({{24{mul_a[7]}}, mul_a}) * $signed({{24{mul_b[7]}}, mul_b});
+  assign acc_cur = ctl[2] ? acc1 : acc0;
+  assign acc_next = ctl[1] ? prod0 : (acc_cur + prod0);
 
   always @(posedge clk) begin
-    a_out <= a_in;
-    b_out <= b_in;
-    c_out <= clear ? 3'd0 : c_in;
-    mul_a <= a_out;
-    mul_b <= b_out;
-    c1 <= clear ? 3'd0 : c_out;
+    mul_a <= a;
+    mul_b <= b;
     prod0 <= product;
-    c2 <= clear ? 3'd0 : c1;
     if (clear) begin
       acc0 <= 32'd0;
-    end else if (c2[0] && (!c2[2])) begin
-      acc0 <= c2[1] ? {{16{prod0[15]}}, prod0} : (acc0 + {{16{prod0[15]}}, prod0});
-    end
-    if (clear) begin
       acc1 <= 32'd0;
-    end else if (c2[0] && c2[2]) begin
-      acc1 <= c2[1] ? {{16{prod0[15]}}, prod0} : (acc1 + {{16{prod0[15]}}, prod0});
+    end else if (ctl[0]) begin
+      if (ctl[2]) begin
+        acc1 <= acc_next;
+      end else begin
+        acc0 <= acc_next;
+      end
     end
   end
 endmodule

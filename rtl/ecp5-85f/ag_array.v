@@ -17,438 +17,9 @@ module ag_array (
   output wire [383:0] rd_data // lane l at bits [32l +: 32]; lanes beyond the row/column are 0
 );
 
-  wire [7:0] a_0_0;
-  wire [2:0] c_0_0;
-  wire [7:0] b_0_0;
-  wire [7:0] a_0_1;
-  wire [2:0] c_0_1;
-  wire [7:0] b_0_1;
-  wire [7:0] a_0_2;
-  wire [2:0] c_0_2;
-  wire [7:0] b_0_2;
-  wire [7:0] a_0_3;
-  wire [2:0] c_0_3;
-  wire [7:0] b_0_3;
-  wire [7:0] a_0_4;
-  wire [2:0] c_0_4;
-  wire [7:0] b_0_4;
-  wire [7:0] a_0_5;
-  wire [2:0] c_0_5;
-  wire [7:0] b_0_5;
-  wire [7:0] a_0_6;
-  wire [2:0] c_0_6;
-  wire [7:0] b_0_6;
-  wire [7:0] a_0_7;
-  wire [2:0] c_0_7;
-  wire [7:0] b_0_7;
-  wire [7:0] a_0_8;
-  wire [2:0] c_0_8;
-  wire [7:0] b_0_8;
-  wire [7:0] a_0_9;
-  wire [2:0] c_0_9;
-  wire [7:0] b_0_9;
-  wire [7:0] a_0_10;
-  wire [2:0] c_0_10;
-  wire [7:0] b_0_10;
-  wire [7:0] a_0_11;
-  wire [2:0] c_0_11;
-  wire [7:0] b_0_11;
-  wire [7:0] a_1_0;
-  wire [2:0] c_1_0;
-  wire [7:0] b_1_0;
-  wire [7:0] a_1_1;
-  wire [2:0] c_1_1;
-  wire [7:0] b_1_1;
-  wire [7:0] a_1_2;
-  wire [2:0] c_1_2;
-  wire [7:0] b_1_2;
-  wire [7:0] a_1_3;
-  wire [2:0] c_1_3;
-  wire [7:0] b_1_3;
-  wire [7:0] a_1_4;
-  wire [2:0] c_1_4;
-  wire [7:0] b_1_4;
-  wire [7:0] a_1_5;
-  wire [2:0] c_1_5;
-  wire [7:0] b_1_5;
-  wire [7:0] a_1_6;
-  wire [2:0] c_1_6;
-  wire [7:0] b_1_6;
-  wire [7:0] a_1_7;
-  wire [2:0] c_1_7;
-  wire [7:0] b_1_7;
-  wire [7:0] a_1_8;
-  wire [2:0] c_1_8;
-  wire [7:0] b_1_8;
-  wire [7:0] a_1_9;
-  wire [2:0] c_1_9;
-  wire [7:0] b_1_9;
-  wire [7:0] a_1_10;
-  wire [2:0] c_1_10;
-  wire [7:0] b_1_10;
-  wire [7:0] a_1_11;
-  wire [2:0] c_1_11;
-  wire [7:0] b_1_11;
-  wire [7:0] a_2_0;
-  wire [2:0] c_2_0;
-  wire [7:0] b_2_0;
-  wire [7:0] a_2_1;
-  wire [2:0] c_2_1;
-  wire [7:0] b_2_1;
-  wire [7:0] a_2_2;
-  wire [2:0] c_2_2;
-  wire [7:0] b_2_2;
-  wire [7:0] a_2_3;
-  wire [2:0] c_2_3;
-  wire [7:0] b_2_3;
-  wire [7:0] a_2_4;
-  wire [2:0] c_2_4;
-  wire [7:0] b_2_4;
-  wire [7:0] a_2_5;
-  wire [2:0] c_2_5;
-  wire [7:0] b_2_5;
-  wire [7:0] a_2_6;
-  wire [2:0] c_2_6;
-  wire [7:0] b_2_6;
-  wire [7:0] a_2_7;
-  wire [2:0] c_2_7;
-  wire [7:0] b_2_7;
-  wire [7:0] a_2_8;
-  wire [2:0] c_2_8;
-  wire [7:0] b_2_8;
-  wire [7:0] a_2_9;
-  wire [2:0] c_2_9;
-  wire [7:0] b_2_9;
-  wire [7:0] a_2_10;
-  wire [2:0] c_2_10;
-  wire [7:0] b_2_10;
-  wire [7:0] a_2_11;
-  wire [2:0] c_2_11;
-  wire [7:0] b_2_11;
-  wire [7:0] a_3_0;
-  wire [2:0] c_3_0;
-  wire [7:0] b_3_0;
-  wire [7:0] a_3_1;
-  wire [2:0] c_3_1;
-  wire [7:0] b_3_1;
-  wire [7:0] a_3_2;
-  wire [2:0] c_3_2;
-  wire [7:0] b_3_2;
-  wire [7:0] a_3_3;
-  wire [2:0] c_3_3;
-  wire [7:0] b_3_3;
-  wire [7:0] a_3_4;
-  wire [2:0] c_3_4;
-  wire [7:0] b_3_4;
-  wire [7:0] a_3_5;
-  wire [2:0] c_3_5;
-  wire [7:0] b_3_5;
-  wire [7:0] a_3_6;
-  wire [2:0] c_3_6;
-  wire [7:0] b_3_6;
-  wire [7:0] a_3_7;
-  wire [2:0] c_3_7;
-  wire [7:0] b_3_7;
-  wire [7:0] a_3_8;
-  wire [2:0] c_3_8;
-  wire [7:0] b_3_8;
-  wire [7:0] a_3_9;
-  wire [2:0] c_3_9;
-  wire [7:0] b_3_9;
-  wire [7:0] a_3_10;
-  wire [2:0] c_3_10;
-  wire [7:0] b_3_10;
-  wire [7:0] a_3_11;
-  wire [2:0] c_3_11;
-  wire [7:0] b_3_11;
-  wire [7:0] a_4_0;
-  wire [2:0] c_4_0;
-  wire [7:0] b_4_0;
-  wire [7:0] a_4_1;
-  wire [2:0] c_4_1;
-  wire [7:0] b_4_1;
-  wire [7:0] a_4_2;
-  wire [2:0] c_4_2;
-  wire [7:0] b_4_2;
-  wire [7:0] a_4_3;
-  wire [2:0] c_4_3;
-  wire [7:0] b_4_3;
-  wire [7:0] a_4_4;
-  wire [2:0] c_4_4;
-  wire [7:0] b_4_4;
-  wire [7:0] a_4_5;
-  wire [2:0] c_4_5;
-  wire [7:0] b_4_5;
-  wire [7:0] a_4_6;
-  wire [2:0] c_4_6;
-  wire [7:0] b_4_6;
-  wire [7:0] a_4_7;
-  wire [2:0] c_4_7;
-  wire [7:0] b_4_7;
-  wire [7:0] a_4_8;
-  wire [2:0] c_4_8;
-  wire [7:0] b_4_8;
-  wire [7:0] a_4_9;
-  wire [2:0] c_4_9;
-  wire [7:0] b_4_9;
-  wire [7:0] a_4_10;
-  wire [2:0] c_4_10;
-  wire [7:0] b_4_10;
-  wire [7:0] a_4_11;
-  wire [2:0] c_4_11;
-  wire [7:0] b_4_11;
-  wire [7:0] a_5_0;
-  wire [2:0] c_5_0;
-  wire [7:0] b_5_0;
-  wire [7:0] a_5_1;
-  wire [2:0] c_5_1;
-  wire [7:0] b_5_1;
-  wire [7:0] a_5_2;
-  wire [2:0] c_5_2;
-  wire [7:0] b_5_2;
-  wire [7:0] a_5_3;
-  wire [2:0] c_5_3;
-  wire [7:0] b_5_3;
-  wire [7:0] a_5_4;
-  wire [2:0] c_5_4;
-  wire [7:0] b_5_4;
-  wire [7:0] a_5_5;
-  wire [2:0] c_5_5;
-  wire [7:0] b_5_5;
-  wire [7:0] a_5_6;
-  wire [2:0] c_5_6;
-  wire [7:0] b_5_6;
-  wire [7:0] a_5_7;
-  wire [2:0] c_5_7;
-  wire [7:0] b_5_7;
-  wire [7:0] a_5_8;
-  wire [2:0] c_5_8;
-  wire [7:0] b_5_8;
-  wire [7:0] a_5_9;
-  wire [2:0] c_5_9;
-  wire [7:0] b_5_9;
-  wire [7:0] a_5_10;
-  wire [2:0] c_5_10;
-  wire [7:0] b_5_10;
-  wire [7:0] a_5_11;
-  wire [2:0] c_5_11;
-  wire [7:0] b_5_11;
-  wire [7:0] a_6_0;
-  wire [2:0] c_6_0;
-  wire [7:0] b_6_0;
-  wire [7:0] a_6_1;
-  wire [2:0] c_6_1;
-  wire [7:0] b_6_1;
-  wire [7:0] a_6_2;
-  wire [2:0] c_6_2;
-  wire [7:0] b_6_2;
-  wire [7:0] a_6_3;
-  wire [2:0] c_6_3;
-  wire [7:0] b_6_3;
-  wire [7:0] a_6_4;
-  wire [2:0] c_6_4;
-  wire [7:0] b_6_4;
-  wire [7:0] a_6_5;
-  wire [2:0] c_6_5;
-  wire [7:0] b_6_5;
-  wire [7:0] a_6_6;
-  wire [2:0] c_6_6;
-  wire [7:0] b_6_6;
-  wire [7:0] a_6_7;
-  wire [2:0] c_6_7;
-  wire [7:0] b_6_7;
-  wire [7:0] a_6_8;
-  wire [2:0] c_6_8;
-  wire [7:0] b_6_8;
-  wire [7:0] a_6_9;
-  wire [2:0] c_6_9;
-  wire [7:0] b_6_9;
-  wire [7:0] a_6_10;
-  wire [2:0] c_6_10;
-  wire [7:0] b_6_10;
-  wire [7:0] a_6_11;
-  wire [2:0] c_6_11;
-  wire [7:0] b_6_11;
-  wire [7:0] a_7_0;
-  wire [2:0] c_7_0;
-  wire [7:0] b_7_0;
-  wire [7:0] a_7_1;
-  wire [2:0] c_7_1;
-  wire [7:0] b_7_1;
-  wire [7:0] a_7_2;
-  wire [2:0] c_7_2;
-  wire [7:0] b_7_2;
-  wire [7:0] a_7_3;
-  wire [2:0] c_7_3;
-  wire [7:0] b_7_3;
-  wire [7:0] a_7_4;
-  wire [2:0] c_7_4;
-  wire [7:0] b_7_4;
-  wire [7:0] a_7_5;
-  wire [2:0] c_7_5;
-  wire [7:0] b_7_5;
-  wire [7:0] a_7_6;
-  wire [2:0] c_7_6;
-  wire [7:0] b_7_6;
-  wire [7:0] a_7_7;
-  wire [2:0] c_7_7;
-  wire [7:0] b_7_7;
-  wire [7:0] a_7_8;
-  wire [2:0] c_7_8;
-  wire [7:0] b_7_8;
-  wire [7:0] a_7_9;
-  wire [2:0] c_7_9;
-  wire [7:0] b_7_9;
-  wire [7:0] a_7_10;
-  wire [2:0] c_7_10;
-  wire [7:0] b_7_10;
-  wire [7:0] a_7_11;
-  wire [2:0] c_7_11;
-  wire [7:0] b_7_11;
-  wire [7:0] a_8_0;
-  wire [2:0] c_8_0;
-  wire [7:0] b_8_0;
-  wire [7:0] a_8_1;
-  wire [2:0] c_8_1;
-  wire [7:0] b_8_1;
-  wire [7:0] a_8_2;
-  wire [2:0] c_8_2;
-  wire [7:0] b_8_2;
-  wire [7:0] a_8_3;
-  wire [2:0] c_8_3;
-  wire [7:0] b_8_3;
-  wire [7:0] a_8_4;
-  wire [2:0] c_8_4;
-  wire [7:0] b_8_4;
-  wire [7:0] a_8_5;
-  wire [2:0] c_8_5;
-  wire [7:0] b_8_5;
-  wire [7:0] a_8_6;
-  wire [2:0] c_8_6;
-  wire [7:0] b_8_6;
-  wire [7:0] a_8_7;
-  wire [2:0] c_8_7;
-  wire [7:0] b_8_7;
-  wire [7:0] a_8_8;
-  wire [2:0] c_8_8;
-  wire [7:0] b_8_8;
-  wire [7:0] a_8_9;
-  wire [2:0] c_8_9;
-  wire [7:0] b_8_9;
-  wire [7:0] a_8_10;
-  wire [2:0] c_8_10;
-  wire [7:0] b_8_10;
-  wire [7:0] a_8_11;
-  wire [2:0] c_8_11;
-  wire [7:0] b_8_11;
-  wire [7:0] a_9_0;
-  wire [2:0] c_9_0;
-  wire [7:0] b_9_0;
-  wire [7:0] a_9_1;
-  wire [2:0] c_9_1;
-  wire [7:0] b_9_1;
-  wire [7:0] a_9_2;
-  wire [2:0] c_9_2;
-  wire [7:0] b_9_2;
-  wire [7:0] a_9_3;
-  wire [2:0] c_9_3;
-  wire [7:0] b_9_3;
-  wire [7:0] a_9_4;
-  wire [2:0] c_9_4;
-  wire [7:0] b_9_4;
-  wire [7:0] a_9_5;
-  wire [2:0] c_9_5;
-  wire [7:0] b_9_5;
-  wire [7:0] a_9_6;
-  wire [2:0] c_9_6;
-  wire [7:0] b_9_6;
-  wire [7:0] a_9_7;
-  wire [2:0] c_9_7;
-  wire [7:0] b_9_7;
-  wire [7:0] a_9_8;
-  wire [2:0] c_9_8;
-  wire [7:0] b_9_8;
-  wire [7:0] a_9_9;
-  wire [2:0] c_9_9;
-  wire [7:0] b_9_9;
-  wire [7:0] a_9_10;
-  wire [2:0] c_9_10;
-  wire [7:0] b_9_10;
-  wire [7:0] a_9_11;
-  wire [2:0] c_9_11;
-  wire [7:0] b_9_11;
-  wire [7:0] a_10_0;
-  wire [2:0] c_10_0;
-  wire [7:0] b_10_0;
-  wire [7:0] a_10_1;
-  wire [2:0] c_10_1;
-  wire [7:0] b_10_1;
-  wire [7:0] a_10_2;
-  wire [2:0] c_10_2;
-  wire [7:0] b_10_2;
-  wire [7:0] a_10_3;
-  wire [2:0] c_10_3;
-  wire [7:0] b_10_3;
-  wire [7:0] a_10_4;
-  wire [2:0] c_10_4;
-  wire [7:0] b_10_4;
-  wire [7:0] a_10_5;
-  wire [2:0] c_10_5;
-  wire [7:0] b_10_5;
-  wire [7:0] a_10_6;
-  wire [2:0] c_10_6;
-  wire [7:0] b_10_6;
-  wire [7:0] a_10_7;
-  wire [2:0] c_10_7;
-  wire [7:0] b_10_7;
-  wire [7:0] a_10_8;
-  wire [2:0] c_10_8;
-  wire [7:0] b_10_8;
-  wire [7:0] a_10_9;
-  wire [2:0] c_10_9;
-  wire [7:0] b_10_9;
-  wire [7:0] a_10_10;
-  wire [2:0] c_10_10;
-  wire [7:0] b_10_10;
-  wire [7:0] a_10_11;
-  wire [2:0] c_10_11;
-  wire [7:0] b_10_11;
-  wire [7:0] a_11_0;
-  wire [2:0] c_11_0;
-  wire [7:0] b_11_0;
-  wire [7:0] a_11_1;
-  wire [2:0] c_11_1;
-  wire [7:0] b_11_1;
-  wire [7:0] a_11_2;
-  wire [2:0] c_11_2;
-  wire [7:0] b_11_2;
-  wire [7:0] a_11_3;
-  wire [2:0] c_11_3;
-  wire [7:0] b_11_3;
-  wire [7:0] a_11_4;
-  wire [2:0] c_11_4;
-  wire [7:0] b_11_4;
-  wire [7:0] a_11_5;
-  wire [2:0] c_11_5;
-  wire [7:0] b_11_5;
-  wire [7:0] a_11_6;
-  wire [2:0] c_11_6;
-  wire [7:0] b_11_6;
-  wire [7:0] a_11_7;
-  wire [2:0] c_11_7;
-  wire [7:0] b_11_7;
-  wire [7:0] a_11_8;
-  wire [2:0] c_11_8;
-  wire [7:0] b_11_8;
-  wire [7:0] a_11_9;
-  wire [2:0] c_11_9;
-  wire [7:0] b_11_9;
-  wire [7:0] a_11_10;
-  wire [2:0] c_11_10;
-  wire [7:0] b_11_10;
-  wire [7:0] a_11_11;
-  wire [2:0] c_11_11;
-  wire [7:0] b_11_11;
+  reg  [95:0] a_row0; // lane j: left operand of PE(0, j)
+  reg  [95:0] b_row0; // lane j: top operand of PE(0, j)
+  reg  [41:0] c_row0; // lane j: step control of lane j − depth + 1 of the operands (cleared by start)
   wire [31:0] acc0_0_0;
   wire [31:0] acc1_0_0;
   wire [31:0] acc_0_0;
@@ -485,6 +56,9 @@ module ag_array (
   wire [31:0] acc0_0_11;
   wire [31:0] acc1_0_11;
   wire [31:0] acc_0_11;
+  reg  [95:0] a_row1; // lane j: left operand of PE(1, j)
+  reg  [95:0] b_row1; // lane j: top operand of PE(1, j)
+  reg  [41:0] c_row1; // lane j: step control of lane j − depth + 1 of the operands (cleared by start)
   wire [31:0] acc0_1_0;
   wire [31:0] acc1_1_0;
   wire [31:0] acc_1_0;
@@ -521,6 +95,9 @@ module ag_array (
   wire [31:0] acc0_1_11;
   wire [31:0] acc1_1_11;
   wire [31:0] acc_1_11;
+  reg  [95:0] a_row2; // lane j: left operand of PE(2, j)
+  reg  [95:0] b_row2; // lane j: top operand of PE(2, j)
+  reg  [41:0] c_row2; // lane j: step control of lane j − depth + 1 of the operands (cleared by start)
   wire [31:0] acc0_2_0;
   wire [31:0] acc1_2_0;
   wire [31:0] acc_2_0;
@@ -557,6 +134,9 @@ module ag_array (
   wire [31:0] acc0_2_11;
   wire [31:0] acc1_2_11;
   wire [31:0] acc_2_11;
+  reg  [95:0] a_row3; // lane j: left operand of PE(3, j)
+  reg  [95:0] b_row3; // lane j: top operand of PE(3, j)
+  reg  [41:0] c_row3; // lane j: step control of lane j − depth + 1 of the operands (cleared by start)
   wire [31:0] acc0_3_0;
   wire [31:0] acc1_3_0;
   wire [31:0] acc_3_0;
@@ -593,6 +173,9 @@ module ag_array (
   wire [31:0] acc0_3_11;
   wire [31:0] acc1_3_11;
   wire [31:0] acc_3_11;
+  reg  [95:0] a_row4; // lane j: left operand of PE(4, j)
+  reg  [95:0] b_row4; // lane j: top operand of PE(4, j)
+  reg  [41:0] c_row4; // lane j: step control of lane j − depth + 1 of the operands (cleared by start)
   wire [31:0] acc0_4_0;
   wire [31:0] acc1_4_0;
   wire [31:0] acc_4_0;
@@ -629,6 +212,9 @@ module ag_array (
   wire [31:0] acc0_4_11;
   wire [31:0] acc1_4_11;
   wire [31:0] acc_4_11;
+  reg  [95:0] a_row5; // lane j: left operand of PE(5, j)
+  reg  [95:0] b_row5; // lane j: top operand of PE(5, j)
+  reg  [41:0] c_row5; // lane j: step control of lane j − depth + 1 of the operands (cleared by start)
   wire [31:0] acc0_5_0;
   wire [31:0] acc1_5_0;
   wire [31:0] acc_5_0;
@@ -665,6 +251,9 @@ module ag_array (
   wire [31:0] acc0_5_11;
   wire [31:0] acc1_5_11;
   wire [31:0] acc_5_11;
+  reg  [95:0] a_row6; // lane j: left operand of PE(6, j)
+  reg  [95:0] b_row6; // lane j: top operand of PE(6, j)
+  reg  [41:0] c_row6; // lane j: step control of lane j − depth + 1 of the operands (cleared by start)
   wire [31:0] acc0_6_0;
   wire [31:0] acc1_6_0;
   wire [31:0] acc_6_0;
@@ -701,6 +290,9 @@ module ag_array (
   wire [31:0] acc0_6_11;
   wire [31:0] acc1_6_11;
   wire [31:0] acc_6_11;
+  reg  [95:0] a_row7; // lane j: left operand of PE(7, j)
+  reg  [95:0] b_row7; // lane j: top operand of PE(7, j)
+  reg  [41:0] c_row7; // lane j: step control of lane j − depth + 1 of the operands (cleared by start)
   wire [31:0] acc0_7_0;
   wire [31:0] acc1_7_0;
   wire [31:0] acc_7_0;
@@ -737,6 +329,9 @@ module ag_array (
   wire [31:0] acc0_7_11;
   wire [31:0] acc1_7_11;
   wire [31:0] acc_7_11;
+  reg  [95:0] a_row8; // lane j: left operand of PE(8, j)
+  reg  [95:0] b_row8; // lane j: top operand of PE(8, j)
+  reg  [41:0] c_row8; // lane j: step control of lane j − depth + 1 of the operands (cleared by start)
   wire [31:0] acc0_8_0;
   wire [31:0] acc1_8_0;
   wire [31:0] acc_8_0;
@@ -773,6 +368,9 @@ module ag_array (
   wire [31:0] acc0_8_11;
   wire [31:0] acc1_8_11;
   wire [31:0] acc_8_11;
+  reg  [95:0] a_row9; // lane j: left operand of PE(9, j)
+  reg  [95:0] b_row9; // lane j: top operand of PE(9, j)
+  reg  [41:0] c_row9; // lane j: step control of lane j − depth + 1 of the operands (cleared by start)
   wire [31:0] acc0_9_0;
   wire [31:0] acc1_9_0;
   wire [31:0] acc_9_0;
@@ -809,6 +407,9 @@ module ag_array (
   wire [31:0] acc0_9_11;
   wire [31:0] acc1_9_11;
   wire [31:0] acc_9_11;
+  reg  [95:0] a_row10; // lane j: left operand of PE(10, j)
+  reg  [95:0] b_row10; // lane j: top operand of PE(10, j)
+  reg  [41:0] c_row10; // lane j: step control of lane j − depth + 1 of the operands (cleared by start)
   wire [31:0] acc0_10_0;
   wire [31:0] acc1_10_0;
   wire [31:0] acc_10_0;
@@ -845,6 +446,9 @@ module ag_array (
   wire [31:0] acc0_10_11;
   wire [31:0] acc1_10_11;
   wire [31:0] acc_10_11;
+  reg  [95:0] a_row11; // lane j: left operand of PE(11, j)
+  reg  [95:0] b_row11; // lane j: top operand of PE(11, j)
+  reg  [41:0] c_row11; // lane j: step control of lane j − depth + 1 of the operands (cleared by start)
   wire [31:0] acc0_11_0;
   wire [31:0] acc1_11_0;
   wire [31:0] acc_11_0;
@@ -881,7 +485,6 @@ module ag_array (
   wire [31:0] acc0_11_11;
   wire [31:0] acc1_11_11;
   wire [31:0] acc_11_11;
-  wire [227:0] unused_edges;
 
   assign acc_0_0 = rd_bank ? acc1_0_0 : acc0_0_0;
   assign acc_0_1 = rd_bank ? acc1_0_1 : acc0_0_1;
@@ -1027,18 +630,53 @@ module ag_array (
   assign acc_11_9 = rd_bank ? acc1_11_9 : acc0_11_9;
   assign acc_11_10 = rd_bank ? acc1_11_10 : acc0_11_10;
   assign acc_11_11 = rd_bank ? acc1_11_11 : acc0_11_11;
-  assign unused_edges = {a_0_11, c_0_11, a_1_11, c_1_11, a_2_11, c_2_11, a_3_11, c_3_11, a_4_11, c_4_11, a_5_11, c_5_11, a_6_11, c_6_11, a_7_11, c_7_11, a_8_11, c_8_11, a_9_11, c_9_11, a_10_11, c_10_11, b_11_0, b_11_1, b_11_2, b_11_3, b_11_4, b_11_5, b_11_6, b_11_7, b_11_8, b_11_9, b_11_10, a_11_11, c_11_11, b_11_11};
   assign rd_data = {(rd_t ? ((rd_idx == 4'd0) ? acc_11_0 : ((rd_idx == 4'd1) ? acc_11_1 : ((rd_idx == 4'd2) ? acc_11_2 : ((rd_idx == 4'd3) ? acc_11_3 : ((rd_idx == 4'd4) ? acc_11_4 : ((rd_idx == 4'd5) ? acc_11_5 : ((rd_idx == 4'd6) ? acc_11_6 : ((rd_idx == 4'd7) ? acc_11_7 : ((rd_idx == 4'd8) ? acc_11_8 : ((rd_idx == 4'd9) ? acc_11_9 : ((rd_idx == 4'd10) ? acc_11_10 : ((rd_idx == 4'd11) ? acc_11_11 : 32'd0)))))))))))) : ((rd_idx == 4'd0) ? acc_0_11 : ((rd_idx == 4'd1) ? acc_1_11 : ((rd_idx == 4'd2) ? acc_2_11 : ((rd_idx == 4'd3) ? acc_3_11 : ((rd_idx == 4'd4) ? acc_4_11 : ((rd_idx == 4'd5) ? acc_5_11 : ((rd_idx == 4'd6) ? acc_6_11 : ((rd_idx == 4'd7) ? acc_7_11 : ((rd_idx == 4'd8) ? acc_8_11 : ((rd_idx == 4'd9) ? acc_9_11 : ((rd_idx == 4'd10) ? acc_10_11 : ((rd_idx == 4'd11) ? acc_11_11 : 32'd0))))))))))))), (rd_t ? ((rd_idx == 4'd0) ? acc_10_0 : ((rd_idx == 4'd1) ? acc_10_1 : ((rd_idx == 4'd2) ? acc_10_2 : ((rd_idx == 4'd3) ? acc_10_3 : ((rd_idx == 4'd4) ? acc_10_4 : ((rd_idx == 4'd5) ? acc_10_5 : ((rd_idx == 4'd6) ? acc_10_6 : ((rd_idx == 4'd7) ? acc_10_7 : ((rd_idx == 4'd8) ? acc_10_8 : ((rd_idx == 4'd9) ? acc_10_9 : ((rd_idx == 4'd10) ? acc_10_10 : ((rd_idx == 4'd11) ? acc_10_11 : 32'd0)))))))))))) : ((rd_idx == 4'd0) ? acc_0_10 : ((rd_idx == 4'd1) ? acc_1_10 : ((rd_idx == 4'd2) ? acc_2_10 : ((rd_idx == 4'd3) ? acc_3_10 : ((rd_idx == 4'd4) ? acc_4_10 : ((rd_idx == 4'd5) ? acc_5_10 : ((rd_idx == 4'd6) ? acc_6_10 : ((rd_idx == 4'd7) ? acc_7_10 : ((rd_idx == 4'd8) ? acc_8_10 : ((rd_idx == 4'd9) ? acc_9_10 : ((rd_idx == 4'd10) ? acc_10_10 : ((rd_idx == 4'd11) ? acc_11_10 : 32'd0))))))))))))), (rd_t ? ((rd_idx == 4'd0) ? acc_9_0 : ((rd_idx == 4'd1) ? acc_9_1 : ((rd_idx == 4'd2) ? acc_9_2 : ((rd_idx == 4'd3) ? acc_9_3 : ((rd_idx == 4'd4) ? acc_9_4 : ((rd_idx == 4'd5) ? acc_9_5 : ((rd_idx == 4'd6) ? acc_9_6 : ((rd_idx == 4'd7) ? acc_9_7 : ((rd_idx == 4'd8) ? acc_9_8 : ((rd_idx == 4'd9) ? acc_9_9 : ((rd_idx == 4'd10) ? acc_9_10 : ((rd_idx == 4'd11) ? acc_9_11 : 32'd0)))))))))))) : ((rd_idx == 4'd0) ? acc_0_9 : ((rd_idx == 4'd1) ? acc_1_9 : ((rd_idx == 4'd2) ? acc_2_9 : ((rd_idx == 4'd3) ? acc_3_9 : ((rd_idx == 4'd4) ? acc_4_9 : ((rd_idx == 4'd5) ? acc_5_9 : ((rd_idx == 4'd6) ? acc_6_9 : ((rd_idx == 4'd7) ? acc_7_9 : ((rd_idx == 4'd8) ? acc_8_9 : ((rd_idx == 4'd9) ? acc_9_9 : ((rd_idx == 4'd10) ? acc_10_9 : ((rd_idx == 4'd11) ? acc_11_9 : 32'd0))))))))))))), (rd_t ? ((rd_idx == 4'd0) ? acc_8_0 : ((rd_idx == 4'd1) ? acc_8_1 : ((rd_idx == 4'd2) ? acc_8_2 : ((rd_idx == 4'd3) ? acc_8_3 : ((rd_idx == 4'd4) ? acc_8_4 : ((rd_idx == 4'd5) ? acc_8_5 : ((rd_idx == 4'd6) ? acc_8_6 : ((rd_idx == 4'd7) ? acc_8_7 : ((rd_idx == 4'd8) ? acc_8_8 : ((rd_idx == 4'd9) ? acc_8_9 : ((rd_idx == 4'd10) ? acc_8_10 : ((rd_idx == 4'd11) ? acc_8_11 : 32'd0)))))))))))) : ((rd_idx == 4'd0) ? acc_0_8 : ((rd_idx == 4'd1) ? acc_1_8 : ((rd_idx == 4'd2) ? acc_2_8 : ((rd_idx == 4'd3) ? acc_3_8 : ((rd_idx == 4'd4) ? acc_4_8 : ((rd_idx == 4'd5) ? acc_5_8 : ((rd_idx == 4'd6) ? acc_6_8 : ((rd_idx == 4'd7) ? acc_7_8 : ((rd_idx == 4'd8) ? acc_8_8 : ((rd_idx == 4'd9) ? acc_9_8 : ((rd_idx == 4'd10) ? acc_10_8 : ((rd_idx == 4'd11) ? acc_11_8 : 32'd0))))))))))))), (rd_t ? ((rd_idx == 4'd0) ? acc_7_0 : ((rd_idx == 4'd1) ? acc_7_1 : ((rd_idx == 4'd2) ? acc_7_2 : ((rd_idx == 4'd3) ? acc_7_3 : ((rd_idx == 4'd4) ? acc_7_4 : ((rd_idx == 4'd5) ? acc_7_5 : ((rd_idx == 4'd6) ? acc_7_6 : ((rd_idx == 4'd7) ? acc_7_7 : ((rd_idx == 4'd8) ? acc_7_8 : ((rd_idx == 4'd9) ? acc_7_9 : ((rd_idx == 4'd10) ? acc_7_10 : ((rd_idx == 4'd11) ? acc_7_11 : 32'd0)))))))))))) : ((rd_idx == 4'd0) ? acc_0_7 : ((rd_idx == 4'd1) ? acc_1_7 : ((rd_idx == 4'd2) ? acc_2_7 : ((rd_idx == 4'd3) ? acc_3_7 : ((rd_idx == 4'd4) ? acc_4_7 : ((rd_idx == 4'd5) ? acc_5_7 : ((rd_idx == 4'd6) ? acc_6_7 : ((rd_idx == 4'd7) ? acc_7_7 : ((rd_idx == 4'd8) ? acc_8_7 : ((rd_idx == 4'd9) ? acc_9_7 : ((rd_idx == 4'd10) ? acc_10_7 : ((rd_idx == 4'd11) ? acc_11_7 : 32'd0))))))))))))), (rd_t ? ((rd_idx == 4'd0) ? acc_6_0 : ((rd_idx == 4'd1) ? acc_6_1 : ((rd_idx == 4'd2) ? acc_6_2 : ((rd_idx == 4'd3) ? acc_6_3 : ((rd_idx == 4'd4) ? acc_6_4 : ((rd_idx == 4'd5) ? acc_6_5 : ((rd_idx == 4'd6) ? acc_6_6 : ((rd_idx == 4'd7) ? acc_6_7 : ((rd_idx == 4'd8) ? acc_6_8 : ((rd_idx == 4'd9) ? acc_6_9 : ((rd_idx == 4'd10) ? acc_6_10 : ((rd_idx == 4'd11) ? acc_6_11 : 32'd0)))))))))))) : ((rd_idx == 4'd0) ? acc_0_6 : ((rd_idx == 4'd1) ? acc_1_6 : ((rd_idx == 4'd2) ? acc_2_6 : ((rd_idx == 4'd3) ? acc_3_6 : ((rd_idx == 4'd4) ? acc_4_6 : ((rd_idx == 4'd5) ? acc_5_6 : ((rd_idx == 4'd6) ? acc_6_6 : ((rd_idx == 4'd7) ? acc_7_6 : ((rd_idx == 4'd8) ? acc_8_6 : ((rd_idx == 4'd9) ? acc_9_6 : ((rd_idx == 4'd10) ? acc_10_6 : ((rd_idx == 4'd11) ? acc_11_6 : 32'd0))))))))))))), (rd_t ? ((rd_idx == 4'd0) ? acc_5_0 : ((rd_idx == 4'd1) ? acc_5_1 : ((rd_idx == 4'd2) ? acc_5_2 : ((rd_idx == 4'd3) ? acc_5_3 : ((rd_idx == 4'd4) ? acc_5_4 : ((rd_idx == 4'd5) ? acc_5_5 : ((rd_idx == 4'd6) ? acc_5_6 : ((rd_idx == 4'd7) ? acc_5_7 : ((rd_idx == 4'd8) ? acc_5_8 : ((rd_idx == 4'd9) ? acc_5_9 : ((rd_idx == 4'd10) ? acc_5_10 : ((rd_idx == 4'd11) ? acc_5_11 : 32'd0)))))))))))) : ((rd_idx == 4'd0) ? acc_0_5 : ((rd_idx == 4'd1) ? acc_1_5 : ((rd_idx == 4'd2) ? acc_2_5 : ((rd_idx == 4'd3) ? acc_3_5 : ((rd_idx == 4'd4) ? acc_4_5 : ((rd_idx == 4'd5) ? acc_5_5 : ((rd_idx == 4'd6) ? acc_6_5 : ((rd_idx == 4'd7) ? acc_7_5 : ((rd_idx == 4'd8) ? acc_8_5 : ((rd_idx == 4'd9) ? acc_9_5 : ((rd_idx == 4'd10) ? acc_10_5 : ((rd_idx == 4'd11) ? acc_11_5 : 32'd0))))))))))))), (rd_t ? ((rd_idx == 4'd0) ? acc_4_0 : ((rd_idx == 4'd1) ? acc_4_1 : ((rd_idx == 4'd2) ? acc_4_2 : ((rd_idx == 4'd3) ? acc_4_3 : ((rd_idx == 4'd4) ? acc_4_4 : ((rd_idx == 4'd5) ? acc_4_5 : ((rd_idx == 4'd6) ? acc_4_6 : ((rd_idx == 4'd7) ? acc_4_7 : ((rd_idx == 4'd8) ? acc_4_8 : ((rd_idx == 4'd9) ? acc_4_9 : ((rd_idx == 4'd10) ? acc_4_10 : ((rd_idx == 4'd11) ? acc_4_11 : 32'd0)))))))))))) : ((rd_idx == 4'd0) ? acc_0_4 : ((rd_idx == 4'd1) ? acc_1_4 : ((rd_idx == 4'd2) ? acc_2_4 : ((rd_idx == 4'd3) ? acc_3_4 : ((rd_idx == 4'd4) ? acc_4_4 : ((rd_idx == 4'd5) ? acc_5_4 : ((rd_idx == 4'd6) ? acc_6_4 : ((rd_idx == 4'd7) ? acc_7_4 : ((rd_idx == 4'd8) ? acc_8_4 : ((rd_idx == 4'd9) ? acc_9_4 : ((rd_idx == 4'd10) ? acc_10_4 : ((rd_idx == 4'd11) ? acc_11_4 : 32'd0))))))))))))), (rd_t ? ((rd_idx == 4'd0) ? acc_3_0 : ((rd_idx == 4'd1) ? acc_3_1 : ((rd_idx == 4'd2) ? acc_3_2 : ((rd_idx == 4'd3) ? acc_3_3 : ((rd_idx == 4'd4) ? acc_3_4 : ((rd_idx == 4'd5) ? acc_3_5 : ((rd_idx == 4'd6) ? acc_3_6 : ((rd_idx == 4'd7) ? acc_3_7 : ((rd_idx == 4'd8) ? acc_3_8 : ((rd_idx == 4'd9) ? acc_3_9 : ((rd_idx == 4'd10) ? acc_3_10 : ((rd_idx == 4'd11) ? acc_3_11 : 32'd0)))))))))))) : ((rd_idx == 4'd0) ? acc_0_3 : ((rd_idx == 4'd1) ? acc_1_3 : ((rd_idx == 4'd2) ? acc_2_3 : ((rd_idx == 4'd3) ? acc_3_3 : ((rd_idx == 4'd4) ? acc_4_3 : ((rd_idx == 4'd5) ? acc_5_3 : ((rd_idx == 4'd6) ? acc_6_3 : ((rd_idx == 4'd7) ? acc_7_3 : ((rd_idx == 4'd8) ? acc_8_3 : ((rd_idx == 4'd9) ? acc_9_3 : ((rd_idx == 4'd10) ? acc_10_3 : ((rd_idx == 4'd11) ? acc_11_3 : 32'd0))))))))))))), (rd_t ? ((rd_idx == 4'd0) ? acc_2_0 : ((rd_idx == 4'd1) ? acc_2_1 : ((rd_idx == 4'd2) ? acc_2_2 : ((rd_idx == 4'd3) ? acc_2_3 : ((rd_idx == 4'd4) ? acc_2_4 : ((rd_idx == 4'd5) ? acc_2_5 : ((rd_idx == 4'd6) ? acc_2_6 : ((rd_idx == 4'd7) ? acc_2_7 : ((rd_idx == 4'd8) ? acc_2_8 : ((rd_idx == 4'd9) ? acc_2_9 : ((rd_idx == 4'd10) ? acc_2_10 : ((rd_idx == 4'd11) ? acc_2_11 : 32'd0)))))))))))) : ((rd_idx == 4'd0) ? acc_0_2 : ((rd_idx == 4'd1) ? acc_1_2 : ((rd_idx == 4'd2) ? acc_2_2 : ((rd_idx == 4'd3) ? acc_3_2 : ((rd_idx == 4'd4) ? acc_4_2 : ((rd_idx == 4'd5) ? acc_5_2 : ((rd_idx == 4'd6) ? acc_6_2 : ((rd_idx == 4'd7) ? acc_7_2 : ((rd_idx == 4'd8) ? acc_8_2 : ((rd_idx == 4'd9) ? acc_9_2 : ((rd_idx == 4'd10) ? acc_10_2 : ((rd_idx == 4'd11) ? acc_11_2 : 32'd0))))))))))))), (rd_t ? ((rd_idx == 4'd0) ? acc_1_0 : ((rd_idx == 4'd1) ? acc_1_1 : ((rd_idx == 4'd2) ? acc_1_2 : ((rd_idx == 4'd3) ? acc_1_3 : ((rd_idx == 4'd4) ? acc_1_4 : ((rd_idx == 4'd5) ? acc_1_5 : ((rd_idx == 4'd6) ? acc_1_6 : ((rd_idx == 4'd7) ? acc_1_7 : ((rd_idx == 4'd8) ? acc_1_8 : ((rd_idx == 4'd9) ? acc_1_9 : ((rd_idx == 4'd10) ? acc_1_10 : ((rd_idx == 4'd11) ? acc_1_11 : 32'd0)))))))))))) : ((rd_idx == 4'd0) ? acc_0_1 : ((rd_idx == 4'd1) ? acc_1_1 : ((rd_idx == 4'd2) ? acc_2_1 : ((rd_idx == 4'd3) ? acc_3_1 : ((rd_idx == 4'd4) ? acc_4_1 : ((rd_idx == 4'd5) ? acc_5_1 : ((rd_idx == 4'd6) ? acc_6_1 : ((rd_idx == 4'd7) ? acc_7_1 : ((rd_idx == 4'd8) ? acc_8_1 : ((rd_idx == 4'd9) ? acc_9_1 : ((rd_idx == 4'd10) ? acc_10_1 : ((rd_idx == 4'd11) ? acc_11_1 : 32'd0))))))))))))), (rd_t ? ((rd_idx == 4'd0) ? acc_0_0 : ((rd_idx == 4'd1) ? acc_0_1 : ((rd_idx == 4'd2) ? acc_0_2 : ((rd_idx == 4'd3) ? acc_0_3 : ((rd_idx == 4'd4) ? acc_0_4 : ((rd_idx == 4'd5) ? acc_0_5 : ((rd_idx == 4'd6) ? acc_0_6 : ((rd_idx == 4'd7) ? acc_0_7 : ((rd_idx == 4'd8) ? acc_0_8 : ((rd_idx == 4'd9) ? acc_0_9 : ((rd_idx == 4'd10) ? acc_0_10 : ((rd_idx == 4'd11) ? acc_0_11 : 32'd0)))))))))))) : ((rd_idx == 4'd0) ? acc_0_0 : ((rd_idx == 4'd1) ? acc_1_0 : ((rd_idx == 4'd2) ? acc_2_0 : ((rd_idx == 4'd3) ? acc_3_0 : ((rd_idx == 4'd4) ? acc_4_0 : ((rd_idx == 4'd5) ? acc_5_0 : ((rd_idx == 4'd6) ? acc_6_0 : ((rd_idx == 4'd7) ? acc_7_0 : ((rd_idx == 4'd8) ? acc_8_0 : ((rd_idx == 4'd9) ? acc_9_0 : ((rd_idx == 4'd10) ? acc_10_0 : ((rd_idx == 4'd11) ? acc_11_0 : 32'd0)))))))))))))};
+
+  always @(posedge clk) begin
+    a_row0 <= {a_row0[87:0], a_left[7:0]};
+    b_row0 <= b_top;
+    c_row0 <= clear ? 42'd0 : {c_row0[38:0], c_left[2:0]};
+    a_row1 <= {a_row1[87:0], a_left[15:8]};
+    b_row1 <= b_row0;
+    c_row1 <= clear ? 42'd0 : {c_row1[38:0], c_left[5:3]};
+    a_row2 <= {a_row2[87:0], a_left[23:16]};
+    b_row2 <= b_row1;
+    c_row2 <= clear ? 42'd0 : {c_row2[38:0], c_left[8:6]};
+    a_row3 <= {a_row3[87:0], a_left[31:24]};
+    b_row3 <= b_row2;
+    c_row3 <= clear ? 42'd0 : {c_row3[38:0], c_left[11:9]};
+    a_row4 <= {a_row4[87:0], a_left[39:32]};
+    b_row4 <= b_row3;
+    c_row4 <= clear ? 42'd0 : {c_row4[38:0], c_left[14:12]};
+    a_row5 <= {a_row5[87:0], a_left[47:40]};
+    b_row5 <= b_row4;
+    c_row5 <= clear ? 42'd0 : {c_row5[38:0], c_left[17:15]};
+    a_row6 <= {a_row6[87:0], a_left[55:48]};
+    b_row6 <= b_row5;
+    c_row6 <= clear ? 42'd0 : {c_row6[38:0], c_left[20:18]};
+    a_row7 <= {a_row7[87:0], a_left[63:56]};
+    b_row7 <= b_row6;
+    c_row7 <= clear ? 42'd0 : {c_row7[38:0], c_left[23:21]};
+    a_row8 <= {a_row8[87:0], a_left[71:64]};
+    b_row8 <= b_row7;
+    c_row8 <= clear ? 42'd0 : {c_row8[38:0], c_left[26:24]};
+    a_row9 <= {a_row9[87:0], a_left[79:72]};
+    b_row9 <= b_row8;
+    c_row9 <= clear ? 42'd0 : {c_row9[38:0], c_left[29:27]};
+    a_row10 <= {a_row10[87:0], a_left[87:80]};
+    b_row10 <= b_row9;
+    c_row10 <= clear ? 42'd0 : {c_row10[38:0], c_left[32:30]};
+    a_row11 <= {a_row11[87:0], a_left[95:88]};
+    b_row11 <= b_row10;
+    c_row11 <= clear ? 42'd0 : {c_row11[38:0], c_left[35:33]};
+  end
 
   ag_pe_dsp u_pe_0_0 (
     .clk  (clk),
     .clear(clear),
-    .a_in (a_left[7:0]),
-    .c_in (c_left[2:0]),
-    .b_in (b_top[7:0]),
-    .a_out(a_0_0),
-    .c_out(c_0_0),
-    .b_out(b_0_0),
+    .a    (a_row0[7:0]),
+    .b    (b_row0[7:0]),
+    .ctl  (c_row0[8:6]),
     .acc0 (acc0_0_0),
     .acc1 (acc1_0_0)
   );
@@ -1046,12 +684,9 @@ module ag_array (
   ag_pe_dsp u_pe_0_1 (
     .clk  (clk),
     .clear(clear),
-    .a_in (a_0_0),
-    .c_in (c_0_0),
-    .b_in (b_top[15:8]),
-    .a_out(a_0_1),
-    .c_out(c_0_1),
-    .b_out(b_0_1),
+    .a    (a_row0[15:8]),
+    .b    (b_row0[15:8]),
+    .ctl  (c_row0[11:9]),
     .acc0 (acc0_0_1),
     .acc1 (acc1_0_1)
   );
@@ -1059,12 +694,9 @@ module ag_array (
   ag_pe_dsp u_pe_0_2 (
     .clk  (clk),
     .clear(clear),
-    .a_in (a_0_1),
-    .c_in (c_0_1),
-    .b_in (b_top[23:16]),
-    .a_out(a_0_2),
-    .c_out(c_0_2),
-    .b_out(b_0_2),
+    .a    (a_row0[23:16]),
+    .b    (b_row0[23:16]),
+    .ctl  (c_row0[14:12]),
     .acc0 (acc0_0_2),
     .acc1 (acc1_0_2)
   );
@@ -1072,12 +704,9 @@ module ag_array (
   ag_pe_dsp u_pe_0_3 (
     .clk  (clk),
     .clear(clear),
-    .a_in (a_0_2),
-    .c_in (c_0_2),
-    .b_in (b_top[31:24]),
-    .a_out(a_0_3),
-    .c_out(c_0_3),
-    .b_out(b_0_3),
+    .a    (a_row0[31:24]),
+    .b    (b_row0[31:24]),
+    .ctl  (c_row0[17:15]),
     .acc0 (acc0_0_3),
     .acc1 (acc1_0_3)
   );
@@ -1085,12 +714,9 @@ module ag_array (
   ag_pe_dsp u_pe_0_4 (
     .clk  (clk),
     .clear(clear),
-    .a_in (a_0_3),
-    .c_in (c_0_3),
-    .b_in (b_top[39:32]),
-    .a_out(a_0_4),
-    .c_out(c_0_4),
-    .b_out(b_0_4),
+    .a    (a_row0[39:32]),
+    .b    (b_row0[39:32]),
+    .ctl  (c_row0[20:18]),
     .acc0 (acc0_0_4),
     .acc1 (acc1_0_4)
   );
@@ -1098,12 +724,9 @@ module ag_array (
   ag_pe_dsp u_pe_0_5 (
     .clk  (clk),
     .clear(clear),
-    .a_in (a_0_4),
-    .c_in (c_0_4),
-    .b_in (b_top[47:40]),
-    .a_out(a_0_5),
-    .c_out(c_0_5),
-    .b_out(b_0_5),
+    .a    (a_row0[47:40]),
+    .b    (b_row0[47:40]),
+    .ctl  (c_row0[23:21]),
     .acc0 (acc0_0_5),
     .acc1 (acc1_0_5)
   );
@@ -1111,12 +734,9 @@ module ag_array (
   ag_pe_dsp u_pe_0_6 (
     .clk  (clk),
     .clear(clear),
-    .a_in (a_0_5),
-    .c_in (c_0_5),
-    .b_in (b_top[55:48]),
-    .a_out(a_0_6),
-    .c_out(c_0_6),
-    .b_out(b_0_6),
+    .a    (a_row0[55:48]),
+    .b    (b_row0[55:48]),
+    .ctl  (c_row0[26:24]),
     .acc0 (acc0_0_6),
     .acc1 (acc1_0_6)
   );
@@ -1124,12 +744,9 @@ module ag_array (
   ag_pe_dsp u_pe_0_7 (
     .clk  (clk),
     .clear(clear),
-    .a_in (a_0_6),
-    .c_in (c_0_6),
-    .b_in (b_top[63:56]),
-    .a_out(a_0_7),
-    .c_out(c_0_7),
-    .b_out(b_0_7),
+    .a    (a_row0[63:56]),
+    .b    (b_row0[63:56]),
+    .ctl  (c_row0[29:27]),
     .acc0 (acc0_0_7),
     .acc1 (acc1_0_7)
   );
@@ -1137,12 +754,9 @@ module ag_array (
   ag_pe_dsp u_pe_0_8 (
     .clk  (clk),
     .clear(clear),
-    .a_in (a_0_7),
-    .c_in (c_0_7),
-    .b_in (b_top[71:64]),
-    .a_out(a_0_8),
-    .c_out(c_0_8),
-    .b_out(b_0_8),
+    .a    (a_row0[71:64]),
+    .b    (b_row0[71:64]),
+    .ctl  (c_row0[32:30]),
     .acc0 (acc0_0_8),
     .acc1 (acc1_0_8)
   );
@@ -1150,12 +764,9 @@ module ag_array (
   ag_pe_dsp u_pe_0_9 (
     .clk  (clk),
     .clear(clear),
-    .a_in (a_0_8),
-    .c_in (c_0_8),
-    .b_in (b_top[79:72]),
-    .a_out(a_0_9),
-    .c_out(c_0_9),
-    .b_out(b_0_9),
+    .a    (a_row0[79:72]),
+    .b    (b_row0[79:72]),
+    .ctl  (c_row0[35:33]),
     .acc0 (acc0_0_9),
     .acc1 (acc1_0_9)
   );
@@ -1163,12 +774,9 @@ module ag_array (
   ag_pe_dsp u_pe_0_10 (
     .clk  (clk),
     .clear(clear),
-    .a_in (a_0_9),
-    .c_in (c_0_9),
-    .b_in (b_top[87:80]),
-    .a_out(a_0_10),
-    .c_out(c_0_10),
-    .b_out(b_0_10),
+    .a    (a_row0[87:80]),
+    .b    (b_row0[87:80]),
+    .ctl  (c_row0[38:36]),
     .acc0 (acc0_0_10),
     .acc1 (acc1_0_10)
   );
@@ -1176,12 +784,9 @@ module ag_array (
   ag_pe_dsp u_pe_0_11 (
     .clk  (clk),
     .clear(clear),
-    .a_in (a_0_10),
-    .c_in (c_0_10),
-    .b_in (b_top[95:88]),
-    .a_out(a_0_11),
-    .c_out(c_0_11),
-    .b_out(b_0_11),
+    .a    (a_row0[95:88]),
+    .b    (b_row0[95:88]),
+    .ctl  (c_row0[41:39]),
     .acc0 (acc0_0_11),
     .acc1 (acc1_0_11)
   );
@@ -1189,12 +794,9 @@ module ag_array (
   ag_pe_dsp u_pe_1_0 (
     .clk  (clk),
     .clear(clear),
-    .a_in (a_left[15:8]),
-    .c_in (c_left[5:3]),
-    .b_in (b_0_0),
-    .a_out(a_1_0),
-    .c_out(c_1_0),
-    .b_out(b_1_0),
+    .a    (a_row1[7:0]),
+    .b    (b_row1[7:0]),
+    .ctl  (c_row1[8:6]),
     .acc0 (acc0_1_0),
     .acc1 (acc1_1_0)
   );
@@ -1202,12 +804,9 @@ module ag_array (
   ag_pe_dsp u_pe_1_1 (
     .clk  (clk),
     .clear(clear),
-    .a_in (a_1_0),
-    .c_in (c_1_0),
-    .b_in (b_0_1),
-    .a_out(a_1_1),
-    .c_out(c_1_1),
-    .b_out(b_1_1),
+    .a    (a_row1[15:8]),
+    .b    (b_row1[15:8]),
+    .ctl  (c_row1[11:9]),
     .acc0 (acc0_1_1),
     .acc1 (acc1_1_1)
   );
@@ -1215,12 +814,9 @@ module ag_array (
   ag_pe_dsp u_pe_1_2 (
     .clk  (clk),
     .clear(clear),
-    .a_in (a_1_1),
-    .c_in (c_1_1),
-    .b_in (b_0_2),
-    .a_out(a_1_2),
-    .c_out(c_1_2),
-    .b_out(b_1_2),
+    .a    (a_row1[23:16]),
+    .b    (b_row1[23:16]),
+    .ctl  (c_row1[14:12]),
     .acc0 (acc0_1_2),
     .acc1 (acc1_1_2)
   );
@@ -1228,12 +824,9 @@ module ag_array (
   ag_pe_dsp u_pe_1_3 (
     .clk  (clk),
     .clear(clear),
-    .a_in (a_1_2),
-    .c_in (c_1_2),
-    .b_in (b_0_3),
-    .a_out(a_1_3),
-    .c_out(c_1_3),
-    .b_out(b_1_3),
+    .a    (a_row1[31:24]),
+    .b    (b_row1[31:24]),
+    .ctl  (c_row1[17:15]),
     .acc0 (acc0_1_3),
     .acc1 (acc1_1_3)
   );
@@ -1241,12 +834,9 @@ module ag_array (
   ag_pe_dsp u_pe_1_4 (
     .clk  (clk),
     .clear(clear),
-    .a_in (a_1_3),
-    .c_in (c_1_3),
-    .b_in (b_0_4),
-    .a_out(a_1_4),
-    .c_out(c_1_4),
-    .b_out(b_1_4),
+    .a    (a_row1[39:32]),
+    .b    (b_row1[39:32]),
+    .ctl  (c_row1[20:18]),
     .acc0 (acc0_1_4),
     .acc1 (acc1_1_4)
   );
@@ -1254,12 +844,9 @@ module ag_array (
   ag_pe_dsp u_pe_1_5 (
     .clk  (clk),
     .clear(clear),
-    .a_in (a_1_4),
-    .c_in (c_1_4),
-    .b_in (b_0_5),
-    .a_out(a_1_5),
-    .c_out(c_1_5),
-    .b_out(b_1_5),
+    .a    (a_row1[47:40]),
+    .b    (b_row1[47:40]),
+    .ctl  (c_row1[23:21]),
     .acc0 (acc0_1_5),
     .acc1 (acc1_1_5)
   );
@@ -1267,12 +854,9 @@ module ag_array (
   ag_pe_dsp u_pe_1_6 (
     .clk  (clk),
     .clear(clear),
-    .a_in (a_1_5),
-    .c_in (c_1_5),
-    .b_in (b_0_6),
-    .a_out(a_1_6),
-    .c_out(c_1_6),
-    .b_out(b_1_6),
+    .a    (a_row1[55:48]),
+    .b    (b_row1[55:48]),
+    .ctl  (c_row1[26:24]),
     .acc0 (acc0_1_6),
     .acc1 (acc1_1_6)
   );
@@ -1280,12 +864,9 @@ module ag_array (
   ag_pe_dsp u_pe_1_7 (
     .clk  (clk),
     .clear(clear),
-    .a_in (a_1_6),
-    .c_in (c_1_6),
-    .b_in (b_0_7),
-    .a_out(a_1_7),
-    .c_out(c_1_7),
-    .b_out(b_1_7),
+    .a    (a_row1[63:56]),
+    .b    (b_row1[63:56]),
+    .ctl  (c_row1[29:27]),
     .acc0 (acc0_1_7),
     .acc1 (acc1_1_7)
   );
@@ -1293,12 +874,9 @@ module ag_array (
   ag_pe_dsp u_pe_1_8 (
     .clk  (clk),
     .clear(clear),
-    .a_in (a_1_7),
-    .c_in (c_1_7),
-    .b_in (b_0_8),
-    .a_out(a_1_8),
-    .c_out(c_1_8),
-    .b_out(b_1_8),
+    .a    (a_row1[71:64]),
+    .b    (b_row1[71:64]),
+    .ctl  (c_row1[32:30]),
     .acc0 (acc0_1_8),
     .acc1 (acc1_1_8)
   );
@@ -1306,12 +884,9 @@ module ag_array (
   ag_pe_dsp u_pe_1_9 (
     .clk  (clk),
     .clear(clear),
-    .a_in (a_1_8),
-    .c_in (c_1_8),
-    .b_in (b_0_9),
-    .a_out(a_1_9),
-    .c_out(c_1_9),
-    .b_out(b_1_9),
+    .a    (a_row1[79:72]),
+    .b    (b_row1[79:72]),
+    .ctl  (c_row1[35:33]),
     .acc0 (acc0_1_9),
     .acc1 (acc1_1_9)
   );
@@ -1319,12 +894,9 @@ module ag_array (
   ag_pe_dsp u_pe_1_10 (
     .clk  (clk),
     .clear(clear),
-    .a_in (a_1_9),
-    .c_in (c_1_9),
-    .b_in (b_0_10),
-    .a_out(a_1_10),
-    .c_out(c_1_10),
-    .b_out(b_1_10),
+    .a    (a_row1[87:80]),
+    .b    (b_row1[87:80]),
+    .ctl  (c_row1[38:36]),
     .acc0 (acc0_1_10),
     .acc1 (acc1_1_10)
   );
@@ -1332,12 +904,9 @@ module ag_array (
   ag_pe_dsp u_pe_1_11 (
     .clk  (clk),
     .clear(clear),
-    .a_in (a_1_10),
-    .c_in (c_1_10),
-    .b_in (b_0_11),
-    .a_out(a_1_11),
-    .c_out(c_1_11),
-    .b_out(b_1_11),
+    .a    (a_row1[95:88]),
+    .b    (b_row1[95:88]),
+    .ctl  (c_row1[41:39]),
     .acc0 (acc0_1_11),
     .acc1 (acc1_1_11)
   );
@@ -1345,12 +914,9 @@ module ag_array (
   ag_pe_dsp u_pe_2_0 (
     .clk  (clk),
     .clear(clear),
-    .a_in (a_left[23:16]),
-    .c_in (c_left[8:6]),
-    .b_in (b_1_0),
-    .a_out(a_2_0),
-    .c_out(c_2_0),
-    .b_out(b_2_0),
+    .a    (a_row2[7:0]),
+    .b    (b_row2[7:0]),
+    .ctl  (c_row2[8:6]),
     .acc0 (acc0_2_0),
     .acc1 (acc1_2_0)
   );
@@ -1358,12 +924,9 @@ module ag_array (
   ag_pe_dsp u_pe_2_1 (
     .clk  (clk),
     .clear(clear),
-    .a_in (a_2_0),
-    .c_in (c_2_0),
-    .b_in (b_1_1),
-    .a_out(a_2_1),
-    .c_out(c_2_1),
-    .b_out(b_2_1),
+    .a    (a_row2[15:8]),
+    .b    (b_row2[15:8]),
+    .ctl  (c_row2[11:9]),
     .acc0 (acc0_2_1),
     .acc1 (acc1_2_1)
   );
@@ -1371,12 +934,9 @@ module ag_array (
   ag_pe_dsp u_pe_2_2 (
     .clk  (clk),
     .clear(clear),
-    .a_in (a_2_1),
-    .c_in (c_2_1),
-    .b_in (b_1_2),
-    .a_out(a_2_2),
-    .c_out(c_2_2),
-    .b_out(b_2_2),
+    .a    (a_row2[23:16]),
+    .b    (b_row2[23:16]),
+    .ctl  (c_row2[14:12]),
     .acc0 (acc0_2_2),
     .acc1 (acc1_2_2)
   );
@@ -1384,12 +944,9 @@ module ag_array (
   ag_pe_dsp u_pe_2_3 (
     .clk  (clk),
     .clear(clear),
-    .a_in (a_2_2),
-    .c_in (c_2_2),
-    .b_in (b_1_3),
-    .a_out(a_2_3),
-    .c_out(c_2_3),
-    .b_out(b_2_3),
+    .a    (a_row2[31:24]),
+    .b    (b_row2[31:24]),
+    .ctl  (c_row2[17:15]),
     .acc0 (acc0_2_3),
     .acc1 (acc1_2_3)
   );
@@ -1397,12 +954,9 @@ module ag_array (
   ag_pe_dsp u_pe_2_4 (
     .clk  (clk),
     .clear(clear),
-    .a_in (a_2_3),
-    .c_in (c_2_3),
-    .b_in (b_1_4),
-    .a_out(a_2_4),
-    .c_out(c_2_4),
-    .b_out(b_2_4),
+    .a    (a_row2[39:32]),
+    .b    (b_row2[39:32]),
+    .ctl  (c_row2[20:18]),
     .acc0 (acc0_2_4),
     .acc1 (acc1_2_4)
   );
@@ -1410,12 +964,9 @@ module ag_array (
   ag_pe_dsp u_pe_2_5 (
     .clk  (clk),
     .clear(clear),
-    .a_in (a_2_4),
-    .c_in (c_2_4),
-    .b_in (b_1_5),
-    .a_out(a_2_5),
-    .c_out(c_2_5),
-    .b_out(b_2_5),
+    .a    (a_row2[47:40]),
+    .b    (b_row2[47:40]),
+    .ctl  (c_row2[23:21]),
     .acc0 (acc0_2_5),
     .acc1 (acc1_2_5)
   );
@@ -1423,12 +974,9 @@ module ag_array (
   ag_pe_dsp u_pe_2_6 (
     .clk  (clk),
     .clear(clear),
-    .a_in (a_2_5),
-    .c_in (c_2_5),
-    .b_in (b_1_6),
-    .a_out(a_2_6),
-    .c_out(c_2_6),
-    .b_out(b_2_6),
+    .a    (a_row2[55:48]),
+    .b    (b_row2[55:48]),
+    .ctl  (c_row2[26:24]),
     .acc0 (acc0_2_6),
     .acc1 (acc1_2_6)
   );
@@ -1436,12 +984,9 @@ module ag_array (
   ag_pe_dsp u_pe_2_7 (
     .clk  (clk),
     .clear(clear),
-    .a_in (a_2_6),
-    .c_in (c_2_6),
-    .b_in (b_1_7),
-    .a_out(a_2_7),
-    .c_out(c_2_7),
-    .b_out(b_2_7),
+    .a    (a_row2[63:56]),
+    .b    (b_row2[63:56]),
+    .ctl  (c_row2[29:27]),
     .acc0 (acc0_2_7),
     .acc1 (acc1_2_7)
   );
@@ -1449,12 +994,9 @@ module ag_array (
   ag_pe_dsp u_pe_2_8 (
     .clk  (clk),
     .clear(clear),
-    .a_in (a_2_7),
-    .c_in (c_2_7),
-    .b_in (b_1_8),
-    .a_out(a_2_8),
-    .c_out(c_2_8),
-    .b_out(b_2_8),
+    .a    (a_row2[71:64]),
+    .b    (b_row2[71:64]),
+    .ctl  (c_row2[32:30]),
     .acc0 (acc0_2_8),
     .acc1 (acc1_2_8)
   );
@@ -1462,12 +1004,9 @@ module ag_array (
   ag_pe_dsp u_pe_2_9 (
     .clk  (clk),
     .clear(clear),
-    .a_in (a_2_8),
-    .c_in (c_2_8),
-    .b_in (b_1_9),
-    .a_out(a_2_9),
-    .c_out(c_2_9),
-    .b_out(b_2_9),
+    .a    (a_row2[79:72]),
+    .b    (b_row2[79:72]),
+    .ctl  (c_row2[35:33]),
     .acc0 (acc0_2_9),
     .acc1 (acc1_2_9)
   );
@@ -1475,12 +1014,9 @@ module ag_array (
   ag_pe_dsp u_pe_2_10 (
     .clk  (clk),
     .clear(clear),
-    .a_in (a_2_9),
-    .c_in (c_2_9),
-    .b_in (b_1_10),
-    .a_out(a_2_10),
-    .c_out(c_2_10),
-    .b_out(b_2_10),
+    .a    (a_row2[87:80]),
+    .b    (b_row2[87:80]),
+    .ctl  (c_row2[38:36]),
     .acc0 (acc0_2_10),
     .acc1 (acc1_2_10)
   );
@@ -1488,12 +1024,9 @@ module ag_array (
   ag_pe_dsp u_pe_2_11 (
     .clk  (clk),
     .clear(clear),
-    .a_in (a_2_10),
-    .c_in (c_2_10),
-    .b_in (b_1_11),
-    .a_out(a_2_11),
-    .c_out(c_2_11),
-    .b_out(b_2_11),
+    .a    (a_row2[95:88]),
+    .b    (b_row2[95:88]),
+    .ctl  (c_row2[41:39]),
     .acc0 (acc0_2_11),
     .acc1 (acc1_2_11)
   );
@@ -1501,12 +1034,9 @@ module ag_array (
   ag_pe_dsp u_pe_3_0 (
     .clk  (clk),
     .clear(clear),
-    .a_in (a_left[31:24]),
-    .c_in (c_left[11:9]),
-    .b_in (b_2_0),
-    .a_out(a_3_0),
-    .c_out(c_3_0),
-    .b_out(b_3_0),
+    .a    (a_row3[7:0]),
+    .b    (b_row3[7:0]),
+    .ctl  (c_row3[8:6]),
     .acc0 (acc0_3_0),
     .acc1 (acc1_3_0)
   );
@@ -1514,12 +1044,9 @@ module ag_array (
   ag_pe_dsp u_pe_3_1 (
     .clk  (clk),
     .clear(clear),
-    .a_in (a_3_0),
-    .c_in (c_3_0),
-    .b_in (b_2_1),
-    .a_out(a_3_1),
-    .c_out(c_3_1),
-    .b_out(b_3_1),
+    .a    (a_row3[15:8]),
+    .b    (b_row3[15:8]),
+    .ctl  (c_row3[11:9]),
     .acc0 (acc0_3_1),
     .acc1 (acc1_3_1)
   );
@@ -1527,12 +1054,9 @@ module ag_array (
   ag_pe_dsp u_pe_3_2 (
     .clk  (clk),
     .clear(clear),
-    .a_in (a_3_1),
-    .c_in (c_3_1),
-    .b_in (b_2_2),
-    .a_out(a_3_2),
-    .c_out(c_3_2),
-    .b_out(b_3_2),
+    .a    (a_row3[23:16]),
+    .b    (b_row3[23:16]),
+    .ctl  (c_row3[14:12]),
     .acc0 (acc0_3_2),
     .acc1 (acc1_3_2)
   );
@@ -1540,12 +1064,9 @@ module ag_array (
   ag_pe_dsp u_pe_3_3 (
     .clk  (clk),
     .clear(clear),
-    .a_in (a_3_2),
-    .c_in (c_3_2),
-    .b_in (b_2_3),
-    .a_out(a_3_3),
-    .c_out(c_3_3),
-    .b_out(b_3_3),
+    .a    (a_row3[31:24]),
+    .b    (b_row3[31:24]),
+    .ctl  (c_row3[17:15]),
     .acc0 (acc0_3_3),
     .acc1 (acc1_3_3)
   );
@@ -1553,12 +1074,9 @@ module ag_array (
   ag_pe_dsp u_pe_3_4 (
     .clk  (clk),
     .clear(clear),
-    .a_in (a_3_3),
-    .c_in (c_3_3),
-    .b_in (b_2_4),
-    .a_out(a_3_4),
-    .c_out(c_3_4),
-    .b_out(b_3_4),
+    .a    (a_row3[39:32]),
+    .b    (b_row3[39:32]),
+    .ctl  (c_row3[20:18]),
     .acc0 (acc0_3_4),
     .acc1 (acc1_3_4)
   );
@@ -1566,12 +1084,9 @@ module ag_array (
   ag_pe_dsp u_pe_3_5 (
     .clk  (clk),
     .clear(clear),
-    .a_in (a_3_4),
-    .c_in (c_3_4),
-    .b_in (b_2_5),
-    .a_out(a_3_5),
-    .c_out(c_3_5),
-    .b_out(b_3_5),
+    .a    (a_row3[47:40]),
+    .b    (b_row3[47:40]),
+    .ctl  (c_row3[23:21]),
     .acc0 (acc0_3_5),
     .acc1 (acc1_3_5)
   );
@@ -1579,12 +1094,9 @@ module ag_array (
   ag_pe_dsp u_pe_3_6 (
     .clk  (clk),
     .clear(clear),
-    .a_in (a_3_5),
-    .c_in (c_3_5),
-    .b_in (b_2_6),
-    .a_out(a_3_6),
-    .c_out(c_3_6),
-    .b_out(b_3_6),
+    .a    (a_row3[55:48]),
+    .b    (b_row3[55:48]),
+    .ctl  (c_row3[26:24]),
     .acc0 (acc0_3_6),
     .acc1 (acc1_3_6)
   );
@@ -1592,12 +1104,9 @@ module ag_array (
   ag_pe_dsp u_pe_3_7 (
     .clk  (clk),
     .clear(clear),
-    .a_in (a_3_6),
-    .c_in (c_3_6),
-    .b_in (b_2_7),
-    .a_out(a_3_7),
-    .c_out(c_3_7),
-    .b_out(b_3_7),
+    .a    (a_row3[63:56]),
+    .b    (b_row3[63:56]),
+    .ctl  (c_row3[29:27]),
     .acc0 (acc0_3_7),
     .acc1 (acc1_3_7)
   );
@@ -1605,12 +1114,9 @@ module ag_array (
   ag_pe_dsp u_pe_3_8 (
     .clk  (clk),
     .clear(clear),
-    .a_in (a_3_7),
-    .c_in (c_3_7),
-    .b_in (b_2_8),
-    .a_out(a_3_8),
-    .c_out(c_3_8),
-    .b_out(b_3_8),
+    .a    (a_row3[71:64]),
+    .b    (b_row3[71:64]),
+    .ctl  (c_row3[32:30]),
     .acc0 (acc0_3_8),
     .acc1 (acc1_3_8)
   );
@@ -1618,12 +1124,9 @@ module ag_array (
   ag_pe_dsp u_pe_3_9 (
     .clk  (clk),
     .clear(clear),
-    .a_in (a_3_8),
-    .c_in (c_3_8),
-    .b_in (b_2_9),
-    .a_out(a_3_9),
-    .c_out(c_3_9),
-    .b_out(b_3_9),
+    .a    (a_row3[79:72]),
+    .b    (b_row3[79:72]),
+    .ctl  (c_row3[35:33]),
     .acc0 (acc0_3_9),
     .acc1 (acc1_3_9)
   );
@@ -1631,12 +1134,9 @@ module ag_array (
   ag_pe_dsp u_pe_3_10 (
     .clk  (clk),
     .clear(clear),
-    .a_in (a_3_9),
-    .c_in (c_3_9),
-    .b_in (b_2_10),
-    .a_out(a_3_10),
-    .c_out(c_3_10),
-    .b_out(b_3_10),
+    .a    (a_row3[87:80]),
+    .b    (b_row3[87:80]),
+    .ctl  (c_row3[38:36]),
     .acc0 (acc0_3_10),
     .acc1 (acc1_3_10)
   );
@@ -1644,12 +1144,9 @@ module ag_array (
   ag_pe_dsp u_pe_3_11 (
     .clk  (clk),
     .clear(clear),
-    .a_in (a_3_10),
-    .c_in (c_3_10),
-    .b_in (b_2_11),
-    .a_out(a_3_11),
-    .c_out(c_3_11),
-    .b_out(b_3_11),
+    .a    (a_row3[95:88]),
+    .b    (b_row3[95:88]),
+    .ctl  (c_row3[41:39]),
     .acc0 (acc0_3_11),
     .acc1 (acc1_3_11)
   );
@@ -1657,12 +1154,9 @@ module ag_array (
   ag_pe_dsp u_pe_4_0 (
     .clk  (clk),
     .clear(clear),
-    .a_in (a_left[39:32]),
-    .c_in (c_left[14:12]),
-    .b_in (b_3_0),
-    .a_out(a_4_0),
-    .c_out(c_4_0),
-    .b_out(b_4_0),
+    .a    (a_row4[7:0]),
+    .b    (b_row4[7:0]),
+    .ctl  (c_row4[8:6]),
     .acc0 (acc0_4_0),
     .acc1 (acc1_4_0)
   );
@@ -1670,12 +1164,9 @@ module ag_array (
   ag_pe_dsp u_pe_4_1 (
     .clk  (clk),
     .clear(clear),
-    .a_in (a_4_0),
-    .c_in (c_4_0),
-    .b_in (b_3_1),
-    .a_out(a_4_1),
-    .c_out(c_4_1),
-    .b_out(b_4_1),
+    .a    (a_row4[15:8]),
+    .b    (b_row4[15:8]),
+    .ctl  (c_row4[11:9]),
     .acc0 (acc0_4_1),
     .acc1 (acc1_4_1)
   );
@@ -1683,12 +1174,9 @@ module ag_array (
   ag_pe_dsp u_pe_4_2 (
     .clk  (clk),
     .clear(clear),
-    .a_in (a_4_1),
-    .c_in (c_4_1),
-    .b_in (b_3_2),
-    .a_out(a_4_2),
-    .c_out(c_4_2),
-    .b_out(b_4_2),
+    .a    (a_row4[23:16]),
+    .b    (b_row4[23:16]),
+    .ctl  (c_row4[14:12]),
     .acc0 (acc0_4_2),
     .acc1 (acc1_4_2)
   );
@@ -1696,12 +1184,9 @@ module ag_array (
   ag_pe_dsp u_pe_4_3 (
     .clk  (clk),
     .clear(clear),
-    .a_in (a_4_2),
-    .c_in (c_4_2),
-    .b_in (b_3_3),
-    .a_out(a_4_3),
-    .c_out(c_4_3),
-    .b_out(b_4_3),
+    .a    (a_row4[31:24]),
+    .b    (b_row4[31:24]),
+    .ctl  (c_row4[17:15]),
     .acc0 (acc0_4_3),
     .acc1 (acc1_4_3)
   );
@@ -1709,12 +1194,9 @@ module ag_array (
   ag_pe_dsp u_pe_4_4 (
     .clk  (clk),
     .clear(clear),
-    .a_in (a_4_3),
-    .c_in (c_4_3),
-    .b_in (b_3_4),
-    .a_out(a_4_4),
-    .c_out(c_4_4),
-    .b_out(b_4_4),
+    .a    (a_row4[39:32]),
+    .b    (b_row4[39:32]),
+    .ctl  (c_row4[20:18]),
     .acc0 (acc0_4_4),
     .acc1 (acc1_4_4)
   );
@@ -1722,12 +1204,9 @@ module ag_array (
   ag_pe_dsp u_pe_4_5 (
     .clk  (clk),
     .clear(clear),
-    .a_in (a_4_4),
-    .c_in (c_4_4),
-    .b_in (b_3_5),
-    .a_out(a_4_5),
-    .c_out(c_4_5),
-    .b_out(b_4_5),
+    .a    (a_row4[47:40]),
+    .b    (b_row4[47:40]),
+    .ctl  (c_row4[23:21]),
     .acc0 (acc0_4_5),
     .acc1 (acc1_4_5)
   );
@@ -1735,12 +1214,9 @@ module ag_array (
   ag_pe_dsp u_pe_4_6 (
     .clk  (clk),
     .clear(clear),
-    .a_in (a_4_5),
-    .c_in (c_4_5),
-    .b_in (b_3_6),
-    .a_out(a_4_6),
-    .c_out(c_4_6),
-    .b_out(b_4_6),
+    .a    (a_row4[55:48]),
+    .b    (b_row4[55:48]),
+    .ctl  (c_row4[26:24]),
     .acc0 (acc0_4_6),
     .acc1 (acc1_4_6)
   );
@@ -1748,12 +1224,9 @@ module ag_array (
   ag_pe_dsp u_pe_4_7 (
     .clk  (clk),
     .clear(clear),
-    .a_in (a_4_6),
-    .c_in (c_4_6),
-    .b_in (b_3_7),
-    .a_out(a_4_7),
-    .c_out(c_4_7),
-    .b_out(b_4_7),
+    .a    (a_row4[63:56]),
+    .b    (b_row4[63:56]),
+    .ctl  (c_row4[29:27]),
     .acc0 (acc0_4_7),
     .acc1 (acc1_4_7)
   );
@@ -1761,12 +1234,9 @@ module ag_array (
   ag_pe_dsp u_pe_4_8 (
     .clk  (clk),
     .clear(clear),
-    .a_in (a_4_7),
-    .c_in (c_4_7),
-    .b_in (b_3_8),
-    .a_out(a_4_8),
-    .c_out(c_4_8),
-    .b_out(b_4_8),
+    .a    (a_row4[71:64]),
+    .b    (b_row4[71:64]),
+    .ctl  (c_row4[32:30]),
     .acc0 (acc0_4_8),
     .acc1 (acc1_4_8)
   );
@@ -1774,12 +1244,9 @@ module ag_array (
   ag_pe_dsp u_pe_4_9 (
     .clk  (clk),
     .clear(clear),
-    .a_in (a_4_8),
-    .c_in (c_4_8),
-    .b_in (b_3_9),
-    .a_out(a_4_9),
-    .c_out(c_4_9),
-    .b_out(b_4_9),
+    .a    (a_row4[79:72]),
+    .b    (b_row4[79:72]),
+    .ctl  (c_row4[35:33]),
     .acc0 (acc0_4_9),
     .acc1 (acc1_4_9)
   );
@@ -1787,12 +1254,9 @@ module ag_array (
   ag_pe_dsp u_pe_4_10 (
     .clk  (clk),
     .clear(clear),
-    .a_in (a_4_9),
-    .c_in (c_4_9),
-    .b_in (b_3_10),
-    .a_out(a_4_10),
-    .c_out(c_4_10),
-    .b_out(b_4_10),
+    .a    (a_row4[87:80]),
+    .b    (b_row4[87:80]),
+    .ctl  (c_row4[38:36]),
     .acc0 (acc0_4_10),
     .acc1 (acc1_4_10)
   );
@@ -1800,12 +1264,9 @@ module ag_array (
   ag_pe_dsp u_pe_4_11 (
     .clk  (clk),
     .clear(clear),
-    .a_in (a_4_10),
-    .c_in (c_4_10),
-    .b_in (b_3_11),
-    .a_out(a_4_11),
-    .c_out(c_4_11),
-    .b_out(b_4_11),
+    .a    (a_row4[95:88]),
+    .b    (b_row4[95:88]),
+    .ctl  (c_row4[41:39]),
     .acc0 (acc0_4_11),
     .acc1 (acc1_4_11)
   );
@@ -1813,12 +1274,9 @@ module ag_array (
   ag_pe_dsp u_pe_5_0 (
     .clk  (clk),
     .clear(clear),
-    .a_in (a_left[47:40]),
-    .c_in (c_left[17:15]),
-    .b_in (b_4_0),
-    .a_out(a_5_0),
-    .c_out(c_5_0),
-    .b_out(b_5_0),
+    .a    (a_row5[7:0]),
+    .b    (b_row5[7:0]),
+    .ctl  (c_row5[8:6]),
     .acc0 (acc0_5_0),
     .acc1 (acc1_5_0)
   );
@@ -1826,12 +1284,9 @@ module ag_array (
   ag_pe_dsp u_pe_5_1 (
     .clk  (clk),
     .clear(clear),
-    .a_in (a_5_0),
-    .c_in (c_5_0),
-    .b_in (b_4_1),
-    .a_out(a_5_1),
-    .c_out(c_5_1),
-    .b_out(b_5_1),
+    .a    (a_row5[15:8]),
+    .b    (b_row5[15:8]),
+    .ctl  (c_row5[11:9]),
     .acc0 (acc0_5_1),
     .acc1 (acc1_5_1)
   );
@@ -1839,12 +1294,9 @@ module ag_array (
   ag_pe_dsp u_pe_5_2 (
     .clk  (clk),
     .clear(clear),
-    .a_in (a_5_1),
-    .c_in (c_5_1),
-    .b_in (b_4_2),
-    .a_out(a_5_2),
-    .c_out(c_5_2),
-    .b_out(b_5_2),
+    .a    (a_row5[23:16]),
+    .b    (b_row5[23:16]),
+    .ctl  (c_row5[14:12]),
     .acc0 (acc0_5_2),
     .acc1 (acc1_5_2)
   );
@@ -1852,12 +1304,9 @@ module ag_array (
   ag_pe_dsp u_pe_5_3 (
     .clk  (clk),
     .clear(clear),
-    .a_in (a_5_2),
-    .c_in (c_5_2),
-    .b_in (b_4_3),
-    .a_out(a_5_3),
-    .c_out(c_5_3),
-    .b_out(b_5_3),
+    .a    (a_row5[31:24]),
+    .b    (b_row5[31:24]),
+    .ctl  (c_row5[17:15]),
     .acc0 (acc0_5_3),
     .acc1 (acc1_5_3)
   );
@@ -1865,12 +1314,9 @@ module ag_array (
   ag_pe_dsp u_pe_5_4 (
     .clk  (clk),
     .clear(clear),
-    .a_in (a_5_3),
-    .c_in (c_5_3),
-    .b_in (b_4_4),
-    .a_out(a_5_4),
-    .c_out(c_5_4),
-    .b_out(b_5_4),
+    .a    (a_row5[39:32]),
+    .b    (b_row5[39:32]),
+    .ctl  (c_row5[20:18]),
     .acc0 (acc0_5_4),
     .acc1 (acc1_5_4)
   );
@@ -1878,12 +1324,9 @@ module ag_array (
   ag_pe_dsp u_pe_5_5 (
     .clk  (clk),
     .clear(clear),
-    .a_in (a_5_4),
-    .c_in (c_5_4),
-    .b_in (b_4_5),
-    .a_out(a_5_5),
-    .c_out(c_5_5),
-    .b_out(b_5_5),
+    .a    (a_row5[47:40]),
+    .b    (b_row5[47:40]),
+    .ctl  (c_row5[23:21]),
     .acc0 (acc0_5_5),
     .acc1 (acc1_5_5)
   );
@@ -1891,12 +1334,9 @@ module ag_array (
   ag_pe_dsp u_pe_5_6 (
     .clk  (clk),
     .clear(clear),
-    .a_in (a_5_5),
-    .c_in (c_5_5),
-    .b_in (b_4_6),
-    .a_out(a_5_6),
-    .c_out(c_5_6),
-    .b_out(b_5_6),
+    .a    (a_row5[55:48]),
+    .b    (b_row5[55:48]),
+    .ctl  (c_row5[26:24]),
     .acc0 (acc0_5_6),
     .acc1 (acc1_5_6)
   );
@@ -1904,12 +1344,9 @@ module ag_array (
   ag_pe_dsp u_pe_5_7 (
     .clk  (clk),
     .clear(clear),
-    .a_in (a_5_6),
-    .c_in (c_5_6),
-    .b_in (b_4_7),
-    .a_out(a_5_7),
-    .c_out(c_5_7),
-    .b_out(b_5_7),
+    .a    (a_row5[63:56]),
+    .b    (b_row5[63:56]),
+    .ctl  (c_row5[29:27]),
     .acc0 (acc0_5_7),
     .acc1 (acc1_5_7)
   );
@@ -1917,12 +1354,9 @@ module ag_array (
   ag_pe_dsp u_pe_5_8 (
     .clk  (clk),
     .clear(clear),
-    .a_in (a_5_7),
-    .c_in (c_5_7),
-    .b_in (b_4_8),
-    .a_out(a_5_8),
-    .c_out(c_5_8),
-    .b_out(b_5_8),
+    .a    (a_row5[71:64]),
+    .b    (b_row5[71:64]),
+    .ctl  (c_row5[32:30]),
     .acc0 (acc0_5_8),
     .acc1 (acc1_5_8)
   );
@@ -1930,12 +1364,9 @@ module ag_array (
   ag_pe_dsp u_pe_5_9 (
     .clk  (clk),
     .clear(clear),
-    .a_in (a_5_8),
-    .c_in (c_5_8),
-    .b_in (b_4_9),
-    .a_out(a_5_9),
-    .c_out(c_5_9),
-    .b_out(b_5_9),
+    .a    (a_row5[79:72]),
+    .b    (b_row5[79:72]),
+    .ctl  (c_row5[35:33]),
     .acc0 (acc0_5_9),
     .acc1 (acc1_5_9)
   );
@@ -1943,12 +1374,9 @@ module ag_array (
   ag_pe_dsp u_pe_5_10 (
     .clk  (clk),
     .clear(clear),
-    .a_in (a_5_9),
-    .c_in (c_5_9),
-    .b_in (b_4_10),
-    .a_out(a_5_10),
-    .c_out(c_5_10),
-    .b_out(b_5_10),
+    .a    (a_row5[87:80]),
+    .b    (b_row5[87:80]),
+    .ctl  (c_row5[38:36]),
     .acc0 (acc0_5_10),
     .acc1 (acc1_5_10)
   );
@@ -1956,12 +1384,9 @@ module ag_array (
   ag_pe_dsp u_pe_5_11 (
     .clk  (clk),
     .clear(clear),
-    .a_in (a_5_10),
-    .c_in (c_5_10),
-    .b_in (b_4_11),
-    .a_out(a_5_11),
-    .c_out(c_5_11),
-    .b_out(b_5_11),
+    .a    (a_row5[95:88]),
+    .b    (b_row5[95:88]),
+    .ctl  (c_row5[41:39]),
     .acc0 (acc0_5_11),
     .acc1 (acc1_5_11)
   );
@@ -1969,12 +1394,9 @@ module ag_array (
   ag_pe_dsp u_pe_6_0 (
     .clk  (clk),
     .clear(clear),
-    .a_in (a_left[55:48]),
-    .c_in (c_left[20:18]),
-    .b_in (b_5_0),
-    .a_out(a_6_0),
-    .c_out(c_6_0),
-    .b_out(b_6_0),
+    .a    (a_row6[7:0]),
+    .b    (b_row6[7:0]),
+    .ctl  (c_row6[8:6]),
     .acc0 (acc0_6_0),
     .acc1 (acc1_6_0)
   );
@@ -1982,12 +1404,9 @@ module ag_array (
   ag_pe_dsp u_pe_6_1 (
     .clk  (clk),
     .clear(clear),
-    .a_in (a_6_0),
-    .c_in (c_6_0),
-    .b_in (b_5_1),
-    .a_out(a_6_1),
-    .c_out(c_6_1),
-    .b_out(b_6_1),
+    .a    (a_row6[15:8]),
+    .b    (b_row6[15:8]),
+    .ctl  (c_row6[11:9]),
     .acc0 (acc0_6_1),
     .acc1 (acc1_6_1)
   );
@@ -1995,12 +1414,9 @@ module ag_array (
   ag_pe_dsp u_pe_6_2 (
     .clk  (clk),
     .clear(clear),
-    .a_in (a_6_1),
-    .c_in (c_6_1),
-    .b_in (b_5_2),
-    .a_out(a_6_2),
-    .c_out(c_6_2),
-    .b_out(b_6_2),
+    .a    (a_row6[23:16]),
+    .b    (b_row6[23:16]),
+    .ctl  (c_row6[14:12]),
     .acc0 (acc0_6_2),
     .acc1 (acc1_6_2)
   );
@@ -2008,12 +1424,9 @@ module ag_array (
   ag_pe_dsp u_pe_6_3 (
     .clk  (clk),
     .clear(clear),
-    .a_in (a_6_2),
-    .c_in (c_6_2),
-    .b_in (b_5_3),
-    .a_out(a_6_3),
-    .c_out(c_6_3),
-    .b_out(b_6_3),
+    .a    (a_row6[31:24]),
+    .b    (b_row6[31:24]),
+    .ctl  (c_row6[17:15]),
     .acc0 (acc0_6_3),
     .acc1 (acc1_6_3)
   );
@@ -2021,12 +1434,9 @@ module ag_array (
   ag_pe_dsp u_pe_6_4 (
     .clk  (clk),
     .clear(clear),
-    .a_in (a_6_3),
-    .c_in (c_6_3),
-    .b_in (b_5_4),
-    .a_out(a_6_4),
-    .c_out(c_6_4),
-    .b_out(b_6_4),
+    .a    (a_row6[39:32]),
+    .b    (b_row6[39:32]),
+    .ctl  (c_row6[20:18]),
     .acc0 (acc0_6_4),
     .acc1 (acc1_6_4)
   );
@@ -2034,12 +1444,9 @@ module ag_array (
   ag_pe_dsp u_pe_6_5 (
     .clk  (clk),
     .clear(clear),
-    .a_in (a_6_4),
-    .c_in (c_6_4),
-    .b_in (b_5_5),
-    .a_out(a_6_5),
-    .c_out(c_6_5),
-    .b_out(b_6_5),
+    .a    (a_row6[47:40]),
+    .b    (b_row6[47:40]),
+    .ctl  (c_row6[23:21]),
     .acc0 (acc0_6_5),
     .acc1 (acc1_6_5)
   );
@@ -2047,12 +1454,9 @@ module ag_array (
   ag_pe_dsp u_pe_6_6 (
     .clk  (clk),
     .clear(clear),
-    .a_in (a_6_5),
-    .c_in (c_6_5),
-    .b_in (b_5_6),
-    .a_out(a_6_6),
-    .c_out(c_6_6),
-    .b_out(b_6_6),
+    .a    (a_row6[55:48]),
+    .b    (b_row6[55:48]),
+    .ctl  (c_row6[26:24]),
     .acc0 (acc0_6_6),
     .acc1 (acc1_6_6)
   );
@@ -2060,12 +1464,9 @@ module ag_array (
   ag_pe_dsp u_pe_6_7 (
     .clk  (clk),
     .clear(clear),
-    .a_in (a_6_6),
-    .c_in (c_6_6),
-    .b_in (b_5_7),
-    .a_out(a_6_7),
-    .c_out(c_6_7),
-    .b_out(b_6_7),
+    .a    (a_row6[63:56]),
+    .b    (b_row6[63:56]),
+    .ctl  (c_row6[29:27]),
     .acc0 (acc0_6_7),
     .acc1 (acc1_6_7)
   );
@@ -2073,12 +1474,9 @@ module ag_array (
   ag_pe_dsp u_pe_6_8 (
     .clk  (clk),
     .clear(clear),
-    .a_in (a_6_7),
-    .c_in (c_6_7),
-    .b_in (b_5_8),
-    .a_out(a_6_8),
-    .c_out(c_6_8),
-    .b_out(b_6_8),
+    .a    (a_row6[71:64]),
+    .b    (b_row6[71:64]),
+    .ctl  (c_row6[32:30]),
     .acc0 (acc0_6_8),
     .acc1 (acc1_6_8)
   );
@@ -2086,12 +1484,9 @@ module ag_array (
   ag_pe_dsp u_pe_6_9 (
     .clk  (clk),
     .clear(clear),
-    .a_in (a_6_8),
-    .c_in (c_6_8),
-    .b_in (b_5_9),
-    .a_out(a_6_9),
-    .c_out(c_6_9),
-    .b_out(b_6_9),
+    .a    (a_row6[79:72]),
+    .b    (b_row6[79:72]),
+    .ctl  (c_row6[35:33]),
     .acc0 (acc0_6_9),
     .acc1 (acc1_6_9)
   );
@@ -2099,12 +1494,9 @@ module ag_array (
   ag_pe_dsp u_pe_6_10 (
     .clk  (clk),
     .clear(clear),
-    .a_in (a_6_9),
-    .c_in (c_6_9),
-    .b_in (b_5_10),
-    .a_out(a_6_10),
-    .c_out(c_6_10),
-    .b_out(b_6_10),
+    .a    (a_row6[87:80]),
+    .b    (b_row6[87:80]),
+    .ctl  (c_row6[38:36]),
     .acc0 (acc0_6_10),
     .acc1 (acc1_6_10)
   );
@@ -2112,12 +1504,9 @@ module ag_array (
   ag_pe_dsp u_pe_6_11 (
     .clk  (clk),
     .clear(clear),
-    .a_in (a_6_10),
-    .c_in (c_6_10),
-    .b_in (b_5_11),
-    .a_out(a_6_11),
-    .c_out(c_6_11),
-    .b_out(b_6_11),
+    .a    (a_row6[95:88]),
+    .b    (b_row6[95:88]),
+    .ctl  (c_row6[41:39]),
     .acc0 (acc0_6_11),
     .acc1 (acc1_6_11)
   );
@@ -2125,12 +1514,9 @@ module ag_array (
   ag_pe_dsp u_pe_7_0 (
     .clk  (clk),
     .clear(clear),
-    .a_in (a_left[63:56]),
-    .c_in (c_left[23:21]),
-    .b_in (b_6_0),
-    .a_out(a_7_0),
-    .c_out(c_7_0),
-    .b_out(b_7_0),
+    .a    (a_row7[7:0]),
+    .b    (b_row7[7:0]),
+    .ctl  (c_row7[8:6]),
     .acc0 (acc0_7_0),
     .acc1 (acc1_7_0)
   );
@@ -2138,12 +1524,9 @@ module ag_array (
   ag_pe_dsp u_pe_7_1 (
     .clk  (clk),
     .clear(clear),
-    .a_in (a_7_0),
-    .c_in (c_7_0),
-    .b_in (b_6_1),
-    .a_out(a_7_1),
-    .c_out(c_7_1),
-    .b_out(b_7_1),
+    .a    (a_row7[15:8]),
+    .b    (b_row7[15:8]),
+    .ctl  (c_row7[11:9]),
     .acc0 (acc0_7_1),
     .acc1 (acc1_7_1)
   );
@@ -2151,12 +1534,9 @@ module ag_array (
   ag_pe_dsp u_pe_7_2 (
     .clk  (clk),
     .clear(clear),
-    .a_in (a_7_1),
-    .c_in (c_7_1),
-    .b_in (b_6_2),
-    .a_out(a_7_2),
-    .c_out(c_7_2),
-    .b_out(b_7_2),
+    .a    (a_row7[23:16]),
+    .b    (b_row7[23:16]),
+    .ctl  (c_row7[14:12]),
     .acc0 (acc0_7_2),
     .acc1 (acc1_7_2)
   );
@@ -2164,12 +1544,9 @@ module ag_array (
   ag_pe_dsp u_pe_7_3 (
     .clk  (clk),
     .clear(clear),
-    .a_in (a_7_2),
-    .c_in (c_7_2),
-    .b_in (b_6_3),
-    .a_out(a_7_3),
-    .c_out(c_7_3),
-    .b_out(b_7_3),
+    .a    (a_row7[31:24]),
+    .b    (b_row7[31:24]),
+    .ctl  (c_row7[17:15]),
     .acc0 (acc0_7_3),
     .acc1 (acc1_7_3)
   );
@@ -2177,12 +1554,9 @@ module ag_array (
   ag_pe_dsp u_pe_7_4 (
     .clk  (clk),
     .clear(clear),
-    .a_in (a_7_3),
-    .c_in (c_7_3),
-    .b_in (b_6_4),
-    .a_out(a_7_4),
-    .c_out(c_7_4),
-    .b_out(b_7_4),
+    .a    (a_row7[39:32]),
+    .b    (b_row7[39:32]),
+    .ctl  (c_row7[20:18]),
     .acc0 (acc0_7_4),
     .acc1 (acc1_7_4)
   );
@@ -2190,12 +1564,9 @@ module ag_array (
   ag_pe_dsp u_pe_7_5 (
     .clk  (clk),
     .clear(clear),
-    .a_in (a_7_4),
-    .c_in (c_7_4),
-    .b_in (b_6_5),
-    .a_out(a_7_5),
-    .c_out(c_7_5),
-    .b_out(b_7_5),
+    .a    (a_row7[47:40]),
+    .b    (b_row7[47:40]),
+    .ctl  (c_row7[23:21]),
     .acc0 (acc0_7_5),
     .acc1 (acc1_7_5)
   );
@@ -2203,12 +1574,9 @@ module ag_array (
   ag_pe_dsp u_pe_7_6 (
     .clk  (clk),
     .clear(clear),
-    .a_in (a_7_5),
-    .c_in (c_7_5),
-    .b_in (b_6_6),
-    .a_out(a_7_6),
-    .c_out(c_7_6),
-    .b_out(b_7_6),
+    .a    (a_row7[55:48]),
+    .b    (b_row7[55:48]),
+    .ctl  (c_row7[26:24]),
     .acc0 (acc0_7_6),
     .acc1 (acc1_7_6)
   );
@@ -2216,12 +1584,9 @@ module ag_array (
   ag_pe_dsp u_pe_7_7 (
     .clk  (clk),
     .clear(clear),
-    .a_in (a_7_6),
-    .c_in (c_7_6),
-    .b_in (b_6_7),
-    .a_out(a_7_7),
-    .c_out(c_7_7),
-    .b_out(b_7_7),
+    .a    (a_row7[63:56]),
+    .b    (b_row7[63:56]),
+    .ctl  (c_row7[29:27]),
     .acc0 (acc0_7_7),
     .acc1 (acc1_7_7)
   );
@@ -2229,12 +1594,9 @@ module ag_array (
   ag_pe_dsp u_pe_7_8 (
     .clk  (clk),
     .clear(clear),
-    .a_in (a_7_7),
-    .c_in (c_7_7),
-    .b_in (b_6_8),
-    .a_out(a_7_8),
-    .c_out(c_7_8),
-    .b_out(b_7_8),
+    .a    (a_row7[71:64]),
+    .b    (b_row7[71:64]),
+    .ctl  (c_row7[32:30]),
     .acc0 (acc0_7_8),
     .acc1 (acc1_7_8)
   );
@@ -2242,12 +1604,9 @@ module ag_array (
   ag_pe_dsp u_pe_7_9 (
     .clk  (clk),
     .clear(clear),
-    .a_in (a_7_8),
-    .c_in (c_7_8),
-    .b_in (b_6_9),
-    .a_out(a_7_9),
-    .c_out(c_7_9),
-    .b_out(b_7_9),
+    .a    (a_row7[79:72]),
+    .b    (b_row7[79:72]),
+    .ctl  (c_row7[35:33]),
     .acc0 (acc0_7_9),
     .acc1 (acc1_7_9)
   );
@@ -2255,12 +1614,9 @@ module ag_array (
   ag_pe_dsp u_pe_7_10 (
     .clk  (clk),
     .clear(clear),
-    .a_in (a_7_9),
-    .c_in (c_7_9),
-    .b_in (b_6_10),
-    .a_out(a_7_10),
-    .c_out(c_7_10),
-    .b_out(b_7_10),
+    .a    (a_row7[87:80]),
+    .b    (b_row7[87:80]),
+    .ctl  (c_row7[38:36]),
     .acc0 (acc0_7_10),
     .acc1 (acc1_7_10)
   );
@@ -2268,12 +1624,9 @@ module ag_array (
   ag_pe_dsp u_pe_7_11 (
     .clk  (clk),
     .clear(clear),
-    .a_in (a_7_10),
-    .c_in (c_7_10),
-    .b_in (b_6_11),
-    .a_out(a_7_11),
-    .c_out(c_7_11),
-    .b_out(b_7_11),
+    .a    (a_row7[95:88]),
+    .b    (b_row7[95:88]),
+    .ctl  (c_row7[41:39]),
     .acc0 (acc0_7_11),
     .acc1 (acc1_7_11)
   );
@@ -2281,12 +1634,9 @@ module ag_array (
   ag_pe_dsp u_pe_8_0 (
     .clk  (clk),
     .clear(clear),
-    .a_in (a_left[71:64]),
-    .c_in (c_left[26:24]),
-    .b_in (b_7_0),
-    .a_out(a_8_0),
-    .c_out(c_8_0),
-    .b_out(b_8_0),
+    .a    (a_row8[7:0]),
+    .b    (b_row8[7:0]),
+    .ctl  (c_row8[8:6]),
     .acc0 (acc0_8_0),
     .acc1 (acc1_8_0)
   );
@@ -2294,12 +1644,9 @@ module ag_array (
   ag_pe_dsp u_pe_8_1 (
     .clk  (clk),
     .clear(clear),
-    .a_in (a_8_0),
-    .c_in (c_8_0),
-    .b_in (b_7_1),
-    .a_out(a_8_1),
-    .c_out(c_8_1),
-    .b_out(b_8_1),
+    .a    (a_row8[15:8]),
+    .b    (b_row8[15:8]),
+    .ctl  (c_row8[11:9]),
     .acc0 (acc0_8_1),
     .acc1 (acc1_8_1)
   );
@@ -2307,12 +1654,9 @@ module ag_array (
   ag_pe_dsp u_pe_8_2 (
     .clk  (clk),
     .clear(clear),
-    .a_in (a_8_1),
-    .c_in (c_8_1),
-    .b_in (b_7_2),
-    .a_out(a_8_2),
-    .c_out(c_8_2),
-    .b_out(b_8_2),
+    .a    (a_row8[23:16]),
+    .b    (b_row8[23:16]),
+    .ctl  (c_row8[14:12]),
     .acc0 (acc0_8_2),
     .acc1 (acc1_8_2)
   );
@@ -2320,12 +1664,9 @@ module ag_array (
   ag_pe_dsp u_pe_8_3 (
     .clk  (clk),
     .clear(clear),
-    .a_in (a_8_2),
-    .c_in (c_8_2),
-    .b_in (b_7_3),
-    .a_out(a_8_3),
-    .c_out(c_8_3),
-    .b_out(b_8_3),
+    .a    (a_row8[31:24]),
+    .b    (b_row8[31:24]),
+    .ctl  (c_row8[17:15]),
     .acc0 (acc0_8_3),
     .acc1 (acc1_8_3)
   );
@@ -2333,12 +1674,9 @@ module ag_array (
   ag_pe_dsp u_pe_8_4 (
     .clk  (clk),
     .clear(clear),
-    .a_in (a_8_3),
-    .c_in (c_8_3),
-    .b_in (b_7_4),
-    .a_out(a_8_4),
-    .c_out(c_8_4),
-    .b_out(b_8_4),
+    .a    (a_row8[39:32]),
+    .b    (b_row8[39:32]),
+    .ctl  (c_row8[20:18]),
     .acc0 (acc0_8_4),
     .acc1 (acc1_8_4)
   );
@@ -2346,12 +1684,9 @@ module ag_array (
   ag_pe_dsp u_pe_8_5 (
     .clk  (clk),
     .clear(clear),
-    .a_in (a_8_4),
-    .c_in (c_8_4),
-    .b_in (b_7_5),
-    .a_out(a_8_5),
-    .c_out(c_8_5),
-    .b_out(b_8_5),
+    .a    (a_row8[47:40]),
+    .b    (b_row8[47:40]),
+    .ctl  (c_row8[23:21]),
     .acc0 (acc0_8_5),
     .acc1 (acc1_8_5)
   );
@@ -2359,12 +1694,9 @@ module ag_array (
   ag_pe_dsp u_pe_8_6 (
     .clk  (clk),
     .clear(clear),
-    .a_in (a_8_5),
-    .c_in (c_8_5),
-    .b_in (b_7_6),
-    .a_out(a_8_6),
-    .c_out(c_8_6),
-    .b_out(b_8_6),
+    .a    (a_row8[55:48]),
+    .b    (b_row8[55:48]),
+    .ctl  (c_row8[26:24]),
     .acc0 (acc0_8_6),
     .acc1 (acc1_8_6)
   );
@@ -2372,12 +1704,9 @@ module ag_array (
   ag_pe_dsp u_pe_8_7 (
     .clk  (clk),
     .clear(clear),
-    .a_in (a_8_6),
-    .c_in (c_8_6),
-    .b_in (b_7_7),
-    .a_out(a_8_7),
-    .c_out(c_8_7),
-    .b_out(b_8_7),
+    .a    (a_row8[63:56]),
+    .b    (b_row8[63:56]),
+    .ctl  (c_row8[29:27]),
     .acc0 (acc0_8_7),
     .acc1 (acc1_8_7)
   );
@@ -2385,12 +1714,9 @@ module ag_array (
   ag_pe_dsp u_pe_8_8 (
     .clk  (clk),
     .clear(clear),
-    .a_in (a_8_7),
-    .c_in (c_8_7),
-    .b_in (b_7_8),
-    .a_out(a_8_8),
-    .c_out(c_8_8),
-    .b_out(b_8_8),
+    .a    (a_row8[71:64]),
+    .b    (b_row8[71:64]),
+    .ctl  (c_row8[32:30]),
     .acc0 (acc0_8_8),
     .acc1 (acc1_8_8)
   );
@@ -2398,12 +1724,9 @@ module ag_array (
   ag_pe_dsp u_pe_8_9 (
     .clk  (clk),
     .clear(clear),
-    .a_in (a_8_8),
-    .c_in (c_8_8),
-    .b_in (b_7_9),
-    .a_out(a_8_9),
-    .c_out(c_8_9),
-    .b_out(b_8_9),
+    .a    (a_row8[79:72]),
+    .b    (b_row8[79:72]),
+    .ctl  (c_row8[35:33]),
     .acc0 (acc0_8_9),
     .acc1 (acc1_8_9)
   );
@@ -2411,12 +1734,9 @@ module ag_array (
   ag_pe_dsp u_pe_8_10 (
     .clk  (clk),
     .clear(clear),
-    .a_in (a_8_9),
-    .c_in (c_8_9),
-    .b_in (b_7_10),
-    .a_out(a_8_10),
-    .c_out(c_8_10),
-    .b_out(b_8_10),
+    .a    (a_row8[87:80]),
+    .b    (b_row8[87:80]),
+    .ctl  (c_row8[38:36]),
     .acc0 (acc0_8_10),
     .acc1 (acc1_8_10)
   );
@@ -2424,12 +1744,9 @@ module ag_array (
   ag_pe_dsp u_pe_8_11 (
     .clk  (clk),
     .clear(clear),
-    .a_in (a_8_10),
-    .c_in (c_8_10),
-    .b_in (b_7_11),
-    .a_out(a_8_11),
-    .c_out(c_8_11),
-    .b_out(b_8_11),
+    .a    (a_row8[95:88]),
+    .b    (b_row8[95:88]),
+    .ctl  (c_row8[41:39]),
     .acc0 (acc0_8_11),
     .acc1 (acc1_8_11)
   );
@@ -2437,12 +1754,9 @@ module ag_array (
   ag_pe_dsp u_pe_9_0 (
     .clk  (clk),
     .clear(clear),
-    .a_in (a_left[79:72]),
-    .c_in (c_left[29:27]),
-    .b_in (b_8_0),
-    .a_out(a_9_0),
-    .c_out(c_9_0),
-    .b_out(b_9_0),
+    .a    (a_row9[7:0]),
+    .b    (b_row9[7:0]),
+    .ctl  (c_row9[8:6]),
     .acc0 (acc0_9_0),
     .acc1 (acc1_9_0)
   );
@@ -2450,12 +1764,9 @@ module ag_array (
   ag_pe_dsp u_pe_9_1 (
     .clk  (clk),
     .clear(clear),
-    .a_in (a_9_0),
-    .c_in (c_9_0),
-    .b_in (b_8_1),
-    .a_out(a_9_1),
-    .c_out(c_9_1),
-    .b_out(b_9_1),
+    .a    (a_row9[15:8]),
+    .b    (b_row9[15:8]),
+    .ctl  (c_row9[11:9]),
     .acc0 (acc0_9_1),
     .acc1 (acc1_9_1)
   );
@@ -2463,12 +1774,9 @@ module ag_array (
   ag_pe_dsp u_pe_9_2 (
     .clk  (clk),
     .clear(clear),
-    .a_in (a_9_1),
-    .c_in (c_9_1),
-    .b_in (b_8_2),
-    .a_out(a_9_2),
-    .c_out(c_9_2),
-    .b_out(b_9_2),
+    .a    (a_row9[23:16]),
+    .b    (b_row9[23:16]),
+    .ctl  (c_row9[14:12]),
     .acc0 (acc0_9_2),
     .acc1 (acc1_9_2)
   );
@@ -2476,12 +1784,9 @@ module ag_array (
   ag_pe_dsp u_pe_9_3 (
     .clk  (clk),
     .clear(clear),
-    .a_in (a_9_2),
-    .c_in (c_9_2),
-    .b_in (b_8_3),
-    .a_out(a_9_3),
-    .c_out(c_9_3),
-    .b_out(b_9_3),
+    .a    (a_row9[31:24]),
+    .b    (b_row9[31:24]),
+    .ctl  (c_row9[17:15]),
     .acc0 (acc0_9_3),
     .acc1 (acc1_9_3)
   );
@@ -2489,12 +1794,9 @@ module ag_array (
   ag_pe_dsp u_pe_9_4 (
     .clk  (clk),
     .clear(clear),
-    .a_in (a_9_3),
-    .c_in (c_9_3),
-    .b_in (b_8_4),
-    .a_out(a_9_4),
-    .c_out(c_9_4),
-    .b_out(b_9_4),
+    .a    (a_row9[39:32]),
+    .b    (b_row9[39:32]),
+    .ctl  (c_row9[20:18]),
     .acc0 (acc0_9_4),
     .acc1 (acc1_9_4)
   );
@@ -2502,12 +1804,9 @@ module ag_array (
   ag_pe_dsp u_pe_9_5 (
     .clk  (clk),
     .clear(clear),
-    .a_in (a_9_4),
-    .c_in (c_9_4),
-    .b_in (b_8_5),
-    .a_out(a_9_5),
-    .c_out(c_9_5),
-    .b_out(b_9_5),
+    .a    (a_row9[47:40]),
+    .b    (b_row9[47:40]),
+    .ctl  (c_row9[23:21]),
     .acc0 (acc0_9_5),
     .acc1 (acc1_9_5)
   );
@@ -2515,12 +1814,9 @@ module ag_array (
   ag_pe_dsp u_pe_9_6 (
     .clk  (clk),
     .clear(clear),
-    .a_in (a_9_5),
-    .c_in (c_9_5),
-    .b_in (b_8_6),
-    .a_out(a_9_6),
-    .c_out(c_9_6),
-    .b_out(b_9_6),
+    .a    (a_row9[55:48]),
+    .b    (b_row9[55:48]),
+    .ctl  (c_row9[26:24]),
     .acc0 (acc0_9_6),
     .acc1 (acc1_9_6)
   );
@@ -2528,12 +1824,9 @@ module ag_array (
   ag_pe_dsp u_pe_9_7 (
     .clk  (clk),
     .clear(clear),
-    .a_in (a_9_6),
-    .c_in (c_9_6),
-    .b_in (b_8_7),
-    .a_out(a_9_7),
-    .c_out(c_9_7),
-    .b_out(b_9_7),
+    .a    (a_row9[63:56]),
+    .b    (b_row9[63:56]),
+    .ctl  (c_row9[29:27]),
     .acc0 (acc0_9_7),
     .acc1 (acc1_9_7)
   );
@@ -2541,12 +1834,9 @@ module ag_array (
   ag_pe_dsp u_pe_9_8 (
     .clk  (clk),
     .clear(clear),
-    .a_in (a_9_7),
-    .c_in (c_9_7),
-    .b_in (b_8_8),
-    .a_out(a_9_8),
-    .c_out(c_9_8),
-    .b_out(b_9_8),
+    .a    (a_row9[71:64]),
+    .b    (b_row9[71:64]),
+    .ctl  (c_row9[32:30]),
     .acc0 (acc0_9_8),
     .acc1 (acc1_9_8)
   );
@@ -2554,12 +1844,9 @@ module ag_array (
   ag_pe_dsp u_pe_9_9 (
     .clk  (clk),
     .clear(clear),
-    .a_in (a_9_8),
-    .c_in (c_9_8),
-    .b_in (b_8_9),
-    .a_out(a_9_9),
-    .c_out(c_9_9),
-    .b_out(b_9_9),
+    .a    (a_row9[79:72]),
+    .b    (b_row9[79:72]),
+    .ctl  (c_row9[35:33]),
     .acc0 (acc0_9_9),
     .acc1 (acc1_9_9)
   );
@@ -2567,12 +1854,9 @@ module ag_array (
   ag_pe_dsp u_pe_9_10 (
     .clk  (clk),
     .clear(clear),
-    .a_in (a_9_9),
-    .c_in (c_9_9),
-    .b_in (b_8_10),
-    .a_out(a_9_10),
-    .c_out(c_9_10),
-    .b_out(b_9_10),
+    .a    (a_row9[87:80]),
+    .b    (b_row9[87:80]),
+    .ctl  (c_row9[38:36]),
     .acc0 (acc0_9_10),
     .acc1 (acc1_9_10)
   );
@@ -2580,12 +1864,9 @@ module ag_array (
   ag_pe_dsp u_pe_9_11 (
     .clk  (clk),
     .clear(clear),
-    .a_in (a_9_10),
-    .c_in (c_9_10),
-    .b_in (b_8_11),
-    .a_out(a_9_11),
-    .c_out(c_9_11),
-    .b_out(b_9_11),
+    .a    (a_row9[95:88]),
+    .b    (b_row9[95:88]),
+    .ctl  (c_row9[41:39]),
     .acc0 (acc0_9_11),
     .acc1 (acc1_9_11)
   );
@@ -2593,12 +1874,9 @@ module ag_array (
   ag_pe_dsp u_pe_10_0 (
     .clk  (clk),
     .clear(clear),
-    .a_in (a_left[87:80]),
-    .c_in (c_left[32:30]),
-    .b_in (b_9_0),
-    .a_out(a_10_0),
-    .c_out(c_10_0),
-    .b_out(b_10_0),
+    .a    (a_row10[7:0]),
+    .b    (b_row10[7:0]),
+    .ctl  (c_row10[8:6]),
     .acc0 (acc0_10_0),
     .acc1 (acc1_10_0)
   );
@@ -2606,12 +1884,9 @@ module ag_array (
   ag_pe_dsp u_pe_10_1 (
     .clk  (clk),
     .clear(clear),
-    .a_in (a_10_0),
-    .c_in (c_10_0),
-    .b_in (b_9_1),
-    .a_out(a_10_1),
-    .c_out(c_10_1),
-    .b_out(b_10_1),
+    .a    (a_row10[15:8]),
+    .b    (b_row10[15:8]),
+    .ctl  (c_row10[11:9]),
     .acc0 (acc0_10_1),
     .acc1 (acc1_10_1)
   );
@@ -2619,12 +1894,9 @@ module ag_array (
   ag_pe_dsp u_pe_10_2 (
     .clk  (clk),
     .clear(clear),
-    .a_in (a_10_1),
-    .c_in (c_10_1),
-    .b_in (b_9_2),
-    .a_out(a_10_2),
-    .c_out(c_10_2),
-    .b_out(b_10_2),
+    .a    (a_row10[23:16]),
+    .b    (b_row10[23:16]),
+    .ctl  (c_row10[14:12]),
     .acc0 (acc0_10_2),
     .acc1 (acc1_10_2)
   );
@@ -2632,12 +1904,9 @@ module ag_array (
   ag_pe_dsp u_pe_10_3 (
     .clk  (clk),
     .clear(clear),
-    .a_in (a_10_2),
-    .c_in (c_10_2),
-    .b_in (b_9_3),
-    .a_out(a_10_3),
-    .c_out(c_10_3),
-    .b_out(b_10_3),
+    .a    (a_row10[31:24]),
+    .b    (b_row10[31:24]),
+    .ctl  (c_row10[17:15]),
     .acc0 (acc0_10_3),
     .acc1 (acc1_10_3)
   );
@@ -2645,12 +1914,9 @@ module ag_array (
   ag_pe_dsp u_pe_10_4 (
     .clk  (clk),
     .clear(clear),
-    .a_in (a_10_3),
-    .c_in (c_10_3),
-    .b_in (b_9_4),
-    .a_out(a_10_4),
-    .c_out(c_10_4),
-    .b_out(b_10_4),
+    .a    (a_row10[39:32]),
+    .b    (b_row10[39:32]),
+    .ctl  (c_row10[20:18]),
     .acc0 (acc0_10_4),
     .acc1 (acc1_10_4)
   );
@@ -2658,12 +1924,9 @@ module ag_array (
   ag_pe_dsp u_pe_10_5 (
     .clk  (clk),
     .clear(clear),
-    .a_in (a_10_4),
-    .c_in (c_10_4),
-    .b_in (b_9_5),
-    .a_out(a_10_5),
-    .c_out(c_10_5),
-    .b_out(b_10_5),
+    .a    (a_row10[47:40]),
+    .b    (b_row10[47:40]),
+    .ctl  (c_row10[23:21]),
     .acc0 (acc0_10_5),
     .acc1 (acc1_10_5)
   );
@@ -2671,12 +1934,9 @@ module ag_array (
   ag_pe_dsp u_pe_10_6 (
     .clk  (clk),
     .clear(clear),
-    .a_in (a_10_5),
-    .c_in (c_10_5),
-    .b_in (b_9_6),
-    .a_out(a_10_6),
-    .c_out(c_10_6),
-    .b_out(b_10_6),
+    .a    (a_row10[55:48]),
+    .b    (b_row10[55:48]),
+    .ctl  (c_row10[26:24]),
     .acc0 (acc0_10_6),
     .acc1 (acc1_10_6)
   );
@@ -2684,12 +1944,9 @@ module ag_array (
   ag_pe_dsp u_pe_10_7 (
     .clk  (clk),
     .clear(clear),
-    .a_in (a_10_6),
-    .c_in (c_10_6),
-    .b_in (b_9_7),
-    .a_out(a_10_7),
-    .c_out(c_10_7),
-    .b_out(b_10_7),
+    .a    (a_row10[63:56]),
+    .b    (b_row10[63:56]),
+    .ctl  (c_row10[29:27]),
     .acc0 (acc0_10_7),
     .acc1 (acc1_10_7)
   );
@@ -2697,12 +1954,9 @@ module ag_array (
   ag_pe_dsp u_pe_10_8 (
     .clk  (clk),
     .clear(clear),
-    .a_in (a_10_7),
-    .c_in (c_10_7),
-    .b_in (b_9_8),
-    .a_out(a_10_8),
-    .c_out(c_10_8),
-    .b_out(b_10_8),
+    .a    (a_row10[71:64]),
+    .b    (b_row10[71:64]),
+    .ctl  (c_row10[32:30]),
     .acc0 (acc0_10_8),
     .acc1 (acc1_10_8)
   );
@@ -2710,12 +1964,9 @@ module ag_array (
   ag_pe_dsp u_pe_10_9 (
     .clk  (clk),
     .clear(clear),
-    .a_in (a_10_8),
-    .c_in (c_10_8),
-    .b_in (b_9_9),
-    .a_out(a_10_9),
-    .c_out(c_10_9),
-    .b_out(b_10_9),
+    .a    (a_row10[79:72]),
+    .b    (b_row10[79:72]),
+    .ctl  (c_row10[35:33]),
     .acc0 (acc0_10_9),
     .acc1 (acc1_10_9)
   );
@@ -2723,12 +1974,9 @@ module ag_array (
   ag_pe_dsp u_pe_10_10 (
     .clk  (clk),
     .clear(clear),
-    .a_in (a_10_9),
-    .c_in (c_10_9),
-    .b_in (b_9_10),
-    .a_out(a_10_10),
-    .c_out(c_10_10),
-    .b_out(b_10_10),
+    .a    (a_row10[87:80]),
+    .b    (b_row10[87:80]),
+    .ctl  (c_row10[38:36]),
     .acc0 (acc0_10_10),
     .acc1 (acc1_10_10)
   );
@@ -2736,12 +1984,9 @@ module ag_array (
   ag_pe_dsp u_pe_10_11 (
     .clk  (clk),
     .clear(clear),
-    .a_in (a_10_10),
-    .c_in (c_10_10),
-    .b_in (b_9_11),
-    .a_out(a_10_11),
-    .c_out(c_10_11),
-    .b_out(b_10_11),
+    .a    (a_row10[95:88]),
+    .b    (b_row10[95:88]),
+    .ctl  (c_row10[41:39]),
     .acc0 (acc0_10_11),
     .acc1 (acc1_10_11)
   );
@@ -2749,12 +1994,9 @@ module ag_array (
   ag_pe_dsp u_pe_11_0 (
     .clk  (clk),
     .clear(clear),
-    .a_in (a_left[95:88]),
-    .c_in (c_left[35:33]),
-    .b_in (b_10_0),
-    .a_out(a_11_0),
-    .c_out(c_11_0),
-    .b_out(b_11_0),
+    .a    (a_row11[7:0]),
+    .b    (b_row11[7:0]),
+    .ctl  (c_row11[8:6]),
     .acc0 (acc0_11_0),
     .acc1 (acc1_11_0)
   );
@@ -2762,12 +2004,9 @@ module ag_array (
   ag_pe_dsp u_pe_11_1 (
     .clk  (clk),
     .clear(clear),
-    .a_in (a_11_0),
-    .c_in (c_11_0),
-    .b_in (b_10_1),
-    .a_out(a_11_1),
-    .c_out(c_11_1),
-    .b_out(b_11_1),
+    .a    (a_row11[15:8]),
+    .b    (b_row11[15:8]),
+    .ctl  (c_row11[11:9]),
     .acc0 (acc0_11_1),
     .acc1 (acc1_11_1)
   );
@@ -2775,12 +2014,9 @@ module ag_array (
   ag_pe_dsp u_pe_11_2 (
     .clk  (clk),
     .clear(clear),
-    .a_in (a_11_1),
-    .c_in (c_11_1),
-    .b_in (b_10_2),
-    .a_out(a_11_2),
-    .c_out(c_11_2),
-    .b_out(b_11_2),
+    .a    (a_row11[23:16]),
+    .b    (b_row11[23:16]),
+    .ctl  (c_row11[14:12]),
     .acc0 (acc0_11_2),
     .acc1 (acc1_11_2)
   );
@@ -2788,12 +2024,9 @@ module ag_array (
   ag_pe_dsp u_pe_11_3 (
     .clk  (clk),
     .clear(clear),
-    .a_in (a_11_2),
-    .c_in (c_11_2),
-    .b_in (b_10_3),
-    .a_out(a_11_3),
-    .c_out(c_11_3),
-    .b_out(b_11_3),
+    .a    (a_row11[31:24]),
+    .b    (b_row11[31:24]),
+    .ctl  (c_row11[17:15]),
     .acc0 (acc0_11_3),
     .acc1 (acc1_11_3)
   );
@@ -2801,12 +2034,9 @@ module ag_array (
   ag_pe_dsp u_pe_11_4 (
     .clk  (clk),
     .clear(clear),
-    .a_in (a_11_3),
-    .c_in (c_11_3),
-    .b_in (b_10_4),
-    .a_out(a_11_4),
-    .c_out(c_11_4),
-    .b_out(b_11_4),
+    .a    (a_row11[39:32]),
+    .b    (b_row11[39:32]),
+    .ctl  (c_row11[20:18]),
     .acc0 (acc0_11_4),
     .acc1 (acc1_11_4)
   );
@@ -2814,12 +2044,9 @@ module ag_array (
   ag_pe_dsp u_pe_11_5 (
     .clk  (clk),
     .clear(clear),
-    .a_in (a_11_4),
-    .c_in (c_11_4),
-    .b_in (b_10_5),
-    .a_out(a_11_5),
-    .c_out(c_11_5),
-    .b_out(b_11_5),
+    .a    (a_row11[47:40]),
+    .b    (b_row11[47:40]),
+    .ctl  (c_row11[23:21]),
     .acc0 (acc0_11_5),
     .acc1 (acc1_11_5)
   );
@@ -2827,12 +2054,9 @@ module ag_array (
   ag_pe_dsp u_pe_11_6 (
     .clk  (clk),
     .clear(clear),
-    .a_in (a_11_5),
-    .c_in (c_11_5),
-    .b_in (b_10_6),
-    .a_out(a_11_6),
-    .c_out(c_11_6),
-    .b_out(b_11_6),
+    .a    (a_row11[55:48]),
+    .b    (b_row11[55:48]),
+    .ctl  (c_row11[26:24]),
     .acc0 (acc0_11_6),
     .acc1 (acc1_11_6)
   );
@@ -2840,12 +2064,9 @@ module ag_array (
   ag_pe_dsp u_pe_11_7 (
     .clk  (clk),
     .clear(clear),
-    .a_in (a_11_6),
-    .c_in (c_11_6),
-    .b_in (b_10_7),
-    .a_out(a_11_7),
-    .c_out(c_11_7),
-    .b_out(b_11_7),
+    .a    (a_row11[63:56]),
+    .b    (b_row11[63:56]),
+    .ctl  (c_row11[29:27]),
     .acc0 (acc0_11_7),
     .acc1 (acc1_11_7)
   );
@@ -2853,12 +2074,9 @@ module ag_array (
   ag_pe_dsp u_pe_11_8 (
     .clk  (clk),
     .clear(clear),
-    .a_in (a_11_7),
-    .c_in (c_11_7),
-    .b_in (b_10_8),
-    .a_out(a_11_8),
-    .c_out(c_11_8),
-    .b_out(b_11_8),
+    .a    (a_row11[71:64]),
+    .b    (b_row11[71:64]),
+    .ctl  (c_row11[32:30]),
     .acc0 (acc0_11_8),
     .acc1 (acc1_11_8)
   );
@@ -2866,12 +2084,9 @@ module ag_array (
   ag_pe_dsp u_pe_11_9 (
     .clk  (clk),
     .clear(clear),
-    .a_in (a_11_8),
-    .c_in (c_11_8),
-    .b_in (b_10_9),
-    .a_out(a_11_9),
-    .c_out(c_11_9),
-    .b_out(b_11_9),
+    .a    (a_row11[79:72]),
+    .b    (b_row11[79:72]),
+    .ctl  (c_row11[35:33]),
     .acc0 (acc0_11_9),
     .acc1 (acc1_11_9)
   );
@@ -2879,12 +2094,9 @@ module ag_array (
   ag_pe_dsp u_pe_11_10 (
     .clk  (clk),
     .clear(clear),
-    .a_in (a_11_9),
-    .c_in (c_11_9),
-    .b_in (b_10_10),
-    .a_out(a_11_10),
-    .c_out(c_11_10),
-    .b_out(b_11_10),
+    .a    (a_row11[87:80]),
+    .b    (b_row11[87:80]),
+    .ctl  (c_row11[38:36]),
     .acc0 (acc0_11_10),
     .acc1 (acc1_11_10)
   );
@@ -2892,12 +2104,9 @@ module ag_array (
   ag_pe_dsp u_pe_11_11 (
     .clk  (clk),
     .clear(clear),
-    .a_in (a_11_10),
-    .c_in (c_11_10),
-    .b_in (b_10_11),
-    .a_out(a_11_11),
-    .c_out(c_11_11),
-    .b_out(b_11_11),
+    .a    (a_row11[95:88]),
+    .b    (b_row11[95:88]),
+    .ctl  (c_row11[41:39]),
     .acc0 (acc0_11_11),
     .acc1 (acc1_11_11)
   );

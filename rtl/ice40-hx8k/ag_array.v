@@ -17,54 +17,9 @@ module ag_array (
   output wire [127:0] rd_data // lane l at bits [32l +: 32]; lanes beyond the row/column are 0
 );
 
-  wire [7:0] a_0_0;
-  wire [2:0] c_0_0;
-  wire [7:0] b_0_0;
-  wire [7:0] a_0_1;
-  wire [2:0] c_0_1;
-  wire [7:0] b_0_1;
-  wire [7:0] a_0_2;
-  wire [2:0] c_0_2;
-  wire [7:0] b_0_2;
-  wire [7:0] a_0_3;
-  wire [2:0] c_0_3;
-  wire [7:0] b_0_3;
-  wire [7:0] a_1_0;
-  wire [2:0] c_1_0;
-  wire [7:0] b_1_0;
-  wire [7:0] a_1_1;
-  wire [2:0] c_1_1;
-  wire [7:0] b_1_1;
-  wire [7:0] a_1_2;
-  wire [2:0] c_1_2;
-  wire [7:0] b_1_2;
-  wire [7:0] a_1_3;
-  wire [2:0] c_1_3;
-  wire [7:0] b_1_3;
-  wire [7:0] a_2_0;
-  wire [2:0] c_2_0;
-  wire [7:0] b_2_0;
-  wire [7:0] a_2_1;
-  wire [2:0] c_2_1;
-  wire [7:0] b_2_1;
-  wire [7:0] a_2_2;
-  wire [2:0] c_2_2;
-  wire [7:0] b_2_2;
-  wire [7:0] a_2_3;
-  wire [2:0] c_2_3;
-  wire [7:0] b_2_3;
-  wire [7:0] a_3_0;
-  wire [2:0] c_3_0;
-  wire [7:0] b_3_0;
-  wire [7:0] a_3_1;
-  wire [2:0] c_3_1;
-  wire [7:0] b_3_1;
-  wire [7:0] a_3_2;
-  wire [2:0] c_3_2;
-  wire [7:0] b_3_2;
-  wire [7:0] a_3_3;
-  wire [2:0] c_3_3;
-  wire [7:0] b_3_3;
+  reg  [31:0] a_row0; // lane j: left operand of PE(0, j)
+  reg  [31:0] b_row0; // lane j: top operand of PE(0, j)
+  reg  [11:0] c_row0; // lane j: step control of lane j − depth + 1 of the operands (cleared by start)
   wire [31:0] acc0_0_0;
   wire [31:0] acc1_0_0;
   wire [31:0] acc_0_0;
@@ -77,6 +32,9 @@ module ag_array (
   wire [31:0] acc0_0_3;
   wire [31:0] acc1_0_3;
   wire [31:0] acc_0_3;
+  reg  [31:0] a_row1; // lane j: left operand of PE(1, j)
+  reg  [31:0] b_row1; // lane j: top operand of PE(1, j)
+  reg  [11:0] c_row1; // lane j: step control of lane j − depth + 1 of the operands (cleared by start)
   wire [31:0] acc0_1_0;
   wire [31:0] acc1_1_0;
   wire [31:0] acc_1_0;
@@ -89,6 +47,9 @@ module ag_array (
   wire [31:0] acc0_1_3;
   wire [31:0] acc1_1_3;
   wire [31:0] acc_1_3;
+  reg  [31:0] a_row2; // lane j: left operand of PE(2, j)
+  reg  [31:0] b_row2; // lane j: top operand of PE(2, j)
+  reg  [11:0] c_row2; // lane j: step control of lane j − depth + 1 of the operands (cleared by start)
   wire [31:0] acc0_2_0;
   wire [31:0] acc1_2_0;
   wire [31:0] acc_2_0;
@@ -101,6 +62,9 @@ module ag_array (
   wire [31:0] acc0_2_3;
   wire [31:0] acc1_2_3;
   wire [31:0] acc_2_3;
+  reg  [31:0] a_row3; // lane j: left operand of PE(3, j)
+  reg  [31:0] b_row3; // lane j: top operand of PE(3, j)
+  reg  [11:0] c_row3; // lane j: step control of lane j − depth + 1 of the operands (cleared by start)
   wire [31:0] acc0_3_0;
   wire [31:0] acc1_3_0;
   wire [31:0] acc_3_0;
@@ -113,7 +77,6 @@ module ag_array (
   wire [31:0] acc0_3_3;
   wire [31:0] acc1_3_3;
   wire [31:0] acc_3_3;
-  wire [75:0] unused_edges;
 
   assign acc_0_0 = rd_bank ? acc1_0_0 : acc0_0_0;
   assign acc_0_1 = rd_bank ? acc1_0_1 : acc0_0_1;
@@ -131,18 +94,29 @@ module ag_array (
   assign acc_3_1 = rd_bank ? acc1_3_1 : acc0_3_1;
   assign acc_3_2 = rd_bank ? acc1_3_2 : acc0_3_2;
   assign acc_3_3 = rd_bank ? acc1_3_3 : acc0_3_3;
-  assign unused_edges = {a_0_3, c_0_3, a_1_3, c_1_3, a_2_3, c_2_3, b_3_0, b_3_1, b_3_2, a_3_3, c_3_3, b_3_3};
   assign rd_data = {(rd_t ? ((rd_idx == 2'd0) ? acc_3_0 : ((rd_idx == 2'd1) ? acc_3_1 : ((rd_idx == 2'd2) ? acc_3_2 : ((rd_idx == 2'd3) ? acc_3_3 : 32'd0)))) : ((rd_idx == 2'd0) ? acc_0_3 : ((rd_idx == 2'd1) ? acc_1_3 : ((rd_idx == 2'd2) ? acc_2_3 : ((rd_idx == 2'd3) ? acc_3_3 : 32'd0))))), (rd_t ? ((rd_idx == 2'd0) ? acc_2_0 : ((rd_idx == 2'd1) ? acc_2_1 : ((rd_idx == 2'd2) ? acc_2_2 : ((rd_idx == 2'd3) ? acc_2_3 : 32'd0)))) : ((rd_idx == 2'd0) ? acc_0_2 : ((rd_idx == 2'd1) ? acc_1_2 : ((rd_idx == 2'd2) ? acc_2_2 : ((rd_idx == 2'd3) ? acc_3_2 : 32'd0))))), (rd_t ? ((rd_idx == 2'd0) ? acc_1_0 : ((rd_idx == 2'd1) ? acc_1_1 : ((rd_idx == 2'd2) ? acc_1_2 : ((rd_idx == 2'd3) ? acc_1_3 : 32'd0)))) : ((rd_idx == 2'd0) ? acc_0_1 : ((rd_idx == 2'd1) ? acc_1_1 : ((rd_idx == 2'd2) ? acc_2_1 : ((rd_idx == 2'd3) ? acc_3_1 : 32'd0))))), (rd_t ? ((rd_idx == 2'd0) ? acc_0_0 : ((rd_idx == 2'd1) ? acc_0_1 : ((rd_idx == 2'd2) ? acc_0_2 : ((rd_idx == 2'd3) ? acc_0_3 : 32'd0)))) : ((rd_idx == 2'd0) ? acc_0_0 : ((rd_idx == 2'd1) ? acc_1_0 : ((rd_idx == 2'd2) ? acc_2_0 : ((rd_idx == 2'd3) ? acc_3_0 : 32'd0)))))};
+
+  always @(posedge clk) begin
+    a_row0 <= {a_row0[23:0], a_left[7:0]};
+    b_row0 <= b_top;
+    c_row0 <= clear ? 12'd0 : {c_row0[8:0], c_left[2:0]};
+    a_row1 <= {a_row1[23:0], a_left[15:8]};
+    b_row1 <= b_row0;
+    c_row1 <= clear ? 12'd0 : {c_row1[8:0], c_left[5:3]};
+    a_row2 <= {a_row2[23:0], a_left[23:16]};
+    b_row2 <= b_row1;
+    c_row2 <= clear ? 12'd0 : {c_row2[8:0], c_left[8:6]};
+    a_row3 <= {a_row3[23:0], a_left[31:24]};
+    b_row3 <= b_row2;
+    c_row3 <= clear ? 12'd0 : {c_row3[8:0], c_left[11:9]};
+  end
 
   ag_pe_lut u_pe_0_0 (
     .clk  (clk),
     .clear(clear),
-    .a_in (a_left[7:0]),
-    .c_in (c_left[2:0]),
-    .b_in (b_top[7:0]),
-    .a_out(a_0_0),
-    .c_out(c_0_0),
-    .b_out(b_0_0),
+    .a    (a_row0[7:0]),
+    .b    (b_row0[7:0]),
+    .ctl  (c_row0[2:0]),
     .acc0 (acc0_0_0),
     .acc1 (acc1_0_0)
   );
@@ -150,12 +124,9 @@ module ag_array (
   ag_pe_lut u_pe_0_1 (
     .clk  (clk),
     .clear(clear),
-    .a_in (a_0_0),
-    .c_in (c_0_0),
-    .b_in (b_top[15:8]),
-    .a_out(a_0_1),
-    .c_out(c_0_1),
-    .b_out(b_0_1),
+    .a    (a_row0[15:8]),
+    .b    (b_row0[15:8]),
+    .ctl  (c_row0[5:3]),
     .acc0 (acc0_0_1),
     .acc1 (acc1_0_1)
   );
@@ -163,12 +134,9 @@ module ag_array (
   ag_pe_lut u_pe_0_2 (
     .clk  (clk),
     .clear(clear),
-    .a_in (a_0_1),
-    .c_in (c_0_1),
-    .b_in (b_top[23:16]),
-    .a_out(a_0_2),
-    .c_out(c_0_2),
-    .b_out(b_0_2),
+    .a    (a_row0[23:16]),
+    .b    (b_row0[23:16]),
+    .ctl  (c_row0[8:6]),
     .acc0 (acc0_0_2),
     .acc1 (acc1_0_2)
   );
@@ -176,12 +144,9 @@ module ag_array (
   ag_pe_lut u_pe_0_3 (
     .clk  (clk),
     .clear(clear),
-    .a_in (a_0_2),
-    .c_in (c_0_2),
-    .b_in (b_top[31:24]),
-    .a_out(a_0_3),
-    .c_out(c_0_3),
-    .b_out(b_0_3),
+    .a    (a_row0[31:24]),
+    .b    (b_row0[31:24]),
+    .ctl  (c_row0[11:9]),
     .acc0 (acc0_0_3),
     .acc1 (acc1_0_3)
   );
@@ -189,12 +154,9 @@ module ag_array (
   ag_pe_lut u_pe_1_0 (
     .clk  (clk),
     .clear(clear),
-    .a_in (a_left[15:8]),
-    .c_in (c_left[5:3]),
-    .b_in (b_0_0),
-    .a_out(a_1_0),
-    .c_out(c_1_0),
-    .b_out(b_1_0),
+    .a    (a_row1[7:0]),
+    .b    (b_row1[7:0]),
+    .ctl  (c_row1[2:0]),
     .acc0 (acc0_1_0),
     .acc1 (acc1_1_0)
   );
@@ -202,12 +164,9 @@ module ag_array (
   ag_pe_lut u_pe_1_1 (
     .clk  (clk),
     .clear(clear),
-    .a_in (a_1_0),
-    .c_in (c_1_0),
-    .b_in (b_0_1),
-    .a_out(a_1_1),
-    .c_out(c_1_1),
-    .b_out(b_1_1),
+    .a    (a_row1[15:8]),
+    .b    (b_row1[15:8]),
+    .ctl  (c_row1[5:3]),
     .acc0 (acc0_1_1),
     .acc1 (acc1_1_1)
   );
@@ -215,12 +174,9 @@ module ag_array (
   ag_pe_lut u_pe_1_2 (
     .clk  (clk),
     .clear(clear),
-    .a_in (a_1_1),
-    .c_in (c_1_1),
-    .b_in (b_0_2),
-    .a_out(a_1_2),
-    .c_out(c_1_2),
-    .b_out(b_1_2),
+    .a    (a_row1[23:16]),
+    .b    (b_row1[23:16]),
+    .ctl  (c_row1[8:6]),
     .acc0 (acc0_1_2),
     .acc1 (acc1_1_2)
   );
@@ -228,12 +184,9 @@ module ag_array (
   ag_pe_lut u_pe_1_3 (
     .clk  (clk),
     .clear(clear),
-    .a_in (a_1_2),
-    .c_in (c_1_2),
-    .b_in (b_0_3),
-    .a_out(a_1_3),
-    .c_out(c_1_3),
-    .b_out(b_1_3),
+    .a    (a_row1[31:24]),
+    .b    (b_row1[31:24]),
+    .ctl  (c_row1[11:9]),
     .acc0 (acc0_1_3),
     .acc1 (acc1_1_3)
   );
@@ -241,12 +194,9 @@ module ag_array (
   ag_pe_lut u_pe_2_0 (
     .clk  (clk),
     .clear(clear),
-    .a_in (a_left[23:16]),
-    .c_in (c_left[8:6]),
-    .b_in (b_1_0),
-    .a_out(a_2_0),
-    .c_out(c_2_0),
-    .b_out(b_2_0),
+    .a    (a_row2[7:0]),
+    .b    (b_row2[7:0]),
+    .ctl  (c_row2[2:0]),
     .acc0 (acc0_2_0),
     .acc1 (acc1_2_0)
   );
@@ -254,12 +204,9 @@ module ag_array (
   ag_pe_lut u_pe_2_1 (
     .clk  (clk),
     .clear(clear),
-    .a_in (a_2_0),
-    .c_in (c_2_0),
-    .b_in (b_1_1),
-    .a_out(a_2_1),
-    .c_out(c_2_1),
-    .b_out(b_2_1),
+    .a    (a_row2[15:8]),
+    .b    (b_row2[15:8]),
+    .ctl  (c_row2[5:3]),
     .acc0 (acc0_2_1),
     .acc1 (acc1_2_1)
   );
@@ -267,12 +214,9 @@ module ag_array (
   ag_pe_lut u_pe_2_2 (
     .clk  (clk),
     .clear(clear),
-    .a_in (a_2_1),
-    .c_in (c_2_1),
-    .b_in (b_1_2),
-    .a_out(a_2_2),
-    .c_out(c_2_2),
-    .b_out(b_2_2),
+    .a    (a_row2[23:16]),
+    .b    (b_row2[23:16]),
+    .ctl  (c_row2[8:6]),
     .acc0 (acc0_2_2),
     .acc1 (acc1_2_2)
   );
@@ -280,12 +224,9 @@ module ag_array (
   ag_pe_lut u_pe_2_3 (
     .clk  (clk),
     .clear(clear),
-    .a_in (a_2_2),
-    .c_in (c_2_2),
-    .b_in (b_1_3),
-    .a_out(a_2_3),
-    .c_out(c_2_3),
-    .b_out(b_2_3),
+    .a    (a_row2[31:24]),
+    .b    (b_row2[31:24]),
+    .ctl  (c_row2[11:9]),
     .acc0 (acc0_2_3),
     .acc1 (acc1_2_3)
   );
@@ -293,12 +234,9 @@ module ag_array (
   ag_pe_lut u_pe_3_0 (
     .clk  (clk),
     .clear(clear),
-    .a_in (a_left[31:24]),
-    .c_in (c_left[11:9]),
-    .b_in (b_2_0),
-    .a_out(a_3_0),
-    .c_out(c_3_0),
-    .b_out(b_3_0),
+    .a    (a_row3[7:0]),
+    .b    (b_row3[7:0]),
+    .ctl  (c_row3[2:0]),
     .acc0 (acc0_3_0),
     .acc1 (acc1_3_0)
   );
@@ -306,12 +244,9 @@ module ag_array (
   ag_pe_lut u_pe_3_1 (
     .clk  (clk),
     .clear(clear),
-    .a_in (a_3_0),
-    .c_in (c_3_0),
-    .b_in (b_2_1),
-    .a_out(a_3_1),
-    .c_out(c_3_1),
-    .b_out(b_3_1),
+    .a    (a_row3[15:8]),
+    .b    (b_row3[15:8]),
+    .ctl  (c_row3[5:3]),
     .acc0 (acc0_3_1),
     .acc1 (acc1_3_1)
   );
@@ -319,12 +254,9 @@ module ag_array (
   ag_pe_lut u_pe_3_2 (
     .clk  (clk),
     .clear(clear),
-    .a_in (a_3_1),
-    .c_in (c_3_1),
-    .b_in (b_2_2),
-    .a_out(a_3_2),
-    .c_out(c_3_2),
-    .b_out(b_3_2),
+    .a    (a_row3[23:16]),
+    .b    (b_row3[23:16]),
+    .ctl  (c_row3[8:6]),
     .acc0 (acc0_3_2),
     .acc1 (acc1_3_2)
   );
@@ -332,12 +264,9 @@ module ag_array (
   ag_pe_lut u_pe_3_3 (
     .clk  (clk),
     .clear(clear),
-    .a_in (a_3_2),
-    .c_in (c_3_2),
-    .b_in (b_2_3),
-    .a_out(a_3_3),
-    .c_out(c_3_3),
-    .b_out(b_3_3),
+    .a    (a_row3[31:24]),
+    .b    (b_row3[31:24]),
+    .ctl  (c_row3[11:9]),
     .acc0 (acc0_3_3),
     .acc1 (acc1_3_3)
   );

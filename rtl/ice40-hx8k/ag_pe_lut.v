@@ -7,13 +7,10 @@
 // PE with a LUT (shift-add) multiplier; 1 cycle from operand registers to accumulator.
 module ag_pe_lut (
   input  wire        clk,
-  input  wire        clear, // start: zero both banks, drop steps in flight
-  input  wire [7:0]  a_in, // left operand (int8)
-  input  wire [2:0]  c_in, // step control {bank, first, valid}: first = overwrite instead of add (acc=0)
-  input  wire [7:0]  b_in, // top operand (int8)
-  output reg  [7:0]  a_out,
-  output reg  [2:0]  c_out,
-  output reg  [7:0]  b_out,
+  input  wire        clear, // start: zero both banks
+  input  wire [7:0]  a, // left operand (int8), from the row's operand register
+  input  wire [7:0]  b, // top operand (int8), from the row's operand register
+  input  wire [2:0]  ctl, // control {bank, first, valid} of the product reaching the accumulator now (the array delays it 0 cycles behind a, b); first = overwrite instead of add
   output reg  [31:0] acc0,
   output reg  [31:0] acc1
 );
@@ -28,31 +25,32 @@ module ag_pe_lut (
   wire [15:0] pp6;
   wire [15:0] pp7;
   wire [15:0] product;
+  wire [31:0] acc_cur; // the step's bank
+  wire [31:0] acc_next;
 
-  assign a_ext = {{8{a_out[7]}}, a_out};
-  assign pp0 = b_out[0] ? a_ext : 16'd0;
-  assign pp1 = b_out[1] ? {a_ext[14:0], 1'd0} : 16'd0;
-  assign pp2 = b_out[2] ? {a_ext[13:0], 2'd0} : 16'd0;
-  assign pp3 = b_out[3] ? {a_ext[12:0], 3'd0} : 16'd0;
-  assign pp4 = b_out[4] ? {a_ext[11:0], 4'd0} : 16'd0;
-  assign pp5 = b_out[5] ? {a_ext[10:0], 5'd0} : 16'd0;
-  assign pp6 = b_out[6] ? {a_ext[9:0], 6'd0} : 16'd0;
-  assign pp7 = b_out[7] ? {a_ext[8:0], 7'd0} : 16'd0;
+  assign a_ext = {{8{a[7]}}, a};
+  assign pp0 = b[0] ? a_ext : 16'd0;
+  assign pp1 = b[1] ? {a_ext[14:0], 1'd0} : 16'd0;
+  assign pp2 = b[2] ? {a_ext[13:0], 2'd0} : 16'd0;
+  assign pp3 = b[3] ? {a_ext[12:0], 3'd0} : 16'd0;
+  assign pp4 = b[4] ? {a_ext[11:0], 4'd0} : 16'd0;
+  assign pp5 = b[5] ? {a_ext[10:0], 5'd0} : 16'd0;
+  assign pp6 = b[6] ? {a_ext[9:0], 6'd0} : 16'd0;
+  assign pp7 = b[7] ? {a_ext[8:0], 7'd0} : 16'd0;
   assign product = ((((((pp0 + pp1) + pp2) + pp3) + pp4) + pp5) + pp6) - pp7;
+  assign acc_cur = ctl[2] ? acc1 : acc0;
+  assign acc_next = ctl[1] ? {{16{product[15]}}, product} : (acc_cur + {{16{product[15]}}, product});
 
   always @(posedge clk) begin
-    a_out <= a_in;
-    b_out <= b_in;
-    c_out <= clear ? 3'd0 : c_in;
     if (clear) begin
       acc0 <= 32'd0;
-    end else if (c_out[0] && (!c_out[2])) begin
-      acc0 <= c_out[1] ? {{16{product[15]}}, product} : (acc0 + {{16{product[15]}}, product});
-    end
-    if (clear) begin
       acc1 <= 32'd0;
-    end else if (c_out[0] && c_out[2]) begin
-      acc1 <= c_out[1] ? {{16{product[15]}}, product} : (acc1 + {{16{product[15]}}, product});
+    end else if (ctl[0]) begin
+      if (ctl[2]) begin
+        acc1 <= acc_next;
+      end else begin
+        acc0 <= acc_next;
+      end
     end
   end
 endmodule

@@ -17,30 +17,9 @@ module ag_array (
   output wire [127:0] rd_data // lane l at bits [32l +: 32]; lanes beyond the row/column are 0
 );
 
-  wire [7:0] a_0_0;
-  wire [2:0] c_0_0;
-  wire [7:0] b_0_0;
-  wire [7:0] a_0_1;
-  wire [2:0] c_0_1;
-  wire [7:0] b_0_1;
-  wire [7:0] a_0_2;
-  wire [2:0] c_0_2;
-  wire [7:0] b_0_2;
-  wire [7:0] a_0_3;
-  wire [2:0] c_0_3;
-  wire [7:0] b_0_3;
-  wire [7:0] a_1_0;
-  wire [2:0] c_1_0;
-  wire [7:0] b_1_0;
-  wire [7:0] a_1_1;
-  wire [2:0] c_1_1;
-  wire [7:0] b_1_1;
-  wire [7:0] a_1_2;
-  wire [2:0] c_1_2;
-  wire [7:0] b_1_2;
-  wire [7:0] a_1_3;
-  wire [2:0] c_1_3;
-  wire [7:0] b_1_3;
+  reg  [31:0] a_row0; // lane j: left operand of PE(0, j)
+  reg  [31:0] b_row0; // lane j: top operand of PE(0, j)
+  reg  [17:0] c_row0; // lane j: step control of lane j − depth + 1 of the operands (cleared by start)
   wire [31:0] acc0_0_0;
   wire [31:0] acc1_0_0;
   wire [31:0] acc_0_0;
@@ -53,6 +32,9 @@ module ag_array (
   wire [31:0] acc0_0_3;
   wire [31:0] acc1_0_3;
   wire [31:0] acc_0_3;
+  reg  [31:0] a_row1; // lane j: left operand of PE(1, j)
+  reg  [31:0] b_row1; // lane j: top operand of PE(1, j)
+  reg  [17:0] c_row1; // lane j: step control of lane j − depth + 1 of the operands (cleared by start)
   wire [31:0] acc0_1_0;
   wire [31:0] acc1_1_0;
   wire [31:0] acc_1_0;
@@ -65,7 +47,6 @@ module ag_array (
   wire [31:0] acc0_1_3;
   wire [31:0] acc1_1_3;
   wire [31:0] acc_1_3;
-  wire [53:0] unused_edges;
 
   assign acc_0_0 = rd_bank ? acc1_0_0 : acc0_0_0;
   assign acc_0_1 = rd_bank ? acc1_0_1 : acc0_0_1;
@@ -75,18 +56,23 @@ module ag_array (
   assign acc_1_1 = rd_bank ? acc1_1_1 : acc0_1_1;
   assign acc_1_2 = rd_bank ? acc1_1_2 : acc0_1_2;
   assign acc_1_3 = rd_bank ? acc1_1_3 : acc0_1_3;
-  assign unused_edges = {a_0_3, c_0_3, b_1_0, b_1_1, b_1_2, a_1_3, c_1_3, b_1_3};
   assign rd_data = {(rd_t ? 32'd0 : ((rd_idx == 2'd0) ? acc_0_3 : ((rd_idx == 2'd1) ? acc_1_3 : 32'd0))), (rd_t ? 32'd0 : ((rd_idx == 2'd0) ? acc_0_2 : ((rd_idx == 2'd1) ? acc_1_2 : 32'd0))), (rd_t ? ((rd_idx == 2'd0) ? acc_1_0 : ((rd_idx == 2'd1) ? acc_1_1 : ((rd_idx == 2'd2) ? acc_1_2 : ((rd_idx == 2'd3) ? acc_1_3 : 32'd0)))) : ((rd_idx == 2'd0) ? acc_0_1 : ((rd_idx == 2'd1) ? acc_1_1 : 32'd0))), (rd_t ? ((rd_idx == 2'd0) ? acc_0_0 : ((rd_idx == 2'd1) ? acc_0_1 : ((rd_idx == 2'd2) ? acc_0_2 : ((rd_idx == 2'd3) ? acc_0_3 : 32'd0)))) : ((rd_idx == 2'd0) ? acc_0_0 : ((rd_idx == 2'd1) ? acc_1_0 : 32'd0)))};
+
+  always @(posedge clk) begin
+    a_row0 <= {a_row0[23:0], a_left[7:0]};
+    b_row0 <= b_top;
+    c_row0 <= clear ? 18'd0 : {c_row0[14:0], c_left[2:0]};
+    a_row1 <= {a_row1[23:0], a_left[15:8]};
+    b_row1 <= b_row0;
+    c_row1 <= clear ? 18'd0 : {c_row1[14:0], c_left[5:3]};
+  end
 
   ag_pe_dsp u_pe_0_0 (
     .clk  (clk),
     .clear(clear),
-    .a_in (a_left[7:0]),
-    .c_in (c_left[2:0]),
-    .b_in (b_top[7:0]),
-    .a_out(a_0_0),
-    .c_out(c_0_0),
-    .b_out(b_0_0),
+    .a    (a_row0[7:0]),
+    .b    (b_row0[7:0]),
+    .ctl  (c_row0[8:6]),
     .acc0 (acc0_0_0),
     .acc1 (acc1_0_0)
   );
@@ -94,12 +80,9 @@ module ag_array (
   ag_pe_dsp u_pe_0_1 (
     .clk  (clk),
     .clear(clear),
-    .a_in (a_0_0),
-    .c_in (c_0_0),
-    .b_in (b_top[15:8]),
-    .a_out(a_0_1),
-    .c_out(c_0_1),
-    .b_out(b_0_1),
+    .a    (a_row0[15:8]),
+    .b    (b_row0[15:8]),
+    .ctl  (c_row0[11:9]),
     .acc0 (acc0_0_1),
     .acc1 (acc1_0_1)
   );
@@ -107,12 +90,9 @@ module ag_array (
   ag_pe_dsp u_pe_0_2 (
     .clk  (clk),
     .clear(clear),
-    .a_in (a_0_1),
-    .c_in (c_0_1),
-    .b_in (b_top[23:16]),
-    .a_out(a_0_2),
-    .c_out(c_0_2),
-    .b_out(b_0_2),
+    .a    (a_row0[23:16]),
+    .b    (b_row0[23:16]),
+    .ctl  (c_row0[14:12]),
     .acc0 (acc0_0_2),
     .acc1 (acc1_0_2)
   );
@@ -120,12 +100,9 @@ module ag_array (
   ag_pe_dsp u_pe_0_3 (
     .clk  (clk),
     .clear(clear),
-    .a_in (a_0_2),
-    .c_in (c_0_2),
-    .b_in (b_top[31:24]),
-    .a_out(a_0_3),
-    .c_out(c_0_3),
-    .b_out(b_0_3),
+    .a    (a_row0[31:24]),
+    .b    (b_row0[31:24]),
+    .ctl  (c_row0[17:15]),
     .acc0 (acc0_0_3),
     .acc1 (acc1_0_3)
   );
@@ -133,12 +110,9 @@ module ag_array (
   ag_pe_dsp u_pe_1_0 (
     .clk  (clk),
     .clear(clear),
-    .a_in (a_left[15:8]),
-    .c_in (c_left[5:3]),
-    .b_in (b_0_0),
-    .a_out(a_1_0),
-    .c_out(c_1_0),
-    .b_out(b_1_0),
+    .a    (a_row1[7:0]),
+    .b    (b_row1[7:0]),
+    .ctl  (c_row1[8:6]),
     .acc0 (acc0_1_0),
     .acc1 (acc1_1_0)
   );
@@ -146,12 +120,9 @@ module ag_array (
   ag_pe_dsp u_pe_1_1 (
     .clk  (clk),
     .clear(clear),
-    .a_in (a_1_0),
-    .c_in (c_1_0),
-    .b_in (b_0_1),
-    .a_out(a_1_1),
-    .c_out(c_1_1),
-    .b_out(b_1_1),
+    .a    (a_row1[15:8]),
+    .b    (b_row1[15:8]),
+    .ctl  (c_row1[11:9]),
     .acc0 (acc0_1_1),
     .acc1 (acc1_1_1)
   );
@@ -159,12 +130,9 @@ module ag_array (
   ag_pe_dsp u_pe_1_2 (
     .clk  (clk),
     .clear(clear),
-    .a_in (a_1_1),
-    .c_in (c_1_1),
-    .b_in (b_0_2),
-    .a_out(a_1_2),
-    .c_out(c_1_2),
-    .b_out(b_1_2),
+    .a    (a_row1[23:16]),
+    .b    (b_row1[23:16]),
+    .ctl  (c_row1[14:12]),
     .acc0 (acc0_1_2),
     .acc1 (acc1_1_2)
   );
@@ -172,12 +140,9 @@ module ag_array (
   ag_pe_dsp u_pe_1_3 (
     .clk  (clk),
     .clear(clear),
-    .a_in (a_1_2),
-    .c_in (c_1_2),
-    .b_in (b_0_3),
-    .a_out(a_1_3),
-    .c_out(c_1_3),
-    .b_out(b_1_3),
+    .a    (a_row1[31:24]),
+    .b    (b_row1[31:24]),
+    .ctl  (c_row1[17:15]),
     .acc0 (acc0_1_3),
     .acc1 (acc1_1_3)
   );

@@ -59,15 +59,14 @@ module ag_dma (
   wire [13:0] ba_word;
   wire [1:0] ba_bank;
   wire [13:0] ba_word_inc;
-  wire [3:0] beat_valid;
   reg  s1_v;
   reg  [1:0] s1_bank;
   reg  [13:0] s1_word;
   reg  [10:0] s1_beat;
   reg  [3:0] s1_valid;
   reg  [8:0] s1_lrow;
-  wire [63:0] ld_rot_unused;
-  wire [31:0] ld_beat;
+  reg  [63:0] s2_ld_rot; // ld: main-memory bytes rotated so beat byte 0 is byte 0
+  wire [31:0] unused_ld_rot_hi;
   wire [127:0] st_row;
   wire [31:0] st_beat;
   wire [63:0] st_rot_unused;
@@ -75,7 +74,7 @@ module ag_dma (
   wire [7:0] st_en_rot_unused;
   wire [13:0] s1_word_inc;
   reg  s2_v;
-  reg  [127:0] s2_ld_data;
+  wire [127:0] s2_ld_data;
   reg  [15:0] s2_ld_mask;
   reg  [8:0] s2_lrow;
   reg  [3:0] s2_m_we;
@@ -95,15 +94,14 @@ module ag_dma (
   assign sp_rrow = lrow;
   assign acc_rrow = lrow[6:0];
   assign grad_rrow = lrow[6:0];
-  assign beat_valid = {(({1'd0, {beat, 2'd0}} + 14'd3) < {3'd0, nbytes_r}), (({1'd0, {beat, 2'd0}} + 14'd2) < {3'd0, nbytes_r}), (({1'd0, {beat, 2'd0}} + 14'd1) < {3'd0, nbytes_r}), (({1'd0, {beat, 2'd0}} + 14'd0) < {3'd0, nbytes_r})};
-  assign ld_rot_unused = {m_rdata, m_rdata} >> {s1_bank, 3'd0};
-  assign ld_beat = ld_rot_unused[31:0];
+  assign unused_ld_rot_hi = s2_ld_rot[63:32];
   assign st_row = (mem_r == 2'd1) ? acc_rdata : ((mem_r == 2'd2) ? grad_rdata : {96'd0, sp_rdata});
   assign st_beat = st_row[s1_beat * 32 +: 32];
   assign st_rot_unused = {st_beat, st_beat} << {s1_bank, 3'd0};
   assign st_valid = s1_valid;
   assign st_en_rot_unused = {st_valid, st_valid} << s1_bank;
   assign s1_word_inc = s1_word + 14'd1;
+  assign s2_ld_data = {s2_ld_rot[31:24], s2_ld_rot[23:16], s2_ld_rot[15:8], s2_ld_rot[7:0], s2_ld_rot[31:24], s2_ld_rot[23:16], s2_ld_rot[15:8], s2_ld_rot[7:0], s2_ld_rot[31:24], s2_ld_rot[23:16], s2_ld_rot[15:8], s2_ld_rot[7:0], s2_ld_rot[31:24], s2_ld_rot[23:16], s2_ld_rot[15:8], s2_ld_rot[7:0]};
   assign st_en = st_en_rot_unused[7:4];
   assign st_data = st_rot_unused[63:32];
   assign m_we = s2_m_we;
@@ -153,22 +151,30 @@ module ag_dma (
     end else begin
       s1_v <= active;
     end
-    s1_bank <= ba_bank;
-    s1_word <= ba_word;
-    s1_beat <= beat;
-    s1_valid <= beat_valid;
-    s1_lrow <= lrow;
+    if (active) begin
+      s1_bank <= ba_bank;
+      s1_word <= ba_word;
+      s1_beat <= beat;
+      s1_valid <= {(({1'd0, {beat, 2'd0}} + 14'd3) < {3'd0, nbytes_r}), (({1'd0, {beat, 2'd0}} + 14'd2) < {3'd0, nbytes_r}), (({1'd0, {beat, 2'd0}} + 14'd1) < {3'd0, nbytes_r}), (({1'd0, {beat, 2'd0}} + 14'd0) < {3'd0, nbytes_r})};
+      s1_lrow <= lrow;
+    end
     if (clear) begin
       s2_v <= 1'd0;
     end else begin
       s2_v <= s1_v;
     end
-    s2_ld_data <= {ld_beat[31:24], ld_beat[23:16], ld_beat[15:8], ld_beat[7:0], ld_beat[31:24], ld_beat[23:16], ld_beat[15:8], ld_beat[7:0], ld_beat[31:24], ld_beat[23:16], ld_beat[15:8], ld_beat[7:0], ld_beat[31:24], ld_beat[23:16], ld_beat[15:8], ld_beat[7:0]};
-    s2_ld_mask <= {((s1_beat == 11'd3) && (nbytes_r > 11'd15)), ((s1_beat == 11'd3) && (nbytes_r > 11'd14)), ((s1_beat == 11'd3) && (nbytes_r > 11'd13)), ((s1_beat == 11'd3) && (nbytes_r > 11'd12)), ((s1_beat == 11'd2) && (nbytes_r > 11'd11)), ((s1_beat == 11'd2) && (nbytes_r > 11'd10)), ((s1_beat == 11'd2) && (nbytes_r > 11'd9)), ((s1_beat == 11'd2) && (nbytes_r > 11'd8)), ((s1_beat == 11'd1) && (nbytes_r > 11'd7)), ((s1_beat == 11'd1) && (nbytes_r > 11'd6)), ((s1_beat == 11'd1) && (nbytes_r > 11'd5)), ((s1_beat == 11'd1) && (nbytes_r > 11'd4)), ((s1_beat == 11'd0) && (nbytes_r > 11'd3)), ((s1_beat == 11'd0) && (nbytes_r > 11'd2)), ((s1_beat == 11'd0) && (nbytes_r > 11'd1)), ((s1_beat == 11'd0) && (nbytes_r > 11'd0))};
-    s2_lrow <= s1_lrow;
-    s2_m_we <= (s1_v && st_r) ? st_en : 4'd0;
-    s2_m_waddr <= {s1_word, ((2'd2 < s1_bank) ? s1_word_inc : s1_word), ((2'd1 < s1_bank) ? s1_word_inc : s1_word), ((2'd0 < s1_bank) ? s1_word_inc : s1_word)};
-    s2_m_wdata <= st_data;
+    if (s1_v && st_r) begin
+      s2_m_we <= st_en;
+    end else begin
+      s2_m_we <= 4'd0;
+    end
+    if (s1_v) begin
+      s2_ld_rot <= {m_rdata, m_rdata} >> {s1_bank, 3'd0};
+      s2_ld_mask <= {((s1_beat == 11'd3) && (nbytes_r > 11'd15)), ((s1_beat == 11'd3) && (nbytes_r > 11'd14)), ((s1_beat == 11'd3) && (nbytes_r > 11'd13)), ((s1_beat == 11'd3) && (nbytes_r > 11'd12)), ((s1_beat == 11'd2) && (nbytes_r > 11'd11)), ((s1_beat == 11'd2) && (nbytes_r > 11'd10)), ((s1_beat == 11'd2) && (nbytes_r > 11'd9)), ((s1_beat == 11'd2) && (nbytes_r > 11'd8)), ((s1_beat == 11'd1) && (nbytes_r > 11'd7)), ((s1_beat == 11'd1) && (nbytes_r > 11'd6)), ((s1_beat == 11'd1) && (nbytes_r > 11'd5)), ((s1_beat == 11'd1) && (nbytes_r > 11'd4)), ((s1_beat == 11'd0) && (nbytes_r > 11'd3)), ((s1_beat == 11'd0) && (nbytes_r > 11'd2)), ((s1_beat == 11'd0) && (nbytes_r > 11'd1)), ((s1_beat == 11'd0) && (nbytes_r > 11'd0))};
+      s2_lrow <= s1_lrow;
+      s2_m_waddr <= {s1_word, ((2'd2 < s1_bank) ? s1_word_inc : s1_word), ((2'd1 < s1_bank) ? s1_word_inc : s1_word), ((2'd0 < s1_bank) ? s1_word_inc : s1_word)};
+      s2_m_wdata <= st_data;
+    end
   end
 endmodule
 

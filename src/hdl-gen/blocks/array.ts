@@ -4,12 +4,19 @@
  * T(·,j) meet in PE(i, j)). PEs use a DSP multiplier for the first `dspPEs` in row-major order and a
  * LUT multiplier for the rest, so an array can be larger than the device's DSP count.
  *
+ * The systolic registers are kept per row as packed vectors: lane j of row i's operand registers
+ * is PE(i, j)'s operand (one register per hop, as PE-local registers would be), and the row's step
+ * control runs on past the last column for the PEs' pipeline depth, so PE(i, j) takes the control of
+ * the product reaching its accumulator from lane j + depth − 1 instead of carrying its own copies.
+ * Same registers and timing as one register set per PE; a cycle-based simulator shifts one vector
+ * per row instead of copying every PE's registers.
+ *
  * The drain reads a bank through one row (or, transposed, one column) of accumulators a cycle.
  */
-import { cat, clog2, eq, lit, mux, select, slice, type Expr } from '../ir/expr.js';
-import { ModuleBuilder, type Module } from '../ir/module.js';
+import { cat, clog2, eq, lane, lit, mux, select, shiftIn, type Expr } from '../ir/expr.js';
+import { ModuleBuilder, set, type Module, type Stmt } from '../ir/module.js';
 import type { Ctx } from '../ctx.js';
-import { CTL_BITS, pe } from './pe.js';
+import { CTL_BITS, pe, peDepth, type PeKind } from './pe.js';
 
 export function array(ctx: Ctx): Module {
   return ctx.lib.once('ag_array', () => {
@@ -26,41 +33,44 @@ export function array(ctx: Ctx): Module {
     const rdIdx = m.input('rd_idx', iw);
     const rdData = m.output('rd_data', W * 32, 'lane l at bits [32l +: 32]; lanes beyond the row/column are 0');
 
+    const kind = (i: number, j: number): PeKind => (i * C + j < ctx.dspPEs ? 'dsp' : 'lut');
+    const depth = (i: number, j: number): number => peDepth(kind(i, j), ctx.P);
+    const ff: Stmt[] = [];
     const acc: Expr[][] = [];
-    const a: Expr[][] = [], ct: Expr[][] = [], b: Expr[][] = [];
+    let bAbove = bT;
     for (let i = 0; i < R; i++) {
-      acc.push([]); a.push([]); ct.push([]); b.push([]);
+      // Row i's registers: operands a (moving right), b (moving down), step control (moving right).
+      const aRow = m.net(`a_row${i}`, C * 8, `lane j: left operand of PE(${i}, j)`);
+      const bRow = m.net(`b_row${i}`, C * 8, `lane j: top operand of PE(${i}, j)`);
+      const lanes = Math.max(...Array.from({ length: C }, (_, j) => j + depth(i, j)));
+      const cRow = m.net(`c_row${i}`, lanes * CTL_BITS, `lane j: step control of lane j − depth + 1 of the operands (cleared by start)`);
+      const cIn = lane(cL, i, CTL_BITS);
+      ff.push(
+        set(aRow, shiftIn(aRow, lane(aL, i, 8))),
+        set(bRow, bAbove),
+        set(cRow, mux(clear, lit(lanes * CTL_BITS, 0), shiftIn(cRow, cIn))),
+      );
+      bAbove = bRow;
+      acc.push([]);
       for (let j = 0; j < C; j++) {
-        a[i]!.push(m.net(`a_${i}_${j}`, 8)); ct[i]!.push(m.net(`c_${i}_${j}`, CTL_BITS)); b[i]!.push(m.net(`b_${i}_${j}`, 8));
-      }
-    }
-    const sink: Expr[] = [];
-    for (let i = 0; i < R; i++) {
-      for (let j = 0; j < C; j++) {
-        const kind = i * C + j < ctx.dspPEs ? 'dsp' : 'lut';
         const a0 = m.net(`acc0_${i}_${j}`, 32), a1 = m.net(`acc1_${i}_${j}`, 32);
-        m.inst(pe(ctx, kind), `u_pe_${i}_${j}`, {
-          clk, clear,
-          a_in: j === 0 ? slice(aL, i * 8 + 7, i * 8) : a[i]![j - 1]!,
-          c_in: j === 0 ? slice(cL, i * CTL_BITS + CTL_BITS - 1, i * CTL_BITS) : ct[i]![j - 1]!,
-          b_in: i === 0 ? slice(bT, j * 8 + 7, j * 8) : b[i - 1]![j]!,
-          a_out: a[i]![j]!, c_out: ct[i]![j]!, b_out: b[i]![j]!,
-          acc0: a0, acc1: a1,
+        m.inst(pe(ctx, kind(i, j)), `u_pe_${i}_${j}`, {
+          clk, clear, a: lane(aRow, j, 8), b: lane(bRow, j, 8), ctl: lane(cRow, j + depth(i, j) - 1, CTL_BITS), acc0: a0, acc1: a1,
         });
         acc[i]!.push(m.let(`acc_${i}_${j}`, mux(rdBank, a1, a0)));
-        if (j === C - 1) sink.push(a[i]![j]!, ct[i]![j]!);
-        if (i === R - 1) sink.push(b[i]![j]!);
       }
     }
-    // Operands leaving the right and bottom edges go nowhere.
-    m.let('unused_edges', cat(...sink));
-    const lanes: Expr[] = [];
+    m.ff(ff);
+    // Read port: lane l = PE(rd_idx, l) (row) or PE(l, rd_idx) (column) of bank rd_bank. Each PE's
+    // bank mux serves both selects (choosing the bank after the select would save a simulator a few
+    // copies a cycle but cost a third more multiplexers).
+    const lanesOut: Expr[] = [];
     for (let l = 0; l < W; l++) {
       const row = l < C ? select(Array.from({ length: R }, (_, i) => [eq(rdIdx, lit(iw, i)), acc[i]![l]!] as const), lit(32, 0)) : lit(32, 0);
       const col = l < R ? select(Array.from({ length: C }, (_, j) => [eq(rdIdx, lit(iw, j)), acc[l]![j]!] as const), lit(32, 0)) : lit(32, 0);
-      lanes.push(mux(rdT, col, row));
+      lanesOut.push(mux(rdT, col, row));
     }
-    m.assign(rdData, cat(...lanes.reverse()));
+    m.assign(rdData, cat(...lanesOut.reverse()));
     return m.build();
   });
 }

@@ -77,18 +77,21 @@ export function dma(ctx: Ctx): Module {
     // Bytes of this beat that exist: beat·B + j < nbytes.
     const ow = 12 + lb;
     const off = zext(lb ? cat(beat, lit(lb, 0)) : beat, ow);
-    const vb = m.let('beat_valid', cat(...Array.from({ length: B }, (_, j) => ult(add(off, lit(ow, j)), zext(nbytes, ow))).reverse()));
+    const vb = cat(...Array.from({ length: B }, (_, j) => ult(add(off, lit(ow, j)), zext(nbytes, ow))).reverse());
 
     // ---- stage 1 -------------------------------------------------------------------------------------
     const s1v = m.net('s1_v', 1), s1l = m.net('s1_bank', lnb), s1h = m.net('s1_word', baw), s1beat = m.net('s1_beat', 11);
     const s1vb = m.net('s1_valid', B), s1row = m.net('s1_lrow', LAW);
-    ff.push(iff(clear, [set(s1v, lit(1, 0))], [set(s1v, active)]), set(s1l, l), set(s1h, h), set(s1beat, beat), set(s1vb, vb), set(s1row, lrow));
+    // Pipeline data registers load only for a valid beat (clock enables): an idle DMA does no work.
+    ff.push(iff(clear, [set(s1v, lit(1, 0))], [set(s1v, active)]), iff(active, [set(s1l, l), set(s1h, h), set(s1beat, beat), set(s1vb, vb), set(s1row, lrow)]));
     const mR = m.input('m_rdata', NB * 8);
     // ld: beat byte j = bank (a + j) mod NB.
-    const ldRot = m.let('ld_rot_unused', shr(cat(mR, mR), cat(s1l, lit(3, 0))));
+    // The rotation is registered (stage 2) rather than a wire, so it is only computed for a valid beat.
+    const s2rot = m.net('s2_ld_rot', 2 * NB * 8, 'ld: main-memory bytes rotated so beat byte 0 is byte 0');
+    const ldRot = shr(cat(mR, mR), cat(s1l, lit(3, 0)));
     const ldBytes = Math.min(B, RB); // a beat never carries more than one local row
-    const ldBeat = m.let('ld_beat', slice(ldRot, ldBytes * 8 - 1, 0));
-    const ldData = cat(...Array.from({ length: RB }, (_, k) => slice(ldBeat, (k % B) * 8 + 7, (k % B) * 8)).reverse());
+    const ldBeat = slice(s2rot, ldBytes * 8 - 1, 0);
+    m.let('unused_ld_rot_hi', slice(s2rot, 2 * NB * 8 - 1, ldBytes * 8));
     const ldMask = cat(...Array.from({ length: RB }, (_, k) => land(eq(s1beat, lit(11, Math.floor(k / B))), ugt(nbytes, lit(11, Math.min(k, 2047))))).reverse());
     // st: beat bytes = local row bytes [beat·B, beat·B + B), rotated onto the banks.
     const rows = [ctx.sp, ctx.acc, ctx.grad].map((g) => m.input(`${g.name}_rdata`, g.bytes * 8));
@@ -105,14 +108,17 @@ export function dma(ctx: Ctx): Module {
     const stEn = rotl(m.let('st_valid', zext(s1vb, NB)), 'st_en_rot', false);
     const s1hInc = m.let('s1_word_inc', add(s1h, lit(baw, 1)));
     const s2v = m.net('s2_v', 1);
-    const s2ld = m.net('s2_ld_data', RB * 8), s2mask = m.net('s2_ld_mask', RB), s2row = m.net('s2_lrow', LAW);
+    const s2ld = m.let('s2_ld_data', cat(...Array.from({ length: RB }, (_, k) => slice(ldBeat, (k % B) * 8 + 7, (k % B) * 8)).reverse()));
+    const s2mask = m.net('s2_ld_mask', RB), s2row = m.net('s2_lrow', LAW);
     const s2we = m.net('s2_m_we', NB), s2wa = m.net('s2_m_waddr', NB * baw), s2wd = m.net('s2_m_wdata', NB * 8);
     ff.push(
       iff(clear, [set(s2v, lit(1, 0))], [set(s2v, s1v)]),
-      set(s2ld, ldData), set(s2mask, ldMask), set(s2row, s1row),
-      set(s2we, mux(land(s1v, st), m.let('st_en', stEn), lit(NB, 0))),
-      set(s2wa, cat(...Array.from({ length: NB }, (_, q) => bankAddr(q, s1h, s1l, s1hInc)).reverse())),
-      set(s2wd, m.let('st_data', stData)),
+      iff(land(s1v, st), [set(s2we, m.let('st_en', stEn))], [set(s2we, lit(NB, 0))]),
+      iff(s1v, [
+        set(s2rot, ldRot), set(s2mask, ldMask), set(s2row, s1row),
+        set(s2wa, cat(...Array.from({ length: NB }, (_, q) => bankAddr(q, s1h, s1l, s1hInc)).reverse())),
+        set(s2wd, m.let('st_data', stData)),
+      ]),
     );
 
     // ---- stage 2: writes -------------------------------------------------------------------------------

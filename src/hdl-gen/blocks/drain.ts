@@ -58,7 +58,8 @@ export function drain(ctx: Ctx): Module {
     }
     // Stage 1: array row/column selected; destination row being read.
     const s1v = m.net('s1_v', 1), s1d = m.net('s1_data', dw), s1row = m.net('s1_row', rw);
-    ff.push(iff(clear, [set(s1v, lit(1, 0))], [set(s1v, active)]), set(s1d, rdData), set(s1row, ptr));
+    // Data registers load only for a valid row (clock enables): an idle drain does no work.
+    ff.push(iff(clear, [set(s1v, lit(1, 0))], [set(s1v, active)]), iff(active, [set(s1d, rdData), set(s1row, ptr)]));
     // Stage 2: add.
     const accR = m.input('acc_ordata', dw);
     const gradR = m.input('grad_ordata', dw);
@@ -70,7 +71,7 @@ export function drain(ctx: Ctx): Module {
       lanes.push(mux(addR, add(o, d), d));
     }
     const s2v = m.net('s2_v', 1), s2d = m.net('s2_data', dw), s2row = m.net('s2_row', rw);
-    ff.push(iff(clear, [set(s2v, lit(1, 0))], [set(s2v, s1v)]), set(s2d, cat(...lanes.reverse())), set(s2row, s1row));
+    ff.push(iff(clear, [set(s2v, lit(1, 0))], [set(s2v, s1v)]), iff(s1v, [set(s2d, cat(...lanes.reverse())), set(s2row, s1row)]));
     // Stage 3: write the lanes an array row (C) or column (R) has; other lanes are untouched.
     const laneMask = (n: number): Expr => lit(W * 4, (2n ** BigInt(n * 4)) - 1n);
     const mask = m.let('mask', mux(tR, laneMask(R), laneMask(C)));

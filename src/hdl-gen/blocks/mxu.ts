@@ -8,7 +8,7 @@
  * Latency from the last sp read to the farthest PE's accumulator: 2 (read + edge register) +
  * (R − 1) + (C − 1) skew/hops + 1 + PE depth ≤ R + C + P + 2 = flushCycles (docs/microarch.md §1).
  */
-import { add, clog2, eq, lit, lnot, mux, ne, partSel, slice, sub, trunc, zext, cat, type Expr } from '../ir/expr.js';
+import { add, clog2, eq, lane, lit, lnot, mux, ne, shiftIn, slice, sub, trunc, zext, cat, type Expr } from '../ir/expr.js';
 import { ModuleBuilder, iff, set, type Module, type Stmt } from '../ir/module.js';
 import type { Ctx } from '../ctx.js';
 
@@ -87,26 +87,20 @@ export function mxu(ctx: Ctx): Module {
     if (C < W) m.let('unused_t_lanes', slice(tData, W * 8 - 1, C * 8));
     const eL = edge(lData, lCol, R, s1tl, 'l');
     const eT = edge(tData, tCol, C, s1tt, 't');
-    const ec = m.net('e_c', 3, 'step control {bank, first, valid}');
-    ff.push(set(ec, mux(clear, lit(3, 0), cat(s1k, s1f, s1v))));
-    const ea = eL.map((e, i) => { const n = m.net(`e_a${i}`, 8); ff.push(set(n, e)); return n; });
-    const eb = eT.map((e, j) => { const n = m.net(`e_b${j}`, 8); ff.push(set(n, e)); return n; });
 
-    // Skew: lane i passes through i registers.
-    const skew = (x: Expr, lane: number, p: string, isValid = false): Expr => {
-      let cur = x;
-      for (let d = 0; d < lane; d++) {
-        const n = m.net(`${p}_sk${lane}_${d}`, x.width);
-        ff.push(isValid ? iff(clear, [set(n, lit(x.width, 0))], [set(n, cur)]) : set(n, cur));
-        cur = n;
-      }
-      return cur;
+    // Edge register and skew as one packed shift register per lane: lane i's step enters lane 0 of
+    // its chain and leaves from lane i (i cycles later). The step control is the same for every
+    // lane, so it is one chain whose lane i feeds left lane i.
+    const chain = (x: Expr, i: number, name: string): Expr => {
+      const n = m.net(name, (i + 1) * x.width, `edge register + ${i} skew register${i === 1 ? '' : 's'}`);
+      ff.push(set(n, shiftIn(n, x)));
+      return lane(n, i, x.width);
     };
-    const outA: Expr[] = [], outC: Expr[] = [], outB: Expr[] = [];
-    for (let i = 0; i < R; i++) {
-      outA.push(skew(ea[i]!, i, 'a')); outC.push(skew(ec, i, 'c', true));
-    }
-    for (let j = 0; j < C; j++) outB.push(skew(eb[j]!, j, 'b'));
+    const outA = eL.map((e, i) => chain(e, i, `a_sk${i}`));
+    const outB = eT.map((e, j) => chain(e, j, `b_sk${j}`));
+    const cChain = m.net('c_sk', R * 3, 'step control {bank, first, valid}: edge register + skew (lane i → left lane i)');
+    ff.push(set(cChain, mux(clear, lit(R * 3, 0), shiftIn(cChain, cat(s1k, s1f, s1v)))));
+    const outC = Array.from({ length: R }, (_, i) => lane(cChain, i, 3));
     m.assign(aL, cat(...outA.reverse()));
     m.assign(cL, cat(...outC.reverse()));
     m.assign(bT, cat(...outB.reverse()));

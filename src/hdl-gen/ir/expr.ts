@@ -77,6 +77,20 @@ export function bit(e: Expr, i: number): Expr {
   return slice(e, i, i);
 }
 
+/** Lane j (w bits) of a packed vector of lanes: bits [j·w +: w] of an identifier. */
+export function lane(e: Expr, j: number, w: number): Expr {
+  return slice(e, j * w + w - 1, j * w);
+}
+
+/**
+ * A packed shift register's next value: e moved up by one lane, x entering lane 0 and the top lane
+ * dropping out (e must be an identifier; x is one lane wide).
+ */
+export function shiftIn(e: Expr, x: Expr): Expr {
+  if (e.width % x.width !== 0) throw new WidthError(`shift of ${x.width}-bit lanes into ${e.width}-bit ${e.text}`);
+  return e.width === x.width ? x : cat(slice(e, e.width - x.width - 1, 0), x);
+}
+
 /** Indexed part select e[base*w +: w] with a variable base (e must be an identifier). */
 export function partSel(e: Expr, index: Expr, w: number): Expr {
   if (!e.ident) throw new WidthError(`part select of a non-identifier ${e.text}`);
@@ -143,6 +157,13 @@ export function mulN(a: Expr, b: Expr, w: number): Expr {
 /** Signed product of full width; operands must be identifiers (sign-extended first). */
 export function mulS(a: Expr, b: Expr): Expr {
   const w = a.width + b.width;
+  const A = sext(a, w);
+  const B = sext(b, w);
+  return mk(`($signed(${A.text}) * $signed(${B.text}))`, w, A, B);
+}
+
+/** Signed product in w bits (operands sign-extended to w first; exact when w ≥ both widths' sum). */
+export function mulSN(a: Expr, b: Expr, w: number): Expr {
   const A = sext(a, w);
   const B = sext(b, w);
   return mk(`($signed(${A.text}) * $signed(${B.text}))`, w, A, B);
