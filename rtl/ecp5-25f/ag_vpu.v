@@ -262,10 +262,12 @@ module ag_vpu (
     end
     s3_drow <= s2_drow;
     s3_srow <= s2_srow;
-    s2_simple0 <= (op_r == 4'd0) ? x0 : ((op_r == 4'd1) ? (y0 + x0) : ((op_r == 4'd2) ? (y0 - x0) : ((op_r == 4'd4) ? (($signed(y0) < $signed(x0)) ? x0 : y0) : ((op_r == 4'd5) ? (($signed(x0) < $signed(y0)) ? x0 : y0) : ((op_r == 4'd6) ? (($signed(hi_r) < $signed(cl0)) ? hi_r : cl0) : ((op_r == 4'd7) ? (($signed(x0) > $signed(32'd0)) ? x0 : 32'd0) : ((op_r == 4'd8) ? (($signed(x0) > $signed(32'd0)) ? y0 : 32'd0) : x0)))))));
-    s2_val0 <= is_vsra ? {{16{x0[31]}}, x0} : prod0;
-    s2_y0 <= y0[7:0];
-    s2_rnd0 <= rnd0_c1;
+    if (s1_v) begin
+      s2_simple0 <= (op_r == 4'd0) ? x0 : ((op_r == 4'd1) ? (y0 + x0) : ((op_r == 4'd2) ? (y0 - x0) : ((op_r == 4'd4) ? (($signed(y0) < $signed(x0)) ? x0 : y0) : ((op_r == 4'd5) ? (($signed(x0) < $signed(y0)) ? x0 : y0) : ((op_r == 4'd6) ? (($signed(hi_r) < $signed(cl0)) ? hi_r : cl0) : ((op_r == 4'd7) ? (($signed(x0) > $signed(32'd0)) ? x0 : 32'd0) : ((op_r == 4'd8) ? (($signed(x0) > $signed(32'd0)) ? y0 : 32'd0) : x0)))))));
+      s2_val0 <= is_vsra ? {{16{x0[31]}}, x0} : prod0;
+      s2_y0 <= y0[7:0];
+      s2_rnd0 <= rnd0_c1;
+    end
     if (s2_v && (s2_grp == 2'd0)) begin
       s3_data[31:0] <= out0;
     end

@@ -461,23 +461,33 @@ module ag_vpu (
     end
     s3_drow <= s2_drow;
     s3_srow <= s2_srow;
-    s2_simple0 <= (op_r == 4'd0) ? x0 : ((op_r == 4'd1) ? (y0 + x0) : ((op_r == 4'd2) ? (y0 - x0) : ((op_r == 4'd4) ? (($signed(y0) < $signed(x0)) ? x0 : y0) : ((op_r == 4'd5) ? (($signed(x0) < $signed(y0)) ? x0 : y0) : ((op_r == 4'd6) ? (($signed(hi_r) < $signed(cl0)) ? hi_r : cl0) : ((op_r == 4'd7) ? (($signed(x0) > $signed(32'd0)) ? x0 : 32'd0) : ((op_r == 4'd8) ? (($signed(x0) > $signed(32'd0)) ? y0 : 32'd0) : x0)))))));
-    s2_val0 <= is_vsra ? {{16{x0[31]}}, x0} : prod0;
-    s2_y0 <= y0[7:0];
-    s2_rnd0 <= rnd0_c1;
-    s2_simple1 <= (op_r == 4'd0) ? x1 : ((op_r == 4'd1) ? (y1 + x1) : ((op_r == 4'd2) ? (y1 - x1) : ((op_r == 4'd4) ? (($signed(y1) < $signed(x1)) ? x1 : y1) : ((op_r == 4'd5) ? (($signed(x1) < $signed(y1)) ? x1 : y1) : ((op_r == 4'd6) ? (($signed(hi_r) < $signed(cl1)) ? hi_r : cl1) : ((op_r == 4'd7) ? (($signed(x1) > $signed(32'd0)) ? x1 : 32'd0) : ((op_r == 4'd8) ? (($signed(x1) > $signed(32'd0)) ? y1 : 32'd0) : x1)))))));
-    s2_val1 <= is_vsra ? {{16{x1[31]}}, x1} : prod1;
-    s2_y1 <= y1[7:0];
-    s2_rnd1 <= rnd1_c1;
-    s2_simple2 <= (op_r == 4'd0) ? x2 : ((op_r == 4'd1) ? (y2 + x2) : ((op_r == 4'd2) ? (y2 - x2) : ((op_r == 4'd4) ? (($signed(y2) < $signed(x2)) ? x2 : y2) : ((op_r == 4'd5) ? (($signed(x2) < $signed(y2)) ? x2 : y2) : ((op_r == 4'd6) ? (($signed(hi_r) < $signed(cl2)) ? hi_r : cl2) : ((op_r == 4'd7) ? (($signed(x2) > $signed(32'd0)) ? x2 : 32'd0) : ((op_r == 4'd8) ? (($signed(x2) > $signed(32'd0)) ? y2 : 32'd0) : x2)))))));
-    s2_val2 <= is_vsra ? {{16{x2[31]}}, x2} : prod2;
-    s2_y2 <= y2[7:0];
-    s2_rnd2 <= rnd2_c1;
-    s2_simple3 <= (op_r == 4'd0) ? x3 : ((op_r == 4'd1) ? (y3 + x3) : ((op_r == 4'd2) ? (y3 - x3) : ((op_r == 4'd4) ? (($signed(y3) < $signed(x3)) ? x3 : y3) : ((op_r == 4'd5) ? (($signed(x3) < $signed(y3)) ? x3 : y3) : ((op_r == 4'd6) ? (($signed(hi_r) < $signed(cl3)) ? hi_r : cl3) : ((op_r == 4'd7) ? (($signed(x3) > $signed(32'd0)) ? x3 : 32'd0) : ((op_r == 4'd8) ? (($signed(x3) > $signed(32'd0)) ? y3 : 32'd0) : x3)))))));
-    s2_val3 <= is_vsra ? {{16{x3[31]}}, x3} : prod3;
-    s2_y3 <= y3[7:0];
-    s2_rnd3 <= rnd3_c1;
-    s3_data <= {out3, out2, out1, out0};
+    if (s1_v) begin
+      s2_simple0 <= (op_r == 4'd0) ? x0 : ((op_r == 4'd1) ? (y0 + x0) : ((op_r == 4'd2) ? (y0 - x0) : ((op_r == 4'd4) ? (($signed(y0) < $signed(x0)) ? x0 : y0) : ((op_r == 4'd5) ? (($signed(x0) < $signed(y0)) ? x0 : y0) : ((op_r == 4'd6) ? (($signed(hi_r) < $signed(cl0)) ? hi_r : cl0) : ((op_r == 4'd7) ? (($signed(x0) > $signed(32'd0)) ? x0 : 32'd0) : ((op_r == 4'd8) ? (($signed(x0) > $signed(32'd0)) ? y0 : 32'd0) : x0)))))));
+      s2_val0 <= is_vsra ? {{16{x0[31]}}, x0} : prod0;
+      s2_y0 <= y0[7:0];
+      s2_rnd0 <= rnd0_c1;
+    end
+    if (s1_v) begin
+      s2_simple1 <= (op_r == 4'd0) ? x1 : ((op_r == 4'd1) ? (y1 + x1) : ((op_r == 4'd2) ? (y1 - x1) : ((op_r == 4'd4) ? (($signed(y1) < $signed(x1)) ? x1 : y1) : ((op_r == 4'd5) ? (($signed(x1) < $signed(y1)) ? x1 : y1) : ((op_r == 4'd6) ? (($signed(hi_r) < $signed(cl1)) ? hi_r : cl1) : ((op_r == 4'd7) ? (($signed(x1) > $signed(32'd0)) ? x1 : 32'd0) : ((op_r == 4'd8) ? (($signed(x1) > $signed(32'd0)) ? y1 : 32'd0) : x1)))))));
+      s2_val1 <= is_vsra ? {{16{x1[31]}}, x1} : prod1;
+      s2_y1 <= y1[7:0];
+      s2_rnd1 <= rnd1_c1;
+    end
+    if (s1_v) begin
+      s2_simple2 <= (op_r == 4'd0) ? x2 : ((op_r == 4'd1) ? (y2 + x2) : ((op_r == 4'd2) ? (y2 - x2) : ((op_r == 4'd4) ? (($signed(y2) < $signed(x2)) ? x2 : y2) : ((op_r == 4'd5) ? (($signed(x2) < $signed(y2)) ? x2 : y2) : ((op_r == 4'd6) ? (($signed(hi_r) < $signed(cl2)) ? hi_r : cl2) : ((op_r == 4'd7) ? (($signed(x2) > $signed(32'd0)) ? x2 : 32'd0) : ((op_r == 4'd8) ? (($signed(x2) > $signed(32'd0)) ? y2 : 32'd0) : x2)))))));
+      s2_val2 <= is_vsra ? {{16{x2[31]}}, x2} : prod2;
+      s2_y2 <= y2[7:0];
+      s2_rnd2 <= rnd2_c1;
+    end
+    if (s1_v) begin
+      s2_simple3 <= (op_r == 4'd0) ? x3 : ((op_r == 4'd1) ? (y3 + x3) : ((op_r == 4'd2) ? (y3 - x3) : ((op_r == 4'd4) ? (($signed(y3) < $signed(x3)) ? x3 : y3) : ((op_r == 4'd5) ? (($signed(x3) < $signed(y3)) ? x3 : y3) : ((op_r == 4'd6) ? (($signed(hi_r) < $signed(cl3)) ? hi_r : cl3) : ((op_r == 4'd7) ? (($signed(x3) > $signed(32'd0)) ? x3 : 32'd0) : ((op_r == 4'd8) ? (($signed(x3) > $signed(32'd0)) ? y3 : 32'd0) : x3)))))));
+      s2_val3 <= is_vsra ? {{16{x3[31]}}, x3} : prod3;
+      s2_y3 <= y3[7:0];
+      s2_rnd3 <= rnd3_c1;
+    end
+    if (s2_v) begin
+      s3_data <= {out3, out2, out1, out0};
+    end
   end
 endmodule
 

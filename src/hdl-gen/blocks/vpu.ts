@@ -141,7 +141,8 @@ export function vpu(ctx: Ctx): Module {
       const val = mux(isSra, sext(x, 48), prod);
       const rnd = xorshift2(m, `rnd${l}`, add(s1rng, lit(32, l)));
       const r = { simple: m.net(`s2_simple${l}`, 32), val: m.net(`s2_val${l}`, 48), y: m.net(`s2_y${l}`, 8), rnd: m.net(`s2_rnd${l}`, 32) };
-      ff.push(set(r.simple, simple), set(r.val, val), set(r.y, slice(y, 7, 0)), set(r.rnd, rnd));
+      // Loaded only for a valid row: the lane datapath is then not evaluated while the unit idles.
+      ff.push(iff(s1v, [set(r.simple, simple), set(r.val, val), set(r.y, slice(y, 7, 0)), set(r.rnd, rnd)]));
 
       // ---- s2: rounding shift and saturation -------------------------------------------------------
       const fq = m.let(`fq${l}`, sra(sext(r.val, 49), shift));
@@ -163,7 +164,7 @@ export function vpu(ctx: Ctx): Module {
       const out = m.let(`out${l}`, mux(lor(isRq, isSgd, toSp), sext(m.let(`out8_${l}`, res8), 32), wide));
       outLanes.push(out);
     }
-    if (G === 1) ff.push(set(s3.data, cat(...outLanes.reverse())));
+    if (G === 1) ff.push(iff(s2.v, [set(s3.data, cat(...outLanes.reverse()))]));
     else {
       // Group g's results land in row lanes g·L + j; the row is written once its last group is in.
       for (let g = 0; g < G; g++) {
