@@ -222,7 +222,7 @@ export function estimateFit(cfg: ChipConfig, t: TargetRecord, rtl?: RtlInventory
     const forPes = Math.max(0, t.budget.dsps - vpuDsps);
     const hint: string[] = [];
     if (forPes === 0) {
-      hint.push(`the vector unit and operand checks alone need ${vpuDsps} (${vpuLanes} lanes × ${c.vpuDsps} + ${c.addrDsps}); use array.mult: "lut" and fewer vpu.lanes`);
+      hint.push(`the vector unit and operand checks alone need ${vpuDsps} (${vpuLanes} lane${vpuLanes === 1 ? '' : 's'} × ${c.vpuDsps} + ${c.addrDsps}); use array.mult: "lut" and fewer vpu.lanes`);
     } else {
       const mixLuts = logicEstimate(t, pes, Math.min(pes, forPes), lanes, vpuLanes);
       const tight = mixLuts > t.budget.luts * LUT_WARN_SHARE ? `; about ${mixLuts} ${c.lutName}, ${pct(mixLuts, t.budget.luts)} of the device` : '';
@@ -230,7 +230,7 @@ export function estimateFit(cfg: ChipConfig, t: TargetRecord, rtl?: RtlInventory
       const s = shrinkArray(rows, cols, forPes);
       if (s) hint.push(`--rows ${s[0]} --cols ${s[1]}`);
     }
-    const vpu = vpuDsps > 0 ? ` plus ${vpuDsps} for the vector unit and operand checks (${vpuLanes} lanes × ${c.vpuDsps} + ${c.addrDsps})` : '';
+    const vpu = vpuDsps > 0 ? ` plus ${vpuDsps} for the vector unit and operand checks (${vpuLanes} lane${vpuLanes === 1 ? '' : 's'} × ${c.vpuDsps} + ${c.addrDsps})` : '';
     problems.push(`${arr} needs ${dspPEs} multipliers${vpu}; ${t.device} has ${t.budget.dsps} DSPs: ${hint.join(', or ')}`);
   }
   if (luts > t.budget.luts * LUT_REFUSE_SHARE) {

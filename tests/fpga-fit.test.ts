@@ -21,7 +21,7 @@ describe('fit estimator', () => {
   it('offers mult=lut for some PEs, or a smaller array, when DSPs are short but not gone', () => {
     const f = estimateFit(presetConfig('ecp5-25f', { rows: 8, cols: 8 }), e25);
     // 64 PE multipliers + 1 vector lane × 2 + 4 = 70 > 28: 22 DSPs are left for PEs.
-    expect(f.problems[0]).toMatch(/^8×8 array needs 64 multipliers plus 6 for the vector unit and operand checks \(1 lanes × 2 \+ 4\); LFE5U-25F has 28 DSPs: use mult=lut for 42 PEs \(array\.mult: 22.*\), or --rows \d+ --cols \d+$/);
+    expect(f.problems[0]).toMatch(/^8×8 array needs 64 multipliers plus 6 for the vector unit and operand checks \(1 lane × 2 \+ 4\); LFE5U-25F has 28 DSPs: use mult=lut for 42 PEs \(array\.mult: 22.*\), or --rows \d+ --cols \d+$/);
   });
 
   it('counts a mixed array (array.mult: n) as n PE DSPs plus the vector unit', () => {
