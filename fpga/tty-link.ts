@@ -33,15 +33,21 @@ export class TtyLink implements ByteLink {
    * `stty -F DEV BAUD raw -echo -crtscts cs8 -cstopb -parenb` (8N1, no flow control).
    */
   static async open(path: string, baud?: number, runner: CommandRunner = runCommand): Promise<TtyLink> {
-    if (baud !== undefined) {
-      const r = await runner({ argv: ['stty', '-F', path, String(baud), 'raw', '-echo', '-crtscts', 'cs8', '-cstopb', '-parenb'], cwd: '/' });
-      if (r.code !== 0) throw new FpgaError('protocol', `cannot configure ${path} for ${baud} baud: ${r.spawnError ?? r.output.trim()}`);
-    }
     let fd: number;
     try {
       fd = openSync(path, constants.O_RDWR | constants.O_NOCTTY);
     } catch (e) {
       throw new FpgaError('protocol', `cannot open ${path}: ${(e as Error).message}`);
+    }
+    // Configure while our descriptor holds the line open: on a pseudo-terminal, the moment the last
+    // descriptor of the slave closes (stty's own, if it ran first) the master side sees a hang-up,
+    // and socat then ends the session — which under load happened before we had opened it.
+    if (baud !== undefined) {
+      const r = await runner({ argv: ['stty', '-F', path, String(baud), 'raw', '-echo', '-crtscts', 'cs8', '-cstopb', '-parenb'], cwd: '/' });
+      if (r.code !== 0) {
+        closeSync(fd);
+        throw new FpgaError('protocol', `cannot configure ${path} for ${baud} baud: ${r.spawnError ?? r.output.trim()}`);
+      }
     }
     return new TtyLink(fd);
   }
