@@ -171,7 +171,7 @@ const VALU_SEMANTICS: Readonly<Record<(typeof VALU_FNS)[number], string>> = {
 };
 
 const VPU_COMMON =
-  'Processes `count` rows, all W lanes each, one row a cycle. Reads of sp sign-extend int8; writes to sp saturate to int8. ' +
+  'Processes `count` rows, all W lanes each, one row a cycle (⌈W / vpu.lanes⌉ cycles a row with a narrow vector unit). Reads of sp sign-extend int8; writes to sp saturate to int8. ' +
   'Destination and source in the same memory must either start at the same row or not overlap (BAD_OPERAND). ';
 
 function valu(fn: (typeof VALU_FNS)[number]): InstrSpec {
