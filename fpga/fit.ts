@@ -10,7 +10,7 @@ import type { TargetRecord } from './targets.js';
  * (`compareFit`), so the constants below can be checked and recalibrated.
  *
  * Block RAM: given the generated RTL (rtl-inventory.ts), every `ag_ram_*` copy is counted at its
- * real shape — what yosys maps, block for block (400 EBR predicted and found for the ice40-up5k
+ * real shape — what yosys maps, block for block (52 DP16KD predicted and found for the ecp5-25f
  * preset). Without RTL, a model of the memories in docs/microarch.md.
  *
  * Logic and DSP constants were measured on the src/hdl-gen RTL of 2026-11-27 after the memory-port
@@ -128,9 +128,14 @@ export function chipMemories(cfg: ChipConfig): Array<{ name: string; depth: numb
   return [
     { name: 'main', depth: Math.ceil((cfg.memory.mainBytes * 8) / mainWidth), width: mainWidth, copies: 1 },
     { name: 'imem', depth: cfg.memory.imemWords, width: 64, copies: 1 },
-    // One copy per read port, written together (docs/microarch.md §1a): sp general, owner, array
-    // left, array top; acc/grad general and owner.
-    { name: 'sp', depth: cfg.memory.spRows, width: 8 * W, copies: 4 },
+    // One copy per read port, written together (docs/microarch.md §1a): sp general and owner; the
+    // array's left and top copies are row-interleaved NI ways (NI = R resp. C rounded up to a power
+    // of two), NI RAMs of ⌈spRows / NI⌉ words each; acc/grad general and owner.
+    { name: 'sp', depth: cfg.memory.spRows, width: 8 * W, copies: 2 },
+    ...[cfg.array.rows, cfg.array.cols].map((n) => {
+      const ni = n <= 1 ? 1 : 2 ** Math.ceil(Math.log2(n));
+      return { name: 'sp', depth: Math.ceil(cfg.memory.spRows / ni), width: 8 * W, copies: ni };
+    }),
     { name: 'acc', depth: cfg.memory.accRows, width: 32 * W, copies: 2 },
     { name: 'grad', depth: cfg.memory.gradRows, width: 32 * W, copies: 2 },
   ];

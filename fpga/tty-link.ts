@@ -43,10 +43,16 @@ export class TtyLink implements ByteLink {
     // descriptor of the slave closes (stty's own, if it ran first) the master side sees a hang-up,
     // and socat then ends the session — which under load happened before we had opened it.
     if (baud !== undefined) {
-      const r = await runner({ argv: ['stty', '-F', path, String(baud), 'raw', '-echo', '-crtscts', 'cs8', '-cstopb', '-parenb'], cwd: '/' });
-      if (r.code !== 0) {
+      let problem: string | undefined;
+      try {
+        const r = await runner({ argv: ['stty', '-F', path, String(baud), 'raw', '-echo', '-crtscts', 'cs8', '-cstopb', '-parenb'], cwd: '/' });
+        if (r.code !== 0) problem = r.spawnError ?? r.output.trim();
+      } catch (e) {
+        problem = (e as Error).message;
+      }
+      if (problem !== undefined) {
         closeSync(fd);
-        throw new FpgaError('protocol', `cannot configure ${path} for ${baud} baud: ${r.spawnError ?? r.output.trim()}`);
+        throw new FpgaError('protocol', `cannot configure ${path} for ${baud} baud: ${problem}`);
       }
     }
     return new TtyLink(fd);

@@ -38,9 +38,12 @@ describe('fit estimator', () => {
     const f = estimateFit(presetConfig('ice40-up5k'), up5k);
     const byName = Object.fromEntries(f.memories.map((m) => [m.name, m]));
     expect(byName.main).toMatchObject({ kind: 'bram', blocks: 128 });
-    // W = 4: sp is 32 bits wide with four read ports (four copies); acc/grad 128 bits, two copies.
-    expect(byName.sp).toMatchObject({ kind: 'bram', copies: 4, blocks: 16 });
+    // W = 4: sp is 32 bits wide: general and owner copies (8 EBR), the array's left copy 2-way and
+    // top copy 4-way interleaved (4 + 8 EBR); acc/grad 128 bits, two copies.
+    expect(f.memories.filter((m) => m.name === 'sp').reduce((n, m) => n + m.blocks, 0)).toBe(20);
     expect(byName.acc?.blocks).toBe(16);
+    // The model agrees with the generated RTL's inventory for this preset.
+    expect(f.memories.reduce((n, m) => n + m.blocks, 0)).toBe(188);
     expect(f.problems.find((p) => p.includes('EBR'))).toMatch(/make memory\.\w+ smaller$/);
   });
 

@@ -2,6 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { ref } from '../src/hdl-gen/ir/expr.js';
 import { mulConst, nafDigits } from '../src/hdl-gen/blocks/mulconst.js';
 import { divConstParams } from '../src/hdl-gen/blocks/divconst.js';
+import { resolveConfig } from '../src/config/index.js';
+import { generateRtl } from '../src/hdl-gen/index.js';
 
 describe('constant multiplication without multiplier cells', () => {
   it('non-adjacent form: digits −1/0/1, no two neighbours non-zero, sums back to k', () => {
@@ -21,5 +23,15 @@ describe('constant multiplication without multiplier cells', () => {
       expect(e.text).not.toContain('*');
     }
     expect(mulConst(x, 0, 8).text).toBe("8'd0");
+    // The top NAF digit of 3 = 4 − 1 sits above k's top bit: a 13-bit count times 3 into 14 bits.
+    expect(mulConst(ref('count', 13), 3, 14).width).toBe(14);
+    expect(mulConst(ref('count', 13), 7, 13).width).toBe(13);
+  });
+
+  it('generates RTL for narrow vector units whose row-cycle count has adjacent one bits', () => {
+    for (const [rows, cols, lanes, B] of [[12, 12, 2, 16], [12, 12, 4, 32], [7, 7, 1, 16], [6, 6, 1, 16], [3, 3, 1, 32]] as const) {
+      const cfg = resolveConfig({ array: { rows, cols }, vpu: { lanes }, dma: { bytesPerCycle: B } });
+      expect(() => generateRtl(cfg), `${rows}×${cols} lanes ${lanes} B ${B}`).not.toThrow();
+    }
   });
 });

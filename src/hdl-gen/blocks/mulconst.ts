@@ -3,7 +3,7 @@
  * A `*` by a constant is a multiplier cell to yosys, and `synth_ecp5`/`synth_ice40 -dsp` put wide
  * ones in DSP blocks the PE array needs; these products are on cold paths (address decode, counts).
  */
-import { add, cat, lit, sub, trunc, zext, type Expr } from '../ir/expr.js';
+import { add, cat, lit, slice, sub, zext, type Expr } from '../ir/expr.js';
 
 /** Digits of k in non-adjacent form, least significant first (each −1, 0 or 1). */
 export function nafDigits(k: number): number[] {
@@ -22,8 +22,14 @@ export function nafDigits(k: number): number[] {
 }
 
 export function mulConst(x: Expr, k: number, width: number): Expr {
-  const fit = (e: Expr): Expr => (e.width === width ? e : e.width < width ? zext(e, width) : trunc(e, width));
-  const term = (i: number): Expr => fit(i === 0 ? x : cat(x, lit(i, 0)));
+  // (x << i) mod 2^width = (x mod 2^(width − i)) << i: drop x's high bits before shifting, so no
+  // term is ever wider than the result (the top NAF digit can sit one place above k's top bit).
+  const term = (i: number): Expr => {
+    const keep = width - i;
+    const low = x.width <= keep ? x : slice(x, keep - 1, 0);
+    const shifted = i === 0 ? low : cat(low, lit(i, 0));
+    return shifted.width === width ? shifted : zext(shifted, width);
+  };
   let acc: Expr | undefined;
   nafDigits(k).forEach((digit, i) => {
     if (digit === 0 || i >= width) return;
