@@ -51,7 +51,18 @@ ${holds}
   uint64_t rx_next = 0;
   uint8_t rx_byte = 0;
   uint8_t buf[4096];
-
+  // stdout may share its open file with stdin (socat's EXEC gives one socket for both), so it is
+  // non-blocking too: a full socket buffer (one-byte writes fill it after a few hundred bytes when
+  // the reader is slow) returns EAGAIN, and the byte must be retried, not dropped.
+  auto put = [&](uint8_t b) {
+    for (;;) {
+      ssize_t w = write(1, &b, 1);
+      if (w == 1) return;
+      if (w < 0 && errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR) return; // reader gone
+      struct pollfd q = {1, POLLOUT, 0};
+      poll(&q, 1, 100);
+    }
+  };
   for (;;) {
     // Read stdin every 64 cycles; when nothing happens for a while, sleep in poll() instead of spinning.
     if ((cyc & 63) == 0 && !eof) {
@@ -87,7 +98,7 @@ ${holds}
     } else if (cyc == rx_next) {
       if (rx_bit < 8) { rx_byte |= (uint8_t)(top->uart_tx & 1) << rx_bit; rx_bit++; rx_next += dut_bit; }
       else {
-        if (top->uart_tx) { ssize_t w = write(1, &rx_byte, 1); (void)w; }
+        if (top->uart_tx) put(rx_byte);
         else fprintf(stderr, "harness: framing error in a byte from the board (cycle %llu)\\n", (unsigned long long)cyc);
         rx_bit = -1;
       }
