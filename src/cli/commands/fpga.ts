@@ -101,14 +101,16 @@ async function action(flags: FpgaFlags): Promise<void> {
   const demoCols = Math.min(config.array.cols, 4);
 
   // Generating the chip RTL takes milliseconds and lets the fit check count the real RAMs. For a
-  // bare --check, a missing generator only means falling back to the memory model.
+  // bare --check, a build without the generator falls back to the memory model.
   let core: CoreSource | undefined;
   if (designKind === 'demo') core = { kind: 'demo', rows: demoRows, cols: demoCols };
   else {
     try {
       core = await chipCore(config);
     } catch (e) {
-      if (!flags.check) throw e;
+      // Only a build without the generator falls back to the memory model; a generator failure is
+      // a bug and must not hide behind a plausible-looking estimate.
+      if (!flags.check || !(e instanceof CliError)) throw e;
     }
   }
   // The fit check always runs first, so a config that cannot fit never reaches nextpnr.
