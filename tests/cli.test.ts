@@ -75,6 +75,15 @@ describe('accelgen CLI', () => {
     expect(r4.err).toMatch(/--config nope: not a preset/);
   });
 
+  it('fpga refuses a bad --stage-timeout in one line and writes no output folder', () => {
+    const out = join(dir, 'never-fpga');
+    const r = cli(['fpga', '--target', 'ecp5-25f', '--design', 'demo', '--out', out, '--stage-timeout', 'abc']);
+    expect(r.code).not.toBe(0);
+    expect(r.err).toMatch(/--stage-timeout must be a positive number, not "abc"/);
+    noStack(r.err);
+    expect(existsSync(out)).toBe(false);
+  });
+
   it('reports every config problem by field name', () => {
     writeFileSync(join(dir, 'bad.json'), JSON.stringify({ array: { rows: 0 }, memory: { spRows: -4 }, colour: 'red' }));
     const r = cli(['sim', 'x.s', '--config', join(dir, 'bad.json')]);

@@ -21,6 +21,7 @@ interface FpgaFlags {
   check?: boolean;
   design?: string;
   force?: boolean;
+  stageTimeout?: string;
 }
 
 /** The chip generator's public API (src/hdl-gen/index.ts), checked at run time: it may not exist yet. */
@@ -129,10 +130,12 @@ async function action(flags: FpgaFlags): Promise<void> {
 
   if (!core) throw new CliError('internal: no core to build');
   const design = boardDesign({ target, freqMhz: num(flags.freq, 'freq'), baud: num(flags.baud, 'baud') ?? DEFAULT_BAUD, core });
+  const stageMinutes = num(flags.stageTimeout, 'stage-timeout');
   const result = await runFlow({
     design,
     fit,
     outDir: flags.out,
+    ...(stageMinutes !== undefined ? { stageTimeoutMs: stageMinutes * 60_000 } : {}),
     onProgress: progressLine,
     meta: { config: config.name, config_hash: config.derived.hash, design: designKind },
   });
@@ -155,6 +158,7 @@ export function register(program: Command): void {
     .option('--design <chip|demo>', 'chip: the accelerator from src/hdl-gen (default); demo: a small MAC core to test the board and flow')
     .option('--check', 'only run the fit check (exit 1 if it does not fit)')
     .option('--force', 'run place-and-route even when the fit check refuses')
+    .option('--stage-timeout <minutes>', 'stop a tool that runs longer than this (default 30; the ecp5-85f place and route can need more)')
     .option('--json', 'print one JSON object')
     .action(async (flags: FpgaFlags) => {
       try {
