@@ -57,6 +57,21 @@ export function benchRtl(): BenchRow[] {
     if (!st.halted || st.error !== 0) throw new Error('GEMM on the RTL did not halt cleanly');
     const rtlRate = st.counters.cycles / rtlS;
     rows.push({ section: 'rtl', metric: 'RTL batched run (GEMM 128³ on 8×8)', value: `${(rtlRate / 1e6).toFixed(2)} M cycles/s`, target: '≥ 2 M cycles/s' });
+    // The same run in CPU time of this process, best of 3: on a shared machine wall time mostly
+    // measures the other jobs.
+    const cpuS = (): number => {
+      const u = process.cpuUsage();
+      return (u.user + u.system) / 1e6;
+    };
+    let cpuRate = 0;
+    for (let rep = 0; rep < 3; rep++) {
+      prepare(rtl, 128, 128, 128);
+      rtl.start();
+      const c0 = cpuS();
+      const s = rtl.run(1e9);
+      cpuRate = Math.max(cpuRate, s.counters.cycles / (cpuS() - c0));
+    }
+    rows.push({ section: 'rtl', metric: 'RTL batched run, CPU time of the run() call, best of 3 (same GEMM)', value: `${(cpuRate / 1e6).toFixed(2)} M cycles/s`, target: '≥ 2 M cycles/s' });
 
     const sim = new Simulator(cfg);
     prepare(sim, 128, 128, 128);
