@@ -129,7 +129,9 @@ export function buildModel(config: ChipConfig, opts: BuildOptions = {}): BuiltMo
   writeFileSync(join(tmp, 'shim.cpp'), SHIM_CPP);
   const args = [
     '--cc', '--exe', '--build', '-j', '2', '--top-module', rtl.top, '-Mdir', 'obj',
-    '--x-assign', '0', '--x-initial', '0', '-Wno-fatal',
+    // Registers and memories start at zero, as in the simulator. The design never assigns X, so
+    // --x-assign only decides how Verilator treats impossible cases; `fast` is a few % quicker.
+    '--x-assign', 'fast', '--x-initial', '0', '-Wno-fatal',
     ...(opts.trace ? ['--trace'] : []),
     '-CFLAGS', '-fPIC', '-LDFLAGS', '-shared', '-o', '../libag.so',
     '-MAKEFLAGS', MAKE_OPTS.join(' '),

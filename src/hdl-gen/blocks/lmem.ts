@@ -12,7 +12,7 @@
  *   NR consecutive rows every cycle (docs/microarch.md §5, `tl`): the copy is row-interleaved NI
  *   ways (NI = NR rounded up to a power of two), so NR consecutive rows sit in distinct RAMs.
  */
-import { add, cat, clog2, eq, land, lit, lor, mux, partSel, select, slice, trunc, ult, zext, type Expr } from '../ir/expr.js';
+import { add, bit, cat, clog2, eq, land, lit, lor, mux, partSel, select, slice, trunc, ult, zext, type Expr } from '../ir/expr.js';
 import { ModuleBuilder, set, type Module, type Stmt } from '../ir/module.js';
 import type { Ctx, LocalMemGeom } from '../ctx.js';
 import { pow2ceil } from '../ctx.js';
@@ -160,8 +160,12 @@ function multiReader(
   }
   const pick = (vals: readonly Expr[], idx: Expr): Expr => select(vals.slice(1).map((v, k) => [eq(idx, lit(li, k + 1)), v] as const), vals[0]!);
   m.assign(out, pick(rowv, idxq));
-  const cols = rowv.map((x, k) => m.let(`${c}_m${k}_col`, laneOf(x)));
-  const picked: Expr[] = [];
-  for (let i = 0; i < nr; i++) picked.push(i === 0 ? pick(cols, idxq) : pick(cols, m.let(`${c}_i${i}_idx`, add(idxq, lit(li, i)))));
-  m.assign(colOut, cat(...[...picked].reverse()));
+  // Row idx0 + i sits in RAM (idx0 + i) mod NI: rotate the NI columns right by idx0 bytes, one
+  // constant-rotation stage per index bit (li stages of NI·8 two-way muxes, not nr NI-way muxes).
+  let rot = m.let(`${c}_cols`, cat(...rowv.map((x) => laneOf(x)).reverse()));
+  for (let b = 0; b < li; b++) {
+    const r = 8 << b;
+    rot = m.let(`${c}_rot${b}`, mux(bit(idxq, b), cat(slice(rot, r - 1, 0), slice(rot, NI * 8 - 1, r)), rot));
+  }
+  m.assign(colOut, nr === NI ? rot : slice(rot, nr * 8 - 1, 0));
 }
