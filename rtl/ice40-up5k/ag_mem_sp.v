@@ -57,9 +57,8 @@ module ag_mem_sp (
   wire mxl_m0_we;
   wire [31:0] mxl_m1_rdata;
   wire mxl_m1_we;
-  wire [7:0] mxl_m0_col;
-  wire [7:0] mxl_m1_col;
-  wire mxl_i1_idx;
+  wire [15:0] mxl_cols;
+  wire [15:0] mxl_rot0;
   reg  [1:0] mxt_lane_q;
   wire [1:0] mxt_r_idx;
   wire [6:0] mxt_r_word;
@@ -77,13 +76,9 @@ module ag_mem_sp (
   wire mxt_m2_we;
   wire [31:0] mxt_m3_rdata;
   wire mxt_m3_we;
-  wire [7:0] mxt_m0_col;
-  wire [7:0] mxt_m1_col;
-  wire [7:0] mxt_m2_col;
-  wire [7:0] mxt_m3_col;
-  wire [1:0] mxt_i1_idx;
-  wire [1:0] mxt_i2_idx;
-  wire [1:0] mxt_i3_idx;
+  wire [31:0] mxt_cols;
+  wire [31:0] mxt_rot0;
+  wire [31:0] mxt_rot1;
 
   assign w_we = host_we || dma_we || vpu_we;
   assign w_row = host_we ? host_wrow : (dma_we ? dma_wrow : (vpu_we ? vpu_wrow : host_wrow));
@@ -102,10 +97,9 @@ module ag_mem_sp (
   assign mxl_m0_we = w_we && (mxl_w_idx == 1'd0);
   assign mxl_m1_we = w_we && (mxl_w_idx == 1'd1);
   assign mxl_rdata = (mxl_idx_q == 1'd1) ? mxl_m1_rdata : mxl_m0_rdata;
-  assign mxl_m0_col = mxl_m0_rdata[mxl_lane_q * 8 +: 8];
-  assign mxl_m1_col = mxl_m1_rdata[mxl_lane_q * 8 +: 8];
-  assign mxl_i1_idx = mxl_idx_q + 1'd1;
-  assign mxl_col = {((mxl_i1_idx == 1'd1) ? mxl_m1_col : mxl_m0_col), ((mxl_idx_q == 1'd1) ? mxl_m1_col : mxl_m0_col)};
+  assign mxl_cols = {mxl_m1_rdata[mxl_lane_q * 8 +: 8], mxl_m0_rdata[mxl_lane_q * 8 +: 8]};
+  assign mxl_rot0 = mxl_idx_q ? {mxl_cols[7:0], mxl_cols[15:8]} : mxl_cols;
+  assign mxl_col = mxl_rot0;
   assign mxt_r_idx = mxt_rrow[1:0];
   assign mxt_r_word = mxt_rrow[8:2];
   assign mxt_w_idx = w_row[1:0];
@@ -118,14 +112,10 @@ module ag_mem_sp (
   assign mxt_m2_we = w_we && (mxt_w_idx == 2'd2);
   assign mxt_m3_we = w_we && (mxt_w_idx == 2'd3);
   assign mxt_rdata = (mxt_idx_q == 2'd1) ? mxt_m1_rdata : ((mxt_idx_q == 2'd2) ? mxt_m2_rdata : ((mxt_idx_q == 2'd3) ? mxt_m3_rdata : mxt_m0_rdata));
-  assign mxt_m0_col = mxt_m0_rdata[mxt_lane_q * 8 +: 8];
-  assign mxt_m1_col = mxt_m1_rdata[mxt_lane_q * 8 +: 8];
-  assign mxt_m2_col = mxt_m2_rdata[mxt_lane_q * 8 +: 8];
-  assign mxt_m3_col = mxt_m3_rdata[mxt_lane_q * 8 +: 8];
-  assign mxt_i1_idx = mxt_idx_q + 2'd1;
-  assign mxt_i2_idx = mxt_idx_q + 2'd2;
-  assign mxt_i3_idx = mxt_idx_q + 2'd3;
-  assign mxt_col = {((mxt_i3_idx == 2'd1) ? mxt_m1_col : ((mxt_i3_idx == 2'd2) ? mxt_m2_col : ((mxt_i3_idx == 2'd3) ? mxt_m3_col : mxt_m0_col))), ((mxt_i2_idx == 2'd1) ? mxt_m1_col : ((mxt_i2_idx == 2'd2) ? mxt_m2_col : ((mxt_i2_idx == 2'd3) ? mxt_m3_col : mxt_m0_col))), ((mxt_i1_idx == 2'd1) ? mxt_m1_col : ((mxt_i1_idx == 2'd2) ? mxt_m2_col : ((mxt_i1_idx == 2'd3) ? mxt_m3_col : mxt_m0_col))), ((mxt_idx_q == 2'd1) ? mxt_m1_col : ((mxt_idx_q == 2'd2) ? mxt_m2_col : ((mxt_idx_q == 2'd3) ? mxt_m3_col : mxt_m0_col)))};
+  assign mxt_cols = {mxt_m3_rdata[mxt_lane_q * 8 +: 8], mxt_m2_rdata[mxt_lane_q * 8 +: 8], mxt_m1_rdata[mxt_lane_q * 8 +: 8], mxt_m0_rdata[mxt_lane_q * 8 +: 8]};
+  assign mxt_rot0 = mxt_idx_q[0] ? {mxt_cols[7:0], mxt_cols[31:8]} : mxt_cols;
+  assign mxt_rot1 = mxt_idx_q[1] ? {mxt_rot0[15:0], mxt_rot0[31:16]} : mxt_rot0;
+  assign mxt_col = mxt_rot1;
 
   always @(posedge clk) begin
     mxl_lane_q <= mxl_lane;
