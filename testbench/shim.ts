@@ -157,9 +157,12 @@ void ag_read_block(void* h, uint32_t addr, uint32_t* out, uint32_t n) {
 }
 
 /* One clock cycle if the chip is running (idle or halted: nothing to do, no clock). */
-void ag_step(void* h) {
+/* One clock edge while running; then the status record (see ag_status) into out. */
+void ag_status(void* h, double* out);
+void ag_step(void* h, double* out) {
   Ag* a = static_cast<Ag*>(h);
   if (running(a)) tick(a);
+  ag_status(h, out);
 }
 
 /* Run until the chip is no longer running or max cycles have passed; returns the cycles run. */

@@ -198,6 +198,23 @@ describe.each(configs.map((c) => [c.name, c] as const))('RtlBackend %s', (_name,
     expect(rtl.readLocal('acc', 0, 4)).toEqual(img.acc);
   });
 
+  test('status() after step() comes with the step, and any other call into the model refreshes it', () => {
+    rtl.loadProgram([I('jmp', { target: 0 })]);
+    rtl.start();
+    rtl.step();
+    const a = rtl.status();
+    expect(a.running).toBe(true);
+    expect(rtl.trace().cycle).toBe(a.counters.cycles);
+    rtl.step();
+    expect(rtl.status().counters.cycles).toBe(a.counters.cycles + 1);
+    rtl.run(5);
+    expect(rtl.status().counters.cycles).toBe(a.counters.cycles + 6);
+    rtl.step();
+    rtl.reset();
+    expect(rtl.status()).toMatchObject({ running: false, halted: false, error: 0 });
+    expect(rtl.trace().state).toBe(0);
+  });
+
   test('batched run and traceRun agree with stepping', () => {
     const img: Image = randomImage(c, 8, 1024, 32);
     const words = [

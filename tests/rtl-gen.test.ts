@@ -7,7 +7,7 @@ import { presetConfig, resolveConfig } from '../src/config/index.js';
 import { ISA, OPCODE_LSB, OPCODE_WIDTH } from '../src/isa/index.js';
 import { generateRtl } from '../src/hdl-gen/index.js';
 import { add, cat, lit, mulS, ref, slice, sext, WidthError } from '../src/hdl-gen/ir/expr.js';
-import { ModuleBuilder, iff, set } from '../src/hdl-gen/ir/module.js';
+import { ModuleBuilder, iff, set, setNow } from '../src/hdl-gen/ir/module.js';
 import { checkDesign, DesignError } from '../src/hdl-gen/ir/check.js';
 import { printModule } from '../src/hdl-gen/ir/print.js';
 import { divConstParams } from '../src/hdl-gen/blocks/divconst.js';
@@ -61,6 +61,40 @@ describe('design checker', () => {
       m.assign(m.output('y', 1), lit(1, 0));
     });
     expect(() => checkDesign([unread])).toThrow(DesignError);
+  });
+
+  test('block temporaries: set now, read after on every path, only in their block', () => {
+    const design = (f: (m: ModuleBuilder, x: ReturnType<typeof ref>, c: ReturnType<typeof ref>, t: ReturnType<typeof ref>, q: ReturnType<typeof ref>) => void) => build((m) => {
+      m.input('clk', 1);
+      const x = m.input('x', 4);
+      const c = m.input('c', 1);
+      const t = m.temp('t', 4);
+      const q = m.output('q', 4);
+      f(m, x, c, t, q);
+    });
+    const ok = design((m, x, c, t, q) => m.ff([iff(c, [setNow(t, add(x, x)), set(q, add(t, x))])]));
+    expect(() => checkDesign([ok])).not.toThrow();
+    const text = printModule(ok, ['hdr']);
+    expect(text).toMatch(/reg\s+\[3:0\] t;/);
+    expect(text).toContain('t = x + x;');
+    expect(text).toContain('q <= t + x;');
+    // Read before set on one path: last cycle's value, a hidden register.
+    const early = design((m, x, c, t, q) => m.ff([iff(c, [setNow(t, x)]), set(q, t)]));
+    expect(() => checkDesign([early])).toThrow(/t read before it is set/);
+    const outside = design((m, x, c, t, q) => {
+      m.ff([setNow(t, x), set(q, t)]);
+      m.assign(m.output('z', 4), t);
+    });
+    expect(() => checkDesign([outside])).toThrow(/t read outside its block/);
+    const nonblocking = design((m, x, c, t, q) => m.ff([set(t, x), set(q, t)]));
+    expect(() => checkDesign([nonblocking])).toThrow(/temporary t assigned with <=/);
+    const notTemp = build((m) => {
+      m.input('clk', 1);
+      const x = m.input('x', 4);
+      const q = m.output('q', 4);
+      m.ff([setNow(q, x)]);
+    });
+    expect(() => checkDesign([notTemp])).toThrow(/setNow of q, which is not a temporary/);
   });
 
   test('disjoint slice drivers that cover a net are fine; the printer owns reg/wire', () => {

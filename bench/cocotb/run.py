@@ -62,7 +62,7 @@ def main():
         build_dir=build_dir,
         # As our own build (testbench/build.ts): X as 0, warnings not fatal. cocotb adds
         # --vpi --public-flat-rw and its own main (verilator.cpp).
-        build_args=["-Wno-fatal", "--x-assign", "0", "--x-initial", "0"],
+        build_args=["-Wno-fatal", "--x-assign", "fast", "--x-initial", "0"],
         timescale=("1ns", "1ps"),
         log_file=build_dir / "build.log",
     )

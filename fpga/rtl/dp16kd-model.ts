@@ -92,7 +92,9 @@ export function dp16kdModel(): VerilogFile {
   return verilogFile('DP16KD', 'simulation model of the ECP5 18 kbit block RAM (the modes yosys maps to)', `
 // Waivers: the ports and parameters are the cell's whole interface, used or not (UNUSED*); both
 // ports write the one array, as in the hardware (MULTIDRIVEN); string parameters are compared
-// with literals of other lengths (WIDTH).
+// with literals of other lengths (WIDTH); the output registers power up at zero through their
+// declaration and are clocked after (PROCASSINIT, reported by Verilator 5.48, not 5.006).
+/* verilator lint_off PROCASSINIT */
 /* verilator lint_off UNUSEDSIGNAL */
 /* verilator lint_off UNUSEDPARAM */
 /* verilator lint_off MULTIDRIVEN */
@@ -213,6 +215,7 @@ endmodule
 /* verilator lint_on WIDTH */
 /* verilator lint_on MULTIDRIVEN */
 /* verilator lint_on UNUSEDPARAM */
+/* verilator lint_on PROCASSINIT */
 /* verilator lint_on UNUSEDSIGNAL */
 `);
 }

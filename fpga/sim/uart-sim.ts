@@ -6,7 +6,7 @@ import type { ByteLink } from '../board-client.js';
 import type { BoardDesign } from '../design.js';
 import { FpgaError } from '../errors.js';
 import { runCommand, type CommandRunner } from '../run.js';
-import { locateTool, toolSpec } from '../tools.js';
+import { locateTool, toolSpec, VERILATOR_MAKE_FIXES } from '../tools.js';
 import { uartHarnessCpp } from './uart-harness.js';
 
 /**
@@ -37,7 +37,7 @@ export function uartSimBuildArgv(verilator: string, design: Pick<BoardDesign, 'f
     '-O2', '--x-assign', 'fast', '--x-initial', 'fast',
     // Gate-level netlists make huge C++ files: split them so `-j 2` compiles in parallel.
     '--output-split', '20000',
-    '-Mdir', 'obj', '-o', 'harness',
+    '-Mdir', 'obj', '-o', 'harness', '-MAKEFLAGS', VERILATOR_MAKE_FIXES.join(' '),
     ...design.files.map((f) => f.name),
     'harness.cpp',
   ];

@@ -90,49 +90,48 @@ module ag_vpu (
   reg  [10:0] s3_drow;
   reg  [8:0] s3_srow;
   reg  [127:0] s3_data; // row buffer: each group fills its lanes
-  wire low_shift;
-  wire [31:0] frac_mask;
-  wire [5:0] carry_idx;
-  wire [5:0] near_idx;
-  wire [3:0] hi_shift;
-  wire [31:0] x0;
-  wire [31:0] y0;
-  wire [31:0] cl0;
-  wire [31:0] ma0;
-  wire [15:0] xs0;
-  wire [15:0] mb0;
-  wire [47:0] prod0;
-  wire [31:0] rnd0_x0;
-  wire [31:0] rnd0_a0;
-  wire [31:0] rnd0_b0;
-  wire [31:0] rnd0_c0;
-  wire [31:0] rnd0_a1;
-  wire [31:0] rnd0_b1;
-  wire [31:0] rnd0_c1;
+  reg  low_shift;
+  reg  [31:0] frac_mask;
+  reg  [5:0] carry_idx;
+  reg  [5:0] near_idx;
+  reg  [3:0] hi_shift;
+  reg  [31:0] x0;
+  reg  [31:0] y0;
+  reg  [31:0] cl0;
+  reg  [31:0] ma0;
+  reg  [15:0] mb0;
+  reg  [47:0] prod0;
+  reg  [31:0] rnd0_x0;
+  reg  [31:0] rnd0_a0;
+  reg  [31:0] rnd0_b0;
+  reg  [31:0] rnd0_c0;
+  reg  [31:0] rnd0_a1;
+  reg  [31:0] rnd0_b1;
+  reg  [31:0] rnd0_c1;
   reg  [31:0] s2_simple0;
   reg  [47:0] s2_val0;
   reg  [7:0] s2_y0;
   reg  [31:0] s2_rnd0;
-  wire [48:0] fq0;
-  wire vn0;
-  wire [47:0] vsh0_unused;
-  wire [31:0] vhi0;
-  wire [32:0] fsum0;
-  wire cs0;
-  wire [48:0] q0;
-  wire [41:0] qsat0_top;
-  wire [7:0] qsat0;
-  wire [39:0] qc0_top;
-  wire [9:0] qc0;
-  wire [10:0] diff0;
-  wire [3:0] wnew0_top;
-  wire [7:0] wnew0;
-  wire [31:0] q32_0;
-  wire [31:0] res0;
-  wire [24:0] rsat0_top;
-  wire [7:0] rsat0;
-  wire [7:0] out8_0;
-  wire [31:0] out0;
+  reg  [48:0] fq0;
+  reg  vn0;
+  reg  [47:0] vsh0_unused;
+  reg  [31:0] vhi0;
+  reg  [32:0] fsum0;
+  reg  cs0;
+  reg  [48:0] q0;
+  reg  [41:0] qsat0_top;
+  reg  [7:0] qsat0;
+  reg  [39:0] qc0_top;
+  reg  [9:0] qc0;
+  reg  [10:0] diff0;
+  reg  [3:0] wnew0_top;
+  reg  [7:0] wnew0;
+  reg  [31:0] q32_0;
+  reg  [31:0] res0;
+  reg  [24:0] rsat0_top;
+  reg  [7:0] rsat0;
+  reg  [7:0] out8_0;
+  reg  [31:0] out0;
   wire grad_clear;
 
   assign active = cnt != 13'd0;
@@ -154,45 +153,6 @@ module ag_vpu (
   assign grad_srow = sptr[8:0];
   assign grad_ore = active && reads_dst && (dmem_r == 2'd2);
   assign grad_orow = dptr[8:0];
-  assign low_shift = shift_r <= 6'd32;
-  assign frac_mask = {(6'd31 < shift_r), (6'd30 < shift_r), (6'd29 < shift_r), (6'd28 < shift_r), (6'd27 < shift_r), (6'd26 < shift_r), (6'd25 < shift_r), (6'd24 < shift_r), (6'd23 < shift_r), (6'd22 < shift_r), (6'd21 < shift_r), (6'd20 < shift_r), (6'd19 < shift_r), (6'd18 < shift_r), (6'd17 < shift_r), (6'd16 < shift_r), (6'd15 < shift_r), (6'd14 < shift_r), (6'd13 < shift_r), (6'd12 < shift_r), (6'd11 < shift_r), (6'd10 < shift_r), (6'd9 < shift_r), (6'd8 < shift_r), (6'd7 < shift_r), (6'd6 < shift_r), (6'd5 < shift_r), (6'd4 < shift_r), (6'd3 < shift_r), (6'd2 < shift_r), (6'd1 < shift_r), (6'd0 < shift_r)};
-  assign carry_idx = low_shift ? shift_r : 6'd32;
-  assign near_idx = (shift_r == 6'd0) ? 6'd0 : (shift_r - 6'd1);
-  assign hi_shift = shift_r[3:0];
-  assign x0 = (s1_grp == 2'd1) ? ((smem_r == 2'd1) ? acc_sdata[63:32] : ((smem_r == 2'd2) ? grad_sdata[63:32] : {{24{sp_sdata[15]}}, sp_sdata[15:8]})) : ((s1_grp == 2'd2) ? ((smem_r == 2'd1) ? acc_sdata[95:64] : ((smem_r == 2'd2) ? grad_sdata[95:64] : {{24{sp_sdata[23]}}, sp_sdata[23:16]})) : ((s1_grp == 2'd3) ? ((smem_r == 2'd1) ? acc_sdata[127:96] : ((smem_r == 2'd2) ? grad_sdata[127:96] : {{24{sp_sdata[31]}}, sp_sdata[31:24]})) : ((smem_r == 2'd1) ? acc_sdata[31:0] : ((smem_r == 2'd2) ? grad_sdata[31:0] : {{24{sp_sdata[7]}}, sp_sdata[7:0]}))));
-  assign y0 = (s1_grp == 2'd1) ? ((dmem_r == 2'd1) ? acc_odata[63:32] : ((dmem_r == 2'd2) ? grad_odata[63:32] : {{24{sp_odata[15]}}, sp_odata[15:8]})) : ((s1_grp == 2'd2) ? ((dmem_r == 2'd1) ? acc_odata[95:64] : ((dmem_r == 2'd2) ? grad_odata[95:64] : {{24{sp_odata[23]}}, sp_odata[23:16]})) : ((s1_grp == 2'd3) ? ((dmem_r == 2'd1) ? acc_odata[127:96] : ((dmem_r == 2'd2) ? grad_odata[127:96] : {{24{sp_odata[31]}}, sp_odata[31:24]})) : ((dmem_r == 2'd1) ? acc_odata[31:0] : ((dmem_r == 2'd2) ? grad_odata[31:0] : {{24{sp_odata[7]}}, sp_odata[7:0]}))));
-  assign cl0 = ($signed(x0) < $signed(lo_r)) ? lo_r : x0;
-  assign ma0 = is_vmul ? y0 : x0;
-  assign xs0 = x0[15:0];
-  assign mb0 = is_vmul ? xs0 : mul_r;
-  assign prod0 = $signed({{16{ma0[31]}}, ma0}) * $signed({{32{mb0[15]}}, mb0});
-  assign rnd0_x0 = s1_rng + 32'd0;
-  assign rnd0_a0 = rnd0_x0 ^ {rnd0_x0[18:0], 13'd0};
-  assign rnd0_b0 = rnd0_a0 ^ {17'd0, rnd0_a0[31:17]};
-  assign rnd0_c0 = rnd0_b0 ^ {rnd0_b0[26:0], 5'd0};
-  assign rnd0_a1 = rnd0_c0 ^ {rnd0_c0[18:0], 13'd0};
-  assign rnd0_b1 = rnd0_a1 ^ {17'd0, rnd0_a1[31:17]};
-  assign rnd0_c1 = rnd0_b1 ^ {rnd0_b1[26:0], 5'd0};
-  assign fq0 = $signed({s2_val0[47], s2_val0}) >>> shift_r;
-  assign vn0 = s2_val0[near_idx * 1 +: 1];
-  assign vsh0_unused = s2_val0 >> hi_shift;
-  assign vhi0 = vsh0_unused[31:0];
-  assign fsum0 = {1'd0, (low_shift ? (s2_val0[31:0] & frac_mask) : vhi0)} + {1'd0, (low_shift ? (s2_rnd0 & frac_mask) : s2_rnd0)};
-  assign cs0 = fsum0[carry_idx * 1 +: 1];
-  assign q0 = fq0 + {48'd0, (round_r ? cs0 : ((shift_r != 6'd0) && vn0))};
-  assign qsat0_top = q0[48:7];
-  assign qsat0 = ((!(|qsat0_top)) || (&qsat0_top)) ? q0[7:0] : (q0[48] ? 8'd128 : 8'd127);
-  assign qc0_top = q0[48:9];
-  assign qc0 = ((!(|qc0_top)) || (&qc0_top)) ? q0[9:0] : (q0[48] ? 10'd512 : 10'd511);
-  assign diff0 = {{3{s2_y0[7]}}, s2_y0} - {qc0[9], qc0};
-  assign wnew0_top = diff0[10:7];
-  assign wnew0 = ((!(|wnew0_top)) || (&wnew0_top)) ? diff0[7:0] : (diff0[10] ? 8'd128 : 8'd127);
-  assign q32_0 = q0[31:0];
-  assign res0 = (is_vmul || is_vsra) ? q32_0 : s2_simple0;
-  assign rsat0_top = res0[31:7];
-  assign rsat0 = ((!(|rsat0_top)) || (&rsat0_top)) ? res0[7:0] : (res0[31] ? 8'd128 : 8'd127);
-  assign out8_0 = is_rq ? ((flag_r && ($signed(qsat0) < $signed(8'd0))) ? 8'd0 : qsat0) : (is_sgd ? wnew0 : rsat0);
-  assign out0 = (is_rq || is_sgd || (dmem_r == 2'd0)) ? {{24{out8_0[7]}}, out8_0} : res0;
   assign sp_we = s3_v && (dmem_r == 2'd0);
   assign sp_wrow = s3_drow;
   assign sp_wdata = {s3_data[103:96], s3_data[71:64], s3_data[39:32], s3_data[7:0]};
@@ -263,22 +223,62 @@ module ag_vpu (
     s3_drow <= s2_drow;
     s3_srow <= s2_srow;
     if (s1_v) begin
+      x0 = (s1_grp == 2'd1) ? ((smem_r == 2'd1) ? acc_sdata[63:32] : ((smem_r == 2'd2) ? grad_sdata[63:32] : {{24{sp_sdata[15]}}, sp_sdata[15:8]})) : ((s1_grp == 2'd2) ? ((smem_r == 2'd1) ? acc_sdata[95:64] : ((smem_r == 2'd2) ? grad_sdata[95:64] : {{24{sp_sdata[23]}}, sp_sdata[23:16]})) : ((s1_grp == 2'd3) ? ((smem_r == 2'd1) ? acc_sdata[127:96] : ((smem_r == 2'd2) ? grad_sdata[127:96] : {{24{sp_sdata[31]}}, sp_sdata[31:24]})) : ((smem_r == 2'd1) ? acc_sdata[31:0] : ((smem_r == 2'd2) ? grad_sdata[31:0] : {{24{sp_sdata[7]}}, sp_sdata[7:0]}))));
+      y0 = (s1_grp == 2'd1) ? ((dmem_r == 2'd1) ? acc_odata[63:32] : ((dmem_r == 2'd2) ? grad_odata[63:32] : {{24{sp_odata[15]}}, sp_odata[15:8]})) : ((s1_grp == 2'd2) ? ((dmem_r == 2'd1) ? acc_odata[95:64] : ((dmem_r == 2'd2) ? grad_odata[95:64] : {{24{sp_odata[23]}}, sp_odata[23:16]})) : ((s1_grp == 2'd3) ? ((dmem_r == 2'd1) ? acc_odata[127:96] : ((dmem_r == 2'd2) ? grad_odata[127:96] : {{24{sp_odata[31]}}, sp_odata[31:24]})) : ((dmem_r == 2'd1) ? acc_odata[31:0] : ((dmem_r == 2'd2) ? grad_odata[31:0] : {{24{sp_odata[7]}}, sp_odata[7:0]}))));
+      cl0 = ($signed(x0) < $signed(lo_r)) ? lo_r : x0;
+      ma0 = is_vmul ? y0 : x0;
+      mb0 = is_vmul ? x0[15:0] : mul_r;
+      prod0 = $signed({{16{ma0[31]}}, ma0}) * $signed({{32{mb0[15]}}, mb0});
+      rnd0_x0 = s1_rng + 32'd0;
+      rnd0_a0 = rnd0_x0 ^ {rnd0_x0[18:0], 13'd0};
+      rnd0_b0 = rnd0_a0 ^ {17'd0, rnd0_a0[31:17]};
+      rnd0_c0 = rnd0_b0 ^ {rnd0_b0[26:0], 5'd0};
+      rnd0_a1 = rnd0_c0 ^ {rnd0_c0[18:0], 13'd0};
+      rnd0_b1 = rnd0_a1 ^ {17'd0, rnd0_a1[31:17]};
+      rnd0_c1 = rnd0_b1 ^ {rnd0_b1[26:0], 5'd0};
       s2_simple0 <= (op_r == 4'd0) ? x0 : ((op_r == 4'd1) ? (y0 + x0) : ((op_r == 4'd2) ? (y0 - x0) : ((op_r == 4'd4) ? (($signed(y0) < $signed(x0)) ? x0 : y0) : ((op_r == 4'd5) ? (($signed(x0) < $signed(y0)) ? x0 : y0) : ((op_r == 4'd6) ? (($signed(hi_r) < $signed(cl0)) ? hi_r : cl0) : ((op_r == 4'd7) ? (($signed(x0) > $signed(32'd0)) ? x0 : 32'd0) : ((op_r == 4'd8) ? (($signed(x0) > $signed(32'd0)) ? y0 : 32'd0) : x0)))))));
       s2_val0 <= is_vsra ? {{16{x0[31]}}, x0} : prod0;
       s2_y0 <= y0[7:0];
       s2_rnd0 <= rnd0_c1;
     end
-    if (s2_v && (s2_grp == 2'd0)) begin
-      s3_data[31:0] <= out0;
-    end
-    if (s2_v && (s2_grp == 2'd1)) begin
-      s3_data[63:32] <= out0;
-    end
-    if (s2_v && (s2_grp == 2'd2)) begin
-      s3_data[95:64] <= out0;
-    end
-    if (s2_v && (s2_grp == 2'd3)) begin
-      s3_data[127:96] <= out0;
+    if (s2_v) begin
+      low_shift = shift_r <= 6'd32;
+      frac_mask = {(6'd31 < shift_r), (6'd30 < shift_r), (6'd29 < shift_r), (6'd28 < shift_r), (6'd27 < shift_r), (6'd26 < shift_r), (6'd25 < shift_r), (6'd24 < shift_r), (6'd23 < shift_r), (6'd22 < shift_r), (6'd21 < shift_r), (6'd20 < shift_r), (6'd19 < shift_r), (6'd18 < shift_r), (6'd17 < shift_r), (6'd16 < shift_r), (6'd15 < shift_r), (6'd14 < shift_r), (6'd13 < shift_r), (6'd12 < shift_r), (6'd11 < shift_r), (6'd10 < shift_r), (6'd9 < shift_r), (6'd8 < shift_r), (6'd7 < shift_r), (6'd6 < shift_r), (6'd5 < shift_r), (6'd4 < shift_r), (6'd3 < shift_r), (6'd2 < shift_r), (6'd1 < shift_r), (6'd0 < shift_r)};
+      carry_idx = low_shift ? shift_r : 6'd32;
+      near_idx = (shift_r == 6'd0) ? 6'd0 : (shift_r - 6'd1);
+      hi_shift = shift_r[3:0];
+      fq0 = $signed({s2_val0[47], s2_val0}) >>> shift_r;
+      vn0 = s2_val0[near_idx * 1 +: 1];
+      vsh0_unused = s2_val0 >> hi_shift;
+      vhi0 = vsh0_unused[31:0];
+      fsum0 = {1'd0, (low_shift ? (s2_val0[31:0] & frac_mask) : vhi0)} + {1'd0, (low_shift ? (s2_rnd0 & frac_mask) : s2_rnd0)};
+      cs0 = fsum0[carry_idx * 1 +: 1];
+      q0 = fq0 + {48'd0, (round_r ? cs0 : ((shift_r != 6'd0) && vn0))};
+      qsat0_top = q0[48:7];
+      qsat0 = ((!(|qsat0_top)) || (&qsat0_top)) ? q0[7:0] : (q0[48] ? 8'd128 : 8'd127);
+      qc0_top = q0[48:9];
+      qc0 = ((!(|qc0_top)) || (&qc0_top)) ? q0[9:0] : (q0[48] ? 10'd512 : 10'd511);
+      diff0 = {{3{s2_y0[7]}}, s2_y0} - {qc0[9], qc0};
+      wnew0_top = diff0[10:7];
+      wnew0 = ((!(|wnew0_top)) || (&wnew0_top)) ? diff0[7:0] : (diff0[10] ? 8'd128 : 8'd127);
+      q32_0 = q0[31:0];
+      res0 = (is_vmul || is_vsra) ? q32_0 : s2_simple0;
+      rsat0_top = res0[31:7];
+      rsat0 = ((!(|rsat0_top)) || (&rsat0_top)) ? res0[7:0] : (res0[31] ? 8'd128 : 8'd127);
+      out8_0 = is_rq ? ((flag_r && ($signed(qsat0) < $signed(8'd0))) ? 8'd0 : qsat0) : (is_sgd ? wnew0 : rsat0);
+      out0 = (is_rq || is_sgd || (dmem_r == 2'd0)) ? {{24{out8_0[7]}}, out8_0} : res0;
+      if (s2_grp == 2'd0) begin
+        s3_data[31:0] <= out0;
+      end
+      if (s2_grp == 2'd1) begin
+        s3_data[63:32] <= out0;
+      end
+      if (s2_grp == 2'd2) begin
+        s3_data[95:64] <= out0;
+      end
+      if (s2_grp == 2'd3) begin
+        s3_data[127:96] <= out0;
+      end
     end
   end
 endmodule

@@ -103,7 +103,7 @@ module ag_mem_sp (
   wire [127:0] mxl_rot0;
   wire [127:0] mxl_rot1;
   wire [127:0] mxl_rot2;
-  wire [127:0] mxl_rot3;
+  wire [127:0] mxl_rot3_unused;
   reg  [3:0] mxt_lane_q;
   wire [3:0] mxt_r_idx;
   wire [7:0] mxt_r_word;
@@ -161,7 +161,7 @@ module ag_mem_sp (
   wire [127:0] mxt_rot0;
   wire [127:0] mxt_rot1;
   wire [127:0] mxt_rot2;
-  wire [127:0] mxt_rot3;
+  wire [127:0] mxt_rot3_unused;
 
   assign w_we = host_we || dma_we || vpu_we;
   assign w_row = host_we ? host_wrow : (dma_we ? dma_wrow : (vpu_we ? vpu_wrow : host_wrow));
@@ -212,8 +212,8 @@ module ag_mem_sp (
   assign mxl_rot0 = mxl_idx_q[0] ? {mxl_cols[7:0], mxl_cols[127:8]} : mxl_cols;
   assign mxl_rot1 = mxl_idx_q[1] ? {mxl_rot0[15:0], mxl_rot0[127:16]} : mxl_rot0;
   assign mxl_rot2 = mxl_idx_q[2] ? {mxl_rot1[31:0], mxl_rot1[127:32]} : mxl_rot1;
-  assign mxl_rot3 = mxl_idx_q[3] ? {mxl_rot2[63:0], mxl_rot2[127:64]} : mxl_rot2;
-  assign mxl_col = mxl_rot3[95:0];
+  assign mxl_rot3_unused = mxl_idx_q[3] ? {mxl_rot2[63:0], mxl_rot2[127:64]} : mxl_rot2;
+  assign mxl_col = mxl_rot3_unused[95:0];
   assign mxt_r_idx = mxt_rrow[3:0];
   assign mxt_r_word = mxt_rrow[11:4];
   assign mxt_w_idx = w_row[3:0];
@@ -254,8 +254,8 @@ module ag_mem_sp (
   assign mxt_rot0 = mxt_idx_q[0] ? {mxt_cols[7:0], mxt_cols[127:8]} : mxt_cols;
   assign mxt_rot1 = mxt_idx_q[1] ? {mxt_rot0[15:0], mxt_rot0[127:16]} : mxt_rot0;
   assign mxt_rot2 = mxt_idx_q[2] ? {mxt_rot1[31:0], mxt_rot1[127:32]} : mxt_rot1;
-  assign mxt_rot3 = mxt_idx_q[3] ? {mxt_rot2[63:0], mxt_rot2[127:64]} : mxt_rot2;
-  assign mxt_col = mxt_rot3[95:0];
+  assign mxt_rot3_unused = mxt_idx_q[3] ? {mxt_rot2[63:0], mxt_rot2[127:64]} : mxt_rot2;
+  assign mxt_col = mxt_rot3_unused[95:0];
 
   always @(posedge clk) begin
     mxl_lane_q <= mxl_lane;

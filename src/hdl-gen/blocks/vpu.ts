@@ -12,7 +12,7 @@
  */
 import { VALU_FNS } from '../../isa/table.js';
 import { add, and, bit, cat, clog2, eq, land, lit, lnot, lor, mulS, mux, ne, partSel, redAnd, redOr, select, sext, sgt, shr, slice, slt, sra, sub, trunc, ule, ult, xor, zext, type Expr } from '../ir/expr.js';
-import { ModuleBuilder, iff, set, type Module, type Stmt } from '../ir/module.js';
+import { ModuleBuilder, iff, set, setNow, type Module, type Stmt } from '../ir/module.js';
 import type { Ctx, LocalMemGeom } from '../ctx.js';
 import { localRowBits } from './operands.js';
 import { VOP, VOP_BITS } from './ctrl.js';
@@ -112,59 +112,70 @@ export function vpu(ctx: Ctx): Module {
     const s3 = { v: m.net('s3_v', 1), d: m.net('s3_drow', LAW), s: m.net('s3_srow', GW), data: m.net('s3_data', W * 32, G > 1 ? 'row buffer: each group fills its lanes' : undefined) };
     ff.push(iff(clear, [set(s3.v, lit(1, 0))], [set(s3.v, G > 1 ? land(s2.v, s2last) : s2.v)]), set(s3.d, s2.d), set(s3.s, s2.s));
     const outLanes: Expr[] = [];
+    // The lane datapath is written as temporaries of the clocked block, under the stage's valid: the
+    // same logic for synthesis, but a Verilated model evaluates it only for rows in flight, not every
+    // cycle the unit idles (a fifth of the model's time in a GEMM otherwise).
+    const s1Body: Stmt[] = [];
+    const s2Body: Stmt[] = [];
+    const tmp = (body: Stmt[]) => (name: string, e: Expr): Expr => {
+      const n = m.temp(name, e.width);
+      body.push(setNow(n, e));
+      return n;
+    };
+    const t1 = tmp(s1Body);
+    const t2 = tmp(s2Body);
     // Rounding shift (docs/microarch.md §8): q = (v + t) >>> s with t < 2^s always, which is
     // (v >>> s) + c, c the carry of (v mod 2^s) + t into bit s. Only c depends on the rounding:
     //   nearest, t = 2^(s−1): c = v[s−1];
     //   stochastic, s ≤ 32, t = rnd mod 2^s: c = bit s of (v mod 2^s) + (rnd mod 2^s);
     //   stochastic, s > 32, t = rnd·2^(s−32): c = carry of v[s−1 : s−32] + rnd (lower bits cannot carry).
     // One 48-bit shifter, a 4-level one and a 33-bit adder a lane instead of four 49-bit shifters.
-    const lowShift = m.let('low_shift', ule(shift, lit(6, 32)));
-    const fracMask = m.let('frac_mask', cat(...Array.from({ length: 32 }, (_, i) => ult(lit(6, 31 - i), shift))));
-    const carryIdx = m.let('carry_idx', mux(lowShift, shift, lit(6, 32)));
-    const nearIdx = m.let('near_idx', mux(eq(shift, lit(6, 0)), lit(6, 0), sub(shift, lit(6, 1))));
-    const hiShift = m.let('hi_shift', slice(shift, 3, 0));
+    const lowShift = t2('low_shift', ule(shift, lit(6, 32)));
+    const fracMask = t2('frac_mask', cat(...Array.from({ length: 32 }, (_, i) => ult(lit(6, 31 - i), shift))));
+    const carryIdx = t2('carry_idx', mux(lowShift, shift, lit(6, 32)));
+    const nearIdx = t2('near_idx', mux(eq(shift, lit(6, 0)), lit(6, 0), sub(shift, lit(6, 1))));
+    const hiShift = t2('hi_shift', slice(shift, 3, 0));
     for (let l = 0; l < L; l++) {
-      const x = m.let(`x${l}`, operand(srcD, smem, l));
-      const y = m.let(`y${l}`, operand(dstD, dmem, l));
+      const x = t1(`x${l}`, operand(srcD, smem, l));
+      const y = t1(`y${l}`, operand(dstD, dmem, l));
       const zero = lit(32, 0);
       const maxv = mux(slt(y, x), x, y);
       const minv = mux(slt(x, y), x, y);
-      const clampLo = m.let(`cl${l}`, mux(slt(x, lo), lo, x));
+      const clampLo = t1(`cl${l}`, mux(slt(x, lo), lo, x));
       const simple = select([
         [isOp(fn('mov')), x], [isOp(fn('add')), add(y, x)], [isOp(fn('sub')), sub(y, x)], [isOp(fn('max')), maxv], [isOp(fn('min')), minv],
         [isOp(fn('clamp')), mux(slt(hi, clampLo), hi, clampLo)], [isOp(fn('relu')), mux(sgt(x, zero), x, zero)],
         [isOp(fn('relubwd')), mux(sgt(x, zero), y, zero)],
       ], x);
-      const ma = m.let(`ma${l}`, mux(isMul, y, x));
-      const mb = m.let(`mb${l}`, mux(isMul, m.let(`xs${l}`, slice(x, 15, 0)), mul));
-      const prod = m.let(`prod${l}`, mulS(ma, mb));
+      const ma = t1(`ma${l}`, mux(isMul, y, x));
+      const mb = t1(`mb${l}`, mux(isMul, slice(x, 15, 0), mul));
+      const prod = t1(`prod${l}`, mulS(ma, mb));
       const val = mux(isSra, sext(x, 48), prod);
-      const rnd = xorshift2(m, `rnd${l}`, add(s1rng, lit(32, l)));
+      const rnd = xorshift2(t1, `rnd${l}`, add(s1rng, lit(32, l)));
       const r = { simple: m.net(`s2_simple${l}`, 32), val: m.net(`s2_val${l}`, 48), y: m.net(`s2_y${l}`, 8), rnd: m.net(`s2_rnd${l}`, 32) };
-      // Loaded only for a valid row: the lane datapath is then not evaluated while the unit idles.
-      ff.push(iff(s1v, [set(r.simple, simple), set(r.val, val), set(r.y, slice(y, 7, 0)), set(r.rnd, rnd)]));
+      s1Body.push(set(r.simple, simple), set(r.val, val), set(r.y, slice(y, 7, 0)), set(r.rnd, rnd));
 
       // ---- s2: rounding shift and saturation -------------------------------------------------------
-      const fq = m.let(`fq${l}`, sra(sext(r.val, 49), shift));
-      const cNear = land(ne(shift, lit(6, 0)), m.let(`vn${l}`, partSel(r.val, nearIdx, 1)));
-      const vhi = m.let(`vhi${l}`, slice(m.let(`vsh${l}_unused`, shr(r.val, hiShift)), 31, 0));
+      const fq = t2(`fq${l}`, sra(sext(r.val, 49), shift));
+      const cNear = land(ne(shift, lit(6, 0)), t2(`vn${l}`, partSel(r.val, nearIdx, 1)));
+      const vhi = t2(`vhi${l}`, slice(t2(`vsh${l}_unused`, shr(r.val, hiShift)), 31, 0));
       const fa = mux(lowShift, and(slice(r.val, 31, 0), fracMask), vhi);
       const fb = mux(lowShift, and(r.rnd, fracMask), r.rnd);
-      const fsum = m.let(`fsum${l}`, add(zext(fa, 33), zext(fb, 33)));
-      const cStoch = m.let(`cs${l}`, partSel(fsum, carryIdx, 1));
-      const q = m.let(`q${l}`, add(fq, zext(mux(round, cStoch, cNear), 49)));
-      const qsat = sat8(m, `qsat${l}`, q);
+      const fsum = t2(`fsum${l}`, add(zext(fa, 33), zext(fb, 33)));
+      const cStoch = t2(`cs${l}`, partSel(fsum, carryIdx, 1));
+      const q = t2(`q${l}`, add(fq, zext(mux(round, cStoch, cNear), 49)));
+      const qsat = sat8(t2, `qsat${l}`, q);
       const rq = mux(land(flag, slt(qsat, lit(8, 0))), lit(8, 0), qsat);
       // y − q saturates the same whether q is exact or first clamped to 10 bits (|y| ≤ 128).
-      const diff = m.let(`diff${l}`, sub(sext(r.y, 11), sext(satN(m, `qc${l}`, q, 10), 11)));
-      const sgd = sat8(m, `wnew${l}`, diff);
-      const wide = m.let(`res${l}`, mux(lor(isMul, isSra), m.let(`q32_${l}`, slice(q, 31, 0)), r.simple));
+      const diff = t2(`diff${l}`, sub(sext(r.y, 11), sext(satN(t2, `qc${l}`, q, 10), 11)));
+      const sgd = sat8(t2, `wnew${l}`, diff);
+      const wide = t2(`res${l}`, mux(lor(isMul, isSra), t2(`q32_${l}`, slice(q, 31, 0)), r.simple));
       const toSp = eq(dmem, lit(2, ctx.sp.code));
-      const res8 = select([[isRq, rq], [isSgd, sgd]], sat8(m, `rsat${l}`, wide));
-      const out = m.let(`out${l}`, mux(lor(isRq, isSgd, toSp), sext(m.let(`out8_${l}`, res8), 32), wide));
+      const res8 = select([[isRq, rq], [isSgd, sgd]], sat8(t2, `rsat${l}`, wide));
+      const out = t2(`out${l}`, mux(lor(isRq, isSgd, toSp), sext(t2(`out8_${l}`, res8), 32), wide));
       outLanes.push(out);
     }
-    if (G === 1) ff.push(iff(s2.v, [set(s3.data, cat(...outLanes.reverse()))]));
+    if (G === 1) s2Body.push(set(s3.data, cat(...outLanes.reverse())));
     else {
       // Group g's results land in row lanes g·L + j; the row is written once its last group is in.
       for (let g = 0; g < G; g++) {
@@ -172,9 +183,10 @@ export function vpu(ctx: Ctx): Module {
         const hiBit = lanes[lanes.length - 1]! * 32 + 31;
         const loBit = lanes[0]! * 32;
         const val = cat(...lanes.map((_, j) => outLanes[j]!).reverse());
-        ff.push(iff(land(s2.v, eq(s2g, lit(gw, g))), [set(slice(s3.data, hiBit, loBit), val)]));
+        s2Body.push(iff(eq(s2g, lit(gw, g)), [set(slice(s3.data, hiBit, loBit), val)]));
       }
     }
+    ff.push(iff(s1v, s1Body), iff(s2.v, s2Body));
 
     // ---- s3: writes ---------------------------------------------------------------------------------------
     for (const g of mems) {
@@ -201,31 +213,34 @@ export function vpu(ctx: Ctx): Module {
   });
 }
 
+/** Names a value (a net or a block temporary) and returns the reference to it. */
+type Namer = (name: string, e: Expr) => Expr;
+
 /** Two rounds of xorshift32 (13, 17, 5): the counter-based RNG of docs/microarch.md §8. */
-function xorshift2(m: ModuleBuilder, p: string, seed: Expr): Expr {
-  let x = m.let(`${p}_x0`, seed);
+function xorshift2(mk: Namer, p: string, seed: Expr): Expr {
+  let x = mk(`${p}_x0`, seed);
   for (let r = 0; r < 2; r++) {
-    const a = m.let(`${p}_a${r}`, xor(x, cat(slice(x, 18, 0), lit(13, 0))));
-    const b = m.let(`${p}_b${r}`, xor(a, cat(lit(17, 0), slice(a, 31, 17))));
-    x = m.let(`${p}_c${r}`, xor(b, cat(slice(b, 26, 0), lit(5, 0))));
+    const a = mk(`${p}_a${r}`, xor(x, cat(slice(x, 18, 0), lit(13, 0))));
+    const b = mk(`${p}_b${r}`, xor(a, cat(lit(17, 0), slice(a, 31, 17))));
+    x = mk(`${p}_c${r}`, xor(b, cat(slice(b, 26, 0), lit(5, 0))));
   }
   return x;
 }
 
 /** Saturate a signed identifier to int8. */
-function sat8(m: ModuleBuilder, name: string, e: Expr): Expr {
-  return satN(m, name, e, 8);
+function sat8(mk: Namer, name: string, e: Expr): Expr {
+  return satN(mk, name, e, 8);
 }
 
 /**
  * Saturate a signed identifier to n bits. It fits when the bits above n − 1 all equal the sign
  * (bit tests, not two wide comparators: this runs once per lane on 32..49-bit values).
  */
-function satN(m: ModuleBuilder, name: string, e: Expr, n: number): Expr {
+function satN(mk: Namer, name: string, e: Expr, n: number): Expr {
   const w = e.width;
-  const top = m.let(`${name}_top`, slice(e, w - 1, n - 1));
+  const top = mk(`${name}_top`, slice(e, w - 1, n - 1));
   const fits = lor(lnot(redOr(top)), redAnd(top));
   const max = lit(n, (1n << BigInt(n - 1)) - 1n);
   const min = lit(n, 1n << BigInt(n - 1));
-  return m.let(name, mux(fits, slice(e, n - 1, 0), mux(bit(e, w - 1), min, max)));
+  return mk(name, mux(fits, slice(e, n - 1, 0), mux(bit(e, w - 1), min, max)));
 }

@@ -6,6 +6,8 @@
  *   output), or several assigns/instance outputs on disjoint bit ranges that cover it exactly;
  * - inputs are never driven; memories are written by exactly one clocked block;
  * - combinational blocks give every net they assign an unconditional default first (no latches);
+ * - block temporaries (setNow) belong to one clocked block, are read only there and only after
+ *   they are set on that path (else the read would see last cycle's value: a hidden register);
  * - every input, net and memory is read somewhere (what verilator -Wall reports as UNUSED), except
  *   nets whose names contain `unused` (Verilator's own convention for deliberately dropped bits);
  * - instances name existing modules, connect every port with the right width, and outputs go to
@@ -125,6 +127,7 @@ export function checkModule(m: Module, lib: ReadonlyMap<string, Module>): string
     }
   });
 
+  checkTemps(m, where);
   for (const inst of m.instances) {
     const sub = lib.get(inst.module);
     if (!sub) { where(`instance ${inst.name} of unknown module ${inst.module}`); continue; }
@@ -185,4 +188,57 @@ export function checkDesign(modules: readonly Module[]): void {
   }
   for (const m of modules) problems.push(...checkModule(m, lib));
   if (problems.length) throw new DesignError(problems);
+}
+
+/** The rules of block temporaries (Net.temp, setNow). */
+function checkTemps(m: Module, where: (s: string) => void): void {
+  const temps = new Set(m.nets.filter((n) => n.temp).map((n) => n.name));
+  const owner = new Map<string, number>();
+  m.always.forEach((blk, i) => {
+    walk(blk.body, (s) => {
+      if (s.kind !== 'set') return;
+      const t = targetName(s.lhs);
+      if (s.blocking && blk.kind === 'comb') where(`setNow of ${t} in a combinational block`);
+      if (s.blocking && !temps.has(t)) where(`setNow of ${t}, which is not a temporary`);
+      if (!s.blocking && temps.has(t)) where(`temporary ${t} assigned with <=`);
+      if (temps.has(t)) {
+        if (owner.has(t) && owner.get(t) !== i) where(`temporary ${t} set in two blocks`);
+        owner.set(t, i);
+      }
+    });
+  });
+  const readsOf = (refs: readonly string[], ctx: string, blk?: number): void => {
+    for (const r of refs) if (temps.has(r) && owner.get(r) !== blk) where(`temporary ${r} read outside its block (${ctx})`);
+  };
+  m.assigns.forEach((a) => readsOf(a.rhs.refs, `assign to ${targetName(a.lhs)}`));
+  for (const inst of m.instances) for (const c of inst.conns) readsOf(c.expr.refs, `${inst.name}.${c.port}`);
+  m.always.forEach((blk, i) => {
+    // Read-after-set on every path: `set` is what is surely assigned before each statement.
+    const flow = (stmts: readonly Stmt[], set: ReadonlySet<string>): Set<string> => {
+      const now = new Set(set);
+      const use = (refs: readonly string[]): void => {
+        readsOf(refs, `block #${i}`, i);
+        for (const r of refs) if (temps.has(r) && !now.has(r)) where(`temporary ${r} read before it is set`);
+      };
+      for (const st of stmts) {
+        if (st.kind === 'set') {
+          use(st.rhs.refs);
+          if (st.lhs.kind === 'mem') use(st.lhs.index.refs);
+          if (st.blocking) now.add(targetName(st.lhs));
+        } else if (st.kind === 'if') {
+          use(st.cond.refs);
+          const a = flow(st.then, now);
+          const b = flow(st.else, now);
+          for (const t of a) if (b.has(t)) now.add(t);
+        } else if (st.kind === 'case') {
+          use(st.sel.refs);
+          for (const it of st.items) for (const l of it.labels) use(l.refs);
+          const outs = [...st.items.map((it) => flow(it.body, now)), flow(st.dflt, now)];
+          for (const t of outs[0]!) if (outs.every((o) => o.has(t))) now.add(t);
+        }
+      }
+      return now;
+    };
+    flow(blk.body, new Set());
+  });
 }

@@ -20,6 +20,12 @@ export interface Net {
   readonly doc?: string;
   /** Keep visible to the Verilator test bench (`verilator public_flat_rd`). */
   readonly publicRead?: boolean;
+  /**
+   * A temporary of one clocked block: assigned there with `=` (setNow) and read only there, after
+   * its assignment. Logic written so is evaluated only on the paths that need it — a Verilated
+   * model skips it while the unit idles; synthesis sees the same combinational logic.
+   */
+  readonly temp?: boolean;
 }
 
 export interface Mem {
@@ -44,7 +50,7 @@ export type LValue =
   | { readonly kind: 'mem'; readonly mem: string; readonly index: Expr; readonly lo: number; readonly width: number; readonly whole: boolean };
 
 export type Stmt =
-  | { readonly kind: 'set'; readonly lhs: LValue; readonly rhs: Expr }
+  | { readonly kind: 'set'; readonly lhs: LValue; readonly rhs: Expr; readonly blocking?: boolean }
   | { readonly kind: 'if'; readonly cond: Expr; readonly then: readonly Stmt[]; readonly else: readonly Stmt[] }
   | { readonly kind: 'case'; readonly sel: Expr; readonly items: readonly CaseItem[]; readonly dflt: readonly Stmt[] }
   | { readonly kind: 'comment'; readonly text: string };
@@ -104,6 +110,13 @@ export function set(lhs: Expr, rhs: Expr): Stmt {
   const lv = lvalueOf(lhs);
   if (lvWidth(lv) !== rhs.width) throw new WidthError(`${lhs.text} (${lvWidth(lv)} bits) = ${rhs.text} (${rhs.width} bits)`);
   return { kind: 'set', lhs: lv, rhs };
+}
+
+/** A block temporary (ModuleBuilder.temp) gets its value now, for the statements after this one. */
+export function setNow(lhs: Expr, rhs: Expr): Stmt {
+  const st = set(lhs, rhs);
+  if (st.kind !== 'set' || st.lhs.kind !== 'net' || !st.lhs.whole) throw new WidthError(`${lhs.text}: only a whole temporary can be set now`);
+  return { ...st, blocking: true };
 }
 
 /** mem[index][lo +: rhs.width] = rhs (the whole word when lo = 0 and the width matches). */
@@ -179,6 +192,13 @@ export class ModuleBuilder {
   net(name: string, width: number, doc?: string, publicRead = false): Expr {
     this.claim(name);
     this.m.nets.push({ name, width, doc, publicRead });
+    return ref(name, width);
+  }
+
+  /** Declare a temporary of one clocked block (see Net.temp); assign it with setNow. */
+  temp(name: string, width: number, doc?: string): Expr {
+    this.claim(name);
+    this.m.nets.push({ name, width, doc, temp: true });
     return ref(name, width);
   }
 

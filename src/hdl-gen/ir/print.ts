@@ -38,7 +38,7 @@ function stmts(out: string[], body: readonly Stmt[], op: string, ind: string): v
         out.push(`${ind}// ${s.text}`);
         break;
       case 'set':
-        out.push(`${ind}${lvText(s.lhs)} ${op} ${top(s.rhs)};`);
+        out.push(`${ind}${lvText(s.lhs)} ${s.blocking ? '=' : op} ${top(s.rhs)};`);
         break;
       case 'if': {
         out.push(`${ind}if (${top(s.cond)}) begin`);
