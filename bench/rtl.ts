@@ -49,40 +49,45 @@ export function benchRtl(): BenchRow[] {
     rows.push({ section: 'rtl', metric: 'same config again (cache hit, no rebuild)', value: `${((performance.now() - t1) / 1000).toFixed(2)} s${hit.built ? ' (REBUILT)' : ''}`, target: 'no rebuild' });
     const rtl = new RtlBackend(cfg, { cacheDir });
 
-    // Batched: the whole 128³ GEMM in one C call.
-    prepare(rtl, 128, 128, 128);
-    rtl.start();
-    const t2 = performance.now();
-    const st = rtl.run(1e9);
-    const rtlS = (performance.now() - t2) / 1000;
-    if (!st.halted || st.error !== 0) throw new Error('GEMM on the RTL did not halt cleanly');
-    const rtlRate = st.counters.cycles / rtlS;
-    rows.push({ section: 'rtl', metric: 'RTL batched run (GEMM 128³ on 8×8)', value: `${(rtlRate / 1e6).toFixed(2)} M cycles/s`, target: '≥ 2 M cycles/s' });
-    // The same run in CPU time of this process, best of 3: on a shared machine wall time mostly
-    // measures the other jobs.
+    // Batched: the whole 128³ GEMM in one C call, best of 3 in wall time and (on a shared machine
+    // wall time mostly measures the other jobs) in CPU time of this process.
     const cpuS = (): number => {
       const u = process.cpuUsage();
       return (u.user + u.system) / 1e6;
     };
+    let rtlRate = 0;
     let cpuRate = 0;
+    let rtlCycles = 0;
     for (let rep = 0; rep < 3; rep++) {
       prepare(rtl, 128, 128, 128);
       rtl.start();
       const c0 = cpuS();
+      const t0r = performance.now();
       const s = rtl.run(1e9);
-      cpuRate = Math.max(cpuRate, s.counters.cycles / (cpuS() - c0));
+      const wall = (performance.now() - t0r) / 1000;
+      if (!s.halted || s.error !== 0) throw new Error('GEMM on the RTL did not halt cleanly');
+      rtlCycles = s.counters.cycles;
+      rtlRate = Math.max(rtlRate, rtlCycles / wall);
+      cpuRate = Math.max(cpuRate, rtlCycles / (cpuS() - c0));
     }
+    rows.push({ section: 'rtl', metric: 'RTL batched run (GEMM 128³ on 8×8), best of 3', value: `${(rtlRate / 1e6).toFixed(2)} M cycles/s`, target: '≥ 2 M cycles/s' });
     rows.push({ section: 'rtl', metric: 'RTL batched run, CPU time of the run() call, best of 3 (same GEMM)', value: `${(cpuRate / 1e6).toFixed(2)} M cycles/s`, target: '≥ 2 M cycles/s' });
 
+    // The simulator on the same program, measured the same way (best of 3: the first run also pays
+    // for the JavaScript JIT).
     const sim = new Simulator(cfg);
-    prepare(sim, 128, 128, 128);
-    sim.start();
-    const t3 = performance.now();
-    const ss = sim.run(1e9);
-    const simS = (performance.now() - t3) / 1000;
-    if (ss.counters.cycles !== st.counters.cycles) throw new Error(`sim and RTL disagree on cycles: ${ss.counters.cycles} vs ${st.counters.cycles}`);
-    rows.push({ section: 'rtl', metric: 'simulator on the same program', value: `${(ss.counters.cycles / simS / 1e6).toFixed(2)} M cycles/s`, target: '' });
-    rows.push({ section: 'rtl', metric: 'simulator ÷ Verilated RTL, cycles per second (same program, same run)', value: `${(rtlS / simS).toFixed(1)}×`, target: '≥ 1× (not slower)' });
+    let simRate = 0;
+    for (let rep = 0; rep < 3; rep++) {
+      prepare(sim, 128, 128, 128);
+      sim.start();
+      const t3 = performance.now();
+      const ss = sim.run(1e9);
+      const simS = (performance.now() - t3) / 1000;
+      if (ss.counters.cycles !== rtlCycles) throw new Error(`sim and RTL disagree on cycles: ${ss.counters.cycles} vs ${rtlCycles}`);
+      simRate = Math.max(simRate, ss.counters.cycles / simS);
+    }
+    rows.push({ section: 'rtl', metric: 'simulator on the same program, best of 3', value: `${(simRate / 1e6).toFixed(2)} M cycles/s`, target: '' });
+    rows.push({ section: 'rtl', metric: 'simulator ÷ Verilated RTL, cycles per second (same program, same run, best of 3 each)', value: `${(simRate / rtlRate).toFixed(1)}×`, target: '≥ 1× (not slower)' });
 
     // Stepped: one cycle per FFI call, as a TypeScript test bench drives it (the GEMM runs ~35 k cycles).
     prepare(rtl, 128, 128, 128);
