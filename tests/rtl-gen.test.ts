@@ -10,6 +10,7 @@ import { add, cat, lit, mulS, ref, slice, sext, WidthError } from '../src/hdl-ge
 import { ModuleBuilder, iff, set, setNow } from '../src/hdl-gen/ir/module.js';
 import { checkDesign, DesignError } from '../src/hdl-gen/ir/check.js';
 import { printModule } from '../src/hdl-gen/ir/print.js';
+import { latchOnFresh } from '../src/hdl-gen/ir/latch.js';
 import { divConstParams } from '../src/hdl-gen/blocks/divconst.js';
 
 describe('expression builders check widths', () => {
@@ -95,6 +96,30 @@ describe('design checker', () => {
       m.ff([setNow(q, x)]);
     });
     expect(() => checkDesign([notTemp])).toThrow(/setNow of q, which is not a temporary/);
+  });
+
+  test('latchOnFresh: logic evaluated on fresh cycles in dependency order, outputs latched, X only as a default', () => {
+    const m = new ModuleBuilder('ag_t', ['test']);
+    const x = m.input('x', 4);
+    const y = m.output('y', 4);
+    const t = m.net('t', 4);
+    m.assign(y, add(t, x)); // reads t before t's assignment: must be reordered
+    m.assign(t, add(x, x));
+    const lz = latchOnFresh(m.build(), 'new input');
+    expect(() => checkDesign([lz])).not.toThrow();
+    const text = printModule(lz, ['hdr']);
+    expect(text).toMatch(/input  wire\s+fresh, \/\/ new input/);
+    expect(text).toMatch(/output reg\s+\[3:0\]\s+y/);
+    const body = text.slice(text.indexOf('always @*'));
+    expect(body.indexOf('y = y_q;')).toBeLessThan(body.indexOf("t = 4'bx;"));
+    expect(body.indexOf('t = x + x;')).toBeLessThan(body.indexOf('y = t + x;'));
+    expect(text).toMatch(/if \(fresh\) begin\s+y_q <= y;/);
+    const withState = build((mm) => {
+      mm.input('clk', 1);
+      const q = mm.output('q', 1);
+      mm.ff([set(q, lit(1, 0))]);
+    });
+    expect(() => latchOnFresh(withState, '')).toThrow(/continuous assignments only/);
   });
 
   test('disjoint slice drivers that cover a net are fine; the printer owns reg/wire', () => {

@@ -200,6 +200,7 @@ module ag_ctrl (
   reg  [13:0] cfg_lstride;
   reg  [13:0] cfg_tstride;
   reg  [31:0] elem_n; // RNG element counter
+  reg  held; // the instruction in decode was there last cycle and did not issue
   wire [31:0] o_cfg_value;
   wire [2:0] o_fault;
   wire [19:0] o_rset;
@@ -305,6 +306,7 @@ module ag_ctrl (
   assign unused_fields = d_is_nop;
 
   always @(posedge clk) begin
+    held <= (!clr) && in_decode && (!issue) && (!faulting);
     if (rst || start) begin
       state <= start ? 2'd1 : 2'd0;
       pc <= 16'd0;
@@ -650,6 +652,8 @@ module ag_ctrl (
   );
 
   ag_operands u_operands (
+    .clk           (clk),
+    .fresh         (!held),
     .is_ld         (d_is_ld),
     .is_st         (d_is_st),
     .is_mm         (d_is_mm),

@@ -6,6 +6,8 @@
 
 // Footprints, lock sets, durations, faults and unit operands of the instruction in decode.
 module ag_operands (
+  input  wire        clk,
+  input  wire        fresh, // the instruction in decode is new this cycle (else: its latched footprint)
   input  wire        is_ld,
   input  wire        is_st,
   input  wire        is_mm,
@@ -54,164 +56,271 @@ module ag_operands (
   input  wire [13:0] drain_doff,
   input  wire [13:0] mm_toff,
   input  wire [5:0]  cfg_reg,
-  output wire [31:0] cfg_value, // rs + imm of a cfg
+  output reg  [31:0] cfg_value, // rs + imm of a cfg
   input  wire [31:0] cfg_imm,
-  output wire [2:0]  fault, // error code the instruction would stop the chip with (0: none)
-  output wire [19:0] rset, // resources read
-  output wire [19:0] wset, // resources written (and ports held)
-  output wire [16:0] dur, // unit busy duration D
-  output wire [10:0] dma_beats_out, // beats per row ⌈elems·size/B⌉
-  output wire [10:0] dma_nbytes_out, // bytes per row
-  output wire [11:0] dma_maddr, // main byte address of row 0
-  output wire [7:0]  row1, // first row of range 1
-  output wire [7:0]  row2 // first row of range 2
+  output reg  [2:0]  fault, // error code the instruction would stop the chip with (0: none)
+  output reg  [19:0] rset, // resources read
+  output reg  [19:0] wset, // resources written (and ports held)
+  output reg  [16:0] dur, // unit busy duration D
+  output reg  [10:0] dma_beats_out, // beats per row ⌈elems·size/B⌉
+  output reg  [10:0] dma_nbytes_out, // bytes per row
+  output reg  [11:0] dma_maddr, // main byte address of row 0
+  output reg  [7:0]  row1, // first row of range 1
+  output reg  [7:0]  row2 // first row of range 2
 );
 
-  wire is_dma;
-  wire is_vec;
-  wire [1:0] dma_mem_f;
-  wire [8:0] dma_rows_f;
-  wire [8:0] dma_elems_f;
-  wire [12:0] v_count;
-  wire [1:0] v_dmem;
-  wire [1:0] v_smem;
-  wire [12:0] mm_km1;
-  wire [13:0] mm_kblocks_prod_unused;
-  wire [11:0] mm_kblocks;
-  wire [43:0] r1_start;
-  wire [43:0] r1_len;
-  wire [43:0] r2_start;
-  wire [43:0] r2_len;
-  wire [1:0] r1_mem;
-  wire [1:0] r2_mem;
-  wire r1_used;
-  wire r2_used;
-  wire [43:0] r1_end;
-  wire r1_ok;
-  wire [7:0] r1_sp_s;
-  wire [7:0] r1_sp_n;
-  wire [7:0] r1_sp_last_unused;
-  wire [1:0] r1_sp_b_region;
-  wire [1:0] r1_sp_a_region;
-  wire [5:0] r1_acc_s;
-  wire [5:0] r1_acc_n;
-  wire [5:0] r1_acc_last_unused;
-  wire [1:0] r1_acc_b_region;
-  wire [1:0] r1_acc_a_region;
-  wire [5:0] r1_grad_s;
-  wire [5:0] r1_grad_n;
-  wire [5:0] r1_grad_last_unused;
-  wire [1:0] r1_grad_b_region;
-  wire [1:0] r1_grad_a_region;
-  wire [11:0] r1_set;
-  wire [43:0] r2_end;
-  wire r2_ok;
-  wire [7:0] r2_sp_s;
-  wire [7:0] r2_sp_n;
-  wire [7:0] r2_sp_last_unused;
-  wire [1:0] r2_sp_b_region;
-  wire [1:0] r2_sp_a_region;
-  wire [5:0] r2_acc_s;
-  wire [5:0] r2_acc_n;
-  wire [5:0] r2_acc_last_unused;
-  wire [1:0] r2_acc_b_region;
-  wire [1:0] r2_acc_a_region;
-  wire [5:0] r2_grad_s;
-  wire [5:0] r2_grad_n;
-  wire [5:0] r2_grad_last_unused;
-  wire [1:0] r2_grad_b_region;
-  wire [1:0] r2_grad_a_region;
-  wire [11:0] r2_set;
-  wire dma_size4;
-  wire [10:0] dma_nbytes;
-  wire [43:0] main_base;
-  wire [8:0] dma_rows_m1;
-  wire [40:0] main_span;
-  wire [43:0] main_last;
-  wire main_ok;
-  wire [2:0] wport_r1;
-  wire [2:0] rport_r2;
-  wire [2:0] rport_r1;
-  wire [11:0] dma_beats_sum_unused;
-  wire [10:0] dma_beats;
+  reg  is_dma;
+  reg  is_vec;
+  reg  [1:0] dma_mem_f;
+  reg  [8:0] dma_rows_f;
+  reg  [8:0] dma_elems_f;
+  reg  [12:0] v_count;
+  reg  [1:0] v_dmem;
+  reg  [1:0] v_smem;
+  reg  [12:0] mm_km1;
+  reg  [13:0] mm_kblocks_prod_unused;
+  reg  [11:0] mm_kblocks;
+  reg  [43:0] r1_start;
+  reg  [43:0] r1_len;
+  reg  [43:0] r2_start;
+  reg  [43:0] r2_len;
+  reg  [1:0] r1_mem;
+  reg  [1:0] r2_mem;
+  reg  r1_used;
+  reg  r2_used;
+  reg  [43:0] r1_end;
+  reg  r1_ok;
+  reg  [7:0] r1_sp_s;
+  reg  [7:0] r1_sp_n;
+  reg  [7:0] r1_sp_last_unused;
+  reg  [1:0] r1_sp_b_region;
+  reg  [1:0] r1_sp_a_region;
+  reg  [5:0] r1_acc_s;
+  reg  [5:0] r1_acc_n;
+  reg  [5:0] r1_acc_last_unused;
+  reg  [1:0] r1_acc_b_region;
+  reg  [1:0] r1_acc_a_region;
+  reg  [5:0] r1_grad_s;
+  reg  [5:0] r1_grad_n;
+  reg  [5:0] r1_grad_last_unused;
+  reg  [1:0] r1_grad_b_region;
+  reg  [1:0] r1_grad_a_region;
+  reg  [11:0] r1_set;
+  reg  [43:0] r2_end;
+  reg  r2_ok;
+  reg  [7:0] r2_sp_s;
+  reg  [7:0] r2_sp_n;
+  reg  [7:0] r2_sp_last_unused;
+  reg  [1:0] r2_sp_b_region;
+  reg  [1:0] r2_sp_a_region;
+  reg  [5:0] r2_acc_s;
+  reg  [5:0] r2_acc_n;
+  reg  [5:0] r2_acc_last_unused;
+  reg  [1:0] r2_acc_b_region;
+  reg  [1:0] r2_acc_a_region;
+  reg  [5:0] r2_grad_s;
+  reg  [5:0] r2_grad_n;
+  reg  [5:0] r2_grad_last_unused;
+  reg  [1:0] r2_grad_b_region;
+  reg  [1:0] r2_grad_a_region;
+  reg  [11:0] r2_set;
+  reg  dma_size4;
+  reg  [10:0] dma_nbytes;
+  reg  [43:0] main_base;
+  reg  [8:0] dma_rows_m1;
+  reg  [40:0] main_span;
+  reg  [43:0] main_last;
+  reg  main_ok;
+  reg  [2:0] wport_r1;
+  reg  [2:0] rport_r2;
+  reg  [2:0] rport_r1;
+  reg  [11:0] dma_beats_sum_unused;
+  reg  [10:0] dma_beats;
+  reg  [31:0] cfg_value_q; // cfg_value of the last fresh cycle
+  reg  [2:0] fault_q; // fault of the last fresh cycle
+  reg  [19:0] rset_q; // rset of the last fresh cycle
+  reg  [19:0] wset_q; // wset of the last fresh cycle
+  reg  [16:0] dur_q; // dur of the last fresh cycle
+  reg  [10:0] dma_beats_out_q; // dma_beats_out of the last fresh cycle
+  reg  [10:0] dma_nbytes_out_q; // dma_nbytes_out of the last fresh cycle
+  reg  [11:0] dma_maddr_q; // dma_maddr of the last fresh cycle
+  reg  [7:0] row1_q; // row1 of the last fresh cycle
+  reg  [7:0] row2_q; // row2 of the last fresh cycle
 
-  assign is_dma = is_ld || is_st;
-  assign is_vec = is_valu || is_rq || is_sgd;
-  assign dma_mem_f = is_st ? st_mem : ld_mem;
-  assign dma_rows_f = is_st ? st_rows : ld_rows;
-  assign dma_elems_f = is_st ? st_elems : ld_elems;
-  assign v_count = is_rq ? rq_count : (is_sgd ? sgd_count : valu_count);
-  assign v_dmem = is_valu ? valu_dmem : 2'd0;
-  assign v_smem = is_valu ? valu_smem : (is_rq ? rq_smem : 2'd2);
-  assign mm_km1 = mm_k - 13'd1;
-  assign mm_kblocks_prod_unused = {1'd0, mm_km1};
-  assign mm_kblocks = mm_kblocks_prod_unused[13:2];
-  assign r1_start = {{12{ra[31]}}, ra} + {30'd0, (is_dma ? (is_st ? st_loff : ld_loff) : (is_mm ? mm_loff : (is_drain ? drain_doff : (is_rq ? rq_doff : (is_sgd ? sgd_doff : valu_doff)))))};
-  assign r1_len = {18'd0, (is_dma ? {17'd0, dma_rows_f} : (is_mm ? (mm_tl ? (({14'd0, mm_kblocks} * {12'd0, cfg_lstride}) + 26'd4) : {13'd0, mm_k}) : (is_drain ? (drain_t ? 26'd4 : 26'd4) : {13'd0, v_count})))};
-  assign r2_start = {{12{rb[31]}}, rb} + {30'd0, (is_mm ? mm_toff : (is_rq ? rq_soff : (is_sgd ? sgd_soff : valu_soff)))};
-  assign r2_len = {18'd0, (is_mm ? (mm_tt ? (({14'd0, mm_kblocks} * {12'd0, cfg_tstride}) + 26'd4) : {13'd0, mm_k}) : {13'd0, v_count})};
-  assign r1_mem = is_dma ? dma_mem_f : (is_mm ? 2'd0 : (is_drain ? drain_mem : v_dmem));
-  assign r2_mem = is_mm ? 2'd0 : v_smem;
-  assign r1_used = is_dma || is_mm || is_drain || is_vec;
-  assign r2_used = is_mm || is_vec;
-  assign r1_end = r1_start + r1_len;
-  assign r1_ok = (!r1_start[43]) && ($signed(r1_end) <= $signed(((r1_mem == 2'd0) ? 44'd256 : ((r1_mem == 2'd1) ? 44'd64 : ((r1_mem == 2'd2) ? 44'd64 : 44'd0)))));
-  assign r1_sp_s = r1_start[7:0];
-  assign r1_sp_n = r1_len[7:0];
-  assign r1_sp_last_unused = (r1_sp_s + r1_sp_n) - 8'd1;
-  assign r1_sp_b_region = r1_sp_last_unused[7:6];
-  assign r1_sp_a_region = r1_sp_s[7:6];
-  assign r1_acc_s = r1_start[5:0];
-  assign r1_acc_n = r1_len[5:0];
-  assign r1_acc_last_unused = (r1_acc_s + r1_acc_n) - 6'd1;
-  assign r1_acc_b_region = r1_acc_last_unused[5:4];
-  assign r1_acc_a_region = r1_acc_s[5:4];
-  assign r1_grad_s = r1_start[5:0];
-  assign r1_grad_n = r1_len[5:0];
-  assign r1_grad_last_unused = (r1_grad_s + r1_grad_n) - 6'd1;
-  assign r1_grad_b_region = r1_grad_last_unused[5:4];
-  assign r1_grad_a_region = r1_grad_s[5:4];
-  assign r1_set = {((r1_mem == 2'd2) ? {(r1_grad_b_region >= 2'd3), ((r1_grad_a_region <= 2'd2) && (r1_grad_b_region >= 2'd2)), ((r1_grad_a_region <= 2'd1) && (r1_grad_b_region >= 2'd1)), (r1_grad_a_region <= 2'd0)} : 4'd0), ((r1_mem == 2'd1) ? {(r1_acc_b_region >= 2'd3), ((r1_acc_a_region <= 2'd2) && (r1_acc_b_region >= 2'd2)), ((r1_acc_a_region <= 2'd1) && (r1_acc_b_region >= 2'd1)), (r1_acc_a_region <= 2'd0)} : 4'd0), ((r1_mem == 2'd0) ? {(r1_sp_b_region >= 2'd3), ((r1_sp_a_region <= 2'd2) && (r1_sp_b_region >= 2'd2)), ((r1_sp_a_region <= 2'd1) && (r1_sp_b_region >= 2'd1)), (r1_sp_a_region <= 2'd0)} : 4'd0)};
-  assign r2_end = r2_start + r2_len;
-  assign r2_ok = (!r2_start[43]) && ($signed(r2_end) <= $signed(((r2_mem == 2'd0) ? 44'd256 : ((r2_mem == 2'd1) ? 44'd64 : ((r2_mem == 2'd2) ? 44'd64 : 44'd0)))));
-  assign r2_sp_s = r2_start[7:0];
-  assign r2_sp_n = r2_len[7:0];
-  assign r2_sp_last_unused = (r2_sp_s + r2_sp_n) - 8'd1;
-  assign r2_sp_b_region = r2_sp_last_unused[7:6];
-  assign r2_sp_a_region = r2_sp_s[7:6];
-  assign r2_acc_s = r2_start[5:0];
-  assign r2_acc_n = r2_len[5:0];
-  assign r2_acc_last_unused = (r2_acc_s + r2_acc_n) - 6'd1;
-  assign r2_acc_b_region = r2_acc_last_unused[5:4];
-  assign r2_acc_a_region = r2_acc_s[5:4];
-  assign r2_grad_s = r2_start[5:0];
-  assign r2_grad_n = r2_len[5:0];
-  assign r2_grad_last_unused = (r2_grad_s + r2_grad_n) - 6'd1;
-  assign r2_grad_b_region = r2_grad_last_unused[5:4];
-  assign r2_grad_a_region = r2_grad_s[5:4];
-  assign r2_set = {((r2_mem == 2'd2) ? {(r2_grad_b_region >= 2'd3), ((r2_grad_a_region <= 2'd2) && (r2_grad_b_region >= 2'd2)), ((r2_grad_a_region <= 2'd1) && (r2_grad_b_region >= 2'd1)), (r2_grad_a_region <= 2'd0)} : 4'd0), ((r2_mem == 2'd1) ? {(r2_acc_b_region >= 2'd3), ((r2_acc_a_region <= 2'd2) && (r2_acc_b_region >= 2'd2)), ((r2_acc_a_region <= 2'd1) && (r2_acc_b_region >= 2'd1)), (r2_acc_a_region <= 2'd0)} : 4'd0), ((r2_mem == 2'd0) ? {(r2_sp_b_region >= 2'd3), ((r2_sp_a_region <= 2'd2) && (r2_sp_b_region >= 2'd2)), ((r2_sp_a_region <= 2'd1) && (r2_sp_b_region >= 2'd1)), (r2_sp_a_region <= 2'd0)} : 4'd0)};
-  assign dma_size4 = dma_mem_f != 2'd0;
-  assign dma_nbytes = dma_size4 ? {dma_elems_f, 2'd0} : {2'd0, dma_elems_f};
-  assign main_base = {{12{rb[31]}}, rb} + {26'd0, (is_st ? st_moff : ld_moff)};
-  assign dma_rows_m1 = dma_rows_f - 9'd1;
-  assign main_span = $signed({{32{dma_rows_m1[8]}}, dma_rows_m1}) * $signed({{9{cfg_dma_stride[31]}}, cfg_dma_stride});
-  assign main_last = main_base + {{3{main_span[40]}}, main_span};
-  assign main_ok = (($signed(main_base) >= $signed(44'd0)) && ($signed((main_base + {33'd0, dma_nbytes})) <= $signed(44'h1000))) && (($signed(main_last) >= $signed(44'd0)) && ($signed((main_last + {33'd0, dma_nbytes})) <= $signed(44'h1000)));
-  assign cfg_value = ra + cfg_imm;
-  assign fault = ((!legal) || (is_dma && (!(dma_elems_f <= 9'd4)))) ? 3'd1 : (((r1_used && (!r1_ok)) || (r2_used && (!r2_ok))) ? 3'd3 : ((is_dma && (!main_ok)) ? 3'd4 : (((is_cfg && (((cfg_reg == 6'd2) || (cfg_reg == 6'd4) || (cfg_reg == 6'd7)) ? (!(cfg_value <= 32'd47)) : ((cfg_reg == 6'd5) ? (!(cfg_value <= 32'd1)) : (((cfg_reg == 6'd10) || (cfg_reg == 6'd11)) ? (!(cfg_value <= 32'h3fff)) : 1'd0)))) || (is_valu && (v_dmem == v_smem) && (r1_start != r2_start) && (($signed(r1_start) < $signed(r2_end)) && ($signed(r2_start) < $signed(r1_end))))) ? 3'd2 : 3'd0)));
-  assign rset = is_st ? {3'd0, 3'd0, 2'd0, r1_set} : (is_mm ? {3'd0, 3'd0, 2'd0, (r1_set | r2_set)} : (is_drain ? {3'd0, 3'd0, {drain_bank, (!drain_bank)}, 12'd0} : ((is_valu || is_sgd) ? {3'd0, 3'd0, 2'd0, (r1_set | r2_set)} : (is_rq ? {3'd0, 3'd0, 2'd0, r2_set} : 20'd0))));
-  assign wport_r1 = {(r1_mem == 2'd2), (r1_mem == 2'd1), (r1_mem == 2'd0)};
-  assign rport_r2 = {(r2_mem == 2'd2), (r2_mem == 2'd1), (r2_mem == 2'd0)};
-  assign rport_r1 = {(r1_mem == 2'd2), (r1_mem == 2'd1), (r1_mem == 2'd0)};
-  assign wset = is_ld ? {3'd0, wport_r1, 2'd0, r1_set} : (is_st ? {rport_r1, 3'd0, 2'd0, 12'd0} : (is_mm ? {3'd0, 3'd0, {mm_bank, (!mm_bank)}, 12'd0} : (is_drain ? {3'd0, wport_r1, 2'd0, r1_set} : ((is_valu || is_rq) ? {rport_r2, wport_r1, 2'd0, r1_set} : (is_sgd ? (sgd_clear ? {3'd4, (3'd1 | 3'd4), 2'd0, (r1_set | r2_set)} : {3'd4, 3'd1, 2'd0, r1_set}) : 20'd0)))));
-  assign dma_beats_sum_unused = {1'd0, dma_nbytes} + 12'd3;
-  assign dma_beats = {1'd0, dma_beats_sum_unused[11:2]};
-  assign dur = is_dma ? (({8'd0, dma_rows_f} * {6'd0, dma_beats}) + 17'd3) : (is_mm ? {4'd0, mm_k} : (is_drain ? (drain_t ? 17'd6 : 17'd6) : ({4'd0, v_count} + 17'd3)));
-  assign dma_beats_out = dma_beats;
-  assign dma_nbytes_out = dma_nbytes;
-  assign dma_maddr = main_base[11:0];
-  assign row1 = r1_start[7:0];
-  assign row2 = r2_start[7:0];
+  // evaluated only on a fresh cycle
+  always @* begin
+    cfg_value = cfg_value_q;
+    fault = fault_q;
+    rset = rset_q;
+    wset = wset_q;
+    dur = dur_q;
+    dma_beats_out = dma_beats_out_q;
+    dma_nbytes_out = dma_nbytes_out_q;
+    dma_maddr = dma_maddr_q;
+    row1 = row1_q;
+    row2 = row2_q;
+    is_dma = 1'bx;
+    is_vec = 1'bx;
+    dma_mem_f = 2'bx;
+    dma_rows_f = 9'bx;
+    dma_elems_f = 9'bx;
+    v_count = 13'bx;
+    v_dmem = 2'bx;
+    v_smem = 2'bx;
+    mm_km1 = 13'bx;
+    mm_kblocks_prod_unused = 14'bx;
+    mm_kblocks = 12'bx;
+    r1_start = 44'bx;
+    r1_len = 44'bx;
+    r2_start = 44'bx;
+    r2_len = 44'bx;
+    r1_mem = 2'bx;
+    r2_mem = 2'bx;
+    r1_used = 1'bx;
+    r2_used = 1'bx;
+    r1_end = 44'bx;
+    r1_ok = 1'bx;
+    r1_sp_s = 8'bx;
+    r1_sp_n = 8'bx;
+    r1_sp_last_unused = 8'bx;
+    r1_sp_b_region = 2'bx;
+    r1_sp_a_region = 2'bx;
+    r1_acc_s = 6'bx;
+    r1_acc_n = 6'bx;
+    r1_acc_last_unused = 6'bx;
+    r1_acc_b_region = 2'bx;
+    r1_acc_a_region = 2'bx;
+    r1_grad_s = 6'bx;
+    r1_grad_n = 6'bx;
+    r1_grad_last_unused = 6'bx;
+    r1_grad_b_region = 2'bx;
+    r1_grad_a_region = 2'bx;
+    r1_set = 12'bx;
+    r2_end = 44'bx;
+    r2_ok = 1'bx;
+    r2_sp_s = 8'bx;
+    r2_sp_n = 8'bx;
+    r2_sp_last_unused = 8'bx;
+    r2_sp_b_region = 2'bx;
+    r2_sp_a_region = 2'bx;
+    r2_acc_s = 6'bx;
+    r2_acc_n = 6'bx;
+    r2_acc_last_unused = 6'bx;
+    r2_acc_b_region = 2'bx;
+    r2_acc_a_region = 2'bx;
+    r2_grad_s = 6'bx;
+    r2_grad_n = 6'bx;
+    r2_grad_last_unused = 6'bx;
+    r2_grad_b_region = 2'bx;
+    r2_grad_a_region = 2'bx;
+    r2_set = 12'bx;
+    dma_size4 = 1'bx;
+    dma_nbytes = 11'bx;
+    main_base = 44'bx;
+    dma_rows_m1 = 9'bx;
+    main_span = 41'bx;
+    main_last = 44'bx;
+    main_ok = 1'bx;
+    wport_r1 = 3'bx;
+    rport_r2 = 3'bx;
+    rport_r1 = 3'bx;
+    dma_beats_sum_unused = 12'bx;
+    dma_beats = 11'bx;
+    if (fresh) begin
+      is_dma = is_ld || is_st;
+      is_vec = is_valu || is_rq || is_sgd;
+      dma_mem_f = is_st ? st_mem : ld_mem;
+      dma_rows_f = is_st ? st_rows : ld_rows;
+      dma_elems_f = is_st ? st_elems : ld_elems;
+      v_count = is_rq ? rq_count : (is_sgd ? sgd_count : valu_count);
+      v_dmem = is_valu ? valu_dmem : 2'd0;
+      v_smem = is_valu ? valu_smem : (is_rq ? rq_smem : 2'd2);
+      mm_km1 = mm_k - 13'd1;
+      mm_kblocks_prod_unused = {1'd0, mm_km1};
+      mm_kblocks = mm_kblocks_prod_unused[13:2];
+      r1_start = {{12{ra[31]}}, ra} + {30'd0, (is_dma ? (is_st ? st_loff : ld_loff) : (is_mm ? mm_loff : (is_drain ? drain_doff : (is_rq ? rq_doff : (is_sgd ? sgd_doff : valu_doff)))))};
+      r1_len = {18'd0, (is_dma ? {17'd0, dma_rows_f} : (is_mm ? (mm_tl ? (({14'd0, mm_kblocks} * {12'd0, cfg_lstride}) + 26'd4) : {13'd0, mm_k}) : (is_drain ? (drain_t ? 26'd4 : 26'd4) : {13'd0, v_count})))};
+      r2_start = {{12{rb[31]}}, rb} + {30'd0, (is_mm ? mm_toff : (is_rq ? rq_soff : (is_sgd ? sgd_soff : valu_soff)))};
+      r2_len = {18'd0, (is_mm ? (mm_tt ? (({14'd0, mm_kblocks} * {12'd0, cfg_tstride}) + 26'd4) : {13'd0, mm_k}) : {13'd0, v_count})};
+      r1_mem = is_dma ? dma_mem_f : (is_mm ? 2'd0 : (is_drain ? drain_mem : v_dmem));
+      r2_mem = is_mm ? 2'd0 : v_smem;
+      r1_used = is_dma || is_mm || is_drain || is_vec;
+      r2_used = is_mm || is_vec;
+      r1_end = r1_start + r1_len;
+      r1_ok = (!r1_start[43]) && ($signed(r1_end) <= $signed(((r1_mem == 2'd0) ? 44'd256 : ((r1_mem == 2'd1) ? 44'd64 : ((r1_mem == 2'd2) ? 44'd64 : 44'd0)))));
+      r1_sp_s = r1_start[7:0];
+      r1_sp_n = r1_len[7:0];
+      r1_sp_last_unused = (r1_sp_s + r1_sp_n) - 8'd1;
+      r1_sp_b_region = r1_sp_last_unused[7:6];
+      r1_sp_a_region = r1_sp_s[7:6];
+      r1_acc_s = r1_start[5:0];
+      r1_acc_n = r1_len[5:0];
+      r1_acc_last_unused = (r1_acc_s + r1_acc_n) - 6'd1;
+      r1_acc_b_region = r1_acc_last_unused[5:4];
+      r1_acc_a_region = r1_acc_s[5:4];
+      r1_grad_s = r1_start[5:0];
+      r1_grad_n = r1_len[5:0];
+      r1_grad_last_unused = (r1_grad_s + r1_grad_n) - 6'd1;
+      r1_grad_b_region = r1_grad_last_unused[5:4];
+      r1_grad_a_region = r1_grad_s[5:4];
+      r1_set = {((r1_mem == 2'd2) ? {(r1_grad_b_region >= 2'd3), ((r1_grad_a_region <= 2'd2) && (r1_grad_b_region >= 2'd2)), ((r1_grad_a_region <= 2'd1) && (r1_grad_b_region >= 2'd1)), (r1_grad_a_region <= 2'd0)} : 4'd0), ((r1_mem == 2'd1) ? {(r1_acc_b_region >= 2'd3), ((r1_acc_a_region <= 2'd2) && (r1_acc_b_region >= 2'd2)), ((r1_acc_a_region <= 2'd1) && (r1_acc_b_region >= 2'd1)), (r1_acc_a_region <= 2'd0)} : 4'd0), ((r1_mem == 2'd0) ? {(r1_sp_b_region >= 2'd3), ((r1_sp_a_region <= 2'd2) && (r1_sp_b_region >= 2'd2)), ((r1_sp_a_region <= 2'd1) && (r1_sp_b_region >= 2'd1)), (r1_sp_a_region <= 2'd0)} : 4'd0)};
+      r2_end = r2_start + r2_len;
+      r2_ok = (!r2_start[43]) && ($signed(r2_end) <= $signed(((r2_mem == 2'd0) ? 44'd256 : ((r2_mem == 2'd1) ? 44'd64 : ((r2_mem == 2'd2) ? 44'd64 : 44'd0)))));
+      r2_sp_s = r2_start[7:0];
+      r2_sp_n = r2_len[7:0];
+      r2_sp_last_unused = (r2_sp_s + r2_sp_n) - 8'd1;
+      r2_sp_b_region = r2_sp_last_unused[7:6];
+      r2_sp_a_region = r2_sp_s[7:6];
+      r2_acc_s = r2_start[5:0];
+      r2_acc_n = r2_len[5:0];
+      r2_acc_last_unused = (r2_acc_s + r2_acc_n) - 6'd1;
+      r2_acc_b_region = r2_acc_last_unused[5:4];
+      r2_acc_a_region = r2_acc_s[5:4];
+      r2_grad_s = r2_start[5:0];
+      r2_grad_n = r2_len[5:0];
+      r2_grad_last_unused = (r2_grad_s + r2_grad_n) - 6'd1;
+      r2_grad_b_region = r2_grad_last_unused[5:4];
+      r2_grad_a_region = r2_grad_s[5:4];
+      r2_set = {((r2_mem == 2'd2) ? {(r2_grad_b_region >= 2'd3), ((r2_grad_a_region <= 2'd2) && (r2_grad_b_region >= 2'd2)), ((r2_grad_a_region <= 2'd1) && (r2_grad_b_region >= 2'd1)), (r2_grad_a_region <= 2'd0)} : 4'd0), ((r2_mem == 2'd1) ? {(r2_acc_b_region >= 2'd3), ((r2_acc_a_region <= 2'd2) && (r2_acc_b_region >= 2'd2)), ((r2_acc_a_region <= 2'd1) && (r2_acc_b_region >= 2'd1)), (r2_acc_a_region <= 2'd0)} : 4'd0), ((r2_mem == 2'd0) ? {(r2_sp_b_region >= 2'd3), ((r2_sp_a_region <= 2'd2) && (r2_sp_b_region >= 2'd2)), ((r2_sp_a_region <= 2'd1) && (r2_sp_b_region >= 2'd1)), (r2_sp_a_region <= 2'd0)} : 4'd0)};
+      dma_size4 = dma_mem_f != 2'd0;
+      dma_nbytes = dma_size4 ? {dma_elems_f, 2'd0} : {2'd0, dma_elems_f};
+      main_base = {{12{rb[31]}}, rb} + {26'd0, (is_st ? st_moff : ld_moff)};
+      dma_rows_m1 = dma_rows_f - 9'd1;
+      main_span = $signed({{32{dma_rows_m1[8]}}, dma_rows_m1}) * $signed({{9{cfg_dma_stride[31]}}, cfg_dma_stride});
+      main_last = main_base + {{3{main_span[40]}}, main_span};
+      main_ok = (($signed(main_base) >= $signed(44'd0)) && ($signed((main_base + {33'd0, dma_nbytes})) <= $signed(44'h1000))) && (($signed(main_last) >= $signed(44'd0)) && ($signed((main_last + {33'd0, dma_nbytes})) <= $signed(44'h1000)));
+      cfg_value = ra + cfg_imm;
+      fault = ((!legal) || (is_dma && (!(dma_elems_f <= 9'd4)))) ? 3'd1 : (((r1_used && (!r1_ok)) || (r2_used && (!r2_ok))) ? 3'd3 : ((is_dma && (!main_ok)) ? 3'd4 : (((is_cfg && (((cfg_reg == 6'd2) || (cfg_reg == 6'd4) || (cfg_reg == 6'd7)) ? (!(cfg_value <= 32'd47)) : ((cfg_reg == 6'd5) ? (!(cfg_value <= 32'd1)) : (((cfg_reg == 6'd10) || (cfg_reg == 6'd11)) ? (!(cfg_value <= 32'h3fff)) : 1'd0)))) || (is_valu && (v_dmem == v_smem) && (r1_start != r2_start) && (($signed(r1_start) < $signed(r2_end)) && ($signed(r2_start) < $signed(r1_end))))) ? 3'd2 : 3'd0)));
+      rset = is_st ? {3'd0, 3'd0, 2'd0, r1_set} : (is_mm ? {3'd0, 3'd0, 2'd0, (r1_set | r2_set)} : (is_drain ? {3'd0, 3'd0, {drain_bank, (!drain_bank)}, 12'd0} : ((is_valu || is_sgd) ? {3'd0, 3'd0, 2'd0, (r1_set | r2_set)} : (is_rq ? {3'd0, 3'd0, 2'd0, r2_set} : 20'd0))));
+      wport_r1 = {(r1_mem == 2'd2), (r1_mem == 2'd1), (r1_mem == 2'd0)};
+      rport_r2 = {(r2_mem == 2'd2), (r2_mem == 2'd1), (r2_mem == 2'd0)};
+      rport_r1 = {(r1_mem == 2'd2), (r1_mem == 2'd1), (r1_mem == 2'd0)};
+      wset = is_ld ? {3'd0, wport_r1, 2'd0, r1_set} : (is_st ? {rport_r1, 3'd0, 2'd0, 12'd0} : (is_mm ? {3'd0, 3'd0, {mm_bank, (!mm_bank)}, 12'd0} : (is_drain ? {3'd0, wport_r1, 2'd0, r1_set} : ((is_valu || is_rq) ? {rport_r2, wport_r1, 2'd0, r1_set} : (is_sgd ? (sgd_clear ? {3'd4, (3'd1 | 3'd4), 2'd0, (r1_set | r2_set)} : {3'd4, 3'd1, 2'd0, r1_set}) : 20'd0)))));
+      dma_beats_sum_unused = {1'd0, dma_nbytes} + 12'd3;
+      dma_beats = {1'd0, dma_beats_sum_unused[11:2]};
+      dur = is_dma ? (({8'd0, dma_rows_f} * {6'd0, dma_beats}) + 17'd3) : (is_mm ? {4'd0, mm_k} : (is_drain ? (drain_t ? 17'd6 : 17'd6) : ({4'd0, v_count} + 17'd3)));
+      dma_beats_out = dma_beats;
+      dma_nbytes_out = dma_nbytes;
+      dma_maddr = main_base[11:0];
+      row1 = r1_start[7:0];
+      row2 = r2_start[7:0];
+    end
+  end
+
+  always @(posedge clk) begin
+    if (fresh) begin
+      cfg_value_q <= cfg_value;
+      fault_q <= fault;
+      rset_q <= rset;
+      wset_q <= wset;
+      dur_q <= dur;
+      dma_beats_out_q <= dma_beats_out;
+      dma_nbytes_out_q <= dma_nbytes_out;
+      dma_maddr_q <= dma_maddr;
+      row1_q <= row1;
+      row2_q <= row2;
+    end
+  end
 endmodule
 
 `default_nettype wire

@@ -85,7 +85,11 @@ export function ctrl(ctx: Ctx): Module {
 
     // ---- operands, faults, interlock -------------------------------------------------------------
     const ops = operands(ctx);
-    const oc: Record<string, Expr> = { ra, rb, cfg_dma_stride: C('DMA_STRIDE'), cfg_lstride: C('LSTRIDE'), cfg_tstride: C('TSTRIDE') };
+    // While an instruction waits in decode nothing ag_operands reads can change (registers and
+    // configuration change only when an instruction issues; the host writes only while stopped),
+    // so its footprint is computed on the first cycle and latched for the rest of the wait.
+    const held = m.net('held', 1, 'the instruction in decode was there last cycle and did not issue');
+    const oc: Record<string, Expr> = { clk, fresh: lnot(held), ra, rb, cfg_dma_stride: C('DMA_STRIDE'), cfg_lstride: C('LSTRIDE'), cfg_tstride: C('TSTRIDE') };
     const oOut: Record<string, Expr> = {};
     for (const p of ops.ports) {
       if (p.dir === 'output') { oOut[p.name] = m.net(`o_${p.name}`, p.width); oc[p.name] = oOut[p.name]!; }
@@ -138,6 +142,7 @@ export function ctrl(ctx: Ctx): Module {
     const seq: Stmt[] = [];
     const scalarWrite = (rd: Expr, v: Expr): Stmt[] =>
       regs.slice(1).map((r, i) => iff(eq(rd, lit(4, i + 1)), [set(r, v)]));
+    seq.push(set(held, land(lnot(clr), inDecode, lnot(issue), lnot(faulting))));
     seq.push(iff(lor(rst, start), [
       set(state, mux(start, lit(2, STATE.RUNNING), lit(2, STATE.IDLE))),
       set(pc, lit(ctx.pcw, 0)), set(dvalid, lit(1, 0)), set(err, lit(3, 0)),

@@ -1,6 +1,7 @@
 /**
  * ag_operands: everything the controller must know about the instruction in decode before it may
- * issue, computed combinationally from the decoded fields and the registers it names
+ * issue, computed combinationally from the decoded fields and the registers it names on the
+ * instruction's first cycle in decode and latched while it waits (ir/latch.ts)
  * (docs/microarch.md §4–6): row ranges and their lock regions (read/write sets), the unit duration D,
  * the fault code (ILLEGAL_INSTRUCTION, LOCAL_RANGE, MAIN_RANGE, BAD_OPERAND in that order), and the
  * operands each unit latches when the instruction issues. Address arithmetic is exact (signed,
@@ -11,6 +12,7 @@ import {
   add, bit, bitsFor, cat, mulN, eq, land, lit, lnot, lor, mulS, mulU, mux, ne, or, select, sext, sge, sle, slice, slt, sub, trunc, uge, ule, zext, type Expr,
 } from '../ir/expr.js';
 import { ModuleBuilder, type Module } from '../ir/module.js';
+import { latchOnFresh } from '../ir/latch.js';
 import type { Ctx, LocalMemGeom } from '../ctx.js';
 import { instrClasses, fieldWidth } from './decode.js';
 import { divConst } from './divconst.js';
@@ -191,7 +193,7 @@ export function operands(ctx: Ctx): Module {
     m.assign(m.output('dma_maddr', ctx.mainAw, 'main byte address of row 0'), trunc(base, ctx.mainAw));
     m.assign(m.output('row1', LAW, 'first row of range 1'), trunc(r1Start, LAW));
     m.assign(m.output('row2', LAW, 'first row of range 2'), trunc(r2Start, LAW));
-    return m.build();
+    return latchOnFresh(m.build(), 'the instruction in decode is new this cycle (else: its latched footprint)');
   });
 }
 

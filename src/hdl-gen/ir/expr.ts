@@ -55,6 +55,15 @@ export function lit(width: number, value: number | bigint): Expr {
   return { text, width, refs: [] };
 }
 
+/**
+ * An all-X constant: "any value", for the default of a combinational temporary whose value is used
+ * only on paths that assign it (synthesis drops the default; no state can ever hold an X).
+ */
+export function dontCare(width: number): Expr {
+  if (width < 1) throw new WidthError(`don't-care of width ${width}`);
+  return { text: `${width}'bx`, width, refs: [] };
+}
+
 export const one = lit(1, 1);
 export const zero1 = lit(1, 0);
 
