@@ -38,6 +38,7 @@ struct Ag {
   VerilatedContext* ctx;
   Vag_top* top;
   uint64_t time;
+  double status[10];  // ag_status's record; the test bench reads it in place (ag_status_buf)
 #if VM_TRACE
   VerilatedVcdC* vcd;
 #endif
@@ -156,13 +157,12 @@ void ag_read_block(void* h, uint32_t addr, uint32_t* out, uint32_t n) {
   a->top->eval();
 }
 
-/* One clock cycle if the chip is running (idle or halted: nothing to do, no clock). */
-/* One clock edge while running; then the status record (see ag_status) into out. */
-void ag_status(void* h, double* out);
-void ag_step(void* h, double* out) {
+/* One clock edge while running; then the status record (see ag_status). */
+void ag_status(void* h);
+void ag_step(void* h) {
   Ag* a = static_cast<Ag*>(h);
   if (running(a)) tick(a);
-  ag_status(h, out);
+  ag_status(h);
 }
 
 /* Run until the chip is no longer running or max cycles have passed; returns the cycles run. */
@@ -184,11 +184,13 @@ uint32_t ag_step_trace(void* h, uint32_t n, uint32_t* out) {
   return i;
 }
 
-/* Status without a clock: cycles, macs, dma_busy, stalls, retired, running, halted, error, pc, and
-   the packed trace record of the current cycle (one call for a stepping test bench's per-cycle look). */
-void ag_status(void* h, double* out) {
+/* Status without a clock, into the handle's status record (ag_status_buf): cycles, macs, dma_busy,
+   stalls, retired, running, halted, error, pc, and the packed trace record of the current cycle (one
+   call for a stepping test bench's per-cycle look). */
+void ag_status(void* h) {
   Ag* a = static_cast<Ag*>(h);
   Vag_top___024root* r = a->top->rootp;
+  double* out = a->status;
   out[0] = (double)r->ag_top__DOT__perf_cycles;
   out[1] = (double)r->ag_top__DOT__perf_macs;
   out[2] = (double)r->ag_top__DOT__perf_dma_busy;
@@ -200,6 +202,9 @@ void ag_status(void* h, double* out) {
   out[8] = (double)r->ag_top__DOT__ctrl_st_pc;
   out[9] = (double)dbg(a);
 }
+
+/* The status record ag_status and ag_step write: 10 doubles, valid until ag_free. */
+double* ag_status_buf(void* h) { return static_cast<Ag*>(h)->status; }
 
 int ag_vcd_open(void* h, const char* path) {
 #if VM_TRACE

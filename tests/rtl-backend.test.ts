@@ -41,7 +41,11 @@ describe.each(configs.map((c) => [c.name, c] as const))('RtlBackend %s', (_name,
     const again = new RtlBackend(c);
     expect(again.model.built).toBe(false);
     expect(again.model.libPath).toBe(rtl.model.libPath);
+    again.step();
+    expect(again.status().running).toBe(false);
     again.close();
+    // The status record lived in the freed handle: asking again is an error, not a stale read.
+    expect(() => again.status()).toThrow(/after close/);
   });
 
   test('host bus: main (unaligned bytes), sp, acc and grad round-trip', () => {
