@@ -30,12 +30,16 @@ module ag_mem_sp (
   output wire [63:0] vown_rdata,
   input  wire [11:0] mxl_rrow, // first row
   input  wire [2:0]  mxl_lane, // lane whose column is read
-  output wire [63:0] mxl_rdata, // row `row` of the previous cycle
-  output wire [63:0] mxl_col, // byte `lane` of rows row..row+7 (row+i at bits [8i +: 8])
+  input  wire        mxl_re, // reading this cycle (the outputs are don't-care next cycle otherwise)
+  input  wire        mxl_t, // the read wants the column (else the row)
+  output reg  [63:0] mxl_rdata, // row `row` of the previous cycle
+  output reg  [63:0] mxl_col, // byte `lane` of rows row..row+7 (row+i at bits [8i +: 8])
   input  wire [11:0] mxt_rrow, // first row
   input  wire [2:0]  mxt_lane, // lane whose column is read
-  output wire [63:0] mxt_rdata, // row `row` of the previous cycle
-  output wire [63:0] mxt_col // byte `lane` of rows row..row+7 (row+i at bits [8i +: 8])
+  input  wire        mxt_re, // reading this cycle (the outputs are don't-care next cycle otherwise)
+  input  wire        mxt_t, // the read wants the column (else the row)
+  output reg  [63:0] mxt_rdata, // row `row` of the previous cycle
+  output reg  [63:0] mxt_col // byte `lane` of rows row..row+7 (row+i at bits [8i +: 8])
 );
 
   wire w_we;
@@ -47,6 +51,8 @@ module ag_mem_sp (
   wire [63:0] own_rdata;
   wire [11:0] own_raddr;
   reg  [2:0] mxl_lane_q;
+  reg  mxl_re_q;
+  reg  mxl_t_q;
   wire [2:0] mxl_r_idx;
   wire [8:0] mxl_r_word;
   wire [2:0] mxl_w_idx;
@@ -75,11 +81,13 @@ module ag_mem_sp (
   wire mxl_m6_we;
   wire [63:0] mxl_m7_rdata;
   wire mxl_m7_we;
-  wire [63:0] mxl_cols;
-  wire [63:0] mxl_rot0;
-  wire [63:0] mxl_rot1;
-  wire [63:0] mxl_rot2;
+  reg  [63:0] mxl_cols;
+  reg  [63:0] mxl_rot0;
+  reg  [63:0] mxl_rot1;
+  reg  [63:0] mxl_rot2;
   reg  [2:0] mxt_lane_q;
+  reg  mxt_re_q;
+  reg  mxt_t_q;
   wire [2:0] mxt_r_idx;
   wire [8:0] mxt_r_word;
   wire [2:0] mxt_w_idx;
@@ -108,10 +116,10 @@ module ag_mem_sp (
   wire mxt_m6_we;
   wire [63:0] mxt_m7_rdata;
   wire mxt_m7_we;
-  wire [63:0] mxt_cols;
-  wire [63:0] mxt_rot0;
-  wire [63:0] mxt_rot1;
-  wire [63:0] mxt_rot2;
+  reg  [63:0] mxt_cols;
+  reg  [63:0] mxt_rot0;
+  reg  [63:0] mxt_rot1;
+  reg  [63:0] mxt_rot2;
 
   assign w_we = host_we || dma_we || vpu_we;
   assign w_row = host_we ? host_wrow : (dma_we ? dma_wrow : (vpu_we ? vpu_wrow : host_wrow));
@@ -141,12 +149,6 @@ module ag_mem_sp (
   assign mxl_m6_raddr = (3'd6 < mxl_r_idx) ? (mxl_r_word + 9'd1) : mxl_r_word;
   assign mxl_m6_we = w_we && (mxl_w_idx == 3'd6);
   assign mxl_m7_we = w_we && (mxl_w_idx == 3'd7);
-  assign mxl_rdata = (mxl_idx_q == 3'd1) ? mxl_m1_rdata : ((mxl_idx_q == 3'd2) ? mxl_m2_rdata : ((mxl_idx_q == 3'd3) ? mxl_m3_rdata : ((mxl_idx_q == 3'd4) ? mxl_m4_rdata : ((mxl_idx_q == 3'd5) ? mxl_m5_rdata : ((mxl_idx_q == 3'd6) ? mxl_m6_rdata : ((mxl_idx_q == 3'd7) ? mxl_m7_rdata : mxl_m0_rdata))))));
-  assign mxl_cols = {mxl_m7_rdata[mxl_lane_q * 8 +: 8], mxl_m6_rdata[mxl_lane_q * 8 +: 8], mxl_m5_rdata[mxl_lane_q * 8 +: 8], mxl_m4_rdata[mxl_lane_q * 8 +: 8], mxl_m3_rdata[mxl_lane_q * 8 +: 8], mxl_m2_rdata[mxl_lane_q * 8 +: 8], mxl_m1_rdata[mxl_lane_q * 8 +: 8], mxl_m0_rdata[mxl_lane_q * 8 +: 8]};
-  assign mxl_rot0 = mxl_idx_q[0] ? {mxl_cols[7:0], mxl_cols[63:8]} : mxl_cols;
-  assign mxl_rot1 = mxl_idx_q[1] ? {mxl_rot0[15:0], mxl_rot0[63:16]} : mxl_rot0;
-  assign mxl_rot2 = mxl_idx_q[2] ? {mxl_rot1[31:0], mxl_rot1[63:32]} : mxl_rot1;
-  assign mxl_col = mxl_rot2;
   assign mxt_r_idx = mxt_rrow[2:0];
   assign mxt_r_word = mxt_rrow[11:3];
   assign mxt_w_idx = w_row[2:0];
@@ -166,17 +168,57 @@ module ag_mem_sp (
   assign mxt_m6_raddr = (3'd6 < mxt_r_idx) ? (mxt_r_word + 9'd1) : mxt_r_word;
   assign mxt_m6_we = w_we && (mxt_w_idx == 3'd6);
   assign mxt_m7_we = w_we && (mxt_w_idx == 3'd7);
-  assign mxt_rdata = (mxt_idx_q == 3'd1) ? mxt_m1_rdata : ((mxt_idx_q == 3'd2) ? mxt_m2_rdata : ((mxt_idx_q == 3'd3) ? mxt_m3_rdata : ((mxt_idx_q == 3'd4) ? mxt_m4_rdata : ((mxt_idx_q == 3'd5) ? mxt_m5_rdata : ((mxt_idx_q == 3'd6) ? mxt_m6_rdata : ((mxt_idx_q == 3'd7) ? mxt_m7_rdata : mxt_m0_rdata))))));
-  assign mxt_cols = {mxt_m7_rdata[mxt_lane_q * 8 +: 8], mxt_m6_rdata[mxt_lane_q * 8 +: 8], mxt_m5_rdata[mxt_lane_q * 8 +: 8], mxt_m4_rdata[mxt_lane_q * 8 +: 8], mxt_m3_rdata[mxt_lane_q * 8 +: 8], mxt_m2_rdata[mxt_lane_q * 8 +: 8], mxt_m1_rdata[mxt_lane_q * 8 +: 8], mxt_m0_rdata[mxt_lane_q * 8 +: 8]};
-  assign mxt_rot0 = mxt_idx_q[0] ? {mxt_cols[7:0], mxt_cols[63:8]} : mxt_cols;
-  assign mxt_rot1 = mxt_idx_q[1] ? {mxt_rot0[15:0], mxt_rot0[63:16]} : mxt_rot0;
-  assign mxt_rot2 = mxt_idx_q[2] ? {mxt_rot1[31:0], mxt_rot1[63:32]} : mxt_rot1;
-  assign mxt_col = mxt_rot2;
+
+  // the operand the reader asked for
+  always @* begin
+    mxl_rdata = 64'bx;
+    mxl_col = 64'bx;
+    mxl_cols = 64'bx;
+    mxl_rot0 = 64'bx;
+    mxl_rot1 = 64'bx;
+    mxl_rot2 = 64'bx;
+    if (mxl_re_q) begin
+      if (mxl_t_q) begin
+        mxl_cols = {mxl_m7_rdata[mxl_lane_q * 8 +: 8], mxl_m6_rdata[mxl_lane_q * 8 +: 8], mxl_m5_rdata[mxl_lane_q * 8 +: 8], mxl_m4_rdata[mxl_lane_q * 8 +: 8], mxl_m3_rdata[mxl_lane_q * 8 +: 8], mxl_m2_rdata[mxl_lane_q * 8 +: 8], mxl_m1_rdata[mxl_lane_q * 8 +: 8], mxl_m0_rdata[mxl_lane_q * 8 +: 8]};
+        mxl_rot0 = mxl_idx_q[0] ? {mxl_cols[7:0], mxl_cols[63:8]} : mxl_cols;
+        mxl_rot1 = mxl_idx_q[1] ? {mxl_rot0[15:0], mxl_rot0[63:16]} : mxl_rot0;
+        mxl_rot2 = mxl_idx_q[2] ? {mxl_rot1[31:0], mxl_rot1[63:32]} : mxl_rot1;
+        mxl_col = mxl_rot2;
+      end else begin
+        mxl_rdata = (mxl_idx_q == 3'd1) ? mxl_m1_rdata : ((mxl_idx_q == 3'd2) ? mxl_m2_rdata : ((mxl_idx_q == 3'd3) ? mxl_m3_rdata : ((mxl_idx_q == 3'd4) ? mxl_m4_rdata : ((mxl_idx_q == 3'd5) ? mxl_m5_rdata : ((mxl_idx_q == 3'd6) ? mxl_m6_rdata : ((mxl_idx_q == 3'd7) ? mxl_m7_rdata : mxl_m0_rdata))))));
+      end
+    end
+  end
+
+  // the operand the reader asked for
+  always @* begin
+    mxt_rdata = 64'bx;
+    mxt_col = 64'bx;
+    mxt_cols = 64'bx;
+    mxt_rot0 = 64'bx;
+    mxt_rot1 = 64'bx;
+    mxt_rot2 = 64'bx;
+    if (mxt_re_q) begin
+      if (mxt_t_q) begin
+        mxt_cols = {mxt_m7_rdata[mxt_lane_q * 8 +: 8], mxt_m6_rdata[mxt_lane_q * 8 +: 8], mxt_m5_rdata[mxt_lane_q * 8 +: 8], mxt_m4_rdata[mxt_lane_q * 8 +: 8], mxt_m3_rdata[mxt_lane_q * 8 +: 8], mxt_m2_rdata[mxt_lane_q * 8 +: 8], mxt_m1_rdata[mxt_lane_q * 8 +: 8], mxt_m0_rdata[mxt_lane_q * 8 +: 8]};
+        mxt_rot0 = mxt_idx_q[0] ? {mxt_cols[7:0], mxt_cols[63:8]} : mxt_cols;
+        mxt_rot1 = mxt_idx_q[1] ? {mxt_rot0[15:0], mxt_rot0[63:16]} : mxt_rot0;
+        mxt_rot2 = mxt_idx_q[2] ? {mxt_rot1[31:0], mxt_rot1[63:32]} : mxt_rot1;
+        mxt_col = mxt_rot2;
+      end else begin
+        mxt_rdata = (mxt_idx_q == 3'd1) ? mxt_m1_rdata : ((mxt_idx_q == 3'd2) ? mxt_m2_rdata : ((mxt_idx_q == 3'd3) ? mxt_m3_rdata : ((mxt_idx_q == 3'd4) ? mxt_m4_rdata : ((mxt_idx_q == 3'd5) ? mxt_m5_rdata : ((mxt_idx_q == 3'd6) ? mxt_m6_rdata : ((mxt_idx_q == 3'd7) ? mxt_m7_rdata : mxt_m0_rdata))))));
+      end
+    end
+  end
 
   always @(posedge clk) begin
     mxl_lane_q <= mxl_lane;
+    mxl_re_q <= mxl_re;
+    mxl_t_q <= mxl_t;
     mxl_idx_q <= mxl_r_idx;
     mxt_lane_q <= mxt_lane;
+    mxt_re_q <= mxt_re;
+    mxt_t_q <= mxt_t;
     mxt_idx_q <= mxt_r_idx;
   end
 

@@ -28,7 +28,11 @@ module ag_mxu (
   output wire [11:0] c_left, // step control {bank, first, valid} per left lane
   output wire [31:0] b_top,
   output wire [1:0]  l_lane,
-  output wire [1:0]  t_lane
+  output wire [1:0]  t_lane,
+  output wire        l_re, // reading the left operand this cycle
+  output wire        t_re, // reading the top operand this cycle
+  output wire        l_t, // the left read is transposed (a column)
+  output wire        t_t // the top read is transposed (a column)
 );
 
   reg  [12:0] cnt; // steps left
@@ -76,6 +80,10 @@ module ag_mxu (
   assign t_rrow = tptr;
   assign l_lane = kmod;
   assign t_lane = kmod;
+  assign l_re = active;
+  assign t_re = active;
+  assign l_t = tl_r;
+  assign t_t = tt_r;
   assign l_edge0 = s1_tl ? l_col[7:0] : l_rdata[7:0];
   assign l_edge1 = s1_tl ? l_col[15:8] : l_rdata[15:8];
   assign l_edge2 = s1_tl ? l_col[23:16] : l_rdata[23:16];

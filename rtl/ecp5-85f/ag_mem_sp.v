@@ -30,12 +30,16 @@ module ag_mem_sp (
   output wire [95:0] vown_rdata,
   input  wire [11:0] mxl_rrow, // first row
   input  wire [3:0]  mxl_lane, // lane whose column is read
-  output wire [95:0] mxl_rdata, // row `row` of the previous cycle
-  output wire [95:0] mxl_col, // byte `lane` of rows row..row+11 (row+i at bits [8i +: 8])
+  input  wire        mxl_re, // reading this cycle (the outputs are don't-care next cycle otherwise)
+  input  wire        mxl_t, // the read wants the column (else the row)
+  output reg  [95:0] mxl_rdata, // row `row` of the previous cycle
+  output reg  [95:0] mxl_col, // byte `lane` of rows row..row+11 (row+i at bits [8i +: 8])
   input  wire [11:0] mxt_rrow, // first row
   input  wire [3:0]  mxt_lane, // lane whose column is read
-  output wire [95:0] mxt_rdata, // row `row` of the previous cycle
-  output wire [95:0] mxt_col // byte `lane` of rows row..row+11 (row+i at bits [8i +: 8])
+  input  wire        mxt_re, // reading this cycle (the outputs are don't-care next cycle otherwise)
+  input  wire        mxt_t, // the read wants the column (else the row)
+  output reg  [95:0] mxt_rdata, // row `row` of the previous cycle
+  output reg  [95:0] mxt_col // byte `lane` of rows row..row+11 (row+i at bits [8i +: 8])
 );
 
   wire w_we;
@@ -47,6 +51,8 @@ module ag_mem_sp (
   wire [95:0] own_rdata;
   wire [11:0] own_raddr;
   reg  [3:0] mxl_lane_q;
+  reg  mxl_re_q;
+  reg  mxl_t_q;
   wire [3:0] mxl_r_idx;
   wire [7:0] mxl_r_word;
   wire [3:0] mxl_w_idx;
@@ -99,12 +105,14 @@ module ag_mem_sp (
   wire mxl_m14_we;
   wire [95:0] mxl_m15_rdata;
   wire mxl_m15_we;
-  wire [127:0] mxl_cols;
-  wire [127:0] mxl_rot0;
-  wire [127:0] mxl_rot1;
-  wire [127:0] mxl_rot2;
-  wire [127:0] mxl_rot3_unused;
+  reg  [127:0] mxl_cols;
+  reg  [127:0] mxl_rot0;
+  reg  [127:0] mxl_rot1;
+  reg  [127:0] mxl_rot2;
+  reg  [127:0] mxl_rot3_unused;
   reg  [3:0] mxt_lane_q;
+  reg  mxt_re_q;
+  reg  mxt_t_q;
   wire [3:0] mxt_r_idx;
   wire [7:0] mxt_r_word;
   wire [3:0] mxt_w_idx;
@@ -157,11 +165,11 @@ module ag_mem_sp (
   wire mxt_m14_we;
   wire [95:0] mxt_m15_rdata;
   wire mxt_m15_we;
-  wire [127:0] mxt_cols;
-  wire [127:0] mxt_rot0;
-  wire [127:0] mxt_rot1;
-  wire [127:0] mxt_rot2;
-  wire [127:0] mxt_rot3_unused;
+  reg  [127:0] mxt_cols;
+  reg  [127:0] mxt_rot0;
+  reg  [127:0] mxt_rot1;
+  reg  [127:0] mxt_rot2;
+  reg  [127:0] mxt_rot3_unused;
 
   assign w_we = host_we || dma_we || vpu_we;
   assign w_row = host_we ? host_wrow : (dma_we ? dma_wrow : (vpu_we ? vpu_wrow : host_wrow));
@@ -207,13 +215,6 @@ module ag_mem_sp (
   assign mxl_m14_raddr = (4'd14 < mxl_r_idx) ? (mxl_r_word + 8'd1) : mxl_r_word;
   assign mxl_m14_we = w_we && (mxl_w_idx == 4'd14);
   assign mxl_m15_we = w_we && (mxl_w_idx == 4'd15);
-  assign mxl_rdata = (mxl_idx_q == 4'd1) ? mxl_m1_rdata : ((mxl_idx_q == 4'd2) ? mxl_m2_rdata : ((mxl_idx_q == 4'd3) ? mxl_m3_rdata : ((mxl_idx_q == 4'd4) ? mxl_m4_rdata : ((mxl_idx_q == 4'd5) ? mxl_m5_rdata : ((mxl_idx_q == 4'd6) ? mxl_m6_rdata : ((mxl_idx_q == 4'd7) ? mxl_m7_rdata : ((mxl_idx_q == 4'd8) ? mxl_m8_rdata : ((mxl_idx_q == 4'd9) ? mxl_m9_rdata : ((mxl_idx_q == 4'd10) ? mxl_m10_rdata : ((mxl_idx_q == 4'd11) ? mxl_m11_rdata : ((mxl_idx_q == 4'd12) ? mxl_m12_rdata : ((mxl_idx_q == 4'd13) ? mxl_m13_rdata : ((mxl_idx_q == 4'd14) ? mxl_m14_rdata : ((mxl_idx_q == 4'd15) ? mxl_m15_rdata : mxl_m0_rdata))))))))))))));
-  assign mxl_cols = {mxl_m15_rdata[mxl_lane_q * 8 +: 8], mxl_m14_rdata[mxl_lane_q * 8 +: 8], mxl_m13_rdata[mxl_lane_q * 8 +: 8], mxl_m12_rdata[mxl_lane_q * 8 +: 8], mxl_m11_rdata[mxl_lane_q * 8 +: 8], mxl_m10_rdata[mxl_lane_q * 8 +: 8], mxl_m9_rdata[mxl_lane_q * 8 +: 8], mxl_m8_rdata[mxl_lane_q * 8 +: 8], mxl_m7_rdata[mxl_lane_q * 8 +: 8], mxl_m6_rdata[mxl_lane_q * 8 +: 8], mxl_m5_rdata[mxl_lane_q * 8 +: 8], mxl_m4_rdata[mxl_lane_q * 8 +: 8], mxl_m3_rdata[mxl_lane_q * 8 +: 8], mxl_m2_rdata[mxl_lane_q * 8 +: 8], mxl_m1_rdata[mxl_lane_q * 8 +: 8], mxl_m0_rdata[mxl_lane_q * 8 +: 8]};
-  assign mxl_rot0 = mxl_idx_q[0] ? {mxl_cols[7:0], mxl_cols[127:8]} : mxl_cols;
-  assign mxl_rot1 = mxl_idx_q[1] ? {mxl_rot0[15:0], mxl_rot0[127:16]} : mxl_rot0;
-  assign mxl_rot2 = mxl_idx_q[2] ? {mxl_rot1[31:0], mxl_rot1[127:32]} : mxl_rot1;
-  assign mxl_rot3_unused = mxl_idx_q[3] ? {mxl_rot2[63:0], mxl_rot2[127:64]} : mxl_rot2;
-  assign mxl_col = mxl_rot3_unused[95:0];
   assign mxt_r_idx = mxt_rrow[3:0];
   assign mxt_r_word = mxt_rrow[11:4];
   assign mxt_w_idx = w_row[3:0];
@@ -249,18 +250,61 @@ module ag_mem_sp (
   assign mxt_m14_raddr = (4'd14 < mxt_r_idx) ? (mxt_r_word + 8'd1) : mxt_r_word;
   assign mxt_m14_we = w_we && (mxt_w_idx == 4'd14);
   assign mxt_m15_we = w_we && (mxt_w_idx == 4'd15);
-  assign mxt_rdata = (mxt_idx_q == 4'd1) ? mxt_m1_rdata : ((mxt_idx_q == 4'd2) ? mxt_m2_rdata : ((mxt_idx_q == 4'd3) ? mxt_m3_rdata : ((mxt_idx_q == 4'd4) ? mxt_m4_rdata : ((mxt_idx_q == 4'd5) ? mxt_m5_rdata : ((mxt_idx_q == 4'd6) ? mxt_m6_rdata : ((mxt_idx_q == 4'd7) ? mxt_m7_rdata : ((mxt_idx_q == 4'd8) ? mxt_m8_rdata : ((mxt_idx_q == 4'd9) ? mxt_m9_rdata : ((mxt_idx_q == 4'd10) ? mxt_m10_rdata : ((mxt_idx_q == 4'd11) ? mxt_m11_rdata : ((mxt_idx_q == 4'd12) ? mxt_m12_rdata : ((mxt_idx_q == 4'd13) ? mxt_m13_rdata : ((mxt_idx_q == 4'd14) ? mxt_m14_rdata : ((mxt_idx_q == 4'd15) ? mxt_m15_rdata : mxt_m0_rdata))))))))))))));
-  assign mxt_cols = {mxt_m15_rdata[mxt_lane_q * 8 +: 8], mxt_m14_rdata[mxt_lane_q * 8 +: 8], mxt_m13_rdata[mxt_lane_q * 8 +: 8], mxt_m12_rdata[mxt_lane_q * 8 +: 8], mxt_m11_rdata[mxt_lane_q * 8 +: 8], mxt_m10_rdata[mxt_lane_q * 8 +: 8], mxt_m9_rdata[mxt_lane_q * 8 +: 8], mxt_m8_rdata[mxt_lane_q * 8 +: 8], mxt_m7_rdata[mxt_lane_q * 8 +: 8], mxt_m6_rdata[mxt_lane_q * 8 +: 8], mxt_m5_rdata[mxt_lane_q * 8 +: 8], mxt_m4_rdata[mxt_lane_q * 8 +: 8], mxt_m3_rdata[mxt_lane_q * 8 +: 8], mxt_m2_rdata[mxt_lane_q * 8 +: 8], mxt_m1_rdata[mxt_lane_q * 8 +: 8], mxt_m0_rdata[mxt_lane_q * 8 +: 8]};
-  assign mxt_rot0 = mxt_idx_q[0] ? {mxt_cols[7:0], mxt_cols[127:8]} : mxt_cols;
-  assign mxt_rot1 = mxt_idx_q[1] ? {mxt_rot0[15:0], mxt_rot0[127:16]} : mxt_rot0;
-  assign mxt_rot2 = mxt_idx_q[2] ? {mxt_rot1[31:0], mxt_rot1[127:32]} : mxt_rot1;
-  assign mxt_rot3_unused = mxt_idx_q[3] ? {mxt_rot2[63:0], mxt_rot2[127:64]} : mxt_rot2;
-  assign mxt_col = mxt_rot3_unused[95:0];
+
+  // the operand the reader asked for
+  always @* begin
+    mxl_rdata = 96'bx;
+    mxl_col = 96'bx;
+    mxl_cols = 128'bx;
+    mxl_rot0 = 128'bx;
+    mxl_rot1 = 128'bx;
+    mxl_rot2 = 128'bx;
+    mxl_rot3_unused = 128'bx;
+    if (mxl_re_q) begin
+      if (mxl_t_q) begin
+        mxl_cols = {mxl_m15_rdata[mxl_lane_q * 8 +: 8], mxl_m14_rdata[mxl_lane_q * 8 +: 8], mxl_m13_rdata[mxl_lane_q * 8 +: 8], mxl_m12_rdata[mxl_lane_q * 8 +: 8], mxl_m11_rdata[mxl_lane_q * 8 +: 8], mxl_m10_rdata[mxl_lane_q * 8 +: 8], mxl_m9_rdata[mxl_lane_q * 8 +: 8], mxl_m8_rdata[mxl_lane_q * 8 +: 8], mxl_m7_rdata[mxl_lane_q * 8 +: 8], mxl_m6_rdata[mxl_lane_q * 8 +: 8], mxl_m5_rdata[mxl_lane_q * 8 +: 8], mxl_m4_rdata[mxl_lane_q * 8 +: 8], mxl_m3_rdata[mxl_lane_q * 8 +: 8], mxl_m2_rdata[mxl_lane_q * 8 +: 8], mxl_m1_rdata[mxl_lane_q * 8 +: 8], mxl_m0_rdata[mxl_lane_q * 8 +: 8]};
+        mxl_rot0 = mxl_idx_q[0] ? {mxl_cols[7:0], mxl_cols[127:8]} : mxl_cols;
+        mxl_rot1 = mxl_idx_q[1] ? {mxl_rot0[15:0], mxl_rot0[127:16]} : mxl_rot0;
+        mxl_rot2 = mxl_idx_q[2] ? {mxl_rot1[31:0], mxl_rot1[127:32]} : mxl_rot1;
+        mxl_rot3_unused = mxl_idx_q[3] ? {mxl_rot2[63:0], mxl_rot2[127:64]} : mxl_rot2;
+        mxl_col = mxl_rot3_unused[95:0];
+      end else begin
+        mxl_rdata = (mxl_idx_q == 4'd1) ? mxl_m1_rdata : ((mxl_idx_q == 4'd2) ? mxl_m2_rdata : ((mxl_idx_q == 4'd3) ? mxl_m3_rdata : ((mxl_idx_q == 4'd4) ? mxl_m4_rdata : ((mxl_idx_q == 4'd5) ? mxl_m5_rdata : ((mxl_idx_q == 4'd6) ? mxl_m6_rdata : ((mxl_idx_q == 4'd7) ? mxl_m7_rdata : ((mxl_idx_q == 4'd8) ? mxl_m8_rdata : ((mxl_idx_q == 4'd9) ? mxl_m9_rdata : ((mxl_idx_q == 4'd10) ? mxl_m10_rdata : ((mxl_idx_q == 4'd11) ? mxl_m11_rdata : ((mxl_idx_q == 4'd12) ? mxl_m12_rdata : ((mxl_idx_q == 4'd13) ? mxl_m13_rdata : ((mxl_idx_q == 4'd14) ? mxl_m14_rdata : ((mxl_idx_q == 4'd15) ? mxl_m15_rdata : mxl_m0_rdata))))))))))))));
+      end
+    end
+  end
+
+  // the operand the reader asked for
+  always @* begin
+    mxt_rdata = 96'bx;
+    mxt_col = 96'bx;
+    mxt_cols = 128'bx;
+    mxt_rot0 = 128'bx;
+    mxt_rot1 = 128'bx;
+    mxt_rot2 = 128'bx;
+    mxt_rot3_unused = 128'bx;
+    if (mxt_re_q) begin
+      if (mxt_t_q) begin
+        mxt_cols = {mxt_m15_rdata[mxt_lane_q * 8 +: 8], mxt_m14_rdata[mxt_lane_q * 8 +: 8], mxt_m13_rdata[mxt_lane_q * 8 +: 8], mxt_m12_rdata[mxt_lane_q * 8 +: 8], mxt_m11_rdata[mxt_lane_q * 8 +: 8], mxt_m10_rdata[mxt_lane_q * 8 +: 8], mxt_m9_rdata[mxt_lane_q * 8 +: 8], mxt_m8_rdata[mxt_lane_q * 8 +: 8], mxt_m7_rdata[mxt_lane_q * 8 +: 8], mxt_m6_rdata[mxt_lane_q * 8 +: 8], mxt_m5_rdata[mxt_lane_q * 8 +: 8], mxt_m4_rdata[mxt_lane_q * 8 +: 8], mxt_m3_rdata[mxt_lane_q * 8 +: 8], mxt_m2_rdata[mxt_lane_q * 8 +: 8], mxt_m1_rdata[mxt_lane_q * 8 +: 8], mxt_m0_rdata[mxt_lane_q * 8 +: 8]};
+        mxt_rot0 = mxt_idx_q[0] ? {mxt_cols[7:0], mxt_cols[127:8]} : mxt_cols;
+        mxt_rot1 = mxt_idx_q[1] ? {mxt_rot0[15:0], mxt_rot0[127:16]} : mxt_rot0;
+        mxt_rot2 = mxt_idx_q[2] ? {mxt_rot1[31:0], mxt_rot1[127:32]} : mxt_rot1;
+        mxt_rot3_unused = mxt_idx_q[3] ? {mxt_rot2[63:0], mxt_rot2[127:64]} : mxt_rot2;
+        mxt_col = mxt_rot3_unused[95:0];
+      end else begin
+        mxt_rdata = (mxt_idx_q == 4'd1) ? mxt_m1_rdata : ((mxt_idx_q == 4'd2) ? mxt_m2_rdata : ((mxt_idx_q == 4'd3) ? mxt_m3_rdata : ((mxt_idx_q == 4'd4) ? mxt_m4_rdata : ((mxt_idx_q == 4'd5) ? mxt_m5_rdata : ((mxt_idx_q == 4'd6) ? mxt_m6_rdata : ((mxt_idx_q == 4'd7) ? mxt_m7_rdata : ((mxt_idx_q == 4'd8) ? mxt_m8_rdata : ((mxt_idx_q == 4'd9) ? mxt_m9_rdata : ((mxt_idx_q == 4'd10) ? mxt_m10_rdata : ((mxt_idx_q == 4'd11) ? mxt_m11_rdata : ((mxt_idx_q == 4'd12) ? mxt_m12_rdata : ((mxt_idx_q == 4'd13) ? mxt_m13_rdata : ((mxt_idx_q == 4'd14) ? mxt_m14_rdata : ((mxt_idx_q == 4'd15) ? mxt_m15_rdata : mxt_m0_rdata))))))))))))));
+      end
+    end
+  end
 
   always @(posedge clk) begin
     mxl_lane_q <= mxl_lane;
+    mxl_re_q <= mxl_re;
+    mxl_t_q <= mxl_t;
     mxl_idx_q <= mxl_r_idx;
     mxt_lane_q <= mxt_lane;
+    mxt_re_q <= mxt_re;
+    mxt_t_q <= mxt_t;
     mxt_idx_q <= mxt_r_idx;
   end
 

@@ -30,12 +30,16 @@ module ag_mem_sp (
   output wire [31:0] vown_rdata,
   input  wire [7:0]  mxl_rrow, // first row
   input  wire [1:0]  mxl_lane, // lane whose column is read
-  output wire [31:0] mxl_rdata, // row `row` of the previous cycle
-  output wire [31:0] mxl_col, // byte `lane` of rows row..row+3 (row+i at bits [8i +: 8])
+  input  wire        mxl_re, // reading this cycle (the outputs are don't-care next cycle otherwise)
+  input  wire        mxl_t, // the read wants the column (else the row)
+  output reg  [31:0] mxl_rdata, // row `row` of the previous cycle
+  output reg  [31:0] mxl_col, // byte `lane` of rows row..row+3 (row+i at bits [8i +: 8])
   input  wire [7:0]  mxt_rrow, // first row
   input  wire [1:0]  mxt_lane, // lane whose column is read
-  output wire [31:0] mxt_rdata, // row `row` of the previous cycle
-  output wire [31:0] mxt_col // byte `lane` of rows row..row+3 (row+i at bits [8i +: 8])
+  input  wire        mxt_re, // reading this cycle (the outputs are don't-care next cycle otherwise)
+  input  wire        mxt_t, // the read wants the column (else the row)
+  output reg  [31:0] mxt_rdata, // row `row` of the previous cycle
+  output reg  [31:0] mxt_col // byte `lane` of rows row..row+3 (row+i at bits [8i +: 8])
 );
 
   wire w_we;
@@ -47,6 +51,8 @@ module ag_mem_sp (
   wire [31:0] own_rdata;
   wire [7:0] own_raddr;
   reg  [1:0] mxl_lane_q;
+  reg  mxl_re_q;
+  reg  mxl_t_q;
   wire [1:0] mxl_r_idx;
   wire [5:0] mxl_r_word;
   wire [1:0] mxl_w_idx;
@@ -63,10 +69,12 @@ module ag_mem_sp (
   wire mxl_m2_we;
   wire [31:0] mxl_m3_rdata;
   wire mxl_m3_we;
-  wire [31:0] mxl_cols;
-  wire [31:0] mxl_rot0;
-  wire [31:0] mxl_rot1;
+  reg  [31:0] mxl_cols;
+  reg  [31:0] mxl_rot0;
+  reg  [31:0] mxl_rot1;
   reg  [1:0] mxt_lane_q;
+  reg  mxt_re_q;
+  reg  mxt_t_q;
   wire [1:0] mxt_r_idx;
   wire [5:0] mxt_r_word;
   wire [1:0] mxt_w_idx;
@@ -83,9 +91,9 @@ module ag_mem_sp (
   wire mxt_m2_we;
   wire [31:0] mxt_m3_rdata;
   wire mxt_m3_we;
-  wire [31:0] mxt_cols;
-  wire [31:0] mxt_rot0;
-  wire [31:0] mxt_rot1;
+  reg  [31:0] mxt_cols;
+  reg  [31:0] mxt_rot0;
+  reg  [31:0] mxt_rot1;
 
   assign w_we = host_we || dma_we || vpu_we;
   assign w_row = host_we ? host_wrow : (dma_we ? dma_wrow : (vpu_we ? vpu_wrow : host_wrow));
@@ -107,11 +115,6 @@ module ag_mem_sp (
   assign mxl_m2_raddr = (2'd2 < mxl_r_idx) ? (mxl_r_word + 6'd1) : mxl_r_word;
   assign mxl_m2_we = w_we && (mxl_w_idx == 2'd2);
   assign mxl_m3_we = w_we && (mxl_w_idx == 2'd3);
-  assign mxl_rdata = (mxl_idx_q == 2'd1) ? mxl_m1_rdata : ((mxl_idx_q == 2'd2) ? mxl_m2_rdata : ((mxl_idx_q == 2'd3) ? mxl_m3_rdata : mxl_m0_rdata));
-  assign mxl_cols = {mxl_m3_rdata[mxl_lane_q * 8 +: 8], mxl_m2_rdata[mxl_lane_q * 8 +: 8], mxl_m1_rdata[mxl_lane_q * 8 +: 8], mxl_m0_rdata[mxl_lane_q * 8 +: 8]};
-  assign mxl_rot0 = mxl_idx_q[0] ? {mxl_cols[7:0], mxl_cols[31:8]} : mxl_cols;
-  assign mxl_rot1 = mxl_idx_q[1] ? {mxl_rot0[15:0], mxl_rot0[31:16]} : mxl_rot0;
-  assign mxl_col = mxl_rot1;
   assign mxt_r_idx = mxt_rrow[1:0];
   assign mxt_r_word = mxt_rrow[7:2];
   assign mxt_w_idx = w_row[1:0];
@@ -123,16 +126,53 @@ module ag_mem_sp (
   assign mxt_m2_raddr = (2'd2 < mxt_r_idx) ? (mxt_r_word + 6'd1) : mxt_r_word;
   assign mxt_m2_we = w_we && (mxt_w_idx == 2'd2);
   assign mxt_m3_we = w_we && (mxt_w_idx == 2'd3);
-  assign mxt_rdata = (mxt_idx_q == 2'd1) ? mxt_m1_rdata : ((mxt_idx_q == 2'd2) ? mxt_m2_rdata : ((mxt_idx_q == 2'd3) ? mxt_m3_rdata : mxt_m0_rdata));
-  assign mxt_cols = {mxt_m3_rdata[mxt_lane_q * 8 +: 8], mxt_m2_rdata[mxt_lane_q * 8 +: 8], mxt_m1_rdata[mxt_lane_q * 8 +: 8], mxt_m0_rdata[mxt_lane_q * 8 +: 8]};
-  assign mxt_rot0 = mxt_idx_q[0] ? {mxt_cols[7:0], mxt_cols[31:8]} : mxt_cols;
-  assign mxt_rot1 = mxt_idx_q[1] ? {mxt_rot0[15:0], mxt_rot0[31:16]} : mxt_rot0;
-  assign mxt_col = mxt_rot1;
+
+  // the operand the reader asked for
+  always @* begin
+    mxl_rdata = 32'bx;
+    mxl_col = 32'bx;
+    mxl_cols = 32'bx;
+    mxl_rot0 = 32'bx;
+    mxl_rot1 = 32'bx;
+    if (mxl_re_q) begin
+      if (mxl_t_q) begin
+        mxl_cols = {mxl_m3_rdata[mxl_lane_q * 8 +: 8], mxl_m2_rdata[mxl_lane_q * 8 +: 8], mxl_m1_rdata[mxl_lane_q * 8 +: 8], mxl_m0_rdata[mxl_lane_q * 8 +: 8]};
+        mxl_rot0 = mxl_idx_q[0] ? {mxl_cols[7:0], mxl_cols[31:8]} : mxl_cols;
+        mxl_rot1 = mxl_idx_q[1] ? {mxl_rot0[15:0], mxl_rot0[31:16]} : mxl_rot0;
+        mxl_col = mxl_rot1;
+      end else begin
+        mxl_rdata = (mxl_idx_q == 2'd1) ? mxl_m1_rdata : ((mxl_idx_q == 2'd2) ? mxl_m2_rdata : ((mxl_idx_q == 2'd3) ? mxl_m3_rdata : mxl_m0_rdata));
+      end
+    end
+  end
+
+  // the operand the reader asked for
+  always @* begin
+    mxt_rdata = 32'bx;
+    mxt_col = 32'bx;
+    mxt_cols = 32'bx;
+    mxt_rot0 = 32'bx;
+    mxt_rot1 = 32'bx;
+    if (mxt_re_q) begin
+      if (mxt_t_q) begin
+        mxt_cols = {mxt_m3_rdata[mxt_lane_q * 8 +: 8], mxt_m2_rdata[mxt_lane_q * 8 +: 8], mxt_m1_rdata[mxt_lane_q * 8 +: 8], mxt_m0_rdata[mxt_lane_q * 8 +: 8]};
+        mxt_rot0 = mxt_idx_q[0] ? {mxt_cols[7:0], mxt_cols[31:8]} : mxt_cols;
+        mxt_rot1 = mxt_idx_q[1] ? {mxt_rot0[15:0], mxt_rot0[31:16]} : mxt_rot0;
+        mxt_col = mxt_rot1;
+      end else begin
+        mxt_rdata = (mxt_idx_q == 2'd1) ? mxt_m1_rdata : ((mxt_idx_q == 2'd2) ? mxt_m2_rdata : ((mxt_idx_q == 2'd3) ? mxt_m3_rdata : mxt_m0_rdata));
+      end
+    end
+  end
 
   always @(posedge clk) begin
     mxl_lane_q <= mxl_lane;
+    mxl_re_q <= mxl_re;
+    mxl_t_q <= mxl_t;
     mxl_idx_q <= mxl_r_idx;
     mxt_lane_q <= mxt_lane;
+    mxt_re_q <= mxt_re;
+    mxt_t_q <= mxt_t;
     mxt_idx_q <= mxt_r_idx;
   end
 

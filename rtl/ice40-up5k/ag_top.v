@@ -136,6 +136,10 @@ module ag_top (
   wire [31:0] mxu_b_top;
   wire [1:0] mxu_l_lane;
   wire [1:0] mxu_t_lane;
+  wire mxu_l_re;
+  wire mxu_t_re;
+  wire mxu_l_t;
+  wire mxu_t_t;
   wire [127:0] array_rd_data;
   wire drn_rd_bank;
   wire drn_rd_t;
@@ -336,10 +340,14 @@ module ag_top (
     .vown_rdata(sp_vown_rdata),
     .mxl_rrow  (mxu_l_rrow),
     .mxl_lane  (mxu_l_lane),
+    .mxl_re    (mxu_l_re),
+    .mxl_t     (mxu_l_t),
     .mxl_rdata (sp_mxl_rdata),
     .mxl_col   (sp_mxl_col),
     .mxt_rrow  (mxu_t_rrow),
     .mxt_lane  (mxu_t_lane),
+    .mxt_re    (mxu_t_re),
+    .mxt_t     (mxu_t_t),
     .mxt_rdata (sp_mxt_rdata),
     .mxt_col   (sp_mxt_col)
   );
@@ -466,7 +474,11 @@ module ag_top (
     .c_left (mxu_c_left),
     .b_top  (mxu_b_top),
     .l_lane (mxu_l_lane),
-    .t_lane (mxu_t_lane)
+    .t_lane (mxu_t_lane),
+    .l_re   (mxu_l_re),
+    .t_re   (mxu_t_re),
+    .l_t    (mxu_l_t),
+    .t_t    (mxu_t_t)
   );
 
   ag_array u_array (

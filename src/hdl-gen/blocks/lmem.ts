@@ -12,8 +12,8 @@
  *   NR consecutive rows every cycle (docs/microarch.md §5, `tl`): the copy is row-interleaved NI
  *   ways (NI = NR rounded up to a power of two), so NR consecutive rows sit in distinct RAMs.
  */
-import { add, bit, cat, clog2, eq, land, lit, lor, mux, partSel, select, slice, trunc, ult, zext, type Expr } from '../ir/expr.js';
-import { ModuleBuilder, set, type Module, type Stmt } from '../ir/module.js';
+import { add, bit, cat, clog2, dontCare, eq, land, lit, lor, mux, partSel, select, slice, trunc, ult, zext, type Expr } from '../ir/expr.js';
+import { ModuleBuilder, iff, set, type Module, type Stmt } from '../ir/module.js';
 import type { Ctx, LocalMemGeom } from '../ctx.js';
 import { pow2ceil } from '../ctx.js';
 import { ram, ramAddrBits } from './ram.js';
@@ -115,10 +115,14 @@ function multiReader(
   const kw = clog2(ctx.W);
   const row = m.input(memPorts.rrow(c), g.aw, 'first row');
   const laneIn = m.input(`${c}_lane`, kw, 'lane whose column is read');
+  const reIn = m.input(`${c}_re`, 1, 'reading this cycle (the outputs are don\'t-care next cycle otherwise)');
+  const tIn = m.input(`${c}_t`, 1, 'the read wants the column (else the row)');
   const out = m.output(memPorts.rdata(c), dw, 'row `row` of the previous cycle');
   const colOut = m.output(`${c}_col`, nr * 8, `byte \`lane\` of rows row..row+${nr - 1} (row+i at bits [8i +: 8])`);
   const laneQ = m.net(`${c}_lane_q`, kw);
-  ff.push(set(laneQ, laneIn));
+  const reQ = m.net(`${c}_re_q`, 1);
+  const tQ = m.net(`${c}_t_q`, 1);
+  ff.push(set(laneQ, laneIn), set(reQ, reIn), set(tQ, tIn));
   const laneOf = (rowData: Expr): Expr => (ctx.W === 1 ? rowData : partSel(rowData, laneQ, 8));
   if (ctx.W === 1) m.let(`unused_${c}_lane`, laneQ);
   if (nr === 1) {
@@ -126,6 +130,7 @@ function multiReader(
     copy(`u_${c}`, row, d);
     m.assign(out, d);
     m.assign(colOut, laneOf(d));
+    m.let(`unused_${c}_re`, cat(reQ, tQ));
     return;
   }
   const NI = pow2ceil(nr);
@@ -158,16 +163,29 @@ function multiReader(
     });
     rowv.push(d);
   }
+  // The row (plain read) or the column (transposed read) is assembled only for a read that asked for
+  // it; otherwise the outputs are don't-care (the reader's step control marks them invalid), which
+  // costs synthesis nothing and spares a simulator the selection every idle cycle.
   const pick = (vals: readonly Expr[], idx: Expr): Expr => select(vals.slice(1).map((v, k) => [eq(idx, lit(li, k + 1)), v] as const), vals[0]!);
-  m.assign(out, pick(rowv, idxq));
+  const defaults: Stmt[] = [];
+  const body: Stmt[] = [];
+  const tmp = (name: string, e: Expr): Expr => {
+    const n = m.net(name, e.width);
+    defaults.push(set(n, dontCare(e.width)));
+    body.push(set(n, e));
+    return n;
+  };
   // Row idx0 + i sits in RAM (idx0 + i) mod NI: rotate the NI columns right by idx0 bytes, one
   // constant-rotation stage per index bit (li stages of NI·8 two-way muxes, not nr NI-way muxes).
-  let rot = m.let(`${c}_cols`, cat(...rowv.map((x) => laneOf(x)).reverse()));
+  let rot = tmp(`${c}_cols`, cat(...rowv.map((x) => laneOf(x)).reverse()));
   for (let b = 0; b < li; b++) {
     const r = 8 << b;
     // The last stage's top NI − nr columns are not needed (the linter's `unused` name convention).
     const name = b === li - 1 && nr < NI ? `${c}_rot${b}_unused` : `${c}_rot${b}`;
-    rot = m.let(name, mux(bit(idxq, b), cat(slice(rot, r - 1, 0), slice(rot, NI * 8 - 1, r)), rot));
+    rot = tmp(name, mux(bit(idxq, b), cat(slice(rot, r - 1, 0), slice(rot, NI * 8 - 1, r)), rot));
   }
-  m.assign(colOut, nr === NI ? rot : slice(rot, nr * 8 - 1, 0));
+  m.comb([
+    set(out, dontCare(dw)), set(colOut, dontCare(nr * 8)), ...defaults,
+    iff(reQ, [iff(tQ, [...body, set(colOut, nr === NI ? rot : slice(rot, nr * 8 - 1, 0))], [set(out, pick(rowv, idxq))])]),
+  ], 'the operand the reader asked for');
 }

@@ -74,6 +74,11 @@ export function mxu(ctx: Ctx): Module {
     m.assign(tRrow, tptr);
     m.assign(m.output('l_lane', kw), kmod);
     m.assign(m.output('t_lane', kw), kmod);
+    // Which operand the scratchpad must assemble next cycle (nothing while idle).
+    m.assign(m.output('l_re', 1, 'reading the left operand this cycle'), active);
+    m.assign(m.output('t_re', 1, 'reading the top operand this cycle'), active);
+    m.assign(m.output('l_t', 1, 'the left read is transposed (a column)'), tl);
+    m.assign(m.output('t_t', 1, 'the top read is transposed (a column)'), tt);
 
     // Stage 1: the step whose rows are being read (data appears next cycle).
     const s1v = m.net('s1_v', 1), s1f = m.net('s1_f', 1), s1k = m.net('s1_k', 1), s1tl = m.net('s1_tl', 1), s1tt = m.net('s1_tt', 1);

@@ -105,6 +105,10 @@ export function top(ctx: Ctx): Module {
         ins.mxt_rrow = out('mxu', 't_rrow');
         ins.mxl_lane = out('mxu', 'l_lane');
         ins.mxt_lane = out('mxu', 't_lane');
+        ins.mxl_re = out('mxu', 'l_re');
+        ins.mxt_re = out('mxu', 't_re');
+        ins.mxl_t = out('mxu', 'l_t');
+        ins.mxt_t = out('mxu', 't_t');
       } else {
         Object.assign(ins, {
           drn_we: out('drn', `${n}_we`), drn_wrow: out('drn', `${n}_wrow`), drn_wdata: out('drn', `${n}_wdata`), drn_wmask: out('drn', `${n}_wmask`),
