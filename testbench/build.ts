@@ -126,9 +126,10 @@ export function buildModel(config: ChipConfig, opts: BuildOptions = {}): BuiltMo
   writeFileSync(join(tmp, 'shim.cpp'), SHIM_CPP);
   const args = [
     '--cc', '--exe', '--build', '-j', '2', '--top-module', rtl.top, '-Mdir', 'obj',
-    // Registers and memories start at zero, as in the simulator. X appears only as the don't-care
-    // default of ag_operands' temporaries (ir/latch.ts), never read, so --x-assign only decides how
-    // Verilator spells it; `fast` is a few % quicker.
+    // Registers and memories start at zero, as in the simulator. X appears only as don't-care
+    // defaults (ir/latch.ts, the scratchpad's multi-row readers) on paths whose values nothing
+    // architectural uses, so --x-assign only decides how Verilator spells it; `fast` is a few %
+    // quicker.
     '--x-assign', 'fast', '--x-initial', '0', '-Wno-fatal',
     ...(opts.trace ? ['--trace'] : []),
     '-CFLAGS', '-fPIC', '-LDFLAGS', '-shared', '-o', '../libag.so',
