@@ -18,6 +18,7 @@ module ag_drain (
   output wire         rd_t,
   output wire [3:0]   rd_idx,
   input  wire [383:0] rd_data,
+  output wire         rd_en, // reading the array this cycle
   output wire         acc_ore,
   output wire [8:0]   acc_orow,
   output wire         grad_ore,
@@ -46,7 +47,8 @@ module ag_drain (
   reg  s1_v;
   reg  [383:0] s1_data;
   reg  [8:0] s1_row;
-  wire [383:0] old;
+  reg  [383:0] old;
+  reg  [383:0] sum;
   reg  s2_v;
   reg  [383:0] s2_data;
   reg  [8:0] s2_row;
@@ -57,11 +59,11 @@ module ag_drain (
   assign rd_bank = bank_r;
   assign rd_t = t_r;
   assign rd_idx = idx;
+  assign rd_en = active;
   assign acc_ore = active && (!to_grad);
   assign acc_orow = ptr;
   assign grad_ore = active && to_grad;
   assign grad_orow = ptr;
-  assign old = to_grad ? grad_ordata : acc_ordata;
   assign mask = t_r ? 48'hffffffffffff : 48'hffffffffffff;
   assign acc_we = s2_v && (!to_grad);
   assign acc_wrow = s2_row;
@@ -71,6 +73,16 @@ module ag_drain (
   assign grad_wrow = s2_row;
   assign grad_wdata = s2_data;
   assign grad_wmask = mask;
+
+  // stage 2 sum
+  always @* begin
+    old = 384'bx;
+    sum = 384'bx;
+    if (s1_v) begin
+      old = to_grad ? grad_ordata : acc_ordata;
+      sum = {(add_r ? (old[383:352] + s1_data[383:352]) : s1_data[383:352]), (add_r ? (old[351:320] + s1_data[351:320]) : s1_data[351:320]), (add_r ? (old[319:288] + s1_data[319:288]) : s1_data[319:288]), (add_r ? (old[287:256] + s1_data[287:256]) : s1_data[287:256]), (add_r ? (old[255:224] + s1_data[255:224]) : s1_data[255:224]), (add_r ? (old[223:192] + s1_data[223:192]) : s1_data[223:192]), (add_r ? (old[191:160] + s1_data[191:160]) : s1_data[191:160]), (add_r ? (old[159:128] + s1_data[159:128]) : s1_data[159:128]), (add_r ? (old[127:96] + s1_data[127:96]) : s1_data[127:96]), (add_r ? (old[95:64] + s1_data[95:64]) : s1_data[95:64]), (add_r ? (old[63:32] + s1_data[63:32]) : s1_data[63:32]), (add_r ? (old[31:0] + s1_data[31:0]) : s1_data[31:0])};
+    end
+  end
 
   always @(posedge clk) begin
     if (clear) begin
@@ -103,7 +115,7 @@ module ag_drain (
       s2_v <= s1_v;
     end
     if (s1_v) begin
-      s2_data <= {(add_r ? (old[383:352] + s1_data[383:352]) : s1_data[383:352]), (add_r ? (old[351:320] + s1_data[351:320]) : s1_data[351:320]), (add_r ? (old[319:288] + s1_data[319:288]) : s1_data[319:288]), (add_r ? (old[287:256] + s1_data[287:256]) : s1_data[287:256]), (add_r ? (old[255:224] + s1_data[255:224]) : s1_data[255:224]), (add_r ? (old[223:192] + s1_data[223:192]) : s1_data[223:192]), (add_r ? (old[191:160] + s1_data[191:160]) : s1_data[191:160]), (add_r ? (old[159:128] + s1_data[159:128]) : s1_data[159:128]), (add_r ? (old[127:96] + s1_data[127:96]) : s1_data[127:96]), (add_r ? (old[95:64] + s1_data[95:64]) : s1_data[95:64]), (add_r ? (old[63:32] + s1_data[63:32]) : s1_data[63:32]), (add_r ? (old[31:0] + s1_data[31:0]) : s1_data[31:0])};
+      s2_data <= sum;
       s2_row <= s1_row;
     end
   end

@@ -14,7 +14,8 @@ module ag_array (
   input  wire         rd_bank,
   input  wire         rd_t, // 1: read column rd_idx (lanes = rows), 0: read row rd_idx
   input  wire [1:0]   rd_idx,
-  output wire [127:0] rd_data // lane l at bits [32l +: 32]; lanes beyond the row/column are 0
+  input  wire         rd_en, // the drain reads this cycle (rd_data is don't-care otherwise)
+  output reg  [127:0] rd_data // lane l at bits [32l +: 32]; lanes beyond the row/column are 0
 );
 
   reg  [31:0] a_row0; // lane j: left operand of PE(0, j)
@@ -22,41 +23,31 @@ module ag_array (
   reg  [17:0] c_row0; // lane j: step control of lane j − depth + 1 of the operands (cleared by start)
   wire [31:0] acc0_0_0;
   wire [31:0] acc1_0_0;
-  wire [31:0] acc_0_0;
+  reg  [31:0] acc_0_0;
   wire [31:0] acc0_0_1;
   wire [31:0] acc1_0_1;
-  wire [31:0] acc_0_1;
+  reg  [31:0] acc_0_1;
   wire [31:0] acc0_0_2;
   wire [31:0] acc1_0_2;
-  wire [31:0] acc_0_2;
+  reg  [31:0] acc_0_2;
   wire [31:0] acc0_0_3;
   wire [31:0] acc1_0_3;
-  wire [31:0] acc_0_3;
+  reg  [31:0] acc_0_3;
   reg  [31:0] a_row1; // lane j: left operand of PE(1, j)
   reg  [31:0] b_row1; // lane j: top operand of PE(1, j)
   reg  [17:0] c_row1; // lane j: step control of lane j − depth + 1 of the operands (cleared by start)
   wire [31:0] acc0_1_0;
   wire [31:0] acc1_1_0;
-  wire [31:0] acc_1_0;
+  reg  [31:0] acc_1_0;
   wire [31:0] acc0_1_1;
   wire [31:0] acc1_1_1;
-  wire [31:0] acc_1_1;
+  reg  [31:0] acc_1_1;
   wire [31:0] acc0_1_2;
   wire [31:0] acc1_1_2;
-  wire [31:0] acc_1_2;
+  reg  [31:0] acc_1_2;
   wire [31:0] acc0_1_3;
   wire [31:0] acc1_1_3;
-  wire [31:0] acc_1_3;
-
-  assign acc_0_0 = rd_bank ? acc1_0_0 : acc0_0_0;
-  assign acc_0_1 = rd_bank ? acc1_0_1 : acc0_0_1;
-  assign acc_0_2 = rd_bank ? acc1_0_2 : acc0_0_2;
-  assign acc_0_3 = rd_bank ? acc1_0_3 : acc0_0_3;
-  assign acc_1_0 = rd_bank ? acc1_1_0 : acc0_1_0;
-  assign acc_1_1 = rd_bank ? acc1_1_1 : acc0_1_1;
-  assign acc_1_2 = rd_bank ? acc1_1_2 : acc0_1_2;
-  assign acc_1_3 = rd_bank ? acc1_1_3 : acc0_1_3;
-  assign rd_data = {(rd_t ? 32'd0 : ((rd_idx == 2'd0) ? acc_0_3 : ((rd_idx == 2'd1) ? acc_1_3 : 32'd0))), (rd_t ? 32'd0 : ((rd_idx == 2'd0) ? acc_0_2 : ((rd_idx == 2'd1) ? acc_1_2 : 32'd0))), (rd_t ? ((rd_idx == 2'd0) ? acc_1_0 : ((rd_idx == 2'd1) ? acc_1_1 : ((rd_idx == 2'd2) ? acc_1_2 : ((rd_idx == 2'd3) ? acc_1_3 : 32'd0)))) : ((rd_idx == 2'd0) ? acc_0_1 : ((rd_idx == 2'd1) ? acc_1_1 : 32'd0))), (rd_t ? ((rd_idx == 2'd0) ? acc_0_0 : ((rd_idx == 2'd1) ? acc_0_1 : ((rd_idx == 2'd2) ? acc_0_2 : ((rd_idx == 2'd3) ? acc_0_3 : 32'd0)))) : ((rd_idx == 2'd0) ? acc_0_0 : ((rd_idx == 2'd1) ? acc_1_0 : 32'd0)))};
+  reg  [31:0] acc_1_3;
 
   always @(posedge clk) begin
     a_row0 <= {a_row0[23:0], a_left[7:0]};
@@ -65,6 +56,30 @@ module ag_array (
     a_row1 <= {a_row1[23:0], a_left[15:8]};
     b_row1 <= b_row0;
     c_row1 <= clear ? 18'd0 : {c_row1[14:0], c_left[5:3]};
+  end
+
+  // drain read port
+  always @* begin
+    rd_data = 128'bx;
+    acc_0_0 = 32'bx;
+    acc_0_1 = 32'bx;
+    acc_0_2 = 32'bx;
+    acc_0_3 = 32'bx;
+    acc_1_0 = 32'bx;
+    acc_1_1 = 32'bx;
+    acc_1_2 = 32'bx;
+    acc_1_3 = 32'bx;
+    if (rd_en) begin
+      acc_0_0 = rd_bank ? acc1_0_0 : acc0_0_0;
+      acc_0_1 = rd_bank ? acc1_0_1 : acc0_0_1;
+      acc_0_2 = rd_bank ? acc1_0_2 : acc0_0_2;
+      acc_0_3 = rd_bank ? acc1_0_3 : acc0_0_3;
+      acc_1_0 = rd_bank ? acc1_1_0 : acc0_1_0;
+      acc_1_1 = rd_bank ? acc1_1_1 : acc0_1_1;
+      acc_1_2 = rd_bank ? acc1_1_2 : acc0_1_2;
+      acc_1_3 = rd_bank ? acc1_1_3 : acc0_1_3;
+      rd_data = {(rd_t ? 32'd0 : ((rd_idx == 2'd0) ? acc_0_3 : ((rd_idx == 2'd1) ? acc_1_3 : 32'd0))), (rd_t ? 32'd0 : ((rd_idx == 2'd0) ? acc_0_2 : ((rd_idx == 2'd1) ? acc_1_2 : 32'd0))), (rd_t ? ((rd_idx == 2'd0) ? acc_1_0 : ((rd_idx == 2'd1) ? acc_1_1 : ((rd_idx == 2'd2) ? acc_1_2 : ((rd_idx == 2'd3) ? acc_1_3 : 32'd0)))) : ((rd_idx == 2'd0) ? acc_0_1 : ((rd_idx == 2'd1) ? acc_1_1 : 32'd0))), (rd_t ? ((rd_idx == 2'd0) ? acc_0_0 : ((rd_idx == 2'd1) ? acc_0_1 : ((rd_idx == 2'd2) ? acc_0_2 : ((rd_idx == 2'd3) ? acc_0_3 : 32'd0)))) : ((rd_idx == 2'd0) ? acc_0_0 : ((rd_idx == 2'd1) ? acc_1_0 : 32'd0)))};
+    end
   end
 
   ag_pe_dsp u_pe_0_0 (

@@ -144,6 +144,7 @@ module ag_top (
   wire drn_rd_bank;
   wire drn_rd_t;
   wire [1:0] drn_rd_idx;
+  wire drn_rd_en;
   wire drn_acc_ore;
   wire [6:0] drn_acc_orow;
   wire drn_grad_ore;
@@ -490,6 +491,7 @@ module ag_top (
     .rd_bank(drn_rd_bank),
     .rd_t   (drn_rd_t),
     .rd_idx (drn_rd_idx),
+    .rd_en  (drn_rd_en),
     .rd_data(array_rd_data)
   );
 
@@ -506,6 +508,7 @@ module ag_top (
     .rd_t       (drn_rd_t),
     .rd_idx     (drn_rd_idx),
     .rd_data    (array_rd_data),
+    .rd_en      (drn_rd_en),
     .acc_ore    (drn_acc_ore),
     .acc_orow   (drn_acc_orow),
     .grad_ore   (drn_grad_ore),

@@ -13,8 +13,8 @@
  *
  * The drain reads a bank through one row (or, transposed, one column) of accumulators a cycle.
  */
-import { cat, clog2, eq, lane, lit, mux, select, shiftIn, type Expr } from '../ir/expr.js';
-import { ModuleBuilder, set, type Module, type Stmt } from '../ir/module.js';
+import { cat, clog2, dontCare, eq, lane, lit, mux, select, shiftIn, type Expr } from '../ir/expr.js';
+import { ModuleBuilder, iff, set, type Module, type Stmt } from '../ir/module.js';
 import type { Ctx } from '../ctx.js';
 import { CTL_BITS, pe, peDepth, type PeKind } from './pe.js';
 
@@ -31,7 +31,12 @@ export function array(ctx: Ctx): Module {
     const rdT = m.input('rd_t', 1, '1: read column rd_idx (lanes = rows), 0: read row rd_idx');
     const iw = clog2(Math.max(R, C));
     const rdIdx = m.input('rd_idx', iw);
+    const rdEn = m.input('rd_en', 1, 'the drain reads this cycle (rd_data is don\'t-care otherwise)');
     const rdData = m.output('rd_data', W * 32, 'lane l at bits [32l +: 32]; lanes beyond the row/column are 0');
+    // The read port is assembled only in a cycle the drain reads: synthesis drops the don't-care
+    // default, and a simulator skips the selects the rest of the time.
+    const rdDefaults: Stmt[] = [set(rdData, dontCare(W * 32))];
+    const rdBody: Stmt[] = [];
 
     const kind = (i: number, j: number): PeKind => (i * C + j < ctx.dspPEs ? 'dsp' : 'lut');
     const depth = (i: number, j: number): number => peDepth(kind(i, j), ctx.P);
@@ -57,7 +62,10 @@ export function array(ctx: Ctx): Module {
         m.inst(pe(ctx, kind(i, j)), `u_pe_${i}_${j}`, {
           clk, clear, a: lane(aRow, j, 8), b: lane(bRow, j, 8), ctl: lane(cRow, j + depth(i, j) - 1, CTL_BITS), acc0: a0, acc1: a1,
         });
-        acc[i]!.push(m.let(`acc_${i}_${j}`, mux(rdBank, a1, a0)));
+        const sel = m.net(`acc_${i}_${j}`, 32);
+        rdDefaults.push(set(sel, dontCare(32)));
+        rdBody.push(set(sel, mux(rdBank, a1, a0)));
+        acc[i]!.push(sel);
       }
     }
     m.ff(ff);
@@ -70,7 +78,7 @@ export function array(ctx: Ctx): Module {
       const col = l < R ? select(Array.from({ length: C }, (_, j) => [eq(rdIdx, lit(iw, j)), acc[l]![j]!] as const), lit(32, 0)) : lit(32, 0);
       lanesOut.push(mux(rdT, col, row));
     }
-    m.assign(rdData, cat(...lanesOut.reverse()));
+    m.comb([...rdDefaults, iff(rdEn, [...rdBody, set(rdData, cat(...lanesOut.reverse()))])], 'drain read port');
     return m.build();
   });
 }

@@ -3,7 +3,7 @@
  * select the array row (or column), read the destination row (for `add`), add, write two cycles
  * later; the last write lands in cycle n + 2 = D of the drain's busy window.
  */
-import { add, cat, clog2, eq, land, lit, lnot, mux, ne, slice, sub, trunc, type Expr } from '../ir/expr.js';
+import { add, cat, clog2, dontCare, eq, land, lit, lnot, mux, ne, slice, sub, trunc, type Expr } from '../ir/expr.js';
 import { ModuleBuilder, iff, set, type Module, type Stmt } from '../ir/module.js';
 import { MEM_CODES } from '../../isa/table.js';
 import type { Ctx } from '../ctx.js';
@@ -50,6 +50,7 @@ export function drain(ctx: Ctx): Module {
     m.assign(rdBank, bank);
     m.assign(rdT, tR);
     m.assign(rdIdx, idx);
+    m.assign(m.output('rd_en', 1, 'reading the array this cycle'), active);
     // Owner read of the destination row (only this unit writes it while the drain runs).
     for (const g of [ctx.acc, ctx.grad]) {
       const isG = g.name === 'grad';
@@ -63,15 +64,18 @@ export function drain(ctx: Ctx): Module {
     // Stage 2: add.
     const accR = m.input('acc_ordata', dw);
     const gradR = m.input('grad_ordata', dw);
-    const old = m.let('old', mux(grad, gradR, accR));
+    // The sum is formed only for a valid row (don't-care otherwise: no hardware, no simulator work).
+    const old = m.net('old', dw);
+    const sum = m.net('sum', dw);
     const lanes: Expr[] = [];
     for (let l = 0; l < W; l++) {
       const o = slice(old, l * 32 + 31, l * 32);
       const d = slice(s1d, l * 32 + 31, l * 32);
       lanes.push(mux(addR, add(o, d), d));
     }
+    m.comb([set(old, dontCare(dw)), set(sum, dontCare(dw)), iff(s1v, [set(old, mux(grad, gradR, accR)), set(sum, cat(...lanes.reverse()))])], 'stage 2 sum');
     const s2v = m.net('s2_v', 1), s2d = m.net('s2_data', dw), s2row = m.net('s2_row', rw);
-    ff.push(iff(clear, [set(s2v, lit(1, 0))], [set(s2v, s1v)]), iff(s1v, [set(s2d, cat(...lanes.reverse())), set(s2row, s1row)]));
+    ff.push(iff(clear, [set(s2v, lit(1, 0))], [set(s2v, s1v)]), iff(s1v, [set(s2d, sum), set(s2row, s1row)]));
     // Stage 3: write the lanes an array row (C) or column (R) has; other lanes are untouched.
     const laneMask = (n: number): Expr => lit(W * 4, (2n ** BigInt(n * 4)) - 1n);
     const mask = m.let('mask', mux(tR, laneMask(R), laneMask(C)));

@@ -130,7 +130,7 @@ export function top(ctx: Ctx): Module {
     });
     place('array', {
       clk, clear, a_left: out('mxu', 'a_left'), c_left: out('mxu', 'c_left'),
-      b_top: out('mxu', 'b_top'), rd_bank: out('drn', 'rd_bank'), rd_t: out('drn', 'rd_t'), rd_idx: out('drn', 'rd_idx'),
+      b_top: out('mxu', 'b_top'), rd_bank: out('drn', 'rd_bank'), rd_t: out('drn', 'rd_t'), rd_idx: out('drn', 'rd_idx'), rd_en: out('drn', 'rd_en'),
     });
     place('drn', {
       clk, clear, iss: C('iss_drn'), row: C('drn_row'), mem: C('drn_mem'), bank: C('drn_bank'), add: C('drn_add'), t: C('drn_t'),
