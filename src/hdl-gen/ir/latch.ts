@@ -44,7 +44,10 @@ export function latchOnFresh(m: Module, freshDoc: string): Module {
   return { ...m, ports, nets: [...m.nets, ...latched], assigns: [], always: [comb, ff] };
 }
 
-/** The assignments sorted so that each comes after those of the nets it reads. */
+/**
+ * The assignments sorted so that each comes after those of the nets it reads. Per net, not per bit:
+ * a net whose slices feed each other is reported as a loop (loudly, at generation time).
+ */
 function dependencyOrder(m: Module): Assign[] {
   const byNet = new Map<string, Assign[]>();
   for (const a of m.assigns) {
