@@ -123,22 +123,23 @@ void ag_reset(void* h) {
   a->top->eval();
 }
 
+// The chip registers the host bus where it enters (docs/microarch.md §9): a request takes effect
+// at the second clock edge after it is driven, and read data is valid after that edge.
 void ag_write(void* h, uint32_t addr, uint32_t data) {
   Ag* a = static_cast<Ag*>(h);
   a->top->host_en = 1; a->top->host_we = 1; a->top->host_addr = addr; a->top->host_wdata = data;
   tick(a);
   a->top->host_en = 0; a->top->host_we = 0;
-  a->top->eval();
+  tick(a);
 }
 
 uint32_t ag_read(void* h, uint32_t addr) {
   Ag* a = static_cast<Ag*>(h);
   a->top->host_en = 1; a->top->host_we = 0; a->top->host_addr = addr;
   tick(a);
-  uint32_t d = a->top->host_rdata;
   a->top->host_en = 0;
-  a->top->eval();
-  return d;
+  tick(a);
+  return a->top->host_rdata;
 }
 
 void ag_write_block(void* h, uint32_t addr, const uint32_t* data, uint32_t n) {
@@ -149,19 +150,22 @@ void ag_write_block(void* h, uint32_t addr, const uint32_t* data, uint32_t n) {
     tick(a);
   }
   a->top->host_en = 0; a->top->host_we = 0;
-  a->top->eval();
+  tick(a);
 }
 
+/* Pipelined: request i is driven in cycle i; its data is there after the edge of cycle i + 1. */
 void ag_read_block(void* h, uint32_t addr, uint32_t* out, uint32_t n) {
   Ag* a = static_cast<Ag*>(h);
+  if (n == 0) return;
   a->top->host_en = 1; a->top->host_we = 0;
   for (uint32_t i = 0; i < n; i++) {
     a->top->host_addr = addr + i;
     tick(a);
-    out[i] = a->top->host_rdata;
+    if (i > 0) out[i - 1] = a->top->host_rdata;
   }
   a->top->host_en = 0;
-  a->top->eval();
+  tick(a);
+  out[n - 1] = a->top->host_rdata;
 }
 
 /* One clock edge while running; then the status record (see ag_status). */

@@ -50,7 +50,7 @@ module agb_bridge #(
   // Receive states
   localparam [2:0] R_IDLE = 3'd0, R_HDR = 3'd1, R_WDATA = 3'd2, R_WCRC = 3'd3, R_RESP = 3'd4, R_DISCARD = 3'd5;
   // Response (transmit) phases
-  localparam [3:0] T_SYNC = 4'd0, T_CMD = 4'd1, T_STATUS = 4'd2, T_RDREQ = 4'd3, T_RDBUS = 4'd4, T_RDDATA = 4'd5, T_RDWAIT = 4'd6, T_BYTES = 4'd7, T_CRC = 4'd8, T_DONE = 4'd9;
+  localparam [3:0] T_SYNC = 4'd0, T_CMD = 4'd1, T_STATUS = 4'd2, T_RDREQ = 4'd3, T_RDBUS = 4'd4, T_RDDATA = 4'd5, T_RDWAIT = 4'd6, T_BYTES = 4'd7, T_CRC = 4'd8, T_DONE = 4'd9, T_RDREG = 4'd10;
 
   localparam integer GW = $clog2(IDLE_GAP + 1);
   localparam integer PW = $clog2(POLL_CYCLES + 1);
@@ -92,7 +92,7 @@ module agb_bridge #(
 
   // LED status poll: read CSR 1 (STATUS) every POLL_CYCLES while no frame is in progress.
   reg [PW-1:0] poll_cnt;
-  reg [2:0]    poll_wait;   // request seen by the chip, data on host_rdata, data in rd_q
+  reg [3:0]    poll_wait;   // request in the chip's input register, seen by the chip, data on host_rdata, data in rd_q
 
   // host_rdata goes straight into a register with nothing in front: on ECP5 the chip's block-RAM
   // output alone takes ~5.6 ns, so any logic here would set the design's fmax.
@@ -122,7 +122,7 @@ module agb_bridge #(
       host_wdata   <= 32'd0;
       tx_data      <= 8'd0;
       poll_cnt     <= POLL_CYCLES[PW-1:0];
-      poll_wait    <= 3'b000;
+      poll_wait    <= 4'b0000;
       chip_running <= 1'b0;
       chip_halted  <= 1'b0;
       chip_error   <= 1'b0;
@@ -130,8 +130,8 @@ module agb_bridge #(
     end else begin
       if (rx_err) link_error <= 1'b1;
       // ---- LED poll ----
-      poll_wait <= {poll_wait[1:0], 1'b0};
-      if (poll_wait[2]) begin
+      poll_wait <= {poll_wait[2:0], 1'b0};
+      if (poll_wait[3]) begin
         chip_running <= rd_q[0];
         chip_halted  <= rd_q[1];
         chip_error   <= |rd_q[15:8];
@@ -140,7 +140,7 @@ module agb_bridge #(
       else if (poll_now) begin
         host_en   <= 1'b1;
         host_addr <= 32'd1;
-        poll_wait <= 3'b001;
+        poll_wait <= 4'b0001;
         poll_cnt  <= POLL_CYCLES[PW-1:0];
       end else if (poll_cnt != 0) poll_cnt <= poll_cnt - 1'b1;
 
@@ -269,8 +269,11 @@ module agb_bridge #(
               end
               bidx <= 2'd0;
             end
-            // host_en is a register: the chip sees the request in this cycle,
-            T_RDBUS: tphase <= T_RDDATA;
+            // host_en is a register, and the chip registers its bus input: the request is in the
+            // chip's input register after this cycle,
+            T_RDBUS: tphase <= T_RDREG;
+            // the chip sees it in this one,
+            T_RDREG: tphase <= T_RDDATA;
             // host_rdata is valid in the next one,
             T_RDDATA: tphase <= T_RDWAIT;
             // and rd_q holds it in the one after.

@@ -12,6 +12,7 @@ module ag_host (
   input  wire [31:0]  host_addr,
   input  wire [31:0]  host_wdata,
   output wire [31:0]  host_rdata,
+  output wire [31:0]  wdata_r, // the registered write data (imem, main)
   input  wire         active, // chip running or draining: memories belong to the units
   input  wire         st_halted,
   input  wire [2:0]   st_error,
@@ -46,6 +47,10 @@ module ag_host (
   input  wire         st_running
 );
 
+  reg  en_q;
+  reg  we_q;
+  reg  [31:0] addr_q;
+  reg  [31:0] wdata_q;
   wire [3:0] region;
   wire [27:0] index;
   wire [8:0] imem_word_i;
@@ -64,38 +69,43 @@ module ag_host (
   reg  [3:0] region_q;
   wire [17:0] unused_index;
 
-  assign region = host_addr[31:28];
-  assign index = host_addr[27:0];
-  assign imem_we = host_en && host_we && (!active) && (region == 4'd1);
+  assign wdata_r = wdata_q;
+  assign region = addr_q[31:28];
+  assign index = addr_q[27:0];
+  assign imem_we = en_q && we_q && (!active) && (region == 4'd1);
   assign imem_word_i = index[8:0];
   assign imem_word = imem_word_i;
-  assign main_we = host_en && host_we && (!active) && (region == 4'd2);
+  assign main_we = en_q && we_q && (!active) && (region == 4'd2);
   assign main_word_i = index[9:0];
   assign main_word = main_word_i;
   assign sp_index_i = index[7:0];
   assign sp_row_i = sp_index_i;
-  assign sp_we = host_en && host_we && (!active) && (region == 4'd3);
+  assign sp_we = en_q && we_q && (!active) && (region == 4'd3);
   assign sp_row = sp_row_i;
-  assign sp_wdata = host_wdata;
+  assign sp_wdata = wdata_q;
   assign sp_wmask = {1'd1, 1'd1, 1'd1, 1'd1};
   assign acc_index_i = index[7:0];
   assign acc_row_i = acc_index_i[7:2];
-  assign acc_we = host_en && host_we && (!active) && (region == 4'd4);
+  assign acc_we = en_q && we_q && (!active) && (region == 4'd4);
   assign acc_row = acc_row_i;
-  assign acc_wdata = {4{host_wdata}};
+  assign acc_wdata = {4{wdata_q}};
   assign acc_wmask = {(acc_index_i[1:0] == 2'd3), (acc_index_i[1:0] == 2'd3), (acc_index_i[1:0] == 2'd3), (acc_index_i[1:0] == 2'd3), (acc_index_i[1:0] == 2'd2), (acc_index_i[1:0] == 2'd2), (acc_index_i[1:0] == 2'd2), (acc_index_i[1:0] == 2'd2), (acc_index_i[1:0] == 2'd1), (acc_index_i[1:0] == 2'd1), (acc_index_i[1:0] == 2'd1), (acc_index_i[1:0] == 2'd1), (acc_index_i[1:0] == 2'd0), (acc_index_i[1:0] == 2'd0), (acc_index_i[1:0] == 2'd0), (acc_index_i[1:0] == 2'd0)};
   assign grad_index_i = index[7:0];
   assign grad_row_i = grad_index_i[7:2];
-  assign grad_we = host_en && host_we && (!active) && (region == 4'd5);
+  assign grad_we = en_q && we_q && (!active) && (region == 4'd5);
   assign grad_row = grad_row_i;
-  assign grad_wdata = {4{host_wdata}};
+  assign grad_wdata = {4{wdata_q}};
   assign grad_wmask = {(grad_index_i[1:0] == 2'd3), (grad_index_i[1:0] == 2'd3), (grad_index_i[1:0] == 2'd3), (grad_index_i[1:0] == 2'd3), (grad_index_i[1:0] == 2'd2), (grad_index_i[1:0] == 2'd2), (grad_index_i[1:0] == 2'd2), (grad_index_i[1:0] == 2'd2), (grad_index_i[1:0] == 2'd1), (grad_index_i[1:0] == 2'd1), (grad_index_i[1:0] == 2'd1), (grad_index_i[1:0] == 2'd1), (grad_index_i[1:0] == 2'd0), (grad_index_i[1:0] == 2'd0), (grad_index_i[1:0] == 2'd0), (grad_index_i[1:0] == 2'd0)};
-  assign start = host_en && host_we && (region == 4'd0) && (index[3:0] == 4'd0) && host_wdata[0];
+  assign start = en_q && we_q && (region == 4'd0) && (index[3:0] == 4'd0) && wdata_q[0];
   assign csr_index = index[3:0];
   assign host_rdata = (region_q == 4'd1) ? (imem_half_q ? imem_rdata[63:32] : imem_rdata[31:0]) : ((region_q == 4'd2) ? main_rdata : ((region_q == 4'd3) ? sp_rdata : ((region_q == 4'd4) ? acc_rdata[acc_part_q * 32 +: 32] : ((region_q == 4'd5) ? grad_rdata[grad_part_q * 32 +: 32] : csr_q))));
   assign unused_index = index[27:10];
 
   always @(posedge clk) begin
+    en_q <= host_en;
+    we_q <= host_we;
+    addr_q <= host_addr;
+    wdata_q <= host_wdata;
     imem_half_q <= imem_word_i[0];
     acc_part_q <= acc_index_i[1:0];
     grad_part_q <= grad_index_i[1:0];

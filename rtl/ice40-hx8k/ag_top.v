@@ -12,7 +12,7 @@ module ag_top (
   input  wire        host_we,
   input  wire [31:0] host_addr,
   input  wire [31:0] host_wdata,
-  output wire [31:0] host_rdata, // valid after the edge that follows the request
+  output wire [31:0] host_rdata, // valid after the second edge that follows the request
   output wire [31:0] dbg_pc, // pc of the instruction in decode (0 when there is none)
   output wire        dbg_pc_valid, // an instruction is in decode (the trace pc is −1 otherwise)
   output wire        dbg_issue, // it issues this cycle
@@ -76,6 +76,7 @@ module ag_top (
   wire [2:0] ctrl_st_error /* verilator public_flat_rd */; // visible to the test bench
   wire [15:0] ctrl_st_pc /* verilator public_flat_rd */; // visible to the test bench
   wire [31:0] host_host_rdata;
+  wire [31:0] host_wdata_r;
   wire host_start;
   wire host_imem_we;
   wire [8:0] host_imem_word;
@@ -260,6 +261,7 @@ module ag_top (
     .host_addr   (host_addr),
     .host_wdata  (host_wdata),
     .host_rdata  (host_host_rdata),
+    .wdata_r     (host_wdata_r),
     .active      (ctrl_st_running),
     .st_halted   (ctrl_st_halted),
     .st_error    (ctrl_st_error),
@@ -300,7 +302,7 @@ module ag_top (
     .fetch_addr(ctrl_fetch_addr),
     .host_we   (host_imem_we),
     .host_word (host_imem_word),
-    .host_wdata(host_wdata),
+    .host_wdata(host_wdata_r),
     .rdata     (imem_rdata)
   );
 
@@ -313,7 +315,7 @@ module ag_top (
     .dma_raddr (dma_m_raddr),
     .host_we   (host_main_we),
     .host_word (host_main_word),
-    .host_wdata(host_wdata),
+    .host_wdata(host_wdata_r),
     .rdata     (main_rdata)
   );
 

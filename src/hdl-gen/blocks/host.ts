@@ -1,7 +1,8 @@
 /**
  * ag_host: the host bus (docs/microarch.md §9). 32-bit word addresses, bits [31:28] select the
- * region. A write takes effect at the clock edge; a read's data appears after the edge that follows
- * the request (memories have a registered read, CSRs are sampled into a register). The host only
+ * region. The bus is registered at the chip's edge: a write takes effect at the second clock edge
+ * after it is driven; a read's data appears after the second edge too (input register, then the
+ * memories' registered read or the CSR sample). The host only
  * touches memories while the chip is not running: its memory requests share the DMA's ports.
  */
 import { bit, cat, clog2, eq, land, lit, lnot, mux, partSel, rep, select, slice, sub, trunc, zext, type Expr } from '../ir/expr.js';
@@ -19,11 +20,17 @@ export function host(ctx: Ctx): Module {
   return ctx.lib.once('ag_host', () => {
     const m = new ModuleBuilder('ag_host', ['Host bus: region decode, CSRs, memory access while the chip is stopped.']);
     m.input('clk', 1);
-    const en = m.input('host_en', 1);
-    const we = m.input('host_we', 1);
-    const addr = m.input('host_addr', 32);
-    const wdata = m.input('host_wdata', 32);
+    const ff: Stmt[] = [];
+    const q = (name: string, e: Expr): Expr => { const n = m.net(name, e.width); ff.push(set(n, e)); return n; };
+    // The bus is registered where it enters the chip: nothing inside depends combinationally on the
+    // pins (a Verilated model would otherwise re-evaluate the memories' write buses on every input
+    // change and on both clock edges; on an FPGA it takes the pins off the write-enable paths).
+    const en = q('en_q', m.input('host_en', 1));
+    const we = q('we_q', m.input('host_we', 1));
+    const addr = q('addr_q', m.input('host_addr', 32));
+    const wdata = q('wdata_q', m.input('host_wdata', 32));
     const rdata = m.output('host_rdata', 32);
+    m.assign(m.output('wdata_r', 32, 'the registered write data (imem, main)'), wdata);
     const active = m.input('active', 1, 'chip running or draining: memories belong to the units');
     const stHalted = m.input('st_halted', 1);
     const stError = m.input('st_error', 3);
@@ -35,8 +42,6 @@ export function host(ctx: Ctx): Module {
     const index = m.let('index', slice(addr, 27, 0));
     const inR = (r: number): Expr => eq(region, lit(4, r));
     const memWe = (r: number): Expr => land(en, we, lnot(active), inR(r));
-    const ff: Stmt[] = [];
-    const q = (name: string, e: Expr): Expr => { const n = m.net(name, e.width); ff.push(set(n, e)); return n; };
     const usedIndexBits: number[] = [];
     const idx = (bits: number, name: string): Expr => {
       usedIndexBits.push(bits);

@@ -30,7 +30,7 @@ export function top(ctx: Ctx): Module {
     const hostWe = m.input('host_we', 1);
     const hostAddr = m.input('host_addr', 32);
     const hostWdata = m.input('host_wdata', 32);
-    const hostRdata = m.output('host_rdata', 32, 'valid after the edge that follows the request');
+    const hostRdata = m.output('host_rdata', 32, 'valid after the second edge that follows the request');
     const dbg = {
       pc: m.output('dbg_pc', 32, 'pc of the instruction in decode (0 when there is none)'),
       pcValid: m.output('dbg_pc_valid', 1, 'an instruction is in decode (the trace pc is −1 otherwise)'),
@@ -83,10 +83,10 @@ export function top(ctx: Ctx): Module {
       sp_rdata: out('sp', 'dma_rdata'), acc_rdata: out('acc', 'dma_rdata'), grad_rdata: out('grad', 'dma_rdata'),
     });
     m.assign(hostRdata, out('host', 'host_rdata'));
-    place('imem', { clk, host_sel: hostSel, fetch_addr: C('fetch_addr'), host_we: out('host', 'imem_we'), host_word: out('host', 'imem_word'), host_wdata: hostWdata });
+    place('imem', { clk, host_sel: hostSel, fetch_addr: C('fetch_addr'), host_we: out('host', 'imem_we'), host_word: out('host', 'imem_word'), host_wdata: out('host', 'wdata_r') });
     place('main', {
       clk, host_sel: hostSel, dma_we: out('dma', 'm_we'), dma_waddr: out('dma', 'm_waddr'), dma_wdata: out('dma', 'm_wdata'), dma_raddr: out('dma', 'm_raddr'),
-      host_we: out('host', 'main_we'), host_word: out('host', 'main_word'), host_wdata: hostWdata,
+      host_we: out('host', 'main_we'), host_word: out('host', 'main_word'), host_wdata: out('host', 'wdata_r'),
     });
     for (const g of [ctx.sp, ctx.acc, ctx.grad]) {
       const n = g.name;
