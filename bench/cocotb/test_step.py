@@ -35,6 +35,8 @@ def read_hex(path):
 
 
 async def host_write(dut, addr, data):
+    # The chip registers the bus where it enters (docs/microarch.md §9): the write lands at the
+    # second edge after it is driven.
     dut.host_en.value = 1
     dut.host_we.value = 1
     dut.host_addr.value = addr
@@ -48,9 +50,10 @@ async def host_read(dut, addr):
     dut.host_en.value = 1
     dut.host_we.value = 0
     dut.host_addr.value = addr
-    await RisingEdge(dut.clk)
+    await RisingEdge(dut.clk)  # request in the chip's input register
     dut.host_en.value = 0
-    await RisingEdge(dut.clk)  # data valid after the edge that follows the request
+    await RisingEdge(dut.clk)  # request served
+    await RisingEdge(dut.clk)  # data valid after this edge
     return dut.host_rdata.value.to_unsigned()
 
 
@@ -74,6 +77,7 @@ async def step_loop(dut):
         await host_write(dut, IMEM | (2 * i), w & 0xFFFFFFFF)
         await host_write(dut, IMEM | (2 * i + 1), w >> 32)
     await host_write(dut, 0, 1)  # CTRL: start
+    await RisingEdge(dut.clk)  # the start lands
     await RisingEdge(dut.clk)
     assert dut.dbg_state.value.to_unsigned() == 1, "chip did not start"
     cyc0 = await host_read(dut, CYCLES_LO)
