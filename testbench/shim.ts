@@ -2,8 +2,9 @@
  * The C++ `extern "C"` shim around the Verilated model (Verilator 5.006's --lib-create is not a C
  * API). Leaf text compiled into the model's shared library; koffi calls these functions.
  *
- * Host bus protocol: a write drives the bus for one clock edge; a read drives the address for one
- * edge and samples host_rdata after it (docs/microarch.md §9). Counters and status are read from
+ * Host bus protocol (docs/microarch.md §9): the chip registers the bus where it enters, so a write
+ * drives it for one edge and takes effect at the next; a read samples host_rdata two edges after it
+ * drives the address (block accesses are pipelined, one word a cycle). Counters and status are read from
  * signals the generator marks `public_flat_rd`, which costs no clock (a CSR read would advance a
  * running chip).
  */
