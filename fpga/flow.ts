@@ -44,7 +44,18 @@ export function synthScript(d: Pick<BoardDesign, 'files' | 'top' | 'target'>): s
 }
 
 /** The three tool invocations for a design, given the tools' paths. Pure: tested without tools. */
-export function flowCommands(d: Pick<BoardDesign, 'target' | 'freqMhz' | 'constraints'>, tools: Readonly<Record<ToolId, string>>, seed = 1): StageCommand[] {
+/** nextpnr choices a user may make (its defaults otherwise). */
+export interface PnrOptions {
+  /** Placement seed (default 1, so a build is reproducible). */
+  readonly seed?: number;
+  /** nextpnr's router: router2 copes better with congested designs such as ecp5-85f's chip. */
+  readonly router?: PnrRouter;
+}
+
+export const PNR_ROUTERS = ['router1', 'router2'] as const;
+export type PnrRouter = (typeof PNR_ROUTERS)[number];
+
+export function flowCommands(d: Pick<BoardDesign, 'target' | 'freqMhz' | 'constraints'>, tools: Readonly<Record<ToolId, string>>, pnr: PnrOptions = {}): StageCommand[] {
   const t = d.target;
   const freq = String(Number(d.freqMhz.toFixed(4)));
   return [
@@ -62,7 +73,8 @@ export function flowCommands(d: Pick<BoardDesign, 'target' | 'freqMhz' | 'constr
         '--report', PNR_REPORT,
         // Missing the target clock is a result (timing_met: false), not a failed build.
         '--timing-allow-fail',
-        '--seed', String(seed),
+        '--seed', String(pnr.seed ?? 1),
+        ...(pnr.router ? ['--router', pnr.router] : []),
       ],
       log: 'nextpnr.log',
       produces: t.pnr.outputFile,
@@ -88,6 +100,7 @@ export interface FlowOptions {
   readonly runner?: CommandRunner;
   readonly tools?: ToolContext;
   readonly onProgress?: (p: FlowProgress) => void;
+  readonly pnr?: PnrOptions;
   /** Per-stage limit, ms (default 30 min). */
   readonly stageTimeoutMs?: number;
   /** Extra fields recorded in report.json (config name, hash, …). */
@@ -174,7 +187,7 @@ export async function runFlow(o: FlowOptions): Promise<FlowResult> {
   for (const f of d.files) writeFileSync(join(tmp, RTL_DIR, f.name), f.text);
   writeFileSync(join(tmp, d.constraints.name), d.constraints.text);
   writeFileSync(join(tmp, 'synth.ys'), synthScript(d));
-  const cmds = flowCommands(d, paths);
+  const cmds = flowCommands(d, paths, o.pnr);
   writeFileSync(join(tmp, 'commands.txt'), cmds.map((c) => `# ${c.stage} (cwd: the build folder)\n${c.argv.map((a) => JSON.stringify(a)).join(' ')}`).join('\n') + '\n');
   seconds.generate = round(now());
   progress({ stage: 'generate', event: 'done', seconds: seconds.generate });

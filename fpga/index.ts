@@ -15,7 +15,7 @@ export { mult18x18dModel } from './rtl/mult18x18d-model.js';
 export { TOOL_SPECS, toolSpec, locateTool, locateTools, probeTool, toolReports, projectRoot, defaultToolContext, type ToolId, type ToolSpec, type ToolLocation, type ToolContext, type ToolReport, type ToolSource } from './tools.js';
 export { runCommand, type CommandSpec, type CommandResult, type CommandRunner } from './run.js';
 export { boardDesign, DEFAULT_BAUD, type BoardDesign, type CoreSource, type DesignOptions } from './design.js';
-export { runFlow, flowCommands, synthScript, type FlowOptions, type FlowResult, type FlowProgress, type StageCommand, type StageName } from './flow.js';
+export { runFlow, flowCommands, synthScript, PNR_ROUTERS, type PnrOptions, type PnrRouter, type FlowOptions, type FlowResult, type FlowProgress, type StageCommand, type StageName } from './flow.js';
 export { parsePnrReport, resourceUse, designFmax, type PnrReport, type CriticalPath, type Utilization, type ResourceUse } from './report.js';
 export * from './uart-protocol.js';
 export { BoardClient, type ByteLink, type BoardClientOptions } from './board-client.js';

@@ -43,7 +43,7 @@ describe('ChipConfig', () => {
     expect(err).toBeInstanceOf(ConfigError);
     const problems = (err as ConfigError).problems;
     expect(problems).toEqual(expect.arrayContaining([
-      'extra is not a known key (expected one of: name, array, memory, dma, vpu, base, derived)',
+      'extra is not a known key (expected one of: name, array, memory, dma, vpu, controller, base, derived)',
       'array.bogus is not a known key (expected one of: rows, cols, mult, peLatency)',
       'array.rows must be in 1..64, not 0',
       'array.cols must be in 1..64, not -2',
@@ -57,7 +57,7 @@ describe('ChipConfig', () => {
   it('checks vpu.lanes against W and keeps full-width hashes unchanged', () => {
     expect(() => resolveConfig({ array: { rows: 2, cols: 4 }, vpu: { lanes: 5 } })).toThrow(/vpu\.lanes must be "all" or a lane count in 1\.\.4 \(W = max\(rows, cols\)\), not 5/);
     expect(() => resolveConfig({ vpu: { lanes: 0 } })).toThrow(/vpu\.lanes/);
-    expect(() => resolveConfig({ vpu: { width: 2 } })).toThrow(/vpu\.width is not a known key \(expected one of: lanes\)/);
+    expect(() => resolveConfig({ vpu: { width: 2 } })).toThrow(/vpu\.width is not a known key \(expected one of: lanes, latency\)/);
     const all = resolveConfig({ array: { rows: 3, cols: 5 } });
     const five = resolveConfig({ array: { rows: 3, cols: 5 }, vpu: { lanes: 5 } });
     const two = resolveConfig({ array: { rows: 3, cols: 5 }, vpu: { lanes: 2 } });
@@ -65,6 +65,30 @@ describe('ChipConfig', () => {
     expect(five.derived.hash).toBe(all.derived.hash); // 5 lanes = all lanes: the same chip
     expect(two.derived).toMatchObject({ vpuLanes: 2, vpuRowCycles: 3 });
     expect(two.derived.hash).not.toBe(all.derived.hash);
+  });
+
+  it('checks vpu.latency and keeps 3-cycle hashes unchanged', () => {
+    expect(() => resolveConfig({ vpu: { latency: 5 } })).toThrow(/vpu\.latency must be in 3\.\.4, not 5/);
+    expect(() => resolveConfig({ vpu: { stages: 4 } })).toThrow(/vpu\.stages is not a known key \(expected one of: lanes, latency\)/);
+    expect(resolveConfig({ vpu: { latency: 3 } }).derived.hash).toBe('45c3d1a3');
+    const four = resolveConfig({ vpu: { latency: 4 } });
+    expect(four.vpu.latency).toBe(4);
+    expect(four.derived.hash).not.toBe('45c3d1a3');
+    // With a narrow unit the lanes stay in the hash as before.
+    expect(resolveConfig({ array: { rows: 3, cols: 5 }, vpu: { lanes: 2, latency: 3 } }).derived.hash).toBe(resolveConfig({ array: { rows: 3, cols: 5 }, vpu: { lanes: 2 } }).derived.hash);
+  });
+
+  it('checks controller.stages and keeps one-stage hashes unchanged', () => {
+    expect(() => resolveConfig({ controller: { stages: 4 } })).toThrow(/controller\.stages must be in 1\.\.3, not 4/);
+    expect(() => resolveConfig({ controller: { stages: 1.5 } })).toThrow(/controller\.stages/);
+    expect(() => resolveConfig({ controller: { depth: 2 } })).toThrow(/controller\.depth is not a known key \(expected one of: stages\)/);
+    const one = resolveConfig({ controller: { stages: 1 } });
+    const three = resolveConfig({ controller: { stages: 3 } });
+    expect(one.derived.hash).toBe(resolveConfig({}).derived.hash);
+    // The hash the default chip had before controller.stages existed (its checked-in RTL carries it).
+    expect(one.derived.hash).toBe('45c3d1a3');
+    expect(three.controller.stages).toBe(3);
+    expect(three.derived.hash).not.toBe(one.derived.hash);
   });
 
   it('rejects a memory too small for the array', () => {

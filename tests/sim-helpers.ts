@@ -17,7 +17,7 @@ export const li = (rd: number, imm: number): bigint => I('addi', { rd, rs: 0, im
 export const setCfg = (r: CfgReg, imm: number): bigint => I('cfg', { reg: cfgReg(r), rs: 0, imm });
 
 /** A small config: R×C array, default memories shrunk so tests stay quick. */
-export function smallConfig(rows: number, cols: number, extra: { peLatency?: number; B?: number; spRows?: number; accRows?: number; gradRows?: number; mainBytes?: number; imemWords?: number } = {}): ChipConfig {
+export function smallConfig(rows: number, cols: number, extra: { peLatency?: number; B?: number; spRows?: number; accRows?: number; gradRows?: number; mainBytes?: number; imemWords?: number; stages?: number; vpuLatency?: number } = {}): ChipConfig {
   const W = Math.max(rows, cols);
   return resolveConfig({
     name: 'test',
@@ -30,6 +30,8 @@ export function smallConfig(rows: number, cols: number, extra: { peLatency?: num
       imemWords: extra.imemWords ?? 256,
     },
     dma: { bytesPerCycle: extra.B ?? 4 },
+    vpu: { lanes: 'all', latency: extra.vpuLatency ?? 3 },
+    controller: { stages: extra.stages ?? 1 },
   });
 }
 

@@ -111,6 +111,32 @@ describe('controller timing', () => {
     expect(st.counters).toEqual({ cycles: 6, macs: 0, dmaBusy: 0, stalls: 0, retired: 4 });
   });
 
+  test('front-end stages L: L − 1 bubbles after an issue, L after a taken branch and at start', () => {
+    const prog = [li(1, 1), I('jmp', { target: 3 }), I('nop'), I('beq', { rs: 1, rt: 0, target: 0 }), I('halt')];
+    const two = stepped(prog, smallConfig(2, 2, { stages: 2 }));
+    expect(pcs(two.trace)).toBe('- - 0! - 1! - - 3! - 4! -');
+    expect(two.st.counters).toEqual({ cycles: 10, macs: 0, dmaBusy: 0, stalls: 0, retired: 4 });
+    const three = stepped(prog, smallConfig(2, 2, { stages: 3 }));
+    expect(pcs(three.trace)).toBe('- - - 0! - - 1! - - - 3! - - 4! -');
+    expect(three.st.counters.cycles).toBe(14);
+    // Bubbles are not stalls; a unit busy across them still counts down.
+    const mm = stepped([I('mm', { k: 4 }), I('mm', { k: 4 }), I('halt')], smallConfig(2, 2, { stages: 2 }));
+    expect(pcs(mm.trace)).toBe('- - 0! - 1 1 1! - 2 2 2! -');
+    expect(mm.st.counters).toEqual({ cycles: 11, macs: 32, dmaBusy: 0, stalls: 4, retired: 3 });
+  });
+
+  test('during pre-decode bubbles the status PC is the instruction being fetched', () => {
+    const sim = new Simulator(smallConfig(2, 2, { stages: 3 }));
+    sim.loadProgram([I('nop'), I('jmp', { target: 5 }), I('nop'), I('nop'), I('nop'), I('halt')]);
+    sim.start();
+    const seen: Array<[number, number]> = [];
+    for (let i = 0; i < 12; i++) {
+      seen.push([sim.trace().pc, sim.status().pc]);
+      sim.step();
+    }
+    expect(seen.slice(0, 11)).toEqual([[-1, 0], [-1, 0], [-1, 0], [0, 0], [-1, 1], [-1, 1], [1, 1], [-1, 5], [-1, 5], [-1, 5], [5, 5]]);
+  });
+
   test('fence waits only for the masked units', () => {
     const { trace } = stepped([
       I('mm', { k: 6 }),
@@ -128,6 +154,14 @@ describe('controller timing', () => {
     // D = 2 + 3 = 5: VPU busy 2..6, halt issues in 6.
     expect(pcs(trace)).toBe('- 0! 1 1 1 1 1! -');
     expect(st.counters).toEqual({ cycles: 7, macs: 0, dmaBusy: 0, stalls: 4, retired: 2 });
+  });
+
+  test('vpu.latency 4: every vector instruction one cycle longer', () => {
+    const c = smallConfig(2, 2, { vpuLatency: 4 });
+    const { trace, st } = stepped([I('vadd', { dmem: mem('acc'), smem: mem('grad'), count: 2 }), I('halt')], c);
+    // D = 2 + 4 = 6: VPU busy 2..7, halt issues in 7.
+    expect(pcs(trace)).toBe('- 0! 1 1 1 1 1 1! -');
+    expect(st.counters).toEqual({ cycles: 8, macs: 0, dmaBusy: 0, stalls: 5, retired: 2 });
   });
 
   test('DMA duration: rows·⌈elems·size/B⌉ + 3 for sp and acc', () => {

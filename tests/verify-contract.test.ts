@@ -36,12 +36,33 @@ describe('the simulator keeps the timing contract', () => {
   test.each([
     presetConfig('default'), presetConfig('ice40-hx8k'), presetConfig('ecp5-85f'), presetConfig('default', { rows: 3, cols: 5 }),
     resolveConfig({ array: { rows: 2, cols: 3, peLatency: 4 }, memory: { spRows: 12, accRows: 4, gradRows: 4, mainBytes: 64, imemWords: 32 }, dma: { bytesPerCycle: 32 } }),
+    resolveConfig({ name: 'stages2', array: { rows: 3, cols: 5 }, controller: { stages: 2 } }),
+    resolveConfig({ name: 'stages3', base: 'ecp5-25f', controller: { stages: 3 } }),
   ])('$name: 150 random programs, every cycle', (c) => {
     const sim = new Simulator(c);
     for (let i = 0; i < 150; i++) {
       const { program } = programFor(c, 404, i, 0.3);
       expect(check(sim, program.words, c), program.description).toBeUndefined();
     }
+  });
+
+  test('front-end stages: a trace with the wrong number of bubbles breaks the contract', () => {
+    // A branch loop: sequential issues and taken and not-taken branches, so every bubble rule is met.
+    const words = [
+      w('addi', { rd: 1, rs: 0, imm: 2 }),
+      w('addi', { rd: 1, rs: 1, imm: -1 }),
+      w('bne', { rs: 1, rt: 0, target: 1 }),
+      w('jmp', { target: 4 }),
+      w('halt'),
+    ];
+    const two = resolveConfig({ name: 'stages2', base: 'ice40-up5k', controller: { stages: 2 } });
+    const three = resolveConfig({ name: 'stages3', base: 'ice40-up5k', controller: { stages: 3 } });
+    expect(check(new Simulator(two), words, two)).toBeUndefined();
+    expect(check(new Simulator(three), words, three)).toBeUndefined();
+    // The same chip judged by another stage count: too few or too many bubbles.
+    expect(check(new Simulator(two), words, three)).toMatchObject({ rule: 'pc.sequence', cycle: 2 });
+    expect(check(new Simulator(three), words, two)).toMatchObject({ rule: 'pc.sequence', cycle: 2 });
+    expect(check(new Simulator(cfg), words, two)).toMatchObject({ rule: 'pc.sequence', cycle: 1 });
   });
 
   test('hand-written timing: DMA duration, mm flush before drain, fence, halt', () => {

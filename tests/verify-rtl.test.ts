@@ -27,6 +27,10 @@ describe('simulator and Verilated RTL agree on random programs', () => {
     ['default 8×8', 200, false, presetConfig('default')],
     // A narrow vector unit: 3 lanes through 5-lane rows (G = 2, the last group half empty).
     ['3×5, vpu.lanes 3', 120, true, resolveConfig({ name: 'lanes3', array: { rows: 3, cols: 5 }, vpu: { lanes: 3 } })],
+    // Pipelined for a faster clock: footprints computed in pre-decode cycles, decode from
+    // registers (controller.stages), a vector-unit stage after the rounding shift (vpu.latency 4).
+    ['3×5, controller.stages 2, vpu.lanes 2 latency 4', 120, true, resolveConfig({ name: 'stages2', array: { rows: 3, cols: 5 }, vpu: { lanes: 2, latency: 4 }, controller: { stages: 2 } })],
+    ['ecp5-25f (controller.stages 3, vpu.latency 4)', 120, true, presetConfig('ecp5-25f')],
   ] as const)('%s: %i programs, lockstep %s', async (_name: string, programs: number, ls: boolean, config: ChipConfig) => {
     const s = await verify(config, { programs, seed: 2026, backends: [sim, rtl], lockstep: ls, faultyFraction: 0.3 });
     expect(s.backends).toEqual(['sim', 'rtl']);

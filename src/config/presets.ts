@@ -10,7 +10,8 @@ export const PRESETS: Readonly<Record<string, Required<Omit<ChipConfigInput, 'ba
     array: { rows: 8, cols: 8, mult: 'dsp', peLatency: 1 },
     memory: { spRows: 4096, accRows: 1024, gradRows: 1024, mainBytes: 1 << 20, imemWords: 16384 },
     dma: { bytesPerCycle: 16 },
-    vpu: { lanes: 'all' },
+    vpu: { lanes: 'all', latency: 3 },
+    controller: { stages: 1 },
   },
   // iCE40UP5K: 8 SB_MAC16, 30 EBR (4 kbit), 4 SPRAM (256 kbit). 2×4 = all 8 DSPs, registered in/out.
   'ice40-up5k': {
@@ -18,7 +19,8 @@ export const PRESETS: Readonly<Record<string, Required<Omit<ChipConfigInput, 'ba
     array: { rows: 2, cols: 4, mult: 'dsp', peLatency: 3 },
     memory: { spRows: 512, accRows: 128, gradRows: 128, mainBytes: 64 * 1024, imemWords: 512 },
     dma: { bytesPerCycle: 4 },
-    vpu: { lanes: 'all' },
+    vpu: { lanes: 'all', latency: 3 },
+    controller: { stages: 1 },
   },
   // iCE40HX8K: no DSPs, 32 EBR (4 kbit), no SPRAM: LUT multipliers and small memories.
   'ice40-hx8k': {
@@ -26,7 +28,8 @@ export const PRESETS: Readonly<Record<string, Required<Omit<ChipConfigInput, 'ba
     array: { rows: 4, cols: 4, mult: 'lut', peLatency: 1 },
     memory: { spRows: 256, accRows: 64, gradRows: 64, mainBytes: 4096, imemWords: 256 },
     dma: { bytesPerCycle: 4 },
-    vpu: { lanes: 'all' },
+    vpu: { lanes: 'all', latency: 3 },
+    controller: { stages: 1 },
   },
   // ECP5-25F: 28 MULT18X18D, 56 EBR (18 kbit), 24k LUT4. 4×4 = 16 DSP MACs; one vector-unit lane
   // (a row in 4 cycles) keeps the logic at ~82 % of the device after place and route.
@@ -35,7 +38,10 @@ export const PRESETS: Readonly<Record<string, Required<Omit<ChipConfigInput, 'ba
     array: { rows: 4, cols: 4, mult: 'dsp', peLatency: 3 },
     memory: { spRows: 2048, accRows: 512, gradRows: 512, mainBytes: 32 * 1024, imemWords: 1024 },
     dma: { bytesPerCycle: 8 },
-    vpu: { lanes: 1 },
+    vpu: { lanes: 1, latency: 4 },
+    // For the clock: footprints in two pre-decode cycles, so the issue decision starts from
+    // registers (fmax 21.6 → 30.9 MHz), and a vector-unit stage after the rounding shift.
+    controller: { stages: 3 },
   },
   // ECP5-85F: 156 MULT18X18D, 208 EBR (18 kbit), 84k LUT4. 12×12 = 144 DSP MACs + 4 vector lanes
   // × 2 + 4 for the operand checks = all 156 DSPs. sp 3072 rows holds mlp:196-64-10 at batch 16.
@@ -44,7 +50,8 @@ export const PRESETS: Readonly<Record<string, Required<Omit<ChipConfigInput, 'ba
     array: { rows: 12, cols: 12, mult: 'dsp', peLatency: 3 },
     memory: { spRows: 3072, accRows: 512, gradRows: 512, mainBytes: 32 * 1024, imemWords: 2048 },
     dma: { bytesPerCycle: 16 },
-    vpu: { lanes: 4 },
+    vpu: { lanes: 4, latency: 4 },
+    controller: { stages: 3 },
   },
 };
 

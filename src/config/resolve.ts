@@ -5,6 +5,7 @@ import {
   type ChipConfig,
   type DmaConfig,
   type VpuConfig,
+  type ControllerConfig,
   type MemoryConfig,
 } from './types.js';
 import { fnv1a32, canonicalJson } from './hash.js';
@@ -12,11 +13,12 @@ import { fnv1a32, canonicalJson } from './hash.js';
 import { LOCK_REGIONS } from './resources.js';
 
 // `derived` is accepted (and recomputed) so a written config can be read back.
-const TOP_KEYS = ['name', 'array', 'memory', 'dma', 'vpu', 'base', 'derived'] as const;
+const TOP_KEYS = ['name', 'array', 'memory', 'dma', 'vpu', 'controller', 'base', 'derived'] as const;
 const ARRAY_KEYS = ['rows', 'cols', 'mult', 'peLatency'] as const;
 const MEMORY_KEYS = ['spRows', 'accRows', 'gradRows', 'mainBytes', 'imemWords'] as const;
 const DMA_KEYS = ['bytesPerCycle'] as const;
-const VPU_KEYS = ['lanes'] as const;
+const VPU_KEYS = ['lanes', 'latency'] as const;
+const CONTROLLER_KEYS = ['stages'] as const;
 
 /** Overrides a CLI may apply on top of a preset or file (`--rows`, `--cols`). */
 export interface ConfigOverrides {
@@ -66,6 +68,7 @@ export function resolveConfig(input: unknown, overrides: ConfigOverrides = {}, s
   checkKeys(inp.memory, MEMORY_KEYS, 'memory', problems);
   checkKeys(inp.dma, DMA_KEYS, 'dma', problems);
   checkKeys(inp.vpu, VPU_KEYS, 'vpu', problems);
+  checkKeys(inp.controller, CONTROLLER_KEYS, 'controller', problems);
 
   const baseName = inp.base === undefined ? 'default' : inp.base;
   if (typeof baseName !== 'string' || !(baseName in PRESETS)) {
@@ -76,6 +79,7 @@ export function resolveConfig(input: unknown, overrides: ConfigOverrides = {}, s
   const m = { ...base.memory, ...(isObject(inp.memory) ? inp.memory : {}) } as Record<string, unknown>;
   const d = { ...base.dma, ...(isObject(inp.dma) ? inp.dma : {}) } as Record<string, unknown>;
   const v = { ...base.vpu, ...(isObject(inp.vpu) ? inp.vpu : {}) } as Record<string, unknown>;
+  const c = { ...base.controller, ...(isObject(inp.controller) ? inp.controller : {}) } as Record<string, unknown>;
   if (overrides.rows !== undefined) a.rows = overrides.rows;
   if (overrides.cols !== undefined) a.cols = overrides.cols;
 
@@ -108,6 +112,8 @@ export function resolveConfig(input: unknown, overrides: ConfigOverrides = {}, s
   if (v.lanes === 'all') lanes = 'all';
   else if (typeof v.lanes === 'number' && Number.isInteger(v.lanes) && v.lanes >= 1 && (!arrayOk || v.lanes <= W)) lanes = v.lanes;
   else problems.push(`vpu.lanes must be "all" or a lane count in 1..${arrayOk ? W : 'W'} (W = max(rows, cols)), not ${JSON.stringify(v.lanes)}`);
+  const vpuLatency = intIn(v.latency, 'vpu.latency', 3, 4, problems);
+  const stages = intIn(c.stages, 'controller.stages', 1, 3, problems);
   const name = inp.name === undefined ? (inp.base === undefined && !isObject(inp.array) ? 'default' : 'custom') : inp.name;
   if (typeof name !== 'string' || !/^[A-Za-z0-9_.-]{1,64}$/.test(name)) problems.push(`name must be 1–64 characters of [A-Za-z0-9_.-], not ${JSON.stringify(name)}`);
 
@@ -116,14 +122,21 @@ export function resolveConfig(input: unknown, overrides: ConfigOverrides = {}, s
   const array: ArrayConfig = Object.freeze({ rows, cols, mult, peLatency });
   const memory: MemoryConfig = Object.freeze({ spRows, accRows, gradRows, mainBytes, imemWords });
   const dma: DmaConfig = Object.freeze({ bytesPerCycle });
-  const vpu: VpuConfig = Object.freeze({ lanes });
+  const vpu: VpuConfig = Object.freeze({ lanes, latency: vpuLatency });
+  const controller: ControllerConfig = Object.freeze({ stages });
   const vpuLanes = lanes === 'all' ? W : lanes;
   const pes = rows * cols;
   const dspPEs = mult === 'dsp' ? pes : mult === 'lut' ? 0 : Math.min(mult, pes);
-  const body = { name: name as string, array, memory, dma, vpu };
-  // A full-width vector unit is the original design: leaving it out of the hash keeps those
-  // configs' hashes (and their cached builds and checked-in RTL headers) unchanged.
-  const hash = fnv1a32(canonicalJson(vpuLanes === W ? { array, memory, dma } : { array, memory, dma, vpu: { lanes: vpuLanes } })).toString(16).padStart(8, '0');
+  const body = { name: name as string, array, memory, dma, vpu, controller };
+  // A full-width 3-cycle vector unit and a one-stage controller are the original design: leaving them out
+  // of the hash keeps those configs' hashes (and their cached builds and checked-in RTL) unchanged.
+  const hashed: Record<string, unknown> = { array, memory, dma };
+  const vpuHashed: Record<string, number> = {};
+  if (vpuLanes !== W) vpuHashed.lanes = vpuLanes;
+  if (vpuLatency !== 3) vpuHashed.latency = vpuLatency;
+  if (Object.keys(vpuHashed).length) hashed.vpu = vpuHashed;
+  if (stages !== 1) hashed.controller = controller;
+  const hash = fnv1a32(canonicalJson(hashed)).toString(16).padStart(8, '0');
   return Object.freeze({
     ...body,
     derived: Object.freeze({ W, dspPEs, vpuLanes, vpuRowCycles: Math.ceil(W / vpuLanes), flushCycles: rows + cols + peLatency + 2, hash }),
@@ -144,5 +157,5 @@ export function presetConfig(name: string, overrides: ConfigOverrides = {}): Chi
 
 /** The plain JSON form of a resolved config (what `generate` writes and a config file may hold). */
 export function configToJson(cfg: ChipConfig): Record<string, unknown> {
-  return { name: cfg.name, array: cfg.array, memory: cfg.memory, dma: cfg.dma, vpu: cfg.vpu, derived: cfg.derived };
+  return { name: cfg.name, array: cfg.array, memory: cfg.memory, dma: cfg.dma, vpu: cfg.vpu, controller: cfg.controller, derived: cfg.derived };
 }

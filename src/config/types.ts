@@ -45,6 +45,22 @@ export interface VpuConfig {
    * for small FPGAs, at the cost of vector-unit time.
    */
   readonly lanes: number | 'all';
+  /**
+   * Cycles from a row's last read to its write (docs/microarch.md §3: D = count · G + latency):
+   * 3, or 4 with a register between the rounding shift and the saturation, for a faster FPGA clock.
+   */
+  readonly latency: number;
+}
+
+export interface ControllerConfig {
+  /**
+   * Front-end stages L (1..3): an instruction that issues in cycle c makes the next one available
+   * in cycle c + L, a taken branch its target in c + L + 1 (docs/microarch.md §2). 1 decides
+   * issue in one cycle; 2 and 3 compute an instruction's footprint in the cycles before it is in
+   * decode, for a faster clock on an FPGA, at L − 1 more cycles per instruction not hidden by busy
+   * units.
+   */
+  readonly stages: number;
 }
 
 /** The user-facing shape of a config (what a JSON file holds). */
@@ -54,6 +70,7 @@ export interface ChipConfigInput {
   readonly memory?: Partial<MemoryConfig>;
   readonly dma?: Partial<DmaConfig>;
   readonly vpu?: Partial<VpuConfig>;
+  readonly controller?: Partial<ControllerConfig>;
   /** Name of a preset this config is a delta of (default: `default`). */
   readonly base?: string;
 }
@@ -65,6 +82,7 @@ export interface ChipConfig {
   readonly memory: MemoryConfig;
   readonly dma: DmaConfig;
   readonly vpu: VpuConfig;
+  readonly controller: ControllerConfig;
   readonly derived: DerivedConfig;
 }
 

@@ -69,6 +69,7 @@ export interface Geometry {
   readonly B: number;
   /** Cycles the vector unit spends per row (⌈W / vpu lanes⌉). */
   readonly vpuRowCycles: number;
+  readonly vpuLatency: number;
   readonly mainBytes: number;
   /** Rows per memory code. */
   readonly memRows: readonly [number, number, number];
@@ -85,6 +86,7 @@ export function geometryOf(cfg: ChipConfig): Geometry {
     W: cfg.derived.W,
     B: cfg.dma.bytesPerCycle,
     vpuRowCycles: cfg.derived.vpuRowCycles,
+    vpuLatency: cfg.vpu.latency,
     mainBytes: m.mainBytes,
     memRows,
     regionRows: [memRows[0] / LOCK_REGIONS, memRows[1] / LOCK_REGIONS, memRows[2] / LOCK_REGIONS],
@@ -207,7 +209,7 @@ export function prepare(ins: SimInstr, regs: Int32Array, cfgRegs: Int32Array, g:
         out.reads = sset | dset;
         out.writes = ins.op === Op.SGD && f.clear ? dset | sset | ports | resWritePort(smem) : dset | ports;
       }
-      out.duration = n * g.vpuRowCycles + 3;
+      out.duration = n * g.vpuRowCycles + g.vpuLatency;
       return;
     }
     default:

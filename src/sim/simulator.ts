@@ -37,6 +37,10 @@ export class Simulator implements ChipBackend {
   private pcDec = -1;
   /** PC being fetched during a bubble: it is in decode next cycle. */
   private pcFetch = 0;
+  /** Bubble cycles left before pcFetch is in decode (docs/microarch.md §2: L after start or a taken branch, L − 1 after an issue). */
+  private bubbles = 0;
+  /** Front-end stages L. */
+  private readonly stages: number;
   /** PC reported once stopped: the halt or the faulting instruction. */
   private pcStop = 0;
   /** The instruction in decode has not been prepared (its first cycle in decode is now). */
@@ -69,6 +73,7 @@ export class Simulator implements ChipBackend {
     this.words = new Array<bigint>(this.imemWords).fill(0n);
     this.program = new Array<SimInstr>(this.imemWords).fill(zero);
     this.flush = config.derived.flushCycles;
+    this.stages = config.controller.stages;
     this.pesPerStep = config.array.rows * config.array.cols;
   }
 
@@ -132,9 +137,10 @@ export class Simulator implements ChipBackend {
     this.cycles = this.macs = this.dmaBusy = this.stalls = this.retired = 0;
     this.error = 0;
     this.state = STATE_RUNNING;
-    // Cycle 0 fetches PC 0: a bubble.
+    // Cycle 0 fetches PC 0: the first of L bubbles.
     this.pcDec = -1;
     this.pcFetch = 0;
+    this.bubbles = this.stages;
     this.pcStop = 0;
     this.fresh = false;
   }
@@ -299,10 +305,12 @@ export class Simulator implements ChipBackend {
     }
     const pc = this.pcDec;
     if (pc < 0) {
-      // Bubble: the fetched instruction enters decode next cycle.
+      // Bubble: after the last one the fetched instruction enters decode.
       this.tick();
-      this.pcDec = this.pcFetch;
-      this.fresh = true;
+      if (--this.bubbles === 0) {
+        this.pcDec = this.pcFetch;
+        this.fresh = true;
+      }
       return;
     }
     if (this.fresh) this.prepareDecode();
@@ -329,13 +337,14 @@ export class Simulator implements ChipBackend {
     if (ins.op === Op.HALT) {
       this.state = STATE_HALTED;
       this.pcStop = pc;
-    } else if (next < 0) {
+    } else if (next < 0 && this.stages === 1) {
       this.pcDec = pc + 1;
       this.fresh = true;
     } else {
-      // Taken branch: one bubble cycle, the target is in decode the cycle after.
+      // L − 1 bubbles before the next word, L before a taken branch's target.
       this.pcDec = -1;
-      this.pcFetch = next;
+      this.pcFetch = next < 0 ? pc + 1 : next;
+      this.bubbles = next < 0 ? this.stages - 1 : this.stages;
     }
   }
 

@@ -39,7 +39,7 @@ export function unitDuration(config: ChipConfig, ins: Instr): number {
     case 'drn':
       return (v('t') === 1 ? config.array.cols : config.array.rows) + 2;
     case 'vpu':
-      return v('count') * config.derived.vpuRowCycles + 3;
+      return v('count') * config.derived.vpuRowCycles + config.vpu.latency;
     default:
       return 0;
   }
@@ -52,8 +52,14 @@ export class ContractChecker {
   /** Unit counters n and bank flush counters at the start of the current cycle, per the contract. */
   private readonly n = [0, 0, 0, 0];
   private readonly bankN = [0, 0];
-  /** PC the next bubble must deliver into decode (after start: 0; after a taken branch: its target). */
-  private fetch = 0;
+  /**
+   * What may follow the last issue (or start): `bubbles` bubble cycles, then `pc` in decode (NaN:
+   * any). L − 1 bubbles then pc + 1 after an issue; L then the target after a taken branch (§2).
+   */
+  private outcomes: Array<{ readonly pc: number; readonly bubbles: number }>;
+  /** Bubbles seen since the last issue (or start). */
+  private bubbles = 1;
+  private readonly L: number;
   /** PC of the instruction that faulted (reported after the halt). */
   private faultPc: number | undefined;
   private readonly decoded: Array<Instr | null>;
@@ -67,6 +73,9 @@ export class ContractChecker {
     });
     this.RC = config.array.rows * config.array.cols;
     this.F = config.derived.flushCycles;
+    this.L = config.controller.stages;
+    // Cycle 0 is the first of the L bubbles that deliver PC 0.
+    this.outcomes = [{ pc: 0, bubbles: this.L }];
   }
 
   /** The instruction at pc: decoded, null if illegal, undefined if outside the loaded program. */
@@ -172,22 +181,29 @@ export class ContractChecker {
     // Next state and PC (§2, §6).
     let expectPc: number | undefined;
     let expectState: number | undefined;
+    const m = ins?.spec.mnemonic;
     if (pt.state === 2 || faultCycle) {
       expectState = allIdle ? 3 : 2;
-    } else if (pt.pc < 0) {
-      expectPc = Number.isNaN(this.fetch) ? undefined : this.fetch;
+    } else if (pt.issue === 1 && m === 'halt') {
+      expectState = 3;
+    } else if (pt.pc < 0 || pt.issue === 1) {
+      if (pt.issue === 1) {
+        const L = this.L;
+        const target = ins?.f.target ?? NaN;
+        if (ins === undefined) this.outcomes = [{ pc: NaN, bubbles: L - 1 }, { pc: NaN, bubbles: L }];
+        else if (m === 'jmp') this.outcomes = [{ pc: target, bubbles: L }];
+        else if (m !== undefined && BRANCH.has(m)) this.outcomes = [{ pc: pt.pc + 1, bubbles: L - 1 }, { pc: target, bubbles: L }];
+        else this.outcomes = [{ pc: pt.pc + 1, bubbles: L - 1 }];
+        this.bubbles = 0;
+      }
       expectState = 1;
-    } else if (pt.issue === 1) {
-      const m = ins?.spec.mnemonic;
-      if (m === 'halt') expectState = 3;
-      else if (ins === undefined || (m !== undefined && BRANCH.has(m))) {
-        // A taken branch: one bubble, then its target; not taken: the next word.
-        if (t.pc === -1 && t.state === 1) this.fetch = ins ? ins.f.target ?? 0 : NaN;
-        else if (ins && (m === 'jmp' || t.pc !== pt.pc + 1)) return v('pc.branch', `${m} at ${pt.pc} must be followed by a bubble (taken) or pc ${pt.pc + 1}, got pc ${t.pc} state ${t.state}`);
-        expectState = 1;
-      } else {
-        expectPc = pt.pc + 1;
-        expectState = 1;
+      const say = (): string => this.outcomes.map((o) => `${o.bubbles} bubble(s) then pc ${Number.isNaN(o.pc) ? 'any' : o.pc}`).join(' or ');
+      const after = `after ${pt.issue === 1 ? `${m ?? 'the instruction'} at ${pt.pc} issued` : 'a bubble'} (cycle ${pt.cycle})`;
+      if (t.pc === -1 && t.state === 1) {
+        this.bubbles++;
+        if (!this.outcomes.some((o) => o.bubbles >= this.bubbles)) return v('pc.sequence', `${after}: bubble ${this.bubbles}, the contract says ${say()}`);
+      } else if (t.state === 1 && !this.outcomes.some((o) => o.bubbles === this.bubbles && (Number.isNaN(o.pc) || o.pc === t.pc))) {
+        return v(pt.issue === 1 && BRANCH.has(m ?? '') ? 'pc.branch' : 'pc.sequence', `${after}: pc ${t.pc} after ${this.bubbles} bubble(s), the contract says ${say()}`);
       }
     } else {
       expectPc = pt.pc; // a stall keeps the instruction in decode

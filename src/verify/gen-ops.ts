@@ -199,7 +199,7 @@ export function genValu(g: GenContext, opt: { fn?: (typeof VALU_FNS)[number]; dm
   const count = vecCount(g, Math.min(g.rows(dmem), g.rows(smem)));
   return pickVecOperands(g, dmem, smem, count, (d, s) => {
     const ok = g.b.tryEmit(`v${fn}`, { dmem: MEM_CODES[dmem], dreg: d.reg, doff: d.off, smem: MEM_CODES[smem], sreg: s.reg, soff: s.off, count });
-    if (ok) g.cost(count * g.config.derived.vpuRowCycles + 3);
+    if (ok) g.cost(count * g.config.derived.vpuRowCycles + g.config.vpu.latency);
     return ok;
   }, opt.zones);
 }
@@ -214,7 +214,7 @@ export function genRq(g: GenContext, opt: { smem?: 'acc' | 'grad'; zones?: reado
     const s = g.pickLocal(smem, count, opt.zones);
     if (!d || !s) return false;
     if (g.b.tryEmit('rq', { dreg: d.reg, doff: d.off, smem: MEM_CODES[smem], sreg: s.reg, soff: s.off, relu, count })) {
-      g.cost(count * g.config.derived.vpuRowCycles + 3);
+      g.cost(count * g.config.derived.vpuRowCycles + g.config.vpu.latency);
       return true;
     }
   }
@@ -230,7 +230,7 @@ export function genSgd(g: GenContext): boolean {
     const s = g.pickLocal('grad', count);
     if (!d || !s) return false;
     if (g.b.tryEmit('sgd', { dreg: d.reg, doff: d.off, sreg: s.reg, soff: s.off, clear, count })) {
-      g.cost(count * g.config.derived.vpuRowCycles + 3);
+      g.cost(count * g.config.derived.vpuRowCycles + g.config.vpu.latency);
       return true;
     }
   }

@@ -4,7 +4,7 @@ import { boardDesign, DEFAULT_BAUD, type CoreSource } from '../../../fpga/design
 import { FpgaError } from '../../../fpga/errors.js';
 import { estimateDemoFit, estimateFit, type FitReport } from '../../../fpga/fit.js';
 import { rtlInventory } from '../../../fpga/rtl-inventory.js';
-import { runFlow, type FlowProgress, type FlowResult } from '../../../fpga/flow.js';
+import { PNR_ROUTERS, runFlow, type FlowProgress, type FlowResult, type PnrRouter } from '../../../fpga/flow.js';
 import { getTarget, TARGET_NAMES, type TargetRecord } from '../../../fpga/targets.js';
 import { CONFIG_FLAG_HELP, configFromFlags } from '../config-arg.js';
 import { CliError } from '../errors.js';
@@ -22,6 +22,8 @@ interface FpgaFlags {
   design?: string;
   force?: boolean;
   stageTimeout?: string;
+  seed?: string;
+  router?: string;
 }
 
 /** The chip generator's public API (src/hdl-gen/index.ts), checked at run time: it may not exist yet. */
@@ -131,11 +133,18 @@ async function action(flags: FpgaFlags): Promise<void> {
   if (!core) throw new CliError('internal: no core to build');
   const design = boardDesign({ target, freqMhz: num(flags.freq, 'freq'), baud: num(flags.baud, 'baud') ?? DEFAULT_BAUD, core });
   const stageMinutes = num(flags.stageTimeout, 'stage-timeout');
+  const seed = num(flags.seed, 'seed');
+  if (seed !== undefined && !Number.isInteger(seed)) throw new CliError(`--seed must be a positive integer, not ${JSON.stringify(flags.seed)}`);
+  const router = flags.router;
+  if (router !== undefined && !(PNR_ROUTERS as readonly string[]).includes(router)) {
+    throw new CliError(`--router must be one of ${PNR_ROUTERS.join(', ')}, not ${JSON.stringify(router)}`);
+  }
   const result = await runFlow({
     design,
     fit,
     outDir: flags.out,
     ...(stageMinutes !== undefined ? { stageTimeoutMs: stageMinutes * 60_000 } : {}),
+    pnr: { ...(seed !== undefined ? { seed } : {}), ...(router !== undefined ? { router: router as PnrRouter } : {}) },
     onProgress: progressLine,
     meta: { config: config.name, config_hash: config.derived.hash, design: designKind },
   });
@@ -159,6 +168,8 @@ export function register(program: Command): void {
     .option('--check', 'only run the fit check (exit 1 if it does not fit)')
     .option('--force', 'run place-and-route even when the fit check refuses')
     .option('--stage-timeout <minutes>', 'stop a tool that runs longer than this (default 30; the ecp5-85f place and route can need more)')
+    .option('--seed <n>', 'nextpnr placement seed (default 1)')
+    .option('--router <name>', `nextpnr router: ${PNR_ROUTERS.join(' or ')} (default: nextpnr's; router2 copes better with congestion)`)
     .option('--json', 'print one JSON object')
     .action(async (flags: FpgaFlags) => {
       try {

@@ -127,7 +127,7 @@ export class OpFactory {
         dmem: MEM_CODES[memOf(dst.space)], dreg: regOf(dst.space), doff: dst.row,
         smem: MEM_CODES[memOf(src.space)], sreg: regOf(src.space), soff: src.row, count,
       },
-      cfg, dur: count * this.config.derived.vpuRowCycles + 3,
+      cfg, dur: count * this.config.derived.vpuRowCycles + this.config.vpu.latency,
       spans: [span(src, count, false), span(dst, count, false), span(dst, count, true)],
     };
   }
@@ -136,7 +136,7 @@ export class OpFactory {
     return {
       unit: 'vpu', mnemonic: 'rq',
       fields: { dreg: regOf(dst.space), doff: dst.row, smem: MEM_CODES[memOf(src.space)], sreg: regOf(src.space), soff: src.row, relu: relu ? 1 : 0, count },
-      cfg, dur: count * this.config.derived.vpuRowCycles + 3,
+      cfg, dur: count * this.config.derived.vpuRowCycles + this.config.vpu.latency,
       spans: [span(src, count, false), span(dst, count, true)],
     };
   }
@@ -145,7 +145,7 @@ export class OpFactory {
     return {
       unit: 'vpu', mnemonic: 'sgd',
       fields: { dreg: regOf(w.space), doff: w.row, sreg: regOf(g.space), soff: g.row, clear: 0, count },
-      cfg, dur: count * this.config.derived.vpuRowCycles + 3,
+      cfg, dur: count * this.config.derived.vpuRowCycles + this.config.vpu.latency,
       spans: [span(g, count, false), span(w, count, false), span(w, count, true)],
     };
   }

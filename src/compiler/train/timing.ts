@@ -4,16 +4,16 @@ import { regionSets } from './ops.js';
 
 /**
  * A data-free model of the controller's issue rules (docs/microarch.md §2–4) for straight-line
- * code: in-order issue, one instruction per cycle, unit busy counters, PE-bank flush counters and
- * lock-region conflicts. The scheduler asks it when an instruction would issue; the compiler also
+ * code: in-order issue, one instruction every L cycles at most (L = controller.stages), unit busy
+ * counters, PE-bank flush counters and lock-region conflicts. The scheduler asks it when an instruction would issue; the compiler also
  * uses it to predict cycles per step.
  */
 
 const UNIT_INDEX: Readonly<Record<Exclude<Unit, 'ctrl'>, number>> = { dma: 0, mxu: 1, drn: 2, vpu: 3 };
 
 export class IssueModel {
-  /** Cycle in which the next instruction is in decode. */
-  avail = 1;
+  /** Cycle in which the next instruction is in decode (the first: cycle L). */
+  avail: number;
   /** Sum of mm K: cycles the array steps. */
   mxuCycles = 0;
   /** Issue cycle of the last instruction. */
@@ -24,6 +24,8 @@ export class IssueModel {
   private readonly writes = [0, 0, 0, 0];
   private readonly bankReady = [0, 0];
   private readonly flush: number;
+  /** Front-end stages L: an issue in cycle c makes the next instruction available in c + L. */
+  private readonly stages: number;
 
   constructor(
     private readonly cfg: ChipConfig,
@@ -32,11 +34,13 @@ export class IssueModel {
     private readonly next = 0,
   ) {
     this.flush = cfg.derived.flushCycles;
+    this.stages = cfg.controller.stages;
+    this.avail = this.stages;
   }
 
   /** Cycle in which `op` would issue if it were the next instruction after `extra` scalar ones. */
   predict(op: Op, extra = 0): number {
-    let x = this.avail + extra;
+    let x = this.avail + extra * this.stages;
     if (op.unit === 'ctrl') return x;
     const u = UNIT_INDEX[op.unit];
     // The unit takes a new instruction once its counter is ≤ 1: D cycles after the last issue.
@@ -68,7 +72,7 @@ export class IssueModel {
       }
     }
     this.last = x;
-    this.avail = x + 1;
+    this.avail = x + this.stages;
     return x;
   }
 

@@ -1,11 +1,22 @@
 /**
  * ag_ctrl: fetch, decode, issue and the scalar core (docs/microarch.md §2, §6, §7).
  *
- * Fetch: the instruction memory has a registered read, so the word in decode (`ir`) is the one
- * addressed in the previous cycle. Each cycle the controller addresses pc + 1 if the instruction in
- * decode issues and pc otherwise (a stall re-reads it), which gives the contract's timing: the next
- * instruction is in decode the cycle after an issue. A taken branch loads its target into pc and
- * empties decode for one cycle (the bubble) while the target is read.
+ * Fetch: the instruction memory has a registered read, so the word on `ir` is the one addressed
+ * in the previous cycle.
+ *
+ * One stage (controller.stages = 1): `ir` is the instruction in decode. Each cycle the controller
+ * addresses pc + 1 if the instruction in decode issues and pc otherwise (a stall re-reads it), which
+ * gives the contract's timing: the next instruction is in decode the cycle after an issue. A taken
+ * branch loads its target into pc and empties decode for one cycle (the bubble) while the target
+ * is read. The footprint is computed in the first decode cycle and latched while it waits.
+ *
+ * L = 2 or 3 stages: the instruction passes L − 1 pre-decode cycles (bubbles in the trace) before
+ * it is in decode. PRE1 captures the word (`ir_q`) and the registers it names (`ra_q`, `rb_q`);
+ * the footprint is computed in the last pre-decode cycle (PRE1 for L = 2, PRE2 for L = 3) into
+ * registers. Decode then starts from flip-flops only: the issue decision is set intersections, unit
+ * counters and the fan-out of `issue`. Nothing the footprint reads can change in between: only an
+ * issuing instruction writes registers, and none issues while decode is empty. In decode the
+ * controller always addresses pc + 1, so the next word is on `ir` whenever the instruction issues.
  */
 import { CFG_REGS, ERROR_CODES, VALU_FNS } from '../../isa/table.js';
 import { add, bit, cat, eq, land, lit, lnot, lor, mux, ne, select, sge, slt, sub, trunc, uge, zext, type Expr } from '../ir/expr.js';
@@ -33,47 +44,62 @@ export function ctrl(ctx: Ctx): Module {
     const ir = m.input('ir', 64, 'instruction word addressed last cycle');
     const fetchAddr = m.output('fetch_addr', ctx.imemAw);
 
-    // ---- decoder and field access -------------------------------------------------------------
+    // ---- decoders and field access ----------------------------------------------------------------
+    const L = ctx.cfg.controller.stages;
     const dec = decoder(ctx);
-    const dconn: Record<string, Expr> = { ir };
-    const fields = new Map<string, Expr>();
-    for (const p of dec.ports) {
-      if (p.dir !== 'output') continue;
-      const n = m.net(`d_${p.name}`, p.width);
-      dconn[p.name] = n;
-      fields.set(p.name, n);
-    }
-    m.inst(dec, 'u_decode', dconn);
-    const used = new Set<string>();
-    const F = (cls: string, f: string): Expr => {
-      const e = fields.get(fieldPort(cls, f));
-      if (!e) throw new Error(`internal: decoder has no ${cls}.${f}`);
-      used.add(fieldPort(cls, f));
+    const decodeInto = (inst: string, prefix: string, word: Expr): Map<string, Expr> => {
+      const conn: Record<string, Expr> = { ir: word };
+      const out = new Map<string, Expr>();
+      for (const p of dec.ports) {
+        if (p.dir !== 'output') continue;
+        const n = m.net(`${prefix}${p.name}`, p.width);
+        conn[p.name] = n;
+        out.set(p.name, n);
+      }
+      m.inst(dec, inst, conn);
+      return out;
+    };
+    // `raw` decodes the word on ir; `fields` the instruction in decode (the same word when L = 1).
+    const raw = decodeInto('u_decode', 'd_', ir);
+    const irQ = L > 1 ? m.net('ir_q', 64, 'the word of the instruction in pre-decode / decode (captured in PRE1)') : undefined;
+    const fields = irQ ? decodeInto('u_decode_q', 'q_', irQ) : raw;
+    const used = new Set<Expr>();
+    const get = (map: Map<string, Expr>, key: string): Expr => {
+      const e = map.get(key);
+      if (!e) throw new Error(`internal: decoder has no output ${key}`);
+      used.add(e);
       return e;
     };
-    const is = (cls: string): Expr => {
-      used.add(`is_${cls}`);
-      const e = fields.get(`is_${cls}`);
-      if (!e) throw new Error(`internal: no class ${cls}`);
-      return e;
-    };
+    const F = (cls: string, f: string): Expr => get(fields, fieldPort(cls, f));
+    const is = (cls: string): Expr => get(fields, `is_${cls}`);
+    const Fr = (cls: string, f: string): Expr => get(raw, fieldPort(cls, f));
+    const isr = (cls: string): Expr => get(raw, `is_${cls}`);
 
     // ---- architectural state -------------------------------------------------------------------
     const state = m.net('state', 2, '0 idle, 1 running, 2 draining after a fault, 3 halted', true);
     const pc = m.net('pc', ctx.pcw, 'pc of the instruction in decode (or being fetched)', true);
-    const dvalid = m.net('dvalid', 1, 'decode holds the instruction at pc');
+    const dvalid = L > 1 ? undefined : m.net('dvalid', 1, 'decode holds the instruction at pc');
     const err = m.net('err', 3, 'error code', true);
     const running = m.let('running', eq(state, lit(2, STATE.RUNNING)));
     const regs = Array.from({ length: 16 }, (_, i) => (i === 0 ? lit(32, 0) : m.net(`r${i}`, 32)));
     const readReg = (name: string, idx: Expr): Expr => m.let(name, select(regs.slice(1).map((r, i) => [eq(idx, lit(4, i + 1)), r] as const), lit(32, 0)));
+    // Register indices come from the word on ir: with L > 1 they are read in PRE1 and kept in ra_q/rb_q.
     const pick = (name: string, pairs: readonly (readonly [string, string])[], w: number): Expr =>
-      m.let(name, select(pairs.map(([c, f]) => [is(c), F(c, f)] as const), lit(w, 0)));
+      m.let(name, select(pairs.map(([c, f]) => [isr(c), Fr(c, f)] as const), lit(w, 0)));
     const raIdx = pick('ra_idx', [['addi', 'rs'], ['add', 'rs'], ['sub', 'rs'], ['beq', 'rs'], ['bne', 'rs'], ['blt', 'rs'], ['bge', 'rs'], ['cfg', 'rs'],
       ['ld', 'lreg'], ['st', 'lreg'], ['mm', 'lreg'], ['drain', 'dreg'], ['valu', 'dreg'], ['rq', 'dreg'], ['sgd', 'dreg']], 4);
     const rbIdx = pick('rb_idx', [['add', 'rt'], ['sub', 'rt'], ['beq', 'rt'], ['bne', 'rt'], ['blt', 'rt'], ['bge', 'rt'],
       ['ld', 'mreg'], ['st', 'mreg'], ['mm', 'treg'], ['valu', 'sreg'], ['rq', 'sreg'], ['sgd', 'sreg']], 4);
-    const ra = readReg('ra', raIdx);
-    const rb = readReg('rb', rbIdx);
+    const raLive = readReg('ra', raIdx);
+    const rbLive = readReg('rb', rbIdx);
+    const ra = L > 1 ? m.net('ra_q', 32, 'first register operand, read in PRE1') : raLive;
+    const rb = L > 1 ? m.net('rb_q', 32, 'second register operand, read in PRE1') : rbLive;
+
+    // Front-end phase for L > 1: FETCH (after start or a taken branch: the word is being read),
+    // PRE1, PRE2 (L = 3 only), DECODE.
+    const PH = { FETCH: 0, PRE1: 1, PRE2: 2, DECODE: 3 } as const;
+    const phase = L > 1 ? m.net('phase', 2, 'front end: 0 fetch, 1 pre1, 2 pre2, 3 decode') : undefined;
+    const inPhase = (x: number): Expr => (phase ? eq(phase, lit(2, x)) : lit(1, 0));
 
     const cfgDefs: readonly (readonly [(typeof CFG_REGS)[number], number])[] = [
       ['DMA_STRIDE', 32], ['QMUL', 16], ['QSHIFT', 6], ['LR_MUL', 16], ['LR_SHIFT', 6], ['ROUND', 1], ['SEED', 32],
@@ -87,16 +113,24 @@ export function ctrl(ctx: Ctx): Module {
     const ops = operands(ctx);
     // While an instruction waits in decode nothing ag_operands reads can change (registers and
     // configuration change only when an instruction issues; the host writes only while stopped),
-    // so its footprint is computed on the first cycle and latched for the rest of the wait.
-    const held = m.net('held', 1, 'the instruction in decode was there last cycle and did not issue');
-    const oc: Record<string, Expr> = { clk, fresh: lnot(held), ra, rb, cfg_dma_stride: C('DMA_STRIDE'), cfg_lstride: C('LSTRIDE'), cfg_tstride: C('TSTRIDE') };
+    // so its footprint is computed once: on the first decode cycle and latched (L = 1), or in the
+    // last pre-decode cycle into registers (L > 1).
+    const held = L > 1 ? undefined : m.net('held', 1, 'the instruction in decode was there last cycle and did not issue');
+    const opFields = L === 2 ? raw : fields;
+    const fresh = held ? lnot(held) : inPhase(L === 2 ? PH.PRE1 : PH.PRE2);
+    const oc: Record<string, Expr> = {
+      clk, fresh, ra: L === 2 ? raLive : ra, rb: L === 2 ? rbLive : rb,
+      cfg_dma_stride: C('DMA_STRIDE'), cfg_lstride: C('LSTRIDE'), cfg_tstride: C('TSTRIDE'),
+    };
     const oOut: Record<string, Expr> = {};
     for (const p of ops.ports) {
-      if (p.dir === 'output') { oOut[p.name] = m.net(`o_${p.name}`, p.width); oc[p.name] = oOut[p.name]!; }
-      else if (!(p.name in oc)) {
-        if (!fields.has(p.name)) throw new Error(`internal: ag_operands input ${p.name} is not a decoder output`);
-        used.add(p.name);
-        oc[p.name] = fields.get(p.name)!;
+      if (p.dir === 'output') {
+        // Registered outputs are named <name>_q.
+        const key = L > 1 ? p.name.replace(/_q$/, '') : p.name;
+        oOut[key] = m.net(`o_${key}`, p.width);
+        oc[p.name] = oOut[key]!;
+      } else if (!(p.name in oc)) {
+        oc[p.name] = get(opFields, p.name);
       }
     }
     m.inst(ops, 'u_operands', oc);
@@ -104,7 +138,8 @@ export function ctrl(ctx: Ctx): Module {
     const E = ERROR_CODES;
     const pcOob = m.let('pc_oob', uge(pc, lit(ctx.pcw, ctx.cfg.memory.imemWords)));
     const faultCode = m.let('fault_code', mux(pcOob, lit(3, E.PC_RANGE), oOut.fault!));
-    const inDecode = m.let('in_decode', land(running, dvalid));
+    const dv = dvalid ?? m.let('dvalid', inPhase(PH.DECODE));
+    const inDecode = m.let('in_decode', land(running, dv));
     const faulting = m.let('faulting', land(inDecode, ne(faultCode, lit(3, 0))));
     const toUnit = {
       dma: m.let('to_dma', lor(is('ld'), is('st'))),
@@ -136,16 +171,31 @@ export function ctrl(ctx: Ctx): Module {
     const pcNext = m.let('pc_inc', add(pc, lit(ctx.pcw, 1)));
     // Fetch address in imem bits (pc ≥ imemWords only matters for PC_RANGE, checked on pc itself).
     const pcLo = ctx.pcw === ctx.imemAw ? pc : m.let('pc_lo', trunc(pc, ctx.imemAw));
-    m.assign(fetchAddr, mux(issue, add(pcLo, lit(ctx.imemAw, 1)), pcLo));
+    // L > 1: in decode always the next word (it is on ir when the instruction issues, whenever that
+    // is), so the address does not wait for the issue decision.
+    m.assign(fetchAddr, mux(L > 1 ? dv : issue, add(pcLo, lit(ctx.imemAw, 1)), pcLo));
     const cfgVal = oOut.cfg_value!;
     const cfgIdx = F('cfg', 'reg');
     const seq: Stmt[] = [];
     const scalarWrite = (rd: Expr, v: Expr): Stmt[] =>
       regs.slice(1).map((r, i) => iff(eq(rd, lit(4, i + 1)), [set(r, v)]));
-    seq.push(set(held, land(lnot(clr), inDecode, lnot(issue), lnot(faulting))));
+    if (held) seq.push(set(held, land(lnot(clr), inDecode, lnot(issue), lnot(faulting))));
+    // Where decode goes after an issue (not halt): the target after a taken branch, else pc + 1.
+    const after = (tk: boolean): Stmt[] => (phase
+      ? [set(phase, lit(2, tk ? PH.FETCH : PH.PRE1))]
+      : tk ? [set(dvalid!, lit(1, 0))] : []);
+    const frontEnd: Stmt[] = phase
+      ? [
+        iff(land(running, inPhase(PH.FETCH)), [set(phase, lit(2, PH.PRE1))]),
+        iff(land(running, inPhase(PH.PRE1)), [
+          set(irQ!, ir), set(ra, raLive), set(rb, rbLive), set(phase, lit(2, L === 3 ? PH.PRE2 : PH.DECODE)),
+        ]),
+        ...(L === 3 ? [iff(land(running, inPhase(PH.PRE2)), [set(phase, lit(2, PH.DECODE))])] : []),
+      ]
+      : [iff(land(running, lnot(dvalid!)), [set(dvalid!, lit(1, 1))])];
     seq.push(iff(lor(rst, start), [
       set(state, mux(start, lit(2, STATE.RUNNING), lit(2, STATE.IDLE))),
-      set(pc, lit(ctx.pcw, 0)), set(dvalid, lit(1, 0)), set(err, lit(3, 0)),
+      set(pc, lit(ctx.pcw, 0)), phase ? set(phase, lit(2, PH.FETCH)) : set(dvalid!, lit(1, 0)), set(err, lit(3, 0)),
       ...regs.slice(1).map((r) => set(r, lit(32, 0))),
       ...cfgDefs.map(([n, w]) => set(C(n), lit(w, 0))),
       set(elemN, lit(32, 0)),
@@ -154,10 +204,10 @@ export function ctrl(ctx: Ctx): Module {
         set(err, faultCode), set(state, mux(allLe1, lit(2, STATE.HALTED), lit(2, STATE.DRAINING))),
       ]),
       iff(land(eq(state, lit(2, STATE.DRAINING)), allLe1), [set(state, lit(2, STATE.HALTED))]),
-      iff(land(running, lnot(dvalid)), [set(dvalid, lit(1, 1))]),
+      ...frontEnd,
       iff(issue, [
         iff(is('halt'), [set(state, lit(2, STATE.HALTED))], [
-          iff(taken, [set(pc, zext(target, ctx.pcw)), set(dvalid, lit(1, 0))], [set(pc, pcNext)]),
+          iff(taken, [set(pc, zext(target, ctx.pcw)), ...after(true)], [set(pc, pcNext), ...after(false)]),
         ]),
         iff(is('addi'), scalarWrite(F('addi', 'rd'), add(ra, F('addi', 'imm')))),
         iff(is('add'), scalarWrite(F('add', 'rd'), add(ra, rb))),
@@ -225,7 +275,7 @@ export function ctrl(ctx: Ctx): Module {
     out('st_pc', pc);
 
     // Decoder outputs this controller does not need (fields only the units' own decoders would use).
-    const rest = [...fields.entries()].filter(([k]) => !used.has(k)).map(([, v]) => v);
+    const rest = [...raw.values(), ...(fields === raw ? [] : fields.values())].filter((e) => !used.has(e));
     if (rest.length) m.let('unused_fields', cat(...rest));
     return m.build();
   });

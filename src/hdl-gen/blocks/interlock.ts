@@ -20,7 +20,7 @@ export function maxDur(ctx: Ctx): Readonly<Record<UnitName, number>> {
     dma: 256 * Math.ceil((256 * 4) / ctx.B) + 3,
     mxu: 4096,
     drn: Math.max(ctx.R, ctx.C) + 2,
-    vpu: 4096 * ctx.cfg.derived.vpuRowCycles + 3,
+    vpu: 4096 * ctx.cfg.derived.vpuRowCycles + ctx.cfg.vpu.latency,
   };
 }
 

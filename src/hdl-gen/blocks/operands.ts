@@ -24,7 +24,7 @@ import { RES_BITS } from '../../config/index.js';
 export const SET_BITS = RES_BITS;
 /** Bits of a unit duration (the DMA has the longest). */
 export function durBits(ctx: Ctx): number {
-  return bitsFor(Math.max(256 * Math.ceil(1024 / ctx.B), 4096 * ctx.cfg.derived.vpuRowCycles) + 3);
+  return bitsFor(Math.max(256 * Math.ceil(1024 / ctx.B) + 3, 4096 * ctx.cfg.derived.vpuRowCycles + ctx.cfg.vpu.latency));
 }
 
 /** Widest local row address (units carry rows of any local memory at this width). */
@@ -185,7 +185,7 @@ export function operands(ctx: Ctx): Module {
       [isDma, add(mulN(dmaRows, beats, DB), lit(DB, 3))],
       [isMm, zext(mmK, DB)],
       [isDrain, mux(drT, lit(DB, C + 2), lit(DB, R + 2))],
-    ], add(mulConst(vCount, ctx.cfg.derived.vpuRowCycles, DB), lit(DB, 3))));
+    ], add(mulConst(vCount, ctx.cfg.derived.vpuRowCycles, DB), lit(DB, ctx.cfg.vpu.latency))));
 
     // ---- unit operands (valid when the instruction issues, i.e. its ranges are legal) -----------------
     m.assign(m.output('dma_beats_out', 11, 'beats per row ⌈elems·size/B⌉'), beats);
@@ -193,7 +193,11 @@ export function operands(ctx: Ctx): Module {
     m.assign(m.output('dma_maddr', ctx.mainAw, 'main byte address of row 0'), trunc(base, ctx.mainAw));
     m.assign(m.output('row1', LAW, 'first row of range 1'), trunc(r1Start, LAW));
     m.assign(m.output('row2', LAW, 'first row of range 2'), trunc(r2Start, LAW));
-    return latchOnFresh(m.build(), 'the instruction in decode is new this cycle (else: its latched footprint)');
+    // One front-end stage: computed in the first decode cycle, then latched. More: computed in the
+    // last pre-decode cycle into registers, so decode starts from flip-flops (ctrl.ts).
+    return ctx.cfg.controller.stages > 1
+      ? latchOnFresh(m.build(), 'the last pre-decode cycle of an instruction: compute its footprint', 'register')
+      : latchOnFresh(m.build(), 'the instruction in decode is new this cycle (else: its latched footprint)');
   });
 }
 

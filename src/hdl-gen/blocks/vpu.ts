@@ -7,6 +7,8 @@
  *   s2 rounding right shift, saturation, ReLU, the SGD subtraction           (into the row buffer)
  *   s3 write the row (and, for sgd clear, zero the gradient row)
  * so row r is written in cycle r·G + G + 3 after issue and the last in cycle count·G + 3 = D.
+ * With vpu.latency 4, s2 ends after the rounding shift (q, registered) and a stage s2b does the
+ * saturation, ReLU and SGD subtraction: every write one cycle later, D = count·G + 4.
  * Arithmetic follows docs/microarch.md §8 exactly: products are exact 48-bit, shifts round half up
  * or stochastically with the counter-based xorshift RNG; sp reads sign-extend, sp writes of v* saturate.
  */
@@ -24,7 +26,7 @@ export function vpu(ctx: Ctx): Module {
     const { W } = ctx;
     const LAW = localRowBits(ctx);
     const mems: readonly LocalMemGeom[] = [ctx.sp, ctx.acc, ctx.grad];
-    const m = new ModuleBuilder('ag_vpu', [`Vector unit: ${W} lanes, v*/rq/sgd, 4-stage pipeline.`]);
+    const m = new ModuleBuilder('ag_vpu', [`Vector unit: ${W} lanes, v*/rq/sgd, ${ctx.cfg.vpu.latency + 1}-stage pipeline.`]);
     m.input('clk', 1);
     const clear = m.input('clear', 1);
     const iss = m.input('iss', 1);
@@ -109,14 +111,22 @@ export function vpu(ctx: Ctx): Module {
     const s2g = G > 1 ? m.net('s2_grp', gw) : lit(1, 0);
     const s2last = G > 1 ? m.net('s2_last', 1) : lit(1, 1);
     if (G > 1) ff.push(set(s2g, s1g), set(s2last, s1last));
+    // vpu.latency 4: a register stage (s2b) between the rounding shift and the saturation.
+    const split = ctx.cfg.vpu.latency === 4;
+    const s2b = split ? { v: m.net('s2b_v', 1), d: m.net('s2b_drow', LAW), s: m.net('s2b_srow', GW) } : s2;
+    if (split) ff.push(iff(clear, [set(s2b.v, lit(1, 0))], [set(s2b.v, s2.v)]), set(s2b.d, s2.d), set(s2b.s, s2.s));
+    const s2bg = split && G > 1 ? m.net('s2b_grp', gw) : s2g;
+    const s2blast = split && G > 1 ? m.net('s2b_last', 1) : s2last;
+    if (split && G > 1) ff.push(set(s2bg, s2g), set(s2blast, s2last));
     const s3 = { v: m.net('s3_v', 1), d: m.net('s3_drow', LAW), s: m.net('s3_srow', GW), data: m.net('s3_data', W * 32, G > 1 ? 'row buffer: each group fills its lanes' : undefined) };
-    ff.push(iff(clear, [set(s3.v, lit(1, 0))], [set(s3.v, G > 1 ? land(s2.v, s2last) : s2.v)]), set(s3.d, s2.d), set(s3.s, s2.s));
+    ff.push(iff(clear, [set(s3.v, lit(1, 0))], [set(s3.v, G > 1 ? land(s2b.v, s2blast) : s2b.v)]), set(s3.d, s2b.d), set(s3.s, s2b.s));
     const outLanes: Expr[] = [];
     // The lane datapath is written as temporaries of the clocked block, under the stage's valid: the
     // same logic for synthesis, but a Verilated model evaluates it only for rows in flight, not every
     // cycle the unit idles (a fifth of the model's time in a GEMM otherwise).
     const s1Body: Stmt[] = [];
     const s2Body: Stmt[] = [];
+    const s2bBody: Stmt[] = split ? [] : s2Body;
     const tmp = (body: Stmt[]) => (name: string, e: Expr): Expr => {
       const n = m.temp(name, e.width);
       body.push(setNow(n, e));
@@ -124,6 +134,7 @@ export function vpu(ctx: Ctx): Module {
     };
     const t1 = tmp(s1Body);
     const t2 = tmp(s2Body);
+    const t2b = tmp(s2bBody);
     // Rounding shift (docs/microarch.md §8): q = (v + t) >>> s with t < 2^s always, which is
     // (v >>> s) + c, c the carry of (v mod 2^s) + t into bit s. Only c depends on the rounding:
     //   nearest, t = 2^(s−1): c = v[s−1];
@@ -163,19 +174,29 @@ export function vpu(ctx: Ctx): Module {
       const fb = mux(lowShift, and(r.rnd, fracMask), r.rnd);
       const fsum = t2(`fsum${l}`, add(zext(fa, 33), zext(fb, 33)));
       const cStoch = t2(`cs${l}`, partSel(fsum, carryIdx, 1));
-      const q = t2(`q${l}`, add(fq, zext(mux(round, cStoch, cNear), 49)));
-      const qsat = sat8(t2, `qsat${l}`, q);
+      const q0 = t2(`q${l}`, add(fq, zext(mux(round, cStoch, cNear), 49)));
+      let q = q0;
+      let simpleV: Expr = r.simple;
+      let yV: Expr = r.y;
+      if (split) {
+        const b = { q: m.net(`s2b_q${l}`, 49), simple: m.net(`s2b_simple${l}`, 32), y: m.net(`s2b_y${l}`, 8) };
+        s2Body.push(set(b.q, q0), set(b.simple, r.simple), set(b.y, r.y));
+        q = b.q;
+        simpleV = b.simple;
+        yV = b.y;
+      }
+      const qsat = sat8(t2b, `qsat${l}`, q);
       const rq = mux(land(flag, slt(qsat, lit(8, 0))), lit(8, 0), qsat);
       // y − q saturates the same whether q is exact or first clamped to 10 bits (|y| ≤ 128).
-      const diff = t2(`diff${l}`, sub(sext(r.y, 11), sext(satN(t2, `qc${l}`, q, 10), 11)));
-      const sgd = sat8(t2, `wnew${l}`, diff);
-      const wide = t2(`res${l}`, mux(lor(isMul, isSra), t2(`q32_${l}`, slice(q, 31, 0)), r.simple));
+      const diff = t2b(`diff${l}`, sub(sext(yV, 11), sext(satN(t2b, `qc${l}`, q, 10), 11)));
+      const sgd = sat8(t2b, `wnew${l}`, diff);
+      const wide = t2b(`res${l}`, mux(lor(isMul, isSra), t2b(`q32_${l}`, slice(q, 31, 0)), simpleV));
       const toSp = eq(dmem, lit(2, ctx.sp.code));
-      const res8 = select([[isRq, rq], [isSgd, sgd]], sat8(t2, `rsat${l}`, wide));
-      const out = t2(`out${l}`, mux(lor(isRq, isSgd, toSp), sext(t2(`out8_${l}`, res8), 32), wide));
+      const res8 = select([[isRq, rq], [isSgd, sgd]], sat8(t2b, `rsat${l}`, wide));
+      const out = t2b(`out${l}`, mux(lor(isRq, isSgd, toSp), sext(t2b(`out8_${l}`, res8), 32), wide));
       outLanes.push(out);
     }
-    if (G === 1) s2Body.push(set(s3.data, cat(...outLanes.reverse())));
+    if (G === 1) s2bBody.push(set(s3.data, cat(...outLanes.reverse())));
     else {
       // Group g's results land in row lanes g·L + j; the row is written once its last group is in.
       for (let g = 0; g < G; g++) {
@@ -183,10 +204,11 @@ export function vpu(ctx: Ctx): Module {
         const hiBit = lanes[lanes.length - 1]! * 32 + 31;
         const loBit = lanes[0]! * 32;
         const val = cat(...lanes.map((_, j) => outLanes[j]!).reverse());
-        s2Body.push(iff(eq(s2g, lit(gw, g)), [set(slice(s3.data, hiBit, loBit), val)]));
+        s2bBody.push(iff(eq(s2bg, lit(gw, g)), [set(slice(s3.data, hiBit, loBit), val)]));
       }
     }
     ff.push(iff(s1v, s1Body), iff(s2.v, s2Body));
+    if (split) ff.push(iff(s2b.v, s2bBody));
 
     // ---- s3: writes ---------------------------------------------------------------------------------------
     for (const g of mems) {
