@@ -84,6 +84,17 @@ describe('accelgen CLI', () => {
     expect(existsSync(out)).toBe(false);
   });
 
+  it('fpga refuses a bad --router or --seed in one line', () => {
+    const out = join(dir, 'never-fpga');
+    const r = cli(['fpga', '--target', 'ecp5-25f', '--design', 'demo', '--out', out, '--router', 'router9']);
+    expect(r.code).not.toBe(0);
+    expect(r.err).toMatch(/--router must be one of router1, router2, not "router9"/);
+    noStack(r.err);
+    const s = cli(['fpga', '--target', 'ecp5-25f', '--design', 'demo', '--out', out, '--seed', '2.5']);
+    expect(s.err).toMatch(/--seed must be a positive integer, not "2.5"/);
+    expect(existsSync(out)).toBe(false);
+  });
+
   it('reports every config problem by field name', () => {
     writeFileSync(join(dir, 'bad.json'), JSON.stringify({ array: { rows: 0 }, memory: { spRows: -4 }, colour: 'red' }));
     const r = cli(['sim', 'x.s', '--config', join(dir, 'bad.json')]);

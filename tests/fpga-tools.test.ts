@@ -91,6 +91,7 @@ describe('flow command lines (as text, no tools needed)', () => {
       'nextpnr-ecp5 --25k --package CABGA381 --speed 6 --json board.json --lpf board.lpf --textcfg board.config --freq 100 --report nextpnr-report.json --timing-allow-fail --seed 1',
       'ecppack board.config board.bit',
     ]);
+    expect(flowCommands(d, TOOLS, { seed: 7, router: 'router2' })[1]!.argv.slice(-4)).toEqual(['--seed', '7', '--router', 'router2']);
     const d85 = boardDesign({ target: getTarget('ecp5-85f'), core: demo });
     expect(flowCommands(d85, TOOLS)[1]!.argv.slice(0, 6)).toEqual(['nextpnr-ecp5', '--85k', '--package', 'CABGA381', '--speed', '6']);
     expect(d85.freqMhz).toBe(90);
