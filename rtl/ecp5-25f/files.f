@@ -19,5 +19,6 @@ ag_ram_2048x4x8.v
 ag_ram_4096x1x8.v
 ag_ram_512x16x8.v
 ag_ram_512x4x8.v
+ag_spans.v
 ag_vpu.v
 ag_top.v

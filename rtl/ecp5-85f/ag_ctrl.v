@@ -299,6 +299,12 @@ module ag_ctrl (
   reg  [13:0] cfg_lstride;
   reg  [13:0] cfg_tstride;
   reg  [31:0] elem_n; // RNG element counter
+  wire [43:0] sp_r1_start_q;
+  wire [43:0] sp_r1_len_q;
+  wire [43:0] sp_r2_start_q;
+  wire [43:0] sp_r2_len_q;
+  wire [43:0] sp_main_base_q;
+  wire [43:0] sp_main_last_q;
   wire [31:0] o_cfg_value;
   wire [2:0] o_fault;
   wire [19:0] o_rset;
@@ -329,7 +335,7 @@ module ag_ctrl (
   wire [31:0] elem_adv;
   wire stall;
   wire active;
-  wire [582:0] unused_fields;
+  wire [509:0] unused_fields;
 
   assign running = state == 2'd1;
   assign ra_idx = d_is_addi ? d_addi_rs : (d_is_add ? d_add_rs : (d_is_sub ? d_sub_rs : (d_is_beq ? d_beq_rs : (d_is_bne ? d_bne_rs : (d_is_blt ? d_blt_rs : (d_is_bge ? d_bge_rs : (d_is_cfg ? d_cfg_rs : (d_is_ld ? d_ld_lreg : (d_is_st ? d_st_lreg : (d_is_mm ? d_mm_lreg : (d_is_drain ? d_drain_dreg : (d_is_valu ? d_valu_dreg : (d_is_rq ? d_rq_dreg : (d_is_sgd ? d_sgd_dreg : 4'd0))))))))))))));
@@ -403,7 +409,7 @@ module ag_ctrl (
   assign st_halted = state == 2'd3;
   assign st_error = err;
   assign st_pc = pc;
-  assign unused_fields = {d_is_nop, d_is_halt, d_addi_rd, d_addi_imm, d_add_rd, d_sub_rd, d_beq_target, d_bne_target, d_blt_target, d_bge_target, d_jmp_target, d_is_jmp, d_cfg_reg, d_cfg_imm, d_fence_mask, d_is_fence, d_ld_mem, d_ld_loff, d_ld_moff, d_ld_rows, d_ld_elems, d_st_mem, d_st_loff, d_st_moff, d_st_rows, d_st_elems, d_mm_loff, d_mm_toff, d_mm_k, d_mm_bank, d_mm_acc, d_mm_tl, d_mm_tt, d_drain_mem, d_drain_doff, d_drain_bank, d_drain_add, d_drain_t, d_valu_fn, d_valu_dmem, d_valu_doff, d_valu_smem, d_valu_soff, d_valu_count, d_rq_doff, d_rq_smem, d_rq_soff, d_rq_relu, d_rq_count, d_sgd_doff, d_sgd_soff, d_sgd_clear, d_sgd_count, d_legal, q_is_nop, q_addi_rs, q_add_rs, q_add_rt, q_sub_rs, q_sub_rt, q_beq_rs, q_beq_rt, q_bne_rs, q_bne_rt, q_blt_rs, q_blt_rt, q_bge_rs, q_bge_rt, q_cfg_rs, q_ld_lreg, q_ld_mreg, q_st_lreg, q_st_mreg, q_mm_lreg, q_mm_treg, q_drain_dreg, q_valu_dreg, q_valu_sreg, q_rq_dreg, q_rq_sreg, q_sgd_dreg, q_sgd_sreg};
+  assign unused_fields = {d_is_nop, d_is_halt, d_addi_rd, d_addi_imm, d_add_rd, d_sub_rd, d_beq_target, d_bne_target, d_blt_target, d_bge_target, d_jmp_target, d_is_jmp, d_cfg_reg, d_cfg_imm, d_fence_mask, d_is_fence, d_ld_mem, d_ld_elems, d_st_mem, d_st_elems, d_mm_bank, d_mm_acc, d_drain_mem, d_drain_bank, d_drain_add, d_valu_fn, d_valu_dmem, d_valu_smem, d_rq_smem, d_rq_relu, d_sgd_clear, d_legal, q_is_nop, q_addi_rs, q_add_rs, q_add_rt, q_sub_rs, q_sub_rt, q_beq_rs, q_beq_rt, q_bne_rs, q_bne_rt, q_blt_rs, q_blt_rt, q_bge_rs, q_bge_rt, q_cfg_rs, q_ld_lreg, q_ld_loff, q_ld_mreg, q_ld_moff, q_st_lreg, q_st_loff, q_st_mreg, q_st_moff, q_mm_lreg, q_mm_loff, q_mm_treg, q_mm_toff, q_drain_dreg, q_drain_doff, q_valu_dreg, q_valu_doff, q_valu_sreg, q_valu_soff, q_rq_dreg, q_rq_doff, q_rq_sreg, q_rq_soff, q_sgd_dreg, q_sgd_doff, q_sgd_sreg, q_sgd_soff};
 
   always @(posedge clk) begin
     if (rst || start) begin
@@ -860,6 +866,50 @@ module ag_ctrl (
     .legal     (q_legal)
   );
 
+  ag_spans u_spans (
+    .clk           (clk),
+    .fresh         (phase == 2'd1),
+    .ra            (ra),
+    .is_ld         (d_is_ld),
+    .is_st         (d_is_st),
+    .is_mm         (d_is_mm),
+    .is_drain      (d_is_drain),
+    .is_rq         (d_is_rq),
+    .is_sgd        (d_is_sgd),
+    .st_rows       (d_st_rows),
+    .ld_rows       (d_ld_rows),
+    .mm_k          (d_mm_k),
+    .rq_count      (d_rq_count),
+    .sgd_count     (d_sgd_count),
+    .valu_count    (d_valu_count),
+    .rq_doff       (d_rq_doff),
+    .sgd_doff      (d_sgd_doff),
+    .valu_doff     (d_valu_doff),
+    .rq_soff       (d_rq_soff),
+    .sgd_soff      (d_sgd_soff),
+    .valu_soff     (d_valu_soff),
+    .cfg_lstride   (cfg_lstride),
+    .cfg_tstride   (cfg_tstride),
+    .st_loff       (d_st_loff),
+    .ld_loff       (d_ld_loff),
+    .mm_loff       (d_mm_loff),
+    .drain_doff    (d_drain_doff),
+    .mm_tl         (d_mm_tl),
+    .drain_t       (d_drain_t),
+    .rb            (rb),
+    .mm_toff       (d_mm_toff),
+    .mm_tt         (d_mm_tt),
+    .st_moff       (d_st_moff),
+    .ld_moff       (d_ld_moff),
+    .cfg_dma_stride(cfg_dma_stride),
+    .r1_start_q    (sp_r1_start_q),
+    .r1_len_q      (sp_r1_len_q),
+    .r2_start_q    (sp_r2_start_q),
+    .r2_len_q      (sp_r2_len_q),
+    .main_base_q   (sp_main_base_q),
+    .main_last_q   (sp_main_last_q)
+  );
+
   ag_operands u_operands (
     .clk             (clk),
     .fresh           (phase == 2'd2),
@@ -873,16 +923,8 @@ module ag_ctrl (
     .is_cfg          (q_is_cfg),
     .legal           (q_legal),
     .ra              (ra_q),
-    .rb              (rb_q),
-    .cfg_dma_stride  (cfg_dma_stride),
-    .cfg_lstride     (cfg_lstride),
-    .cfg_tstride     (cfg_tstride),
     .st_mem          (q_st_mem),
     .ld_mem          (q_ld_mem),
-    .st_loff         (q_st_loff),
-    .ld_loff         (q_ld_loff),
-    .st_moff         (q_st_moff),
-    .ld_moff         (q_ld_moff),
     .st_rows         (q_st_rows),
     .ld_rows         (q_ld_rows),
     .st_elems        (q_st_elems),
@@ -891,25 +933,20 @@ module ag_ctrl (
     .rq_count        (q_rq_count),
     .sgd_count       (q_sgd_count),
     .valu_count      (q_valu_count),
-    .rq_doff         (q_rq_doff),
-    .sgd_doff        (q_sgd_doff),
-    .valu_doff       (q_valu_doff),
-    .rq_soff         (q_rq_soff),
-    .sgd_soff        (q_sgd_soff),
-    .valu_soff       (q_valu_soff),
     .valu_dmem       (q_valu_dmem),
     .valu_smem       (q_valu_smem),
     .rq_smem         (q_rq_smem),
     .drain_t         (q_drain_t),
     .drain_mem       (q_drain_mem),
-    .mm_tl           (q_mm_tl),
-    .mm_tt           (q_mm_tt),
     .mm_bank         (q_mm_bank),
     .drain_bank      (q_drain_bank),
     .sgd_clear       (q_sgd_clear),
-    .mm_loff         (q_mm_loff),
-    .drain_doff      (q_drain_doff),
-    .mm_toff         (q_mm_toff),
+    .r1_start_q      (sp_r1_start_q),
+    .r1_len_q        (sp_r1_len_q),
+    .r2_start_q      (sp_r2_start_q),
+    .r2_len_q        (sp_r2_len_q),
+    .main_base_q     (sp_main_base_q),
+    .main_last_q     (sp_main_last_q),
     .cfg_reg         (q_cfg_reg),
     .cfg_imm         (q_cfg_imm),
     .cfg_value_q     (o_cfg_value),

@@ -18,16 +18,8 @@ module ag_operands (
   input  wire        is_cfg,
   input  wire        legal,
   input  wire [31:0] ra, // first register operand
-  input  wire [31:0] rb, // second register operand
-  input  wire [31:0] cfg_dma_stride,
-  input  wire [13:0] cfg_lstride,
-  input  wire [13:0] cfg_tstride,
   input  wire [1:0]  st_mem,
   input  wire [1:0]  ld_mem,
-  input  wire [13:0] st_loff,
-  input  wire [13:0] ld_loff,
-  input  wire [17:0] st_moff,
-  input  wire [17:0] ld_moff,
   input  wire [8:0]  st_rows,
   input  wire [8:0]  ld_rows,
   input  wire [8:0]  st_elems,
@@ -36,25 +28,20 @@ module ag_operands (
   input  wire [12:0] rq_count,
   input  wire [12:0] sgd_count,
   input  wire [12:0] valu_count,
-  input  wire [13:0] rq_doff,
-  input  wire [13:0] sgd_doff,
-  input  wire [13:0] valu_doff,
-  input  wire [13:0] rq_soff,
-  input  wire [13:0] sgd_soff,
-  input  wire [13:0] valu_soff,
   input  wire [1:0]  valu_dmem,
   input  wire [1:0]  valu_smem,
   input  wire [1:0]  rq_smem,
   input  wire        drain_t,
   input  wire [1:0]  drain_mem,
-  input  wire        mm_tl,
-  input  wire        mm_tt,
   input  wire        mm_bank,
   input  wire        drain_bank,
   input  wire        sgd_clear,
-  input  wire [13:0] mm_loff,
-  input  wire [13:0] drain_doff,
-  input  wire [13:0] mm_toff,
+  input  wire [43:0] r1_start_q, // r1_start (ag_spans, registered in PRE1)
+  input  wire [43:0] r1_len_q, // r1_len (ag_spans, registered in PRE1)
+  input  wire [43:0] r2_start_q, // r2_start (ag_spans, registered in PRE1)
+  input  wire [43:0] r2_len_q, // r2_len (ag_spans, registered in PRE1)
+  input  wire [43:0] main_base_q, // main_base (ag_spans, registered in PRE1)
+  input  wire [43:0] main_last_q, // main_last (ag_spans, registered in PRE1)
   input  wire [5:0]  cfg_reg,
   input  wire [31:0] cfg_imm,
   output reg  [31:0] cfg_value_q, // cfg_value of the last fresh cycle
@@ -77,13 +64,6 @@ module ag_operands (
   reg  [12:0] v_count;
   reg  [1:0] v_dmem;
   reg  [1:0] v_smem;
-  reg  [12:0] mm_km1;
-  reg  [26:0] mm_kblocks_prod_unused;
-  reg  [11:0] mm_kblocks;
-  reg  [43:0] r1_start;
-  reg  [43:0] r1_len;
-  reg  [43:0] r2_start;
-  reg  [43:0] r2_len;
   reg  [1:0] r1_mem;
   reg  [1:0] r2_mem;
   reg  r1_used;
@@ -126,10 +106,6 @@ module ag_operands (
   reg  [11:0] r2_set;
   reg  dma_size4;
   reg  [10:0] dma_nbytes;
-  reg  [43:0] main_base;
-  reg  [8:0] dma_rows_m1;
-  reg  [40:0] main_span;
-  reg  [43:0] main_last;
   reg  main_ok;
   reg  [2:0] wport_r1;
   reg  [2:0] rport_r2;
@@ -167,13 +143,6 @@ module ag_operands (
     v_count = 13'bx;
     v_dmem = 2'bx;
     v_smem = 2'bx;
-    mm_km1 = 13'bx;
-    mm_kblocks_prod_unused = 27'bx;
-    mm_kblocks = 12'bx;
-    r1_start = 44'bx;
-    r1_len = 44'bx;
-    r2_start = 44'bx;
-    r2_len = 44'bx;
     r1_mem = 2'bx;
     r2_mem = 2'bx;
     r1_used = 1'bx;
@@ -216,10 +185,6 @@ module ag_operands (
     r2_set = 12'bx;
     dma_size4 = 1'bx;
     dma_nbytes = 11'bx;
-    main_base = 44'bx;
-    dma_rows_m1 = 9'bx;
-    main_span = 41'bx;
-    main_last = 44'bx;
     main_ok = 1'bx;
     wport_r1 = 3'bx;
     rport_r2 = 3'bx;
@@ -235,62 +200,51 @@ module ag_operands (
       v_count = is_rq ? rq_count : (is_sgd ? sgd_count : valu_count);
       v_dmem = is_valu ? valu_dmem : 2'd0;
       v_smem = is_valu ? valu_smem : (is_rq ? rq_smem : 2'd2);
-      mm_km1 = mm_k - 13'd1;
-      mm_kblocks_prod_unused = ((((((27'd0 - {14'd0, mm_km1}) - {12'd0, {mm_km1, 2'd0}}) - {10'd0, {mm_km1, 4'd0}}) - {8'd0, {mm_km1, 6'd0}}) - {6'd0, {mm_km1, 8'd0}}) - {4'd0, {mm_km1, 10'd0}}) + {2'd0, {mm_km1, 12'd0}};
-      mm_kblocks = mm_kblocks_prod_unused[26:15];
-      r1_start = {{12{ra[31]}}, ra} + {30'd0, (is_dma ? (is_st ? st_loff : ld_loff) : (is_mm ? mm_loff : (is_drain ? drain_doff : (is_rq ? rq_doff : (is_sgd ? sgd_doff : valu_doff)))))};
-      r1_len = {18'd0, (is_dma ? {17'd0, dma_rows_f} : (is_mm ? (mm_tl ? (({14'd0, mm_kblocks} * {12'd0, cfg_lstride}) + 26'd12) : {13'd0, mm_k}) : (is_drain ? (drain_t ? 26'd12 : 26'd12) : {13'd0, v_count})))};
-      r2_start = {{12{rb[31]}}, rb} + {30'd0, (is_mm ? mm_toff : (is_rq ? rq_soff : (is_sgd ? sgd_soff : valu_soff)))};
-      r2_len = {18'd0, (is_mm ? (mm_tt ? (({14'd0, mm_kblocks} * {12'd0, cfg_tstride}) + 26'd12) : {13'd0, mm_k}) : {13'd0, v_count})};
       r1_mem = is_dma ? dma_mem_f : (is_mm ? 2'd0 : (is_drain ? drain_mem : v_dmem));
       r2_mem = is_mm ? 2'd0 : v_smem;
       r1_used = is_dma || is_mm || is_drain || is_vec;
       r2_used = is_mm || is_vec;
-      r1_end = r1_start + r1_len;
-      r1_ok = (!r1_start[43]) && ($signed(r1_end) <= $signed(((r1_mem == 2'd0) ? 44'hc00 : ((r1_mem == 2'd1) ? 44'd512 : ((r1_mem == 2'd2) ? 44'd512 : 44'd0)))));
-      r1_sp_s = r1_start[11:0];
-      r1_sp_n = r1_len[11:0];
+      r1_end = r1_start_q + r1_len_q;
+      r1_ok = (!r1_start_q[43]) && ($signed(r1_end) <= $signed(((r1_mem == 2'd0) ? 44'hc00 : ((r1_mem == 2'd1) ? 44'd512 : ((r1_mem == 2'd2) ? 44'd512 : 44'd0)))));
+      r1_sp_s = r1_start_q[11:0];
+      r1_sp_n = r1_len_q[11:0];
       r1_sp_last_unused = (r1_sp_s + r1_sp_n) - 12'd1;
       r1_sp_b_region = (r1_sp_last_unused >= 12'h900) ? 2'd3 : ((r1_sp_last_unused >= 12'h600) ? 2'd2 : ((r1_sp_last_unused >= 12'd768) ? 2'd1 : 2'd0));
       r1_sp_a_region = (r1_sp_s >= 12'h900) ? 2'd3 : ((r1_sp_s >= 12'h600) ? 2'd2 : ((r1_sp_s >= 12'd768) ? 2'd1 : 2'd0));
-      r1_acc_s = r1_start[8:0];
-      r1_acc_n = r1_len[8:0];
+      r1_acc_s = r1_start_q[8:0];
+      r1_acc_n = r1_len_q[8:0];
       r1_acc_last_unused = (r1_acc_s + r1_acc_n) - 9'd1;
       r1_acc_b_region = r1_acc_last_unused[8:7];
       r1_acc_a_region = r1_acc_s[8:7];
-      r1_grad_s = r1_start[8:0];
-      r1_grad_n = r1_len[8:0];
+      r1_grad_s = r1_start_q[8:0];
+      r1_grad_n = r1_len_q[8:0];
       r1_grad_last_unused = (r1_grad_s + r1_grad_n) - 9'd1;
       r1_grad_b_region = r1_grad_last_unused[8:7];
       r1_grad_a_region = r1_grad_s[8:7];
       r1_set = {((r1_mem == 2'd2) ? {(r1_grad_b_region >= 2'd3), ((r1_grad_a_region <= 2'd2) && (r1_grad_b_region >= 2'd2)), ((r1_grad_a_region <= 2'd1) && (r1_grad_b_region >= 2'd1)), (r1_grad_a_region <= 2'd0)} : 4'd0), ((r1_mem == 2'd1) ? {(r1_acc_b_region >= 2'd3), ((r1_acc_a_region <= 2'd2) && (r1_acc_b_region >= 2'd2)), ((r1_acc_a_region <= 2'd1) && (r1_acc_b_region >= 2'd1)), (r1_acc_a_region <= 2'd0)} : 4'd0), ((r1_mem == 2'd0) ? {(r1_sp_b_region >= 2'd3), ((r1_sp_a_region <= 2'd2) && (r1_sp_b_region >= 2'd2)), ((r1_sp_a_region <= 2'd1) && (r1_sp_b_region >= 2'd1)), (r1_sp_a_region <= 2'd0)} : 4'd0)};
-      r2_end = r2_start + r2_len;
-      r2_ok = (!r2_start[43]) && ($signed(r2_end) <= $signed(((r2_mem == 2'd0) ? 44'hc00 : ((r2_mem == 2'd1) ? 44'd512 : ((r2_mem == 2'd2) ? 44'd512 : 44'd0)))));
-      r2_sp_s = r2_start[11:0];
-      r2_sp_n = r2_len[11:0];
+      r2_end = r2_start_q + r2_len_q;
+      r2_ok = (!r2_start_q[43]) && ($signed(r2_end) <= $signed(((r2_mem == 2'd0) ? 44'hc00 : ((r2_mem == 2'd1) ? 44'd512 : ((r2_mem == 2'd2) ? 44'd512 : 44'd0)))));
+      r2_sp_s = r2_start_q[11:0];
+      r2_sp_n = r2_len_q[11:0];
       r2_sp_last_unused = (r2_sp_s + r2_sp_n) - 12'd1;
       r2_sp_b_region = (r2_sp_last_unused >= 12'h900) ? 2'd3 : ((r2_sp_last_unused >= 12'h600) ? 2'd2 : ((r2_sp_last_unused >= 12'd768) ? 2'd1 : 2'd0));
       r2_sp_a_region = (r2_sp_s >= 12'h900) ? 2'd3 : ((r2_sp_s >= 12'h600) ? 2'd2 : ((r2_sp_s >= 12'd768) ? 2'd1 : 2'd0));
-      r2_acc_s = r2_start[8:0];
-      r2_acc_n = r2_len[8:0];
+      r2_acc_s = r2_start_q[8:0];
+      r2_acc_n = r2_len_q[8:0];
       r2_acc_last_unused = (r2_acc_s + r2_acc_n) - 9'd1;
       r2_acc_b_region = r2_acc_last_unused[8:7];
       r2_acc_a_region = r2_acc_s[8:7];
-      r2_grad_s = r2_start[8:0];
-      r2_grad_n = r2_len[8:0];
+      r2_grad_s = r2_start_q[8:0];
+      r2_grad_n = r2_len_q[8:0];
       r2_grad_last_unused = (r2_grad_s + r2_grad_n) - 9'd1;
       r2_grad_b_region = r2_grad_last_unused[8:7];
       r2_grad_a_region = r2_grad_s[8:7];
       r2_set = {((r2_mem == 2'd2) ? {(r2_grad_b_region >= 2'd3), ((r2_grad_a_region <= 2'd2) && (r2_grad_b_region >= 2'd2)), ((r2_grad_a_region <= 2'd1) && (r2_grad_b_region >= 2'd1)), (r2_grad_a_region <= 2'd0)} : 4'd0), ((r2_mem == 2'd1) ? {(r2_acc_b_region >= 2'd3), ((r2_acc_a_region <= 2'd2) && (r2_acc_b_region >= 2'd2)), ((r2_acc_a_region <= 2'd1) && (r2_acc_b_region >= 2'd1)), (r2_acc_a_region <= 2'd0)} : 4'd0), ((r2_mem == 2'd0) ? {(r2_sp_b_region >= 2'd3), ((r2_sp_a_region <= 2'd2) && (r2_sp_b_region >= 2'd2)), ((r2_sp_a_region <= 2'd1) && (r2_sp_b_region >= 2'd1)), (r2_sp_a_region <= 2'd0)} : 4'd0)};
       dma_size4 = dma_mem_f != 2'd0;
       dma_nbytes = dma_size4 ? {dma_elems_f, 2'd0} : {2'd0, dma_elems_f};
-      main_base = {{12{rb[31]}}, rb} + {26'd0, (is_st ? st_moff : ld_moff)};
-      dma_rows_m1 = dma_rows_f - 9'd1;
-      main_span = $signed({{32{dma_rows_m1[8]}}, dma_rows_m1}) * $signed({{9{cfg_dma_stride[31]}}, cfg_dma_stride});
-      main_last = main_base + {{3{main_span[40]}}, main_span};
-      main_ok = (($signed(main_base) >= $signed(44'd0)) && ($signed((main_base + {33'd0, dma_nbytes})) <= $signed(44'h8000))) && (($signed(main_last) >= $signed(44'd0)) && ($signed((main_last + {33'd0, dma_nbytes})) <= $signed(44'h8000)));
+      main_ok = (($signed(main_base_q) >= $signed(44'd0)) && ($signed((main_base_q + {33'd0, dma_nbytes})) <= $signed(44'h8000))) && (($signed(main_last_q) >= $signed(44'd0)) && ($signed((main_last_q + {33'd0, dma_nbytes})) <= $signed(44'h8000)));
       cfg_value = ra + cfg_imm;
-      fault = ((!legal) || (is_dma && (!(dma_elems_f <= 9'd12)))) ? 3'd1 : (((r1_used && (!r1_ok)) || (r2_used && (!r2_ok))) ? 3'd3 : ((is_dma && (!main_ok)) ? 3'd4 : (((is_cfg && (((cfg_reg == 6'd2) || (cfg_reg == 6'd4) || (cfg_reg == 6'd7)) ? (!(cfg_value <= 32'd47)) : ((cfg_reg == 6'd5) ? (!(cfg_value <= 32'd1)) : (((cfg_reg == 6'd10) || (cfg_reg == 6'd11)) ? (!(cfg_value <= 32'h3fff)) : 1'd0)))) || (is_valu && (v_dmem == v_smem) && (r1_start != r2_start) && (($signed(r1_start) < $signed(r2_end)) && ($signed(r2_start) < $signed(r1_end))))) ? 3'd2 : 3'd0)));
+      fault = ((!legal) || (is_dma && (!(dma_elems_f <= 9'd12)))) ? 3'd1 : (((r1_used && (!r1_ok)) || (r2_used && (!r2_ok))) ? 3'd3 : ((is_dma && (!main_ok)) ? 3'd4 : (((is_cfg && (((cfg_reg == 6'd2) || (cfg_reg == 6'd4) || (cfg_reg == 6'd7)) ? (!(cfg_value <= 32'd47)) : ((cfg_reg == 6'd5) ? (!(cfg_value <= 32'd1)) : (((cfg_reg == 6'd10) || (cfg_reg == 6'd11)) ? (!(cfg_value <= 32'h3fff)) : 1'd0)))) || (is_valu && (v_dmem == v_smem) && (r1_start_q != r2_start_q) && (($signed(r1_start_q) < $signed(r2_end)) && ($signed(r2_start_q) < $signed(r1_end))))) ? 3'd2 : 3'd0)));
       rset = is_st ? {3'd0, 3'd0, 2'd0, r1_set} : (is_mm ? {3'd0, 3'd0, 2'd0, (r1_set | r2_set)} : (is_drain ? {3'd0, 3'd0, {drain_bank, (!drain_bank)}, 12'd0} : ((is_valu || is_sgd) ? {3'd0, 3'd0, 2'd0, (r1_set | r2_set)} : (is_rq ? {3'd0, 3'd0, 2'd0, r2_set} : 20'd0))));
       wport_r1 = {(r1_mem == 2'd2), (r1_mem == 2'd1), (r1_mem == 2'd0)};
       rport_r2 = {(r2_mem == 2'd2), (r2_mem == 2'd1), (r2_mem == 2'd0)};
@@ -301,9 +255,9 @@ module ag_operands (
       dur = is_dma ? (({6'd0, dma_rows_f} * {4'd0, dma_beats}) + 15'd3) : (is_mm ? {2'd0, mm_k} : (is_drain ? (drain_t ? 15'd14 : 15'd14) : (((15'd0 - {2'd0, v_count}) + {v_count, 2'd0}) + 15'd4)));
       dma_beats_out = dma_beats;
       dma_nbytes_out = dma_nbytes;
-      dma_maddr = main_base[14:0];
-      row1 = r1_start[11:0];
-      row2 = r2_start[11:0];
+      dma_maddr = main_base_q[14:0];
+      row1 = r1_start_q[11:0];
+      row2 = r2_start_q[11:0];
     end
   end
 

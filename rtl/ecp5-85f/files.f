@@ -19,5 +19,6 @@ ag_ram_2048x1x8.v
 ag_ram_2048x2x32.v
 ag_ram_3072x12x8.v
 ag_ram_512x48x8.v
+ag_spans.v
 ag_vpu.v
 ag_top.v

@@ -24,7 +24,7 @@ import { ModuleBuilder, cases, iff, set, type Module, type Stmt } from '../ir/mo
 import type { Ctx } from '../ctx.js';
 import { decoder, fieldPort } from './decode.js';
 import { interlock } from './interlock.js';
-import { operands } from './operands.js';
+import { operands, spans } from './operands.js';
 import { perf } from './perf.js';
 import { mulConst } from './mulconst.js';
 
@@ -122,6 +122,17 @@ export function ctrl(ctx: Ctx): Module {
       clk, fresh, ra: L === 2 ? raLive : ra, rb: L === 2 ? rbLive : rb,
       cfg_dma_stride: C('DMA_STRIDE'), cfg_lstride: C('LSTRIDE'), cfg_tstride: C('TSTRIDE'),
     };
+    if (L === 3) {
+      // PRE1: the spans' adders and products, from the word on ir and the live registers.
+      const spm = spans(ctx);
+      const sc: Record<string, Expr> = { clk, fresh: inPhase(PH.PRE1), ra: raLive, rb: rbLive, cfg_dma_stride: C('DMA_STRIDE'), cfg_lstride: C('LSTRIDE'), cfg_tstride: C('TSTRIDE') };
+      for (const p of spm.ports) {
+        if (p.dir === 'output') sc[p.name] = oc[p.name] = m.net(`sp_${p.name}`, p.width);
+        else if (!(p.name in sc)) sc[p.name] = get(raw, p.name);
+      }
+      m.inst(spm, 'u_spans', sc);
+    }
+    for (const k of Object.keys(oc)) if (!ops.ports.some((p) => p.name === k)) delete oc[k];
     const oOut: Record<string, Expr> = {};
     for (const p of ops.ports) {
       if (p.dir === 'output') {

@@ -39,61 +39,40 @@ export function operands(ctx: Ctx): Module {
     const m = new ModuleBuilder('ag_operands', [
       'Footprints, lock sets, durations, faults and unit operands of the instruction in decode.',
     ]);
-    const classes = new Map(instrClasses().map((c) => [c.name, c]));
-    const fld = (cls: string, name: string): Expr => {
-      const f = classes.get(cls)?.fields.find((x) => x.name === name);
-      if (!f) throw new Error(`internal: ISA table has no field ${cls}.${name}`);
-      return m.input(`${cls}_${name}`, fieldWidth(f));
-    };
-    const is = (cls: string): Expr => {
-      if (!classes.has(cls)) throw new Error(`internal: no instruction class ${cls}`);
-      return m.input(`is_${cls}`, 1);
-    };
+    const { fld, is } = fieldPorts(m);
     const { W, R, C } = ctx;
     const LAW = localRowBits(ctx);
     const isLd = is('ld'), isSt = is('st'), isMm = is('mm'), isDrain = is('drain'), isValu = is('valu'), isRq = is('rq'), isSgd = is('sgd'), isCfg = is('cfg');
     const legal = m.input('legal', 1);
     const ra = m.input('ra', 32, 'first register operand');
-    const rb = m.input('rb', 32, 'second register operand');
-    const stride = m.input('cfg_dma_stride', 32);
-    const lstride = m.input('cfg_lstride', 14);
-    const tstride = m.input('cfg_tstride', 14);
+    // Ports only the span arithmetic reads (not declared when ag_spans does it).
+    const rb = lazy(() => m.input('rb', 32, 'second register operand'));
+    const stride = lazy(() => m.input('cfg_dma_stride', 32));
+    const lstride = lazy(() => m.input('cfg_lstride', 14));
+    const tstride = lazy(() => m.input('cfg_tstride', 14));
     const isDma = m.let('is_dma', lor(isLd, isSt));
     const isV = m.let('is_vec', lor(isValu, isRq, isSgd));
 
-    const S = (e: Expr): Expr => sext(e, SW);
-    const Z = (e: Expr): Expr => zext(e, SW);
-    const raS = S(ra);
-    const rbS = S(rb);
 
     // ---- operand fields, per class --------------------------------------------------------
     const dmaMem = m.let('dma_mem_f', mux(isSt, fld('st', 'mem'), fld('ld', 'mem')));
-    const dmaLoff = mux(isSt, fld('st', 'loff'), fld('ld', 'loff'));
-    const dmaMoff = mux(isSt, fld('st', 'moff'), fld('ld', 'moff'));
     const dmaRows = m.let('dma_rows_f', mux(isSt, fld('st', 'rows'), fld('ld', 'rows')));
     const dmaElems = m.let('dma_elems_f', mux(isSt, fld('st', 'elems'), fld('ld', 'elems')));
     const mmK = fld('mm', 'k');
     const vCount = m.let('v_count', select([[isRq, fld('rq', 'count')], [isSgd, fld('sgd', 'count')]], fld('valu', 'count')));
-    const vDoff = select([[isRq, fld('rq', 'doff')], [isSgd, fld('sgd', 'doff')]], fld('valu', 'doff'));
-    const vSoff = select([[isRq, fld('rq', 'soff')], [isSgd, fld('sgd', 'soff')]], fld('valu', 'soff'));
     const vDmem = m.let('v_dmem', mux(isValu, fld('valu', 'dmem'), lit(2, MEM_CODES.sp)));
     const vSmem = m.let('v_smem', select([[isValu, fld('valu', 'smem')], [isRq, fld('rq', 'smem')]], lit(2, MEM_CODES.grad)));
     const drT = fld('drain', 't');
     const drMem = fld('drain', 'mem');
-    const mmTl = fld('mm', 'tl'), mmTt = fld('mm', 'tt'), mmBank = fld('mm', 'bank'), drBank = fld('drain', 'bank');
+    const mmBank = fld('mm', 'bank'), drBank = fld('drain', 'bank');
     const sgdClear = fld('sgd', 'clear');
 
     // ---- range 1 (destination / DMA local / mm left / drain) and range 2 (source / mm top) -----
-    // ⌈K/W⌉ − 1 = ⌊(K−1)/W⌋ blocks of W steps before the last one (transposed operands, §5).
-    const kq = divConst(m, 'mm_kblocks', m.let('mm_km1', sub(mmK, lit(mmK.width, 1))), W, 12);
-    const tlLen = add(mulU(kq, lstride), lit(26, R));
-    const ttLen = add(mulU(kq, tstride), lit(26, C));
-    const r1Start = m.let('r1_start', add(raS, Z(select([[isDma, dmaLoff], [isMm, fld('mm', 'loff')], [isDrain, fld('drain', 'doff')]], vDoff))));
-    const r1Len = m.let('r1_len', Z(select([
-      [isDma, zext(dmaRows, 26)], [isMm, mux(mmTl, tlLen, zext(mmK, 26))], [isDrain, mux(drT, lit(26, C), lit(26, R))],
-    ], zext(vCount, 26))));
-    const r2Start = m.let('r2_start', add(rbS, Z(mux(isMm, fld('mm', 'toff'), vSoff))));
-    const r2Len = m.let('r2_len', Z(mux(isMm, mux(mmTt, ttLen, zext(mmK, 26)), zext(vCount, 26))));
+    // With 3 front-end stages the spans come registered from ag_spans (PRE1); else computed here.
+    const spn: Spans = ctx.cfg.controller.stages === 3
+      ? Object.fromEntries(SPAN_PORTS.map(([k, port]) => [k, m.input(`${port}_q`, SW, `${port} (ag_spans, registered in PRE1)`)])) as unknown as Spans
+      : computeSpans(m, ctx, { fld, is, ra, rb, stride, lstride, tstride });
+    const { r1Start, r1Len, r2Start, r2Len, base, lastBase } = spn;
     const r1Mem = m.let('r1_mem', select([[isDma, dmaMem], [isMm, lit(2, MEM_CODES.sp)], [isDrain, drMem]], vDmem));
     const r2Mem = m.let('r2_mem', mux(isMm, lit(2, MEM_CODES.sp), vSmem));
     const r1Used = m.let('r1_used', lor(isDma, isMm, isDrain, isV));
@@ -123,10 +102,6 @@ export function operands(ctx: Ctx): Module {
     // ---- main-memory range of ld/st: rows r = 0 and r = rows−1 --------------------------------
     const size4 = m.let('dma_size4', ne(dmaMem, lit(2, MEM_CODES.sp)));
     const nbytes = m.let('dma_nbytes', mux(size4, cat(slice(dmaElems, 8, 0), lit(2, 0)), zext(dmaElems, 11)));
-    const base = m.let('main_base', add(rbS, Z(dmaMoff)));
-    const rowsM1 = m.let('dma_rows_m1', sub(dmaRows, lit(9, 1)));
-    const span = m.let('main_span', mulS(rowsM1, stride));
-    const lastBase = m.let('main_last', add(base, sext(span, SW)));
     const mainBytes = lit(SW, ctx.cfg.memory.mainBytes);
     const inMain = (a: Expr): Expr => land(sge(a, lit(SW, 0)), sle(add(a, zext(nbytes, SW)), mainBytes));
     const mainOk = m.let('main_ok', land(inMain(base), inMain(lastBase)));
@@ -205,4 +180,111 @@ export function operands(ctx: Ctx): Module {
 function ugtC(a: Expr, c: number): Expr {
   if (c >= 2 ** a.width - 1) return lit(1, 0);
   return lnot(ule(a, lit(a.width, c)));
+}
+
+/** The row ranges' starts and lengths and the main-memory range ends: the footprint's adders and products. */
+export interface Spans {
+  readonly r1Start: Expr;
+  readonly r1Len: Expr;
+  readonly r2Start: Expr;
+  readonly r2Len: Expr;
+  readonly base: Expr;
+  readonly lastBase: Expr;
+}
+
+/** Spans and the port names ag_spans gives them (registered: `<name>_q`). */
+const SPAN_PORTS: readonly (readonly [keyof Spans, string])[] = [
+  ['r1Start', 'r1_start'], ['r1Len', 'r1_len'], ['r2Start', 'r2_start'], ['r2Len', 'r2_len'], ['base', 'main_base'], ['lastBase', 'main_last'],
+];
+
+interface SpanInputs {
+  readonly fld: (cls: string, name: string) => Expr;
+  readonly is: (cls: string) => Expr;
+  readonly ra: Expr;
+  readonly rb: () => Expr;
+  readonly stride: () => Expr;
+  readonly lstride: () => Expr;
+  readonly tstride: () => Expr;
+}
+
+/**
+ * Range 1 (destination / DMA local / mm left / drain), range 2 (source / mm top) and the first and
+ * last row's main byte address of ld/st (docs/microarch.md §5), exact in SW signed bits. `prefix`
+ * keeps the names apart from a module's ports.
+ */
+function computeSpans(m: ModuleBuilder, ctx: Ctx, i: SpanInputs, prefix = ''): Spans {
+  const { W, R, C } = ctx;
+  const { fld, is } = i;
+  const n = (x: string): string => `${prefix}${x}`;
+  const S = (e: Expr): Expr => sext(e, SW);
+  const Z = (e: Expr): Expr => zext(e, SW);
+  const isLd = is('ld'), isSt = is('st'), isMm = is('mm'), isDrain = is('drain'), isRq = is('rq'), isSgd = is('sgd');
+  const isDma = lor(isLd, isSt);
+  const dmaRows = mux(isSt, fld('st', 'rows'), fld('ld', 'rows'));
+  const mmK = fld('mm', 'k');
+  const vCount = select([[isRq, fld('rq', 'count')], [isSgd, fld('sgd', 'count')]], fld('valu', 'count'));
+  const vDoff = select([[isRq, fld('rq', 'doff')], [isSgd, fld('sgd', 'doff')]], fld('valu', 'doff'));
+  const vSoff = select([[isRq, fld('rq', 'soff')], [isSgd, fld('sgd', 'soff')]], fld('valu', 'soff'));
+  // ⌈K/W⌉ − 1 = ⌊(K−1)/W⌋ blocks of W steps before the last one (transposed operands, §5).
+  const kq = divConst(m, n('mm_kblocks'), m.let(n('mm_km1'), sub(mmK, lit(mmK.width, 1))), W, 12);
+  const tlLen = add(mulU(kq, i.lstride()), lit(26, R));
+  const ttLen = add(mulU(kq, i.tstride()), lit(26, C));
+  const r1Start = m.let(n('r1_start'), add(S(i.ra), Z(select([[isDma, mux(isSt, fld('st', 'loff'), fld('ld', 'loff'))], [isMm, fld('mm', 'loff')], [isDrain, fld('drain', 'doff')]], vDoff))));
+  const r1Len = m.let(n('r1_len'), Z(select([
+    [isDma, zext(dmaRows, 26)], [isMm, mux(fld('mm', 'tl'), tlLen, zext(mmK, 26))], [isDrain, mux(fld('drain', 't'), lit(26, C), lit(26, R))],
+  ], zext(vCount, 26))));
+  const rbS = S(i.rb());
+  const r2Start = m.let(n('r2_start'), add(rbS, Z(mux(isMm, fld('mm', 'toff'), vSoff))));
+  const r2Len = m.let(n('r2_len'), Z(mux(isMm, mux(fld('mm', 'tt'), ttLen, zext(mmK, 26)), zext(vCount, 26))));
+  // Main-memory range of ld/st: rows r = 0 and r = rows−1.
+  const base = m.let(n('main_base'), add(rbS, Z(mux(isSt, fld('st', 'moff'), fld('ld', 'moff')))));
+  const rowsM1 = m.let(n('dma_rows_m1'), sub(dmaRows, lit(9, 1)));
+  const span = m.let(n('main_span'), mulS(rowsM1, i.stride()));
+  const lastBase = m.let(n('main_last'), add(base, sext(span, SW)));
+  return { r1Start, r1Len, r2Start, r2Len, base, lastBase };
+}
+
+/**
+ * ag_spans (controller.stages 3): the footprint's adders and products of the word on ir, computed in
+ * PRE1 into registers, so that ag_operands (PRE2) starts from them.
+ */
+export function spans(ctx: Ctx): Module {
+  return ctx.lib.once('ag_spans', () => {
+    const m = new ModuleBuilder('ag_spans', ['Row-range starts and lengths and main-memory range ends of the instruction in PRE1, registered.']);
+    const { fld, is } = fieldPorts(m);
+    const sp = computeSpans(m, ctx, {
+      fld, is, ra: m.input('ra', 32), rb: () => m.input('rb', 32),
+      stride: () => m.input('cfg_dma_stride', 32), lstride: () => m.input('cfg_lstride', 14), tstride: () => m.input('cfg_tstride', 14),
+    }, 'c_');
+    for (const [k, port] of SPAN_PORTS) m.assign(m.output(port, SW), sp[k]);
+    return latchOnFresh(m.build(), 'PRE1: compute the spans of the word on ir', 'register');
+  });
+}
+
+/** A value made on first use (a port declared only if something reads it). */
+function lazy<T>(make: () => T): () => T {
+  let v: T | undefined;
+  return () => (v ??= make());
+}
+
+/** Decoder fields and class flags as input ports, each declared on first use. */
+function fieldPorts(m: ModuleBuilder): Pick<SpanInputs, 'fld' | 'is'> {
+  const classes = new Map(instrClasses().map((c) => [c.name, c]));
+  const ports = new Map<string, Expr>();
+  const port = (name: string, width: number): Expr => {
+    let e = ports.get(name);
+    if (!e) ports.set(name, (e = m.input(name, width)));
+    return e;
+  };
+  return {
+    fld: (cls, name) => {
+      const f = classes.get(cls)?.fields.find((x) => x.name === name);
+      if (!f) throw new Error(`internal: ISA table has no field ${cls}.${name}`);
+      return port(`${cls}_${name}`, fieldWidth(f));
+    },
+    is: (cls) => {
+      if (!classes.has(cls)) throw new Error(`internal: no instruction class ${cls}`);
+      return port(`is_${cls}`, 1);
+    },
+  };
 }
