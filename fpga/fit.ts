@@ -19,9 +19,12 @@ import type { TargetRecord } from './targets.js';
  * unit ≈ 2 650 + 1 600 a lane (2 MULT18X18D a lane, 4 more in the operand checks); memory ports and
  * DMA ≈ 1 000 a row lane; a DSP PE with its share of the drain read mux ≈ 350 — and against
  * nextpnr-ecp5: the ecp5-25f preset (4×4, 1 vector lane) placed at 20 102 TRELLIS_COMB (the packing
- * factor 0.86 is that ratio), 22 MULT18X18D, 52 DP16KD. iCE40 constants are the ECP5 ones scaled
- * by the earlier iCE40 measurements (LCs ≈ 1.1 LUT4). Recalibrate when the chip RTL changes: the
- * estimate-vs-actual table after every build shows the drift.
+ * factor 0.86 is that ratio), 22 MULT18X18D, 52 DP16KD. iCE40: yosys 0.23 `synth_ice40 -dsp
+ * -noflatten` of rtl/ice40-up5k (2×4, W = 4, 4 vector lanes), 16 705 SB_LUT4 in all: controller with
+ * decode, operands, interlock and counters 5 535, host port 664, drain 284, MXU 153, RAM wrappers and
+ * main/imem ports ≈ 500 (base ≈ 7 200); acc/grad/sp ports and DMA 2 019 (≈ 500 a row lane); vector
+ * unit 6 450 (≈ 1 600 a lane); array 1 076 (≈ 135 a PE); LCs ≈ 1.1 LUT4. Recalibrate when the chip
+ * RTL changes: the estimate-vs-actual table after every build shows the drift.
  */
 
 interface FamilyCosts {
@@ -59,7 +62,7 @@ interface FamilyCosts {
 
 const COSTS: Readonly<Record<Family, FamilyCosts>> = {
   ice40: {
-    pe: 300, lutMult: 180, base: 11000, perLane: 1000, perVpuLane: 1700, board: 600, packing: 1.1, demoPe: 150, vpuDsps: 2, addrDsps: 4, vpuLutMult: 900,
+    pe: 140, lutMult: 180, base: 7200, perLane: 500, perVpuLane: 1600, board: 600, packing: 1.1, demoPe: 150, vpuDsps: 2, addrDsps: 4, vpuLutMult: 900,
     // SB_RAM40_4K: 256×16, 512×8, 1024×4, 2048×2.
     bramShapes: [[256, 16], [512, 8], [1024, 4], [2048, 2]],
     bramName: 'EBR', dspName: 'DSPs (SB_MAC16)', lutName: 'LCs',
