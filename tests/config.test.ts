@@ -68,7 +68,7 @@ describe('ChipConfig', () => {
   });
 
   it('checks vpu.latency and keeps 3-cycle hashes unchanged', () => {
-    expect(() => resolveConfig({ vpu: { latency: 5 } })).toThrow(/vpu\.latency must be in 3\.\.4, not 5/);
+    expect(() => resolveConfig({ vpu: { latency: 6 } })).toThrow(/vpu\.latency must be in 3\.\.5, not 6/);
     expect(() => resolveConfig({ vpu: { stages: 4 } })).toThrow(/vpu\.stages is not a known key \(expected one of: lanes, latency\)/);
     expect(resolveConfig({ vpu: { latency: 3 } }).derived.hash).toBe('45c3d1a3');
     const four = resolveConfig({ vpu: { latency: 4 } });

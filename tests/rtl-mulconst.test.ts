@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ref } from '../src/hdl-gen/ir/expr.js';
-import { mulConst, nafDigits } from '../src/hdl-gen/blocks/mulconst.js';
+import { mulConst, mulLut, nafDigits } from '../src/hdl-gen/blocks/mulconst.js';
 import { divConstParams } from '../src/hdl-gen/blocks/divconst.js';
 import { resolveConfig } from '../src/config/index.js';
 import { generateRtl } from '../src/hdl-gen/index.js';
@@ -26,6 +26,13 @@ describe('constant multiplication without multiplier cells', () => {
     // The top NAF digit of 3 = 4 − 1 sits above k's top bit: a 13-bit count times 3 into 14 bits.
     expect(mulConst(ref('count', 13), 3, 14).width).toBe(14);
     expect(mulConst(ref('count', 13), 7, 13).width).toBe(13);
+  });
+
+  it('mulLut: a variable product as gated shifted adds, never `*` (no DSP slot)', () => {
+    const e = mulLut(ref('beats', 11), ref('rows', 9), 15);
+    expect(e.width).toBe(15);
+    expect(e.text).not.toContain('*');
+    expect(e.refs).toEqual(expect.arrayContaining(['beats', 'rows']));
   });
 
   it('generates RTL for narrow vector units whose row-cycle count has adjacent one bits', () => {

@@ -298,7 +298,7 @@ module ag_operands (
       wset = is_ld ? {3'd0, wport_r1, 2'd0, r1_set} : (is_st ? {rport_r1, 3'd0, 2'd0, 12'd0} : (is_mm ? {3'd0, 3'd0, {mm_bank, (!mm_bank)}, 12'd0} : (is_drain ? {3'd0, wport_r1, 2'd0, r1_set} : ((is_valu || is_rq) ? {rport_r2, wport_r1, 2'd0, r1_set} : (is_sgd ? (sgd_clear ? {3'd4, (3'd1 | 3'd4), 2'd0, (r1_set | r2_set)} : {3'd4, 3'd1, 2'd0, r1_set}) : 20'd0)))));
       dma_beats_sum_unused = {1'd0, dma_nbytes} + 12'd3;
       dma_beats = {1'd0, dma_beats_sum_unused[11:2]};
-      dur = is_dma ? (({8'd0, dma_rows_f} * {6'd0, dma_beats}) + 17'd3) : (is_mm ? {4'd0, mm_k} : (is_drain ? (drain_t ? 17'd6 : 17'd6) : ({4'd0, v_count} + 17'd3)));
+      dur = is_dma ? (((((({6'd0, dma_beats} & {17{dma_rows_f[0]}}) + ({5'd0, {dma_beats, 1'd0}} & {17{dma_rows_f[1]}})) + (({4'd0, {dma_beats, 2'd0}} & {17{dma_rows_f[2]}}) + ({3'd0, {dma_beats, 3'd0}} & {17{dma_rows_f[3]}}))) + ((({2'd0, {dma_beats, 4'd0}} & {17{dma_rows_f[4]}}) + ({1'd0, {dma_beats, 5'd0}} & {17{dma_rows_f[5]}})) + (({dma_beats, 6'd0} & {17{dma_rows_f[6]}}) + ({dma_beats[9:0], 7'd0} & {17{dma_rows_f[7]}})))) + ({dma_beats[8:0], 8'd0} & {17{dma_rows_f[8]}})) + 17'd3) : (is_mm ? {4'd0, mm_k} : (is_drain ? (drain_t ? 17'd6 : 17'd6) : ({4'd0, v_count} + 17'd3)));
       dma_beats_out = dma_beats;
       dma_nbytes_out = dma_nbytes;
       dma_maddr = main_base[11:0];

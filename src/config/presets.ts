@@ -38,9 +38,10 @@ export const PRESETS: Readonly<Record<string, Required<Omit<ChipConfigInput, 'ba
     array: { rows: 4, cols: 4, mult: 'dsp', peLatency: 3 },
     memory: { spRows: 2048, accRows: 512, gradRows: 512, mainBytes: 32 * 1024, imemWords: 1024 },
     dma: { bytesPerCycle: 8 },
-    vpu: { lanes: 1, latency: 4 },
+    vpu: { lanes: 1, latency: 5 },
     // For the clock: footprints in two pre-decode cycles, so the issue decision starts from
-    // registers (fmax 21.6 → 30.9 MHz), and a vector-unit stage after the rounding shift.
+    // registers, and vector-unit stages after the operand select and the rounding shift
+    // (fmax 21.6 → 33 MHz so far; docs/fpga.md §4).
     controller: { stages: 3 },
   },
   // ECP5-85F: 156 MULT18X18D, 208 EBR (18 kbit), 84k LUT4. 12×12 = 144 DSP MACs + 4 vector lanes
@@ -50,7 +51,7 @@ export const PRESETS: Readonly<Record<string, Required<Omit<ChipConfigInput, 'ba
     array: { rows: 12, cols: 12, mult: 'dsp', peLatency: 3 },
     memory: { spRows: 3072, accRows: 512, gradRows: 512, mainBytes: 32 * 1024, imemWords: 2048 },
     dma: { bytesPerCycle: 16 },
-    vpu: { lanes: 4, latency: 4 },
+    vpu: { lanes: 4, latency: 5 },
     controller: { stages: 3 },
   },
 };

@@ -47,7 +47,8 @@ export interface VpuConfig {
   readonly lanes: number | 'all';
   /**
    * Cycles from a row's last read to its write (docs/microarch.md §3: D = count · G + latency):
-   * 3, or 4 with a register between the rounding shift and the saturation, for a faster FPGA clock.
+   * 3; 4 adds a register between the rounding shift and the saturation, 5 also one between the
+   * read-data select and the lane arithmetic (for a faster FPGA clock).
    */
   readonly latency: number;
 }

@@ -3,7 +3,7 @@
  * A `*` by a constant is a multiplier cell to yosys, and `synth_ecp5`/`synth_ice40 -dsp` put wide
  * ones in DSP blocks the PE array needs; these products are on cold paths (address decode, counts).
  */
-import { add, cat, lit, slice, sub, zext, type Expr } from '../ir/expr.js';
+import { add, and, cat, lit, rep, slice, sub, zext, type Expr } from '../ir/expr.js';
 
 /** Digits of k in non-adjacent form, least significant first (each −1, 0 or 1). */
 export function nafDigits(k: number): number[] {
@@ -37,4 +37,27 @@ export function mulConst(x: Expr, k: number, width: number): Expr {
     else acc = digit > 0 ? add(acc, term(i)) : sub(acc, term(i));
   });
   return acc ?? lit(width, 0);
+}
+
+/**
+ * x · y (both unsigned) modulo 2^width as a balanced tree of shifted, gated adds: logic that no
+ * synthesizer maps to a DSP block, for small products on paths where a DSP is not worth its slot
+ * (the DMA duration rows · beats: the DSPs belong to the PE array).
+ */
+export function mulLut(x: Expr, y: Expr, width: number): Expr {
+  const terms: Expr[] = [];
+  for (let i = 0; i < y.width && i < width; i++) {
+    const keep = width - i;
+    const low = x.width <= keep ? x : slice(x, keep - 1, 0);
+    const shifted = i === 0 ? low : cat(low, lit(i, 0));
+    const t = shifted.width === width ? shifted : zext(shifted, width);
+    terms.push(and(t, rep(width, slice(y, i, i))));
+  }
+  if (!terms.length) return lit(width, 0);
+  while (terms.length > 1) {
+    const next: Expr[] = [];
+    for (let i = 0; i < terms.length; i += 2) next.push(i + 1 < terms.length ? add(terms[i]!, terms[i + 1]!) : terms[i]!);
+    terms.splice(0, terms.length, ...next);
+  }
+  return terms[0]!;
 }

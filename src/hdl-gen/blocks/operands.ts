@@ -17,7 +17,7 @@ import type { Ctx, LocalMemGeom } from '../ctx.js';
 import { instrClasses, fieldWidth } from './decode.js';
 import { divConst } from './divconst.js';
 import { regionOnly } from './region.js';
-import { mulConst } from './mulconst.js';
+import { mulConst, mulLut } from './mulconst.js';
 import { RES_BITS } from '../../config/index.js';
 
 /** Width of read/write sets; the bit layout is src/config/resources.ts (regions, banks, ports). */
@@ -157,7 +157,7 @@ export function operands(ctx: Ctx): Module {
     const beats = lb === 0 ? nbytes : m.let('dma_beats', zext(slice(m.let('dma_beats_sum_unused', add(zext(nbytes, 12), lit(12, ctx.B - 1))), 11, lb), 11));
     const DB = durBits(ctx);
     m.assign(m.output('dur', DB, 'unit busy duration D'), select([
-      [isDma, add(mulN(dmaRows, beats, DB), lit(DB, 3))],
+      [isDma, add(mulLut(beats, dmaRows, DB), lit(DB, 3))],
       [isMm, zext(mmK, DB)],
       [isDrain, mux(drT, lit(DB, C + 2), lit(DB, R + 2))],
     ], add(mulConst(vCount, ctx.cfg.derived.vpuRowCycles, DB), lit(DB, ctx.cfg.vpu.latency))));

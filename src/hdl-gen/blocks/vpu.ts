@@ -8,7 +8,8 @@
  *   s3 write the row (and, for sgd clear, zero the gradient row)
  * so row r is written in cycle r·G + G + 3 after issue and the last in cycle count·G + 3 = D.
  * With vpu.latency 4, s2 ends after the rounding shift (q, registered) and a stage s2b does the
- * saturation, ReLU and SGD subtraction: every write one cycle later, D = count·G + 4.
+ * saturation, ReLU and SGD subtraction: every write one cycle later, D = count·G + 4. Latency 5
+ * also registers the lane operands (s1b) between the read-data select and the arithmetic.
  * Arithmetic follows docs/microarch.md §8 exactly: products are exact 48-bit, shifts round half up
  * or stochastically with the counter-based xorshift RNG; sp reads sign-extend, sp writes of v* saturate.
  */
@@ -106,13 +107,20 @@ export function vpu(ctx: Ctx): Module {
       const byGroup = Array.from({ length: G }, (_, g) => (g * L + j < W ? ofLane(g * L + j) : lit(32, 0)));
       return select(byGroup.slice(1).map((v, g) => [eq(s1g, lit(gw, g + 1)), v] as const), byGroup[0]!);
     };
+    // vpu.latency 5: a register stage (s1b) between the operand select and the lane arithmetic.
+    const splitOps = ctx.cfg.vpu.latency >= 5;
+    const s1b = splitOps ? { v: m.net('s1b_v', 1), d: m.net('s1b_drow', LAW), s: m.net('s1b_srow', GW), rng: m.net('s1b_rng', 32) } : { v: s1v, d: s1d, s: s1s, rng: s1rng };
+    if (splitOps) ff.push(iff(clear, [set(s1b.v, lit(1, 0))], [set(s1b.v, s1v)]), set(s1b.d, s1d), set(s1b.s, s1s), set(s1b.rng, s1rng));
+    const s1bg = splitOps && G > 1 ? m.net('s1b_grp', gw) : s1g;
+    const s1blast = splitOps && G > 1 ? m.net('s1b_last', 1) : s1last;
+    if (splitOps && G > 1) ff.push(set(s1bg, s1g), set(s1blast, s1last));
     const s2 = { v: m.net('s2_v', 1), d: m.net('s2_drow', LAW), s: m.net('s2_srow', GW) };
-    ff.push(iff(clear, [set(s2.v, lit(1, 0))], [set(s2.v, s1v)]), set(s2.d, s1d), set(s2.s, s1s));
+    ff.push(iff(clear, [set(s2.v, lit(1, 0))], [set(s2.v, s1b.v)]), set(s2.d, s1b.d), set(s2.s, s1b.s));
     const s2g = G > 1 ? m.net('s2_grp', gw) : lit(1, 0);
     const s2last = G > 1 ? m.net('s2_last', 1) : lit(1, 1);
-    if (G > 1) ff.push(set(s2g, s1g), set(s2last, s1last));
+    if (G > 1) ff.push(set(s2g, s1bg), set(s2last, s1blast));
     // vpu.latency 4: a register stage (s2b) between the rounding shift and the saturation.
-    const split = ctx.cfg.vpu.latency === 4;
+    const split = ctx.cfg.vpu.latency >= 4;
     const s2b = split ? { v: m.net('s2b_v', 1), d: m.net('s2b_drow', LAW), s: m.net('s2b_srow', GW) } : s2;
     if (split) ff.push(iff(clear, [set(s2b.v, lit(1, 0))], [set(s2b.v, s2.v)]), set(s2b.d, s2.d), set(s2b.s, s2.s));
     const s2bg = split && G > 1 ? m.net('s2b_grp', gw) : s2g;
@@ -125,6 +133,7 @@ export function vpu(ctx: Ctx): Module {
     // same logic for synthesis, but a Verilated model evaluates it only for rows in flight, not every
     // cycle the unit idles (a fifth of the model's time in a GEMM otherwise).
     const s1Body: Stmt[] = [];
+    const s1bBody: Stmt[] = splitOps ? [] : s1Body;
     const s2Body: Stmt[] = [];
     const s2bBody: Stmt[] = split ? [] : s2Body;
     const tmp = (body: Stmt[]) => (name: string, e: Expr): Expr => {
@@ -133,6 +142,7 @@ export function vpu(ctx: Ctx): Module {
       return n;
     };
     const t1 = tmp(s1Body);
+    const t1b = tmp(s1bBody);
     const t2 = tmp(s2Body);
     const t2b = tmp(s2bBody);
     // Rounding shift (docs/microarch.md §8): q = (v + t) >>> s with t < 2^s always, which is
@@ -147,24 +157,30 @@ export function vpu(ctx: Ctx): Module {
     const nearIdx = t2('near_idx', mux(eq(shift, lit(6, 0)), lit(6, 0), sub(shift, lit(6, 1))));
     const hiShift = t2('hi_shift', slice(shift, 3, 0));
     for (let l = 0; l < L; l++) {
-      const x = t1(`x${l}`, operand(srcD, smem, l));
-      const y = t1(`y${l}`, operand(dstD, dmem, l));
+      let x = t1(`x${l}`, operand(srcD, smem, l));
+      let y = t1(`y${l}`, operand(dstD, dmem, l));
+      if (splitOps) {
+        const bx = m.net(`s1b_x${l}`, 32), by = m.net(`s1b_y${l}`, 32);
+        s1Body.push(set(bx, x), set(by, y));
+        x = bx;
+        y = by;
+      }
       const zero = lit(32, 0);
       const maxv = mux(slt(y, x), x, y);
       const minv = mux(slt(x, y), x, y);
-      const clampLo = t1(`cl${l}`, mux(slt(x, lo), lo, x));
+      const clampLo = t1b(`cl${l}`, mux(slt(x, lo), lo, x));
       const simple = select([
         [isOp(fn('mov')), x], [isOp(fn('add')), add(y, x)], [isOp(fn('sub')), sub(y, x)], [isOp(fn('max')), maxv], [isOp(fn('min')), minv],
         [isOp(fn('clamp')), mux(slt(hi, clampLo), hi, clampLo)], [isOp(fn('relu')), mux(sgt(x, zero), x, zero)],
         [isOp(fn('relubwd')), mux(sgt(x, zero), y, zero)],
       ], x);
-      const ma = t1(`ma${l}`, mux(isMul, y, x));
-      const mb = t1(`mb${l}`, mux(isMul, slice(x, 15, 0), mul));
-      const prod = t1(`prod${l}`, mulS(ma, mb));
+      const ma = t1b(`ma${l}`, mux(isMul, y, x));
+      const mb = t1b(`mb${l}`, mux(isMul, slice(x, 15, 0), mul));
+      const prod = t1b(`prod${l}`, mulS(ma, mb));
       const val = mux(isSra, sext(x, 48), prod);
-      const rnd = xorshift2(t1, `rnd${l}`, add(s1rng, lit(32, l)));
+      const rnd = xorshift2(t1b, `rnd${l}`, add(s1b.rng, lit(32, l)));
       const r = { simple: m.net(`s2_simple${l}`, 32), val: m.net(`s2_val${l}`, 48), y: m.net(`s2_y${l}`, 8), rnd: m.net(`s2_rnd${l}`, 32) };
-      s1Body.push(set(r.simple, simple), set(r.val, val), set(r.y, slice(y, 7, 0)), set(r.rnd, rnd));
+      s1bBody.push(set(r.simple, simple), set(r.val, val), set(r.y, slice(y, 7, 0)), set(r.rnd, rnd));
 
       // ---- s2: rounding shift and saturation -------------------------------------------------------
       const fq = t2(`fq${l}`, sra(sext(r.val, 49), shift));
@@ -208,6 +224,7 @@ export function vpu(ctx: Ctx): Module {
       }
     }
     ff.push(iff(s1v, s1Body), iff(s2.v, s2Body));
+    if (splitOps) ff.push(iff(s1b.v, s1bBody));
     if (split) ff.push(iff(s2b.v, s2bBody));
 
     // ---- s3: writes ---------------------------------------------------------------------------------------
