@@ -13,7 +13,8 @@ export type FpgaErrorCode =
   | 'report'
   | 'no-rtl'
   | 'output'
-  | 'protocol';
+  | 'protocol'
+  | 'interrupted';
 
 export class FpgaError extends Error {
   constructor(

@@ -101,6 +101,8 @@ export interface FlowOptions {
   readonly tools?: ToolContext;
   readonly onProgress?: (p: FlowProgress) => void;
   readonly pnr?: PnrOptions;
+  /** Stops the running tool; the build folder is kept as `<out>.failed` (nothing half-built under `<out>`). */
+  readonly signal?: AbortSignal;
   /** Per-stage limit, ms (default 30 min). */
   readonly stageTimeoutMs?: number;
   /** Extra fields recorded in report.json (config name, hash, …). */
@@ -194,9 +196,11 @@ export async function runFlow(o: FlowOptions): Promise<FlowResult> {
 
   for (const c of cmds) {
     progress({ stage: c.stage, event: 'start', argv: c.argv });
-    const r = await runner({ argv: c.argv, cwd: tmp, logFile: join(tmp, c.log), timeoutMs: o.stageTimeoutMs ?? 30 * 60_000 });
+    if (o.signal?.aborted) fail(new FpgaError('interrupted', `stopped before ${c.stage}`));
+    const r = await runner({ argv: c.argv, cwd: tmp, logFile: join(tmp, c.log), timeoutMs: o.stageTimeoutMs ?? 30 * 60_000, ...(o.signal ? { signal: o.signal } : {}) });
     seconds[c.stage] = round(r.seconds);
     const what = `${c.stage} (${c.tool})`;
+    if (r.aborted) fail(new FpgaError('interrupted', `${what} was stopped (interrupted)`));
     if (r.spawnError) fail(new FpgaError('tool-failed', `${what} could not start: ${r.spawnError}`));
     if (r.timedOut) fail(new FpgaError('tool-failed', `${what} took longer than ${(o.stageTimeoutMs ?? 1_800_000) / 1000} s and was stopped`));
     if (r.code !== 0 || !existsSync(join(tmp, c.produces))) {

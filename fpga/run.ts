@@ -16,6 +16,8 @@ export interface CommandSpec {
   readonly timeoutMs?: number;
   /** Extra environment variables. */
   readonly env?: Readonly<Record<string, string>>;
+  /** Stop the tool (SIGTERM) when this aborts; the result then has `aborted`. */
+  readonly signal?: AbortSignal;
 }
 
 export interface CommandResult {
@@ -26,6 +28,8 @@ export interface CommandResult {
   readonly output: string;
   readonly seconds: number;
   readonly timedOut: boolean;
+  /** Stopped through `signal`. */
+  readonly aborted?: boolean;
   /** Set when the executable could not be started at all (ENOENT, EACCES). */
   readonly spawnError?: string;
 }
@@ -46,6 +50,7 @@ export const runCommand: CommandRunner = (spec) =>
     const log = spec.logFile ? createWriteStream(spec.logFile) : undefined;
     const chunks: Buffer[] = [];
     let timedOut = false;
+    let aborted = false;
     let settled = false;
     const child = spawn(exe, args, {
       cwd: spec.cwd,
@@ -64,11 +69,18 @@ export const runCommand: CommandRunner = (spec) =>
           child.kill('SIGKILL');
         }, spec.timeoutMs)
       : undefined;
+    const onAbort = (): void => {
+      aborted = true;
+      child.kill('SIGTERM');
+    };
+    if (spec.signal?.aborted) onAbort();
+    else spec.signal?.addEventListener('abort', onAbort, { once: true });
     const finish = (r: Omit<CommandResult, 'output' | 'seconds' | 'timedOut'>): void => {
       if (settled) return;
       settled = true;
       if (timer) clearTimeout(timer);
-      const done = (): void => resolve({ ...r, output: Buffer.concat(chunks).toString('utf8'), seconds: secs(), timedOut });
+      spec.signal?.removeEventListener('abort', onAbort);
+      const done = (): void => resolve({ ...r, output: Buffer.concat(chunks).toString('utf8'), seconds: secs(), timedOut, ...(aborted ? { aborted } : {}) });
       if (log) log.end(done);
       else done();
     };

@@ -8,7 +8,7 @@ import { FpgaError } from '../fpga/errors.js';
 import { estimateDemoFit } from '../fpga/fit.js';
 import { runFlow } from '../fpga/flow.js';
 import { designFmax, parsePnrReport, resourceUse } from '../fpga/report.js';
-import type { CommandRunner } from '../fpga/run.js';
+import { runCommand, type CommandRunner } from '../fpga/run.js';
 import { getTarget } from '../fpga/targets.js';
 import { locateTool, toolSpec, type ToolContext } from '../fpga/tools.js';
 
@@ -98,6 +98,38 @@ describe('flow runner (fake tools)', () => {
     expect(readdirSync(base).sort()).toEqual(['build', 'build.failed']);
     expect(statSync(join(out, 'report.json')).mtimeMs).toBe(before);
     expect(existsSync(join(`${out}.failed`, 'nextpnr.log'))).toBe(true);
+  });
+
+  it('an interrupted build stops the tool and keeps its logs as .failed, no stray build folder', async () => {
+    const base = mkdtempSync(join(tmpdir(), 'agflow-'));
+    const out = join(base, 'build');
+    const { ctx } = fakeTools();
+    const stop = new AbortController();
+    // "nextpnr" runs until it is stopped; synthesis finishes.
+    const runner: CommandRunner = async (spec) => {
+      if (spec.argv[0]!.endsWith('yosys')) {
+        writeFileSync(join(spec.cwd, 'board.json'), '{}');
+        return { code: 0, signal: null, output: '', seconds: 0.1, timedOut: false };
+      }
+      if (spec.logFile) writeFileSync(spec.logFile, 'placing…\n');
+      setTimeout(() => stop.abort(), 10);
+      await new Promise<void>((res) => spec.signal?.addEventListener('abort', () => res(), { once: true }));
+      return { code: null, signal: 'SIGTERM', output: '', seconds: 0.1, timedOut: false, aborted: true };
+    };
+    const err = await runFlow({ design, fit, outDir: out, runner, tools: ctx, signal: stop.signal }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(FpgaError);
+    expect((err as FpgaError).code).toBe('interrupted');
+    expect((err as FpgaError).message).toBe(`pnr (nextpnr-ice40) was stopped (interrupted) (logs in ${out}.failed)`);
+    expect(readdirSync(base)).toEqual(['build.failed']);
+    expect(existsSync(join(`${out}.failed`, 'nextpnr.log'))).toBe(true);
+  });
+
+  it('runCommand stops a running tool when its signal aborts', async () => {
+    const stop = new AbortController();
+    setTimeout(() => stop.abort(), 50);
+    const r = await runCommand({ argv: ['/bin/sleep', '30'], cwd: tmpdir(), signal: stop.signal });
+    expect(r).toMatchObject({ aborted: true, code: null, signal: 'SIGTERM' });
+    expect(r.seconds).toBeLessThan(10);
   });
 
   it('a missing tool is a one-line error before anything is written', async () => {

@@ -139,14 +139,23 @@ async function action(flags: FpgaFlags): Promise<void> {
   if (router !== undefined && !(PNR_ROUTERS as readonly string[]).includes(router)) {
     throw new CliError(`--router must be one of ${PNR_ROUTERS.join(', ')}, not ${JSON.stringify(router)}`);
   }
+  // Ctrl-C or a kill stops the tool and keeps its logs as <out>.failed, never a stray build folder.
+  const stop = new AbortController();
+  const onSignal = (): void => stop.abort();
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
   const result = await runFlow({
     design,
     fit,
     outDir: flags.out,
+    signal: stop.signal,
     ...(stageMinutes !== undefined ? { stageTimeoutMs: stageMinutes * 60_000 } : {}),
     pnr: { ...(seed !== undefined ? { seed } : {}), ...(router !== undefined ? { router: router as PnrRouter } : {}) },
     onProgress: progressLine,
     meta: { config: config.name, config_hash: config.derived.hash, design: designKind },
+  }).finally(() => {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
   });
   if (flags.json) process.stdout.write(JSON.stringify(result, null, 2) + '\n');
   else process.stdout.write(resultTable(result) + '\n');
