@@ -279,6 +279,7 @@ module ag_ctrl (
   reg  [31:0] r13;
   reg  [31:0] r14;
   reg  [31:0] r15;
+  wire [511:0] reg_vec;
   wire [3:0] ra_idx;
   wire [3:0] rb_idx;
   wire [31:0] ra;
@@ -335,13 +336,14 @@ module ag_ctrl (
   wire [31:0] elem_adv;
   wire stall;
   wire active;
-  wire [509:0] unused_fields;
+  wire [617:0] unused_fields;
 
   assign running = state == 2'd1;
-  assign ra_idx = d_is_addi ? d_addi_rs : (d_is_add ? d_add_rs : (d_is_sub ? d_sub_rs : (d_is_beq ? d_beq_rs : (d_is_bne ? d_bne_rs : (d_is_blt ? d_blt_rs : (d_is_bge ? d_bge_rs : (d_is_cfg ? d_cfg_rs : (d_is_ld ? d_ld_lreg : (d_is_st ? d_st_lreg : (d_is_mm ? d_mm_lreg : (d_is_drain ? d_drain_dreg : (d_is_valu ? d_valu_dreg : (d_is_rq ? d_rq_dreg : (d_is_sgd ? d_sgd_dreg : 4'd0))))))))))))));
-  assign rb_idx = d_is_add ? d_add_rt : (d_is_sub ? d_sub_rt : (d_is_beq ? d_beq_rt : (d_is_bne ? d_bne_rt : (d_is_blt ? d_blt_rt : (d_is_bge ? d_bge_rt : (d_is_ld ? d_ld_mreg : (d_is_st ? d_st_mreg : (d_is_mm ? d_mm_treg : (d_is_valu ? d_valu_sreg : (d_is_rq ? d_rq_sreg : (d_is_sgd ? d_sgd_sreg : 4'd0)))))))))));
-  assign ra = (ra_idx == 4'd1) ? r1 : ((ra_idx == 4'd2) ? r2 : ((ra_idx == 4'd3) ? r3 : ((ra_idx == 4'd4) ? r4 : ((ra_idx == 4'd5) ? r5 : ((ra_idx == 4'd6) ? r6 : ((ra_idx == 4'd7) ? r7 : ((ra_idx == 4'd8) ? r8 : ((ra_idx == 4'd9) ? r9 : ((ra_idx == 4'd10) ? r10 : ((ra_idx == 4'd11) ? r11 : ((ra_idx == 4'd12) ? r12 : ((ra_idx == 4'd13) ? r13 : ((ra_idx == 4'd14) ? r14 : ((ra_idx == 4'd15) ? r15 : 32'd0))))))))))))));
-  assign rb = (rb_idx == 4'd1) ? r1 : ((rb_idx == 4'd2) ? r2 : ((rb_idx == 4'd3) ? r3 : ((rb_idx == 4'd4) ? r4 : ((rb_idx == 4'd5) ? r5 : ((rb_idx == 4'd6) ? r6 : ((rb_idx == 4'd7) ? r7 : ((rb_idx == 4'd8) ? r8 : ((rb_idx == 4'd9) ? r9 : ((rb_idx == 4'd10) ? r10 : ((rb_idx == 4'd11) ? r11 : ((rb_idx == 4'd12) ? r12 : ((rb_idx == 4'd13) ? r13 : ((rb_idx == 4'd14) ? r14 : ((rb_idx == 4'd15) ? r15 : 32'd0))))))))))))));
+  assign reg_vec = {r15, r14, r13, r12, r11, r10, r9, r8, r7, r6, r5, r4, r3, r2, r1, 32'd0};
+  assign ra_idx = (((ir[53:50] & {4{(d_is_addi || d_is_add || d_is_sub)}}) | (ir[57:54] & {4{(d_is_beq || d_is_bne || d_is_blt || d_is_bge || d_is_mm)}})) | (ir[51:48] & {4{(d_is_cfg || d_is_valu || d_is_rq || d_is_sgd)}})) | (ir[55:52] & {4{(d_is_ld || d_is_st || d_is_drain)}});
+  assign rb_idx = ((((ir[49:46] & {4{(d_is_add || d_is_sub)}}) | (ir[53:50] & {4{(d_is_beq || d_is_bne || d_is_blt || d_is_bge)}})) | (ir[37:34] & {4{(d_is_ld || d_is_st)}})) | (ir[39:36] & {4{d_is_mm}})) | (ir[31:28] & {4{(d_is_valu || d_is_rq || d_is_sgd)}});
+  assign ra = reg_vec[ra_idx * 32 +: 32];
+  assign rb = reg_vec[rb_idx * 32 +: 32];
   assign pc_oob = pc >= 16'h800;
   assign fault_code = pc_oob ? 3'd5 : o_fault;
   assign dvalid = phase == 2'd3;
@@ -409,7 +411,7 @@ module ag_ctrl (
   assign st_halted = state == 2'd3;
   assign st_error = err;
   assign st_pc = pc;
-  assign unused_fields = {d_is_nop, d_is_halt, d_addi_rd, d_addi_imm, d_add_rd, d_sub_rd, d_beq_target, d_bne_target, d_blt_target, d_bge_target, d_jmp_target, d_is_jmp, d_cfg_reg, d_cfg_imm, d_fence_mask, d_is_fence, d_ld_mem, d_ld_elems, d_st_mem, d_st_elems, d_mm_bank, d_mm_acc, d_drain_mem, d_drain_bank, d_drain_add, d_valu_fn, d_valu_dmem, d_valu_smem, d_rq_smem, d_rq_relu, d_sgd_clear, d_legal, q_is_nop, q_addi_rs, q_add_rs, q_add_rt, q_sub_rs, q_sub_rt, q_beq_rs, q_beq_rt, q_bne_rs, q_bne_rt, q_blt_rs, q_blt_rt, q_bge_rs, q_bge_rt, q_cfg_rs, q_ld_lreg, q_ld_loff, q_ld_mreg, q_ld_moff, q_st_lreg, q_st_loff, q_st_mreg, q_st_moff, q_mm_lreg, q_mm_loff, q_mm_treg, q_mm_toff, q_drain_dreg, q_drain_doff, q_valu_dreg, q_valu_doff, q_valu_sreg, q_valu_soff, q_rq_dreg, q_rq_doff, q_rq_sreg, q_rq_soff, q_sgd_dreg, q_sgd_doff, q_sgd_sreg, q_sgd_soff};
+  assign unused_fields = {d_is_nop, d_is_halt, d_addi_rd, d_addi_rs, d_addi_imm, d_add_rd, d_add_rs, d_add_rt, d_sub_rd, d_sub_rs, d_sub_rt, d_beq_rs, d_beq_rt, d_beq_target, d_bne_rs, d_bne_rt, d_bne_target, d_blt_rs, d_blt_rt, d_blt_target, d_bge_rs, d_bge_rt, d_bge_target, d_jmp_target, d_is_jmp, d_cfg_reg, d_cfg_rs, d_cfg_imm, d_fence_mask, d_is_fence, d_ld_mem, d_ld_lreg, d_ld_mreg, d_ld_elems, d_st_mem, d_st_lreg, d_st_mreg, d_st_elems, d_mm_lreg, d_mm_treg, d_mm_bank, d_mm_acc, d_drain_mem, d_drain_dreg, d_drain_bank, d_drain_add, d_valu_fn, d_valu_dmem, d_valu_dreg, d_valu_smem, d_valu_sreg, d_rq_dreg, d_rq_smem, d_rq_sreg, d_rq_relu, d_sgd_dreg, d_sgd_sreg, d_sgd_clear, d_legal, q_is_nop, q_addi_rs, q_add_rs, q_add_rt, q_sub_rs, q_sub_rt, q_beq_rs, q_beq_rt, q_bne_rs, q_bne_rt, q_blt_rs, q_blt_rt, q_bge_rs, q_bge_rt, q_cfg_rs, q_ld_lreg, q_ld_loff, q_ld_mreg, q_ld_moff, q_st_lreg, q_st_loff, q_st_mreg, q_st_moff, q_mm_lreg, q_mm_loff, q_mm_treg, q_mm_toff, q_drain_dreg, q_drain_doff, q_valu_dreg, q_valu_doff, q_valu_sreg, q_valu_soff, q_rq_dreg, q_rq_doff, q_rq_sreg, q_rq_soff, q_sgd_dreg, q_sgd_doff, q_sgd_sreg, q_sgd_soff};
 
   always @(posedge clk) begin
     if (rst || start) begin

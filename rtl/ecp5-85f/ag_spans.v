@@ -59,6 +59,7 @@ module ag_spans (
   reg  [43:0] c_main_base;
   reg  [8:0] c_dma_rows_m1;
   reg  [40:0] c_main_span;
+  reg  [43:0] c_main_last_off;
   reg  [43:0] c_main_last;
   reg  [43:0] r1_start;
   reg  [43:0] r1_len;
@@ -85,6 +86,7 @@ module ag_spans (
     c_main_base = 44'bx;
     c_dma_rows_m1 = 9'bx;
     c_main_span = 41'bx;
+    c_main_last_off = 44'bx;
     c_main_last = 44'bx;
     if (fresh) begin
       c_mm_km1 = mm_k - 13'd1;
@@ -97,7 +99,8 @@ module ag_spans (
       c_main_base = {{12{rb[31]}}, rb} + {26'd0, (is_st ? st_moff : ld_moff)};
       c_dma_rows_m1 = (is_st ? st_rows : ld_rows) - 9'd1;
       c_main_span = $signed({{32{c_dma_rows_m1[8]}}, c_dma_rows_m1}) * $signed({{9{cfg_dma_stride[31]}}, cfg_dma_stride});
-      c_main_last = c_main_base + {{3{c_main_span[40]}}, c_main_span};
+      c_main_last_off = {26'd0, (is_st ? st_moff : ld_moff)} + {{3{c_main_span[40]}}, c_main_span};
+      c_main_last = {{12{rb[31]}}, rb} + c_main_last_off;
       r1_start = c_r1_start;
       r1_len = c_r1_len;
       r2_start = c_r2_start;

@@ -87,6 +87,7 @@ module ag_operands (
   reg  [43:0] main_base;
   reg  [8:0] dma_rows_m1;
   reg  [40:0] main_span;
+  reg  [43:0] main_last_off;
   reg  [43:0] main_last;
   reg  [1:0] r1_mem;
   reg  [1:0] r2_mem;
@@ -177,6 +178,7 @@ module ag_operands (
     main_base = 44'bx;
     dma_rows_m1 = 9'bx;
     main_span = 41'bx;
+    main_last_off = 44'bx;
     main_last = 44'bx;
     r1_mem = 2'bx;
     r2_mem = 2'bx;
@@ -245,7 +247,8 @@ module ag_operands (
       main_base = {{12{rb[31]}}, rb} + {26'd0, (is_st ? st_moff : ld_moff)};
       dma_rows_m1 = (is_st ? st_rows : ld_rows) - 9'd1;
       main_span = $signed({{32{dma_rows_m1[8]}}, dma_rows_m1}) * $signed({{9{cfg_dma_stride[31]}}, cfg_dma_stride});
-      main_last = main_base + {{3{main_span[40]}}, main_span};
+      main_last_off = {26'd0, (is_st ? st_moff : ld_moff)} + {{3{main_span[40]}}, main_span};
+      main_last = {{12{rb[31]}}, rb} + main_last_off;
       r1_mem = is_dma ? dma_mem_f : (is_mm ? 2'd0 : (is_drain ? drain_mem : v_dmem));
       r2_mem = is_mm ? 2'd0 : v_smem;
       r1_used = is_dma || is_mm || is_drain || is_vec;

@@ -19,10 +19,10 @@
  * controller always addresses pc + 1, so the next word is on `ir` whenever the instruction issues.
  */
 import { CFG_REGS, ERROR_CODES, VALU_FNS } from '../../isa/table.js';
-import { add, bit, cat, eq, land, lit, lnot, lor, mux, ne, select, sge, slt, sub, trunc, uge, zext, type Expr } from '../ir/expr.js';
+import { add, and, bit, cat, eq, land, lit, lnot, lor, mux, ne, or, partSel, rep, select, sge, slice, slt, sub, trunc, uge, zext, type Expr } from '../ir/expr.js';
 import { ModuleBuilder, cases, iff, set, type Module, type Stmt } from '../ir/module.js';
 import type { Ctx } from '../ctx.js';
-import { decoder, fieldPort } from './decode.js';
+import { decoder, fieldPort, instrClasses } from './decode.js';
 import { interlock } from './interlock.js';
 import { operands, spans } from './operands.js';
 import { perf } from './perf.js';
@@ -82,10 +82,26 @@ export function ctrl(ctx: Ctx): Module {
     const err = m.net('err', 3, 'error code', true);
     const running = m.let('running', eq(state, lit(2, STATE.RUNNING)));
     const regs = Array.from({ length: 16 }, (_, i) => (i === 0 ? lit(32, 0) : m.net(`r${i}`, 32)));
-    const readReg = (name: string, idx: Expr): Expr => m.let(name, select(regs.slice(1).map((r, i) => [eq(idx, lit(4, i + 1)), r] as const), lit(32, 0)));
     // Register indices come from the word on ir: with L > 1 they are read in PRE1 and kept in ra_q/rb_q.
-    const pick = (name: string, pairs: readonly (readonly [string, string])[], w: number): Expr =>
-      m.let(name, select(pairs.map(([c, f]) => [isr(c), Fr(c, f)] as const), lit(w, 0)));
+    // L = 1 keeps the priority-select form (a Verilated model evaluates it cheaply); L > 1 is built
+    // for the clock: the index as an AND-OR of the word's register fields grouped by bit position
+    // (the class flags are one-hot), and the read as one indexed select of the register vector.
+    const classes = new Map(instrClasses().map((c) => [c.name, c]));
+    const regVec = L > 1 ? m.let('reg_vec', cat(...[...regs].reverse())) : undefined;
+    const readReg = (name: string, idx: Expr): Expr => m.let(name, regVec
+      ? partSel(regVec, idx, 32)
+      : select(regs.slice(1).map((r, i) => [eq(idx, lit(4, i + 1)), r] as const), lit(32, 0)));
+    const pick = (name: string, pairs: readonly (readonly [string, string])[], w: number): Expr => {
+      if (L === 1) return m.let(name, select(pairs.map(([c, f]) => [isr(c), Fr(c, f)] as const), lit(w, 0)));
+      const groups = new Map<number, Expr[]>();
+      for (const [c, f] of pairs) {
+        const spec = classes.get(c)?.fields.find((x) => x.name === f);
+        if (!spec || spec.width !== w) throw new Error(`internal: ${c}.${f} is not a ${w}-bit register field`);
+        groups.set(spec.lsb, [...(groups.get(spec.lsb) ?? []), isr(c)]);
+      }
+      const terms = [...groups.entries()].map(([lsb, cs]) => and(slice(ir, lsb + w - 1, lsb), rep(w, lor(...cs))));
+      return m.let(name, terms.reduce((a, b) => or(a, b)));
+    };
     const raIdx = pick('ra_idx', [['addi', 'rs'], ['add', 'rs'], ['sub', 'rs'], ['beq', 'rs'], ['bne', 'rs'], ['blt', 'rs'], ['bge', 'rs'], ['cfg', 'rs'],
       ['ld', 'lreg'], ['st', 'lreg'], ['mm', 'lreg'], ['drain', 'dreg'], ['valu', 'dreg'], ['rq', 'dreg'], ['sgd', 'dreg']], 4);
     const rbIdx = pick('rb_idx', [['add', 'rt'], ['sub', 'rt'], ['beq', 'rt'], ['bne', 'rt'], ['blt', 'rt'], ['bge', 'rt'],

@@ -237,10 +237,12 @@ function computeSpans(m: ModuleBuilder, ctx: Ctx, i: SpanInputs, prefix = ''): S
   const r2Start = m.let(n('r2_start'), add(rbS, Z(mux(isMm, fld('mm', 'toff'), vSoff))));
   const r2Len = m.let(n('r2_len'), Z(mux(isMm, mux(fld('mm', 'tt'), ttLen, zext(mmK, 26)), zext(vCount, 26))));
   // Main-memory range of ld/st: rows r = 0 and r = rows−1.
-  const base = m.let(n('main_base'), add(rbS, Z(mux(isSt, fld('st', 'moff'), fld('ld', 'moff')))));
+  const moff = Z(mux(isSt, fld('st', 'moff'), fld('ld', 'moff')));
+  const base = m.let(n('main_base'), add(rbS, moff));
   const rowsM1 = m.let(n('dma_rows_m1'), sub(dmaRows, lit(9, 1)));
   const span = m.let(n('main_span'), mulS(rowsM1, i.stride()));
-  const lastBase = m.let(n('main_last'), add(base, sext(span, SW)));
+  // rb + (moff + span): the offset sum does not wait for the register read, so one adder follows it.
+  const lastBase = m.let(n('main_last'), add(rbS, m.let(n('main_last_off'), add(moff, sext(span, SW)))));
   return { r1Start, r1Len, r2Start, r2Len, base, lastBase };
 }
 
