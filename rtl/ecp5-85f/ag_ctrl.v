@@ -903,6 +903,8 @@ module ag_ctrl (
     .mm_tt         (d_mm_tt),
     .st_moff       (d_st_moff),
     .ld_moff       (d_ld_moff),
+    .st_rows_raw   (ir[15:8]),
+    .ld_rows_raw   (ir[15:8]),
     .cfg_dma_stride(cfg_dma_stride),
     .r1_start_q    (sp_r1_start_q),
     .r1_len_q      (sp_r1_len_q),

@@ -40,6 +40,8 @@ module ag_spans (
   input  wire        mm_tt,
   input  wire [17:0] st_moff,
   input  wire [17:0] ld_moff,
+  input  wire [7:0]  st_rows_raw, // st.rows as encoded (n − 1)
+  input  wire [7:0]  ld_rows_raw, // ld.rows as encoded (n − 1)
   input  wire [31:0] cfg_dma_stride,
   output reg  [43:0] r1_start_q, // r1_start of the last fresh cycle
   output reg  [43:0] r1_len_q, // r1_len of the last fresh cycle
@@ -59,7 +61,11 @@ module ag_spans (
   reg  [43:0] c_main_base;
   reg  [8:0] c_dma_rows_m1;
   reg  [40:0] c_main_span;
-  reg  [43:0] c_main_last_off;
+  reg  [43:0] c_main_last_a;
+  reg  [43:0] c_main_last_b;
+  reg  [43:0] c_main_last_p;
+  reg  [43:0] c_main_last_s;
+  reg  [42:0] c_main_last_c;
   reg  [43:0] c_main_last;
   reg  [43:0] r1_start;
   reg  [43:0] r1_len;
@@ -86,7 +92,11 @@ module ag_spans (
     c_main_base = 44'bx;
     c_dma_rows_m1 = 9'bx;
     c_main_span = 41'bx;
-    c_main_last_off = 44'bx;
+    c_main_last_a = 44'bx;
+    c_main_last_b = 44'bx;
+    c_main_last_p = 44'bx;
+    c_main_last_s = 44'bx;
+    c_main_last_c = 43'bx;
     c_main_last = 44'bx;
     if (fresh) begin
       c_mm_km1 = mm_k - 13'd1;
@@ -97,10 +107,14 @@ module ag_spans (
       c_r2_start = {{12{rb[31]}}, rb} + {30'd0, (is_mm ? mm_toff : (is_rq ? rq_soff : (is_sgd ? sgd_soff : valu_soff)))};
       c_r2_len = {18'd0, (is_mm ? (mm_tt ? (({14'd0, c_mm_kblocks} * {12'd0, cfg_tstride}) + 26'd12) : {13'd0, mm_k}) : {13'd0, (is_rq ? rq_count : (is_sgd ? sgd_count : valu_count))})};
       c_main_base = {{12{rb[31]}}, rb} + {26'd0, (is_st ? st_moff : ld_moff)};
-      c_dma_rows_m1 = (is_st ? st_rows : ld_rows) - 9'd1;
+      c_dma_rows_m1 = is_st ? {1'd0, st_rows_raw} : {1'd0, ld_rows_raw};
       c_main_span = $signed({{32{c_dma_rows_m1[8]}}, c_dma_rows_m1}) * $signed({{9{cfg_dma_stride[31]}}, cfg_dma_stride});
-      c_main_last_off = {26'd0, (is_st ? st_moff : ld_moff)} + {{3{c_main_span[40]}}, c_main_span};
-      c_main_last = {{12{rb[31]}}, rb} + c_main_last_off;
+      c_main_last_a = {{12{rb[31]}}, rb};
+      c_main_last_b = {26'd0, (is_st ? st_moff : ld_moff)};
+      c_main_last_p = {{3{c_main_span[40]}}, c_main_span};
+      c_main_last_s = (c_main_last_a ^ c_main_last_b) ^ c_main_last_p;
+      c_main_last_c = ((c_main_last_a[42:0] & c_main_last_b[42:0]) | (c_main_last_a[42:0] & c_main_last_p[42:0])) | (c_main_last_b[42:0] & c_main_last_p[42:0]);
+      c_main_last = c_main_last_s + {c_main_last_c, 1'd0};
       r1_start = c_r1_start;
       r1_len = c_r1_len;
       r2_start = c_r2_start;

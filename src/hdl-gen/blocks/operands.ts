@@ -9,7 +9,7 @@
  */
 import { CFG_REGS, ERROR_CODES, MEM_CODES } from '../../isa/table.js';
 import {
-  add, bit, bitsFor, cat, mulN, eq, land, lit, lnot, lor, mulS, mulU, mux, ne, or, select, sext, sge, sle, slice, slt, sub, trunc, uge, ule, zext, type Expr,
+  add, and, bit, bitsFor, cat, eq, land, lit, lnot, lor, mulS, mulU, mux, ne, or, select, sext, sge, sle, slice, slt, sub, trunc, uge, ule, xor, zext, type Expr,
 } from '../ir/expr.js';
 import { ModuleBuilder, type Module } from '../ir/module.js';
 import { latchOnFresh } from '../ir/latch.js';
@@ -205,6 +205,8 @@ interface SpanInputs {
   readonly stride: () => Expr;
   readonly lstride: () => Expr;
   readonly tstride: () => Expr;
+  /** ld/st rows − 1 straight from the instruction word (else computed from the decoded count). */
+  readonly rawRowsM1?: () => Expr;
 }
 
 /**
@@ -239,10 +241,16 @@ function computeSpans(m: ModuleBuilder, ctx: Ctx, i: SpanInputs, prefix = ''): S
   // Main-memory range of ld/st: rows r = 0 and r = rows−1.
   const moff = Z(mux(isSt, fld('st', 'moff'), fld('ld', 'moff')));
   const base = m.let(n('main_base'), add(rbS, moff));
-  const rowsM1 = m.let(n('dma_rows_m1'), sub(dmaRows, lit(9, 1)));
+  // rows − 1 is the encoded field itself when the word is at hand (counts are stored as n − 1).
+  const rowsM1 = m.let(n('dma_rows_m1'), i.rawRowsM1 ? i.rawRowsM1() : sub(dmaRows, lit(9, 1)));
   const span = m.let(n('main_span'), mulS(rowsM1, i.stride()));
-  // rb + (moff + span): the offset sum does not wait for the register read, so one adder follows it.
-  const lastBase = m.let(n('main_last'), add(rbS, m.let(n('main_last_off'), add(moff, sext(span, SW)))));
+  // rb + moff + span through one carry-save layer: a single adder after the register read and
+  // after the product, whichever comes last.
+  const a = m.let(n('main_last_a'), rbS), b = m.let(n('main_last_b'), moff), c = m.let(n('main_last_p'), sext(span, SW));
+  const xs = m.let(n('main_last_s'), xor(xor(a, b), c));
+  const lo = (e: Expr): Expr => slice(e, SW - 2, 0);
+  const xc = m.let(n('main_last_c'), or(or(and(lo(a), lo(b)), and(lo(a), lo(c))), and(lo(b), lo(c))));
+  const lastBase = m.let(n('main_last'), add(xs, cat(xc, lit(1, 0))));
   return { r1Start, r1Len, r2Start, r2Len, base, lastBase };
 }
 
@@ -254,9 +262,15 @@ export function spans(ctx: Ctx): Module {
   return ctx.lib.once('ag_spans', () => {
     const m = new ModuleBuilder('ag_spans', ['Row-range starts and lengths and main-memory range ends of the instruction in PRE1, registered.']);
     const { fld, is } = fieldPorts(m);
+    const rowsField = (cls: string): Expr => {
+      const f = instrClasses().find((c) => c.name === cls)?.fields.find((x) => x.name === 'rows');
+      if (!f || f.kind !== 'count') throw new Error(`internal: ${cls}.rows is not a count field`);
+      return zext(m.input(`${cls}_rows_raw`, f.width, `${cls}.rows as encoded (n − 1)`), 9);
+    };
     const sp = computeSpans(m, ctx, {
       fld, is, ra: m.input('ra', 32), rb: () => m.input('rb', 32),
       stride: () => m.input('cfg_dma_stride', 32), lstride: () => m.input('cfg_lstride', 14), tstride: () => m.input('cfg_tstride', 14),
+      rawRowsM1: () => mux(is('st'), rowsField('st'), rowsField('ld')),
     }, 'c_');
     for (const [k, port] of SPAN_PORTS) m.assign(m.output(port, SW), sp[k]);
     return latchOnFresh(m.build(), 'PRE1: compute the spans of the word on ir', 'register');
