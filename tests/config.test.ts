@@ -79,7 +79,7 @@ describe('ChipConfig', () => {
   });
 
   it('checks controller.stages and keeps one-stage hashes unchanged', () => {
-    expect(() => resolveConfig({ controller: { stages: 4 } })).toThrow(/controller\.stages must be in 1\.\.3, not 4/);
+    expect(() => resolveConfig({ controller: { stages: 5 } })).toThrow(/controller\.stages must be in 1\.\.4, not 5/);
     expect(() => resolveConfig({ controller: { stages: 1.5 } })).toThrow(/controller\.stages/);
     expect(() => resolveConfig({ controller: { depth: 2 } })).toThrow(/controller\.depth is not a known key \(expected one of: stages\)/);
     const one = resolveConfig({ controller: { stages: 1 } });

@@ -119,6 +119,8 @@ describe('controller timing', () => {
     const three = stepped(prog, smallConfig(2, 2, { stages: 3 }));
     expect(pcs(three.trace)).toBe('- - - 0! - - 1! - - - 3! - - 4! -');
     expect(three.st.counters.cycles).toBe(14);
+    const four = stepped(prog, smallConfig(2, 2, { stages: 4 }));
+    expect(pcs(four.trace)).toBe('- - - - 0! - - - 1! - - - - 3! - - - 4! -');
     // Bubbles are not stalls; a unit busy across them still counts down.
     const mm = stepped([I('mm', { k: 4 }), I('mm', { k: 4 }), I('halt')], smallConfig(2, 2, { stages: 2 }));
     expect(pcs(mm.trace)).toBe('- - 0! - 1 1 1! - 2 2 2! -');

@@ -38,6 +38,7 @@ describe('the simulator keeps the timing contract', () => {
     resolveConfig({ array: { rows: 2, cols: 3, peLatency: 4 }, memory: { spRows: 12, accRows: 4, gradRows: 4, mainBytes: 64, imemWords: 32 }, dma: { bytesPerCycle: 32 } }),
     resolveConfig({ name: 'stages2', array: { rows: 3, cols: 5 }, controller: { stages: 2 } }),
     resolveConfig({ name: 'stages3', base: 'ecp5-25f', controller: { stages: 3 } }),
+    resolveConfig({ name: 'stages4', base: 'ice40-up5k', controller: { stages: 4 }, vpu: { lanes: 1, latency: 5 } }),
   ])('$name: 150 random programs, every cycle', (c) => {
     const sim = new Simulator(c);
     for (let i = 0; i < 150; i++) {

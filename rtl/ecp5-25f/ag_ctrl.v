@@ -67,6 +67,7 @@ module ag_ctrl (
   output wire [15:0] st_pc
 );
 
+  reg  [63:0] ir_q; // the word of the instruction in pre-decode / decode (captured in PRE1)
   wire d_is_nop;
   wire d_is_halt;
   wire [3:0] d_addi_rd;
@@ -163,7 +164,6 @@ module ag_ctrl (
   wire [12:0] d_sgd_count;
   wire d_is_sgd;
   wire d_legal;
-  reg  [63:0] ir_q; // the word of the instruction in pre-decode / decode (captured in PRE1)
   wire q_is_nop;
   wire q_is_halt;
   wire [3:0] q_addi_rd;
@@ -284,9 +284,9 @@ module ag_ctrl (
   wire [3:0] rb_idx;
   wire [31:0] ra;
   wire [31:0] rb;
-  reg  [31:0] ra_q; // first register operand, read in PRE1
-  reg  [31:0] rb_q; // second register operand, read in PRE1
-  reg  [1:0] phase; // front end: 0 fetch, 1 pre1, 2 pre2, 3 decode
+  reg  [31:0] ra_q; // first register operand, read in the register-read stage
+  reg  [31:0] rb_q; // second register operand, read in the register-read stage
+  reg  [2:0] phase; // front end: 0 fetch, 1..3 pre-decode stage, 4 decode
   reg  [31:0] cfg_dma_stride;
   reg  [15:0] cfg_qmul;
   reg  [5:0] cfg_qshift;
@@ -346,7 +346,7 @@ module ag_ctrl (
   assign rb = reg_vec[rb_idx * 32 +: 32];
   assign pc_oob = pc >= 16'h400;
   assign fault_code = pc_oob ? 3'd5 : o_fault;
-  assign dvalid = phase == 2'd3;
+  assign dvalid = phase == 3'd4;
   assign in_decode = running && dvalid;
   assign faulting = in_decode && (fault_code != 3'd0);
   assign to_dma = q_is_ld || q_is_st;
@@ -417,7 +417,7 @@ module ag_ctrl (
     if (rst || start) begin
       state <= start ? 2'd1 : 2'd0;
       pc <= 16'd0;
-      phase <= 2'd0;
+      phase <= 3'd0;
       err <= 3'd0;
       r1 <= 32'd0;
       r2 <= 32'd0;
@@ -455,27 +455,27 @@ module ag_ctrl (
       if ((state == 2'd2) && all_le1) begin
         state <= 2'd3;
       end
-      if (running && (phase == 2'd0)) begin
-        phase <= 2'd1;
+      if (running && (phase == 3'd0)) begin
+        phase <= 3'd1;
       end
-      if (running && (phase == 2'd1)) begin
+      if (running && (phase == 3'd1)) begin
         ir_q <= ir;
         ra_q <= ra;
         rb_q <= rb;
-        phase <= 2'd2;
+        phase <= 3'd2;
       end
-      if (running && (phase == 2'd2)) begin
-        phase <= 2'd3;
+      if (running && (phase == 3'd2)) begin
+        phase <= 3'd4;
       end
       if (issue) begin
         if (q_is_halt) begin
           state <= 2'd3;
         end else if (taken) begin
           pc <= target;
-          phase <= 2'd0;
+          phase <= 3'd0;
         end else begin
           pc <= pc_inc;
-          phase <= 2'd1;
+          phase <= 3'd1;
         end
         if (q_is_addi) begin
           if (q_addi_rd == 4'd1) begin
@@ -870,7 +870,7 @@ module ag_ctrl (
 
   ag_spans u_spans (
     .clk           (clk),
-    .fresh         (phase == 2'd1),
+    .fresh         (phase == 3'd1),
     .ra            (ra),
     .is_ld         (d_is_ld),
     .is_st         (d_is_st),
@@ -916,7 +916,7 @@ module ag_ctrl (
 
   ag_operands u_operands (
     .clk             (clk),
-    .fresh           (phase == 2'd2),
+    .fresh           (phase == 3'd2),
     .is_ld           (q_is_ld),
     .is_st           (q_is_st),
     .is_mm           (q_is_mm),

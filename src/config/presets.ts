@@ -41,7 +41,7 @@ export const PRESETS: Readonly<Record<string, Required<Omit<ChipConfigInput, 'ba
     vpu: { lanes: 1, latency: 5 },
     // For the clock: footprints in two pre-decode cycles, so the issue decision starts from
     // registers, and vector-unit stages after the operand select and the rounding shift
-    // (fmax 21.6 → 33 MHz so far; docs/fpga.md §4).
+    // (fmax 21.6 → 45.9 MHz; docs/fpga.md §4).
     controller: { stages: 3 },
   },
   // ECP5-85F: 156 MULT18X18D, 208 EBR (18 kbit), 84k LUT4. 12×12 = 144 DSP MACs + 4 vector lanes

@@ -113,7 +113,7 @@ export function resolveConfig(input: unknown, overrides: ConfigOverrides = {}, s
   else if (typeof v.lanes === 'number' && Number.isInteger(v.lanes) && v.lanes >= 1 && (!arrayOk || v.lanes <= W)) lanes = v.lanes;
   else problems.push(`vpu.lanes must be "all" or a lane count in 1..${arrayOk ? W : 'W'} (W = max(rows, cols)), not ${JSON.stringify(v.lanes)}`);
   const vpuLatency = intIn(v.latency, 'vpu.latency', 3, 5, problems);
-  const stages = intIn(c.stages, 'controller.stages', 1, 3, problems);
+  const stages = intIn(c.stages, 'controller.stages', 1, 4, problems);
   const name = inp.name === undefined ? (inp.base === undefined && !isObject(inp.array) ? 'default' : 'custom') : inp.name;
   if (typeof name !== 'string' || !/^[A-Za-z0-9_.-]{1,64}$/.test(name)) problems.push(`name must be 1–64 characters of [A-Za-z0-9_.-], not ${JSON.stringify(name)}`);
 

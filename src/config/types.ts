@@ -55,9 +55,9 @@ export interface VpuConfig {
 
 export interface ControllerConfig {
   /**
-   * Front-end stages L (1..3): an instruction that issues in cycle c makes the next one available
+   * Front-end stages L (1..4): an instruction that issues in cycle c makes the next one available
    * in cycle c + L, a taken branch its target in c + L + 1 (docs/microarch.md §2). 1 decides
-   * issue in one cycle; 2 and 3 compute an instruction's footprint in the cycles before it is in
+   * issue in one cycle; 2 to 4 compute an instruction's footprint in the cycles before it is in
    * decode, for a faster clock on an FPGA, at L − 1 more cycles per instruction not hidden by busy
    * units.
    */

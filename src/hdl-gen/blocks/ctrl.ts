@@ -10,9 +10,10 @@
  * branch loads its target into pc and empties decode for one cycle (the bubble) while the target
  * is read. The footprint is computed in the first decode cycle and latched while it waits.
  *
- * L = 2 or 3 stages: the instruction passes L − 1 pre-decode cycles (bubbles in the trace) before
- * it is in decode. PRE1 captures the word (`ir_q`) and the registers it names (`ra_q`, `rb_q`);
- * the footprint is computed in the last pre-decode cycle (PRE1 for L = 2, PRE2 for L = 3) into
+ * L = 2 to 4 stages: the instruction passes L − 1 pre-decode cycles (bubbles in the trace) before
+ * it is in decode. PRE1 captures the word (`ir_q`); the register-read stage (PRE1, or PRE2 when
+ * L = 4) the registers it names (`ra_q`, `rb_q`) and, when L ≥ 3, the footprint's adders and
+ * products (ag_spans); the last pre-decode stage the rest of the footprint (ag_operands), into
  * registers. Decode then starts from flip-flops only: the issue decision is set intersections, unit
  * counters and the fan-out of `issue`. Nothing the footprint reads can change in between: only an
  * issuing instruction writes registers, and none issues while decode is empty. In decode the
@@ -60,9 +61,12 @@ export function ctrl(ctx: Ctx): Module {
       return out;
     };
     // `raw` decodes the word on ir; `fields` the instruction in decode (the same word when L = 1).
-    const raw = decodeInto('u_decode', 'd_', ir);
+    // The register-read stage (PRE1; PRE2 when L = 4, whose PRE1 only captures the word) uses `rd`.
     const irQ = L > 1 ? m.net('ir_q', 64, 'the word of the instruction in pre-decode / decode (captured in PRE1)') : undefined;
-    const fields = irQ ? decodeInto('u_decode_q', 'q_', irQ) : raw;
+    const raw = L === 4 ? undefined : decodeInto('u_decode', 'd_', ir);
+    const fields = irQ ? decodeInto('u_decode_q', 'q_', irQ) : raw!;
+    const rd = raw ?? fields;
+    const rdWord = L === 4 ? irQ! : ir;
     const used = new Set<Expr>();
     const get = (map: Map<string, Expr>, key: string): Expr => {
       const e = map.get(key);
@@ -72,8 +76,8 @@ export function ctrl(ctx: Ctx): Module {
     };
     const F = (cls: string, f: string): Expr => get(fields, fieldPort(cls, f));
     const is = (cls: string): Expr => get(fields, `is_${cls}`);
-    const Fr = (cls: string, f: string): Expr => get(raw, fieldPort(cls, f));
-    const isr = (cls: string): Expr => get(raw, `is_${cls}`);
+    const Fr = (cls: string, f: string): Expr => get(rd, fieldPort(cls, f));
+    const isr = (cls: string): Expr => get(rd, `is_${cls}`);
 
     // ---- architectural state -------------------------------------------------------------------
     const state = m.net('state', 2, '0 idle, 1 running, 2 draining after a fault, 3 halted', true);
@@ -99,7 +103,7 @@ export function ctrl(ctx: Ctx): Module {
         if (!spec || spec.width !== w) throw new Error(`internal: ${c}.${f} is not a ${w}-bit register field`);
         groups.set(spec.lsb, [...(groups.get(spec.lsb) ?? []), isr(c)]);
       }
-      const terms = [...groups.entries()].map(([lsb, cs]) => and(slice(ir, lsb + w - 1, lsb), rep(w, lor(...cs))));
+      const terms = [...groups.entries()].map(([lsb, cs]) => and(slice(rdWord, lsb + w - 1, lsb), rep(w, lor(...cs))));
       return m.let(name, terms.reduce((a, b) => or(a, b)));
     };
     const raIdx = pick('ra_idx', [['addi', 'rs'], ['add', 'rs'], ['sub', 'rs'], ['beq', 'rs'], ['bne', 'rs'], ['blt', 'rs'], ['bge', 'rs'], ['cfg', 'rs'],
@@ -108,14 +112,16 @@ export function ctrl(ctx: Ctx): Module {
       ['ld', 'mreg'], ['st', 'mreg'], ['mm', 'treg'], ['valu', 'sreg'], ['rq', 'sreg'], ['sgd', 'sreg']], 4);
     const raLive = readReg('ra', raIdx);
     const rbLive = readReg('rb', rbIdx);
-    const ra = L > 1 ? m.net('ra_q', 32, 'first register operand, read in PRE1') : raLive;
-    const rb = L > 1 ? m.net('rb_q', 32, 'second register operand, read in PRE1') : rbLive;
+    const ra = L > 1 ? m.net('ra_q', 32, 'first register operand, read in the register-read stage') : raLive;
+    const rb = L > 1 ? m.net('rb_q', 32, 'second register operand, read in the register-read stage') : rbLive;
 
     // Front-end phase for L > 1: FETCH (after start or a taken branch: the word is being read),
     // PRE1, PRE2 (L = 3 only), DECODE.
-    const PH = { FETCH: 0, PRE1: 1, PRE2: 2, DECODE: 3 } as const;
-    const phase = L > 1 ? m.net('phase', 2, 'front end: 0 fetch, 1 pre1, 2 pre2, 3 decode') : undefined;
-    const inPhase = (x: number): Expr => (phase ? eq(phase, lit(2, x)) : lit(1, 0));
+    const PH = { FETCH: 0, PRE1: 1, PRE2: 2, PRE3: 3, DECODE: 4 } as const;
+    const phase = L > 1 ? m.net('phase', 3, 'front end: 0 fetch, 1..3 pre-decode stage, 4 decode') : undefined;
+    const inPhase = (x: number): Expr => (phase ? eq(phase, lit(3, x)) : lit(1, 0));
+    const readStage = L === 4 ? PH.PRE2 : PH.PRE1;
+    const lastPre = L - 1; // PRE1 for L = 2, PRE2 for L = 3, PRE3 for L = 4
 
     const cfgDefs: readonly (readonly [(typeof CFG_REGS)[number], number])[] = [
       ['DMA_STRIDE', 32], ['QMUL', 16], ['QSHIFT', 6], ['LR_MUL', 16], ['LR_SHIFT', 6], ['ROUND', 1], ['SEED', 32],
@@ -132,16 +138,16 @@ export function ctrl(ctx: Ctx): Module {
     // so its footprint is computed once: on the first decode cycle and latched (L = 1), or in the
     // last pre-decode cycle into registers (L > 1).
     const held = L > 1 ? undefined : m.net('held', 1, 'the instruction in decode was there last cycle and did not issue');
-    const opFields = L === 2 ? raw : fields;
-    const fresh = held ? lnot(held) : inPhase(L === 2 ? PH.PRE1 : PH.PRE2);
+    const opFields = L === 2 ? rd : fields;
+    const fresh = held ? lnot(held) : inPhase(lastPre);
     const oc: Record<string, Expr> = {
       clk, fresh, ra: L === 2 ? raLive : ra, rb: L === 2 ? rbLive : rb,
       cfg_dma_stride: C('DMA_STRIDE'), cfg_lstride: C('LSTRIDE'), cfg_tstride: C('TSTRIDE'),
     };
-    if (L === 3) {
-      // PRE1: the spans' adders and products, from the word on ir and the live registers.
+    if (L >= 3) {
+      // The register-read stage: the spans' adders and products, from the word and the live registers.
       const spm = spans(ctx);
-      const sc: Record<string, Expr> = { clk, fresh: inPhase(PH.PRE1), ra: raLive, rb: rbLive, cfg_dma_stride: C('DMA_STRIDE'), cfg_lstride: C('LSTRIDE'), cfg_tstride: C('TSTRIDE') };
+      const sc: Record<string, Expr> = { clk, fresh: inPhase(readStage), ra: raLive, rb: rbLive, cfg_dma_stride: C('DMA_STRIDE'), cfg_lstride: C('LSTRIDE'), cfg_tstride: C('TSTRIDE') };
       for (const p of spm.ports) {
         const rawCount = /^(\w+)_(\w+)_raw$/.exec(p.name);
         if (p.dir === 'output') sc[p.name] = oc[p.name] = m.net(`sp_${p.name}`, p.width);
@@ -149,8 +155,8 @@ export function ctrl(ctx: Ctx): Module {
           // A count field as encoded: its bits of the word, straight from ir.
           const f = classes.get(rawCount[1]!)?.fields.find((x) => x.name === rawCount[2]);
           if (!f) throw new Error(`internal: no field for ag_spans port ${p.name}`);
-          sc[p.name] = slice(ir, f.lsb + f.width - 1, f.lsb);
-        } else if (!(p.name in sc)) sc[p.name] = get(raw, p.name);
+          sc[p.name] = slice(rdWord, f.lsb + f.width - 1, f.lsb);
+        } else if (!(p.name in sc)) sc[p.name] = get(rd, p.name);
       }
       m.inst(spm, 'u_spans', sc);
     }
@@ -215,20 +221,22 @@ export function ctrl(ctx: Ctx): Module {
     if (held) seq.push(set(held, land(lnot(clr), inDecode, lnot(issue), lnot(faulting))));
     // Where decode goes after an issue (not halt): the target after a taken branch, else pc + 1.
     const after = (tk: boolean): Stmt[] => (phase
-      ? [set(phase, lit(2, tk ? PH.FETCH : PH.PRE1))]
+      ? [set(phase, lit(3, tk ? PH.FETCH : PH.PRE1))]
       : tk ? [set(dvalid!, lit(1, 0))] : []);
     const frontEnd: Stmt[] = phase
       ? [
-        iff(land(running, inPhase(PH.FETCH)), [set(phase, lit(2, PH.PRE1))]),
-        iff(land(running, inPhase(PH.PRE1)), [
-          set(irQ!, ir), set(ra, raLive), set(rb, rbLive), set(phase, lit(2, L === 3 ? PH.PRE2 : PH.DECODE)),
-        ]),
-        ...(L === 3 ? [iff(land(running, inPhase(PH.PRE2)), [set(phase, lit(2, PH.DECODE))])] : []),
+        iff(land(running, inPhase(PH.FETCH)), [set(phase, lit(3, PH.PRE1))]),
+        // PRE k → PRE k+1, the last into decode; PRE1 captures the word, the read stage the registers.
+        ...Array.from({ length: L - 1 }, (_, i) => i + 1).map((k) => iff(land(running, inPhase(k)), [
+          ...(k === PH.PRE1 ? [set(irQ!, ir)] : []),
+          ...(k === readStage ? [set(ra, raLive), set(rb, rbLive)] : []),
+          set(phase, lit(3, k === lastPre ? PH.DECODE : k + 1)),
+        ])),
       ]
       : [iff(land(running, lnot(dvalid!)), [set(dvalid!, lit(1, 1))])];
     seq.push(iff(lor(rst, start), [
       set(state, mux(start, lit(2, STATE.RUNNING), lit(2, STATE.IDLE))),
-      set(pc, lit(ctx.pcw, 0)), phase ? set(phase, lit(2, PH.FETCH)) : set(dvalid!, lit(1, 0)), set(err, lit(3, 0)),
+      set(pc, lit(ctx.pcw, 0)), phase ? set(phase, lit(3, PH.FETCH)) : set(dvalid!, lit(1, 0)), set(err, lit(3, 0)),
       ...regs.slice(1).map((r) => set(r, lit(32, 0))),
       ...cfgDefs.map(([n, w]) => set(C(n), lit(w, 0))),
       set(elemN, lit(32, 0)),
@@ -308,7 +316,7 @@ export function ctrl(ctx: Ctx): Module {
     out('st_pc', pc);
 
     // Decoder outputs this controller does not need (fields only the units' own decoders would use).
-    const rest = [...raw.values(), ...(fields === raw ? [] : fields.values())].filter((e) => !used.has(e));
+    const rest = [...(raw?.values() ?? []), ...(fields === raw ? [] : fields.values())].filter((e) => !used.has(e));
     if (rest.length) m.let('unused_fields', cat(...rest));
     return m.build();
   });

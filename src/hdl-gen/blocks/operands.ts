@@ -69,7 +69,7 @@ export function operands(ctx: Ctx): Module {
 
     // ---- range 1 (destination / DMA local / mm left / drain) and range 2 (source / mm top) -----
     // With 3 front-end stages the spans come registered from ag_spans (PRE1); else computed here.
-    const spn: Spans = ctx.cfg.controller.stages === 3
+    const spn: Spans = ctx.cfg.controller.stages >= 3
       ? Object.fromEntries(SPAN_PORTS.map(([k, port]) => [k, m.input(`${port}_q`, SW, `${port} (ag_spans, registered in PRE1)`)])) as unknown as Spans
       : computeSpans(m, ctx, { fld, is, ra, rb, stride, lstride, tstride });
     const { r1Start, r1Len, r2Start, r2Len, base, lastBase } = spn;
