@@ -39,10 +39,10 @@ export const PRESETS: Readonly<Record<string, Required<Omit<ChipConfigInput, 'ba
     memory: { spRows: 2048, accRows: 512, gradRows: 512, mainBytes: 32 * 1024, imemWords: 1024 },
     dma: { bytesPerCycle: 8 },
     vpu: { lanes: 1, latency: 5 },
-    // For the clock: footprints in two pre-decode cycles, so the issue decision starts from
+    // For the clock: footprints in three pre-decode cycles, so the issue decision starts from
     // registers, and vector-unit stages after the operand select and the rounding shift
-    // (fmax 21.6 → 45.9 MHz; docs/fpga.md §4).
-    controller: { stages: 3 },
+    // (fmax 21.6 → 49.4 MHz for +0.06 % cycles on a GEMM, +5.8 % on a training step; docs/fpga.md §4).
+    controller: { stages: 4 },
   },
   // ECP5-85F: 156 MULT18X18D, 208 EBR (18 kbit), 84k LUT4. 12×12 = 144 DSP MACs + 4 vector lanes
   // × 2 + 4 for the operand checks = all 156 DSPs. sp 3072 rows holds mlp:196-64-10 at batch 16.
@@ -52,7 +52,7 @@ export const PRESETS: Readonly<Record<string, Required<Omit<ChipConfigInput, 'ba
     memory: { spRows: 3072, accRows: 512, gradRows: 512, mainBytes: 32 * 1024, imemWords: 2048 },
     dma: { bytesPerCycle: 16 },
     vpu: { lanes: 4, latency: 5 },
-    controller: { stages: 3 },
+    controller: { stages: 4 },
   },
 };
 
