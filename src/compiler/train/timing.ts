@@ -5,8 +5,8 @@ import { regionSets } from './ops.js';
 /**
  * A data-free model of the controller's issue rules (docs/microarch.md §2–4) for straight-line
  * code: in-order issue, one instruction every L cycles at most (L = controller.stages), unit busy
- * counters, PE-bank flush counters and lock-region conflicts. The scheduler asks it when an instruction would issue; the compiler also
- * uses it to predict cycles per step.
+ * counters, PE-bank flush counters and lock-region conflicts. The scheduler asks it when an
+ * instruction would issue; the compiler also uses it to predict cycles per step.
  */
 
 const UNIT_INDEX: Readonly<Record<Exclude<Unit, 'ctrl'>, number>> = { dma: 0, mxu: 1, drn: 2, vpu: 3 };
