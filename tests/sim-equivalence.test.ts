@@ -15,6 +15,8 @@ const CONFIGS: ReadonlyArray<readonly [string, ChipConfig]> = [
   ['3x5 P3', smallConfig(3, 5, { peLatency: 3, B: 8 })],
   ['1x7', smallConfig(1, 7, { B: 1 })],
   ['4x4 B32', smallConfig(4, 4, { B: 32, peLatency: 2 })],
+  ['3x5 stages 3, vpu.latency 5', smallConfig(3, 5, { stages: 3, vpuLatency: 5 })],
+  ['2x2 stages 4', smallConfig(2, 2, { stages: 4 })],
 ];
 const MAX = 4000;
 
