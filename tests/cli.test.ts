@@ -91,7 +91,7 @@ describe('accelgen CLI', () => {
     expect(r.err).toMatch(/--router must be one of router1, router2, not "router9"/);
     noStack(r.err);
     const s = cli(['fpga', '--target', 'ecp5-25f', '--design', 'demo', '--out', out, '--seed', '2.5']);
-    expect(s.err).toMatch(/--seed must be a positive integer, not "2.5"/);
+    expect(s.err).toMatch(/--seed must be a positive integer up to 2147483647, not "2.5"/);
     expect(existsSync(out)).toBe(false);
   });
 

@@ -96,12 +96,15 @@ describe('training program structure and timing', () => {
   });
 
   it('the timing model predicts the simulator\'s cycles per step exactly (steady state)', () => {
-    const shapes: [number, number, number[], number, number?][] = [
+    const shapes: [number, number, number[], number, number?, number?, number?][] = [
       [8, 8, [196, 64, 10], 16], [3, 5, [20, 12, 5], 6], [5, 3, [20, 12, 5], 6], [4, 4, [30, 17, 9, 4], 7],
       [4, 4, [30, 17, 9, 4], 7, 1], [3, 5, [20, 12, 5], 6, 2], // narrow vector units
+      [4, 4, [30, 17, 9, 4], 7, 1, 4, 5], [3, 5, [20, 12, 5], 6, 5, 3, 4], // pipelined front end and vector unit
     ];
-    for (const [R, C, sizes, B, lanes] of shapes) {
-      const cfg = lanes === undefined ? arrayConfig(R, C) : resolveConfig({ name: `t${R}x${C}l${lanes}`, array: { rows: R, cols: C }, vpu: { lanes } });
+    for (const [R, C, sizes, B, lanes, stages, latency] of shapes) {
+      const cfg = lanes === undefined ? arrayConfig(R, C) : resolveConfig({
+        name: `t${R}x${C}l${lanes}`, array: { rows: R, cols: C }, vpu: { lanes, latency: latency ?? 3 }, controller: { stages: stages ?? 1 },
+      });
       const c = makeCase(cfg, sizes, B, 8);
       const cycles = (n: number): { cycles: number; predicted: number } => {
         const res = new ChipTrainer(new Simulator(c.cfg), c.spec, c.scheme, B, c.w).train(c.x, c.labels, n, 5);

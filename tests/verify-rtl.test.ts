@@ -30,7 +30,7 @@ describe('simulator and Verilated RTL agree on random programs', () => {
     // Pipelined for a faster clock: footprints computed in pre-decode cycles, decode from
     // registers (controller.stages), a vector-unit stage after the rounding shift (vpu.latency 4).
     ['3×5, controller.stages 2, vpu.lanes 2 latency 4', 120, true, resolveConfig({ name: 'stages2', array: { rows: 3, cols: 5 }, vpu: { lanes: 2, latency: 4 }, controller: { stages: 2 } })],
-    ['ice40-up5k, controller.stages 3, vpu.latency 4', 120, true, resolveConfig({ name: 'stages3', base: 'ice40-up5k', controller: { stages: 3 }, vpu: { lanes: 'all', latency: 4 } })],
+    ['ice40-up5k, controller.stages 3, vpu.latency 5 (all lanes)', 120, true, resolveConfig({ name: 'stages3', base: 'ice40-up5k', controller: { stages: 3 }, vpu: { lanes: 'all', latency: 5 } })],
     ['ecp5-25f (its controller.stages and vpu.latency)', 120, true, presetConfig('ecp5-25f')],
   ] as const)('%s: %i programs, lockstep %s', async (_name: string, programs: number, ls: boolean, config: ChipConfig) => {
     const s = await verify(config, { programs, seed: 2026, backends: [sim, rtl], lockstep: ls, faultyFraction: 0.3 });

@@ -36,12 +36,12 @@ module ag_operands (
   input  wire        mm_bank,
   input  wire        drain_bank,
   input  wire        sgd_clear,
-  input  wire [43:0] r1_start_q, // r1_start (ag_spans, registered in PRE1)
-  input  wire [43:0] r1_len_q, // r1_len (ag_spans, registered in PRE1)
-  input  wire [43:0] r2_start_q, // r2_start (ag_spans, registered in PRE1)
-  input  wire [43:0] r2_len_q, // r2_len (ag_spans, registered in PRE1)
-  input  wire [43:0] main_base_q, // main_base (ag_spans, registered in PRE1)
-  input  wire [43:0] main_last_q, // main_last (ag_spans, registered in PRE1)
+  input  wire [43:0] r1_start_q, // r1_start (ag_spans, registered in the register-read stage)
+  input  wire [43:0] r1_len_q, // r1_len (ag_spans, registered in the register-read stage)
+  input  wire [43:0] r2_start_q, // r2_start (ag_spans, registered in the register-read stage)
+  input  wire [43:0] r2_len_q, // r2_len (ag_spans, registered in the register-read stage)
+  input  wire [43:0] main_base_q, // main_base (ag_spans, registered in the register-read stage)
+  input  wire [43:0] main_last_q, // main_last (ag_spans, registered in the register-read stage)
   input  wire [5:0]  cfg_reg,
   input  wire [31:0] cfg_imm,
   output reg  [31:0] cfg_value_q, // cfg_value of the last fresh cycle

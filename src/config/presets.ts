@@ -41,7 +41,7 @@ export const PRESETS: Readonly<Record<string, Required<Omit<ChipConfigInput, 'ba
     vpu: { lanes: 1, latency: 5 },
     // For the clock: footprints in three pre-decode cycles, so the issue decision starts from
     // registers, and vector-unit stages after the operand select and the rounding shift
-    // (fmax 21.6 → 49.4 MHz for +0.06 % cycles on a GEMM, +5.8 % on a training step; docs/fpga.md §4).
+    // (fmax 21.6 → 49.4 MHz for +0.1 % cycles on a GEMM, +5.8 % on a training step; docs/fpga.md §4).
     controller: { stages: 4 },
   },
   // ECP5-85F: 156 MULT18X18D, 208 EBR (18 kbit), 84k LUT4. 12×12 = 144 DSP MACs + 4 vector lanes

@@ -227,11 +227,11 @@ export const ISA: readonly InstrSpec[] = [
     options: [],
     unit: 'ctrl',
     summary: `branch to target if rs ${m === 'beq' ? '==' : m === 'bne' ? '!=' : m === 'blt' ? '<' : '>='} rt (signed)`,
-    semantics: 'A taken branch costs one bubble cycle. A target outside instruction memory stops the chip with PC_RANGE.',
+    semantics: 'A taken branch costs one bubble cycle more than falling through (L + 1 cycles to its target, L = controller.stages). A target outside instruction memory stops the chip with PC_RANGE.',
   })),
   {
     mnemonic: 'jmp', opcode: OP.JMP, fields: [target], operands: [{ type: 'imm', field: 'target' }], options: [], unit: 'ctrl',
-    summary: 'jump to target', semantics: 'Always taken: one bubble cycle.',
+    summary: 'jump to target', semantics: 'Always taken: one bubble cycle more than falling through.',
   },
   {
     mnemonic: 'cfg', opcode: OP.CFG,

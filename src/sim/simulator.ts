@@ -35,7 +35,7 @@ export class Simulator implements ChipBackend {
   private state = STATE_IDLE;
   /** PC of the instruction in decode, or −1 during a bubble (cycle 0, after a taken branch). */
   private pcDec = -1;
-  /** PC being fetched during a bubble: it is in decode next cycle. */
+  /** PC being fetched during a bubble: it is in decode once the bubbles are over. */
   private pcFetch = 0;
   /** Bubble cycles left before pcFetch is in decode (docs/microarch.md §2: L after start or a taken branch, L − 1 after an issue). */
   private bubbles = 0;

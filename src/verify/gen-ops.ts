@@ -166,7 +166,7 @@ export function genDrain(g: GenContext, opt: { bank?: number; mem?: 'acc' | 'gra
 function vecCount(g: GenContext, limitRows: number): number {
   let n = g.rng.weighted([[1, 2], [g.rng.int(2, 8), 4], [g.W, 1], [g.rng.int(9, 64), 0.5]] as const);
   const G = g.config.derived.vpuRowCycles;
-  n = Math.min(n, limitRows, Math.max(1, Math.floor((Math.floor(g.budgetLeft() / g.costScale) - 3) / G)));
+  n = Math.min(n, limitRows, Math.max(1, Math.floor((Math.floor(g.budgetLeft() / g.costScale) - g.config.vpu.latency) / G)));
   return Math.max(1, n);
 }
 

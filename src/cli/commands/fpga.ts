@@ -96,6 +96,15 @@ function progressLine(p: FlowProgress): void {
 
 async function action(flags: FpgaFlags): Promise<void> {
   if (!flags.target) throw new CliError(`--target is required: one of ${TARGET_NAMES.join(', ')}`);
+  // nextpnr's options first, so a bad one is reported whatever else fails.
+  const seed = flags.seed === undefined ? undefined : Number(flags.seed);
+  if (seed !== undefined && !(Number.isInteger(seed) && seed >= 1 && seed <= 2 ** 31 - 1)) {
+    throw new CliError(`--seed must be a positive integer up to 2147483647, not ${JSON.stringify(flags.seed)}`);
+  }
+  const router = flags.router;
+  if (router !== undefined && !(PNR_ROUTERS as readonly string[]).includes(router)) {
+    throw new CliError(`--router must be one of ${PNR_ROUTERS.join(', ')}, not ${JSON.stringify(router)}`);
+  }
   const target: TargetRecord = getTarget(flags.target);
   const config = configFromFlags({ config: flags.config ?? target.name, rows: flags.rows, cols: flags.cols });
   const designKind = flags.design ?? 'chip';
@@ -133,17 +142,12 @@ async function action(flags: FpgaFlags): Promise<void> {
   if (!core) throw new CliError('internal: no core to build');
   const design = boardDesign({ target, freqMhz: num(flags.freq, 'freq'), baud: num(flags.baud, 'baud') ?? DEFAULT_BAUD, core });
   const stageMinutes = num(flags.stageTimeout, 'stage-timeout');
-  const seed = num(flags.seed, 'seed');
-  if (seed !== undefined && !Number.isInteger(seed)) throw new CliError(`--seed must be a positive integer, not ${JSON.stringify(flags.seed)}`);
-  const router = flags.router;
-  if (router !== undefined && !(PNR_ROUTERS as readonly string[]).includes(router)) {
-    throw new CliError(`--router must be one of ${PNR_ROUTERS.join(', ')}, not ${JSON.stringify(router)}`);
-  }
   // Ctrl-C or a kill stops the tool and keeps its logs as <out>.failed, never a stray build folder.
+  // A second Ctrl-C must not kill us before the tool is stopped and the folder renamed.
   const stop = new AbortController();
   const onSignal = (): void => stop.abort();
-  process.once('SIGINT', onSignal);
-  process.once('SIGTERM', onSignal);
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
   const result = await runFlow({
     design,
     fit,

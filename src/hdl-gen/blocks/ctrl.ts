@@ -116,7 +116,7 @@ export function ctrl(ctx: Ctx): Module {
     const rb = L > 1 ? m.net('rb_q', 32, 'second register operand, read in the register-read stage') : rbLive;
 
     // Front-end phase for L > 1: FETCH (after start or a taken branch: the word is being read),
-    // PRE1, PRE2 (L = 3 only), DECODE.
+    // PRE1 .. PRE(L − 1), DECODE.
     const PH = { FETCH: 0, PRE1: 1, PRE2: 2, PRE3: 3, DECODE: 4 } as const;
     const phase = L > 1 ? m.net('phase', 3, 'front end: 0 fetch, 1..3 pre-decode stage, 4 decode') : undefined;
     const inPhase = (x: number): Expr => (phase ? eq(phase, lit(3, x)) : lit(1, 0));

@@ -68,9 +68,9 @@ export function operands(ctx: Ctx): Module {
     const sgdClear = fld('sgd', 'clear');
 
     // ---- range 1 (destination / DMA local / mm left / drain) and range 2 (source / mm top) -----
-    // With 3 front-end stages the spans come registered from ag_spans (PRE1); else computed here.
+    // With 3 or 4 front-end stages the spans come registered from ag_spans (the register-read stage); else computed here.
     const spn: Spans = ctx.cfg.controller.stages >= 3
-      ? Object.fromEntries(SPAN_PORTS.map(([k, port]) => [k, m.input(`${port}_q`, SW, `${port} (ag_spans, registered in PRE1)`)])) as unknown as Spans
+      ? Object.fromEntries(SPAN_PORTS.map(([k, port]) => [k, m.input(`${port}_q`, SW, `${port} (ag_spans, registered in the register-read stage)`)])) as unknown as Spans
       : computeSpans(m, ctx, { fld, is, ra, rb, stride, lstride, tstride });
     const { r1Start, r1Len, r2Start, r2Len, base, lastBase } = spn;
     const r1Mem = m.let('r1_mem', select([[isDma, dmaMem], [isMm, lit(2, MEM_CODES.sp)], [isDrain, drMem]], vDmem));
@@ -255,8 +255,9 @@ function computeSpans(m: ModuleBuilder, ctx: Ctx, i: SpanInputs, prefix = ''): S
 }
 
 /**
- * ag_spans (controller.stages 3): the footprint's adders and products of the word on ir, computed in
- * PRE1 into registers, so that ag_operands (PRE2) starts from them.
+ * ag_spans (controller.stages 3, 4): the footprint's adders and products, computed in the
+ * register-read stage (PRE1; PRE2 when L = 4) into registers, so that ag_operands (the last
+ * pre-decode stage) starts from them.
  */
 export function spans(ctx: Ctx): Module {
   return ctx.lib.once('ag_spans', () => {
