@@ -200,7 +200,8 @@ export async function runFlow(o: FlowOptions): Promise<FlowResult> {
     const r = await runner({ argv: c.argv, cwd: tmp, logFile: join(tmp, c.log), timeoutMs: o.stageTimeoutMs ?? 30 * 60_000, ...(o.signal ? { signal: o.signal } : {}) });
     seconds[c.stage] = round(r.seconds);
     const what = `${c.stage} (${c.tool})`;
-    if (r.aborted) fail(new FpgaError('interrupted', `${what} was stopped (interrupted)`));
+    // A terminal's Ctrl-C reaches the tool too and may end it before our handler runs.
+    if (r.aborted || o.signal?.aborted || r.signal === 'SIGINT') fail(new FpgaError('interrupted', `${what} was stopped (interrupted)`));
     if (r.spawnError) fail(new FpgaError('tool-failed', `${what} could not start: ${r.spawnError}`));
     if (r.timedOut) fail(new FpgaError('tool-failed', `${what} took longer than ${(o.stageTimeoutMs ?? 1_800_000) / 1000} s and was stopped`));
     if (r.code !== 0 || !existsSync(join(tmp, c.produces))) {
