@@ -111,7 +111,9 @@ module ag_ctrl (
   wire [3:0] d_ld_mreg;
   wire [17:0] d_ld_moff;
   wire [8:0] d_ld_rows;
+  wire [7:0] d_ld_rows_m1;
   wire [8:0] d_ld_elems;
+  wire [7:0] d_ld_elems_m1;
   wire d_is_ld;
   wire [1:0] d_st_mem;
   wire [3:0] d_st_lreg;
@@ -119,13 +121,16 @@ module ag_ctrl (
   wire [3:0] d_st_mreg;
   wire [17:0] d_st_moff;
   wire [8:0] d_st_rows;
+  wire [7:0] d_st_rows_m1;
   wire [8:0] d_st_elems;
+  wire [7:0] d_st_elems_m1;
   wire d_is_st;
   wire [3:0] d_mm_lreg;
   wire [13:0] d_mm_loff;
   wire [3:0] d_mm_treg;
   wire [13:0] d_mm_toff;
   wire [12:0] d_mm_k;
+  wire [11:0] d_mm_k_m1;
   wire d_mm_bank;
   wire d_mm_acc;
   wire d_mm_tl;
@@ -146,6 +151,7 @@ module ag_ctrl (
   wire [3:0] d_valu_sreg;
   wire [13:0] d_valu_soff;
   wire [12:0] d_valu_count;
+  wire [11:0] d_valu_count_m1;
   wire d_is_valu;
   wire [3:0] d_rq_dreg;
   wire [13:0] d_rq_doff;
@@ -154,6 +160,7 @@ module ag_ctrl (
   wire [13:0] d_rq_soff;
   wire d_rq_relu;
   wire [12:0] d_rq_count;
+  wire [11:0] d_rq_count_m1;
   wire d_is_rq;
   wire [3:0] d_sgd_dreg;
   wire [13:0] d_sgd_doff;
@@ -161,6 +168,7 @@ module ag_ctrl (
   wire [13:0] d_sgd_soff;
   wire d_sgd_clear;
   wire [12:0] d_sgd_count;
+  wire [11:0] d_sgd_count_m1;
   wire d_is_sgd;
   wire d_legal;
   reg  [1:0] state /* verilator public_flat_rd */; // 0 idle, 1 running, 2 draining after a fault, 3 halted
@@ -230,7 +238,7 @@ module ag_ctrl (
   wire [31:0] elem_adv;
   wire stall;
   wire active;
-  wire unused_fields;
+  wire [80:0] unused_fields;
 
   assign running = state == 2'd1;
   assign ra_idx = d_is_addi ? d_addi_rs : (d_is_add ? d_add_rs : (d_is_sub ? d_sub_rs : (d_is_beq ? d_beq_rs : (d_is_bne ? d_bne_rs : (d_is_blt ? d_blt_rs : (d_is_bge ? d_bge_rs : (d_is_cfg ? d_cfg_rs : (d_is_ld ? d_ld_lreg : (d_is_st ? d_st_lreg : (d_is_mm ? d_mm_lreg : (d_is_drain ? d_drain_dreg : (d_is_valu ? d_valu_dreg : (d_is_rq ? d_rq_dreg : (d_is_sgd ? d_sgd_dreg : 4'd0))))))))))))));
@@ -303,7 +311,7 @@ module ag_ctrl (
   assign st_halted = state == 2'd3;
   assign st_error = err;
   assign st_pc = pc;
-  assign unused_fields = d_is_nop;
+  assign unused_fields = {d_is_nop, d_ld_rows_m1, d_ld_elems_m1, d_st_rows_m1, d_st_elems_m1, d_mm_k_m1, d_valu_count_m1, d_rq_count_m1, d_sgd_count_m1};
 
   always @(posedge clk) begin
     held <= (!clr) && in_decode && (!issue) && (!faulting);
@@ -552,103 +560,111 @@ module ag_ctrl (
   end
 
   ag_decode u_decode (
-    .ir        (ir),
-    .is_nop    (d_is_nop),
-    .is_halt   (d_is_halt),
-    .addi_rd   (d_addi_rd),
-    .addi_rs   (d_addi_rs),
-    .addi_imm  (d_addi_imm),
-    .is_addi   (d_is_addi),
-    .add_rd    (d_add_rd),
-    .add_rs    (d_add_rs),
-    .add_rt    (d_add_rt),
-    .is_add    (d_is_add),
-    .sub_rd    (d_sub_rd),
-    .sub_rs    (d_sub_rs),
-    .sub_rt    (d_sub_rt),
-    .is_sub    (d_is_sub),
-    .beq_rs    (d_beq_rs),
-    .beq_rt    (d_beq_rt),
-    .beq_target(d_beq_target),
-    .is_beq    (d_is_beq),
-    .bne_rs    (d_bne_rs),
-    .bne_rt    (d_bne_rt),
-    .bne_target(d_bne_target),
-    .is_bne    (d_is_bne),
-    .blt_rs    (d_blt_rs),
-    .blt_rt    (d_blt_rt),
-    .blt_target(d_blt_target),
-    .is_blt    (d_is_blt),
-    .bge_rs    (d_bge_rs),
-    .bge_rt    (d_bge_rt),
-    .bge_target(d_bge_target),
-    .is_bge    (d_is_bge),
-    .jmp_target(d_jmp_target),
-    .is_jmp    (d_is_jmp),
-    .cfg_reg   (d_cfg_reg),
-    .cfg_rs    (d_cfg_rs),
-    .cfg_imm   (d_cfg_imm),
-    .is_cfg    (d_is_cfg),
-    .fence_mask(d_fence_mask),
-    .is_fence  (d_is_fence),
-    .ld_mem    (d_ld_mem),
-    .ld_lreg   (d_ld_lreg),
-    .ld_loff   (d_ld_loff),
-    .ld_mreg   (d_ld_mreg),
-    .ld_moff   (d_ld_moff),
-    .ld_rows   (d_ld_rows),
-    .ld_elems  (d_ld_elems),
-    .is_ld     (d_is_ld),
-    .st_mem    (d_st_mem),
-    .st_lreg   (d_st_lreg),
-    .st_loff   (d_st_loff),
-    .st_mreg   (d_st_mreg),
-    .st_moff   (d_st_moff),
-    .st_rows   (d_st_rows),
-    .st_elems  (d_st_elems),
-    .is_st     (d_is_st),
-    .mm_lreg   (d_mm_lreg),
-    .mm_loff   (d_mm_loff),
-    .mm_treg   (d_mm_treg),
-    .mm_toff   (d_mm_toff),
-    .mm_k      (d_mm_k),
-    .mm_bank   (d_mm_bank),
-    .mm_acc    (d_mm_acc),
-    .mm_tl     (d_mm_tl),
-    .mm_tt     (d_mm_tt),
-    .is_mm     (d_is_mm),
-    .drain_mem (d_drain_mem),
-    .drain_dreg(d_drain_dreg),
-    .drain_doff(d_drain_doff),
-    .drain_bank(d_drain_bank),
-    .drain_add (d_drain_add),
-    .drain_t   (d_drain_t),
-    .is_drain  (d_is_drain),
-    .valu_fn   (d_valu_fn),
-    .valu_dmem (d_valu_dmem),
-    .valu_dreg (d_valu_dreg),
-    .valu_doff (d_valu_doff),
-    .valu_smem (d_valu_smem),
-    .valu_sreg (d_valu_sreg),
-    .valu_soff (d_valu_soff),
-    .valu_count(d_valu_count),
-    .is_valu   (d_is_valu),
-    .rq_dreg   (d_rq_dreg),
-    .rq_doff   (d_rq_doff),
-    .rq_smem   (d_rq_smem),
-    .rq_sreg   (d_rq_sreg),
-    .rq_soff   (d_rq_soff),
-    .rq_relu   (d_rq_relu),
-    .rq_count  (d_rq_count),
-    .is_rq     (d_is_rq),
-    .sgd_dreg  (d_sgd_dreg),
-    .sgd_doff  (d_sgd_doff),
-    .sgd_sreg  (d_sgd_sreg),
-    .sgd_soff  (d_sgd_soff),
-    .sgd_clear (d_sgd_clear),
-    .sgd_count (d_sgd_count),
-    .is_sgd    (d_is_sgd),
-    .legal     (d_legal)
+    .ir           (ir),
+    .is_nop       (d_is_nop),
+    .is_halt      (d_is_halt),
+    .addi_rd      (d_addi_rd),
+    .addi_rs      (d_addi_rs),
+    .addi_imm     (d_addi_imm),
+    .is_addi      (d_is_addi),
+    .add_rd       (d_add_rd),
+    .add_rs       (d_add_rs),
+    .add_rt       (d_add_rt),
+    .is_add       (d_is_add),
+    .sub_rd       (d_sub_rd),
+    .sub_rs       (d_sub_rs),
+    .sub_rt       (d_sub_rt),
+    .is_sub       (d_is_sub),
+    .beq_rs       (d_beq_rs),
+    .beq_rt       (d_beq_rt),
+    .beq_target   (d_beq_target),
+    .is_beq       (d_is_beq),
+    .bne_rs       (d_bne_rs),
+    .bne_rt       (d_bne_rt),
+    .bne_target   (d_bne_target),
+    .is_bne       (d_is_bne),
+    .blt_rs       (d_blt_rs),
+    .blt_rt       (d_blt_rt),
+    .blt_target   (d_blt_target),
+    .is_blt       (d_is_blt),
+    .bge_rs       (d_bge_rs),
+    .bge_rt       (d_bge_rt),
+    .bge_target   (d_bge_target),
+    .is_bge       (d_is_bge),
+    .jmp_target   (d_jmp_target),
+    .is_jmp       (d_is_jmp),
+    .cfg_reg      (d_cfg_reg),
+    .cfg_rs       (d_cfg_rs),
+    .cfg_imm      (d_cfg_imm),
+    .is_cfg       (d_is_cfg),
+    .fence_mask   (d_fence_mask),
+    .is_fence     (d_is_fence),
+    .ld_mem       (d_ld_mem),
+    .ld_lreg      (d_ld_lreg),
+    .ld_loff      (d_ld_loff),
+    .ld_mreg      (d_ld_mreg),
+    .ld_moff      (d_ld_moff),
+    .ld_rows      (d_ld_rows),
+    .ld_rows_m1   (d_ld_rows_m1),
+    .ld_elems     (d_ld_elems),
+    .ld_elems_m1  (d_ld_elems_m1),
+    .is_ld        (d_is_ld),
+    .st_mem       (d_st_mem),
+    .st_lreg      (d_st_lreg),
+    .st_loff      (d_st_loff),
+    .st_mreg      (d_st_mreg),
+    .st_moff      (d_st_moff),
+    .st_rows      (d_st_rows),
+    .st_rows_m1   (d_st_rows_m1),
+    .st_elems     (d_st_elems),
+    .st_elems_m1  (d_st_elems_m1),
+    .is_st        (d_is_st),
+    .mm_lreg      (d_mm_lreg),
+    .mm_loff      (d_mm_loff),
+    .mm_treg      (d_mm_treg),
+    .mm_toff      (d_mm_toff),
+    .mm_k         (d_mm_k),
+    .mm_k_m1      (d_mm_k_m1),
+    .mm_bank      (d_mm_bank),
+    .mm_acc       (d_mm_acc),
+    .mm_tl        (d_mm_tl),
+    .mm_tt        (d_mm_tt),
+    .is_mm        (d_is_mm),
+    .drain_mem    (d_drain_mem),
+    .drain_dreg   (d_drain_dreg),
+    .drain_doff   (d_drain_doff),
+    .drain_bank   (d_drain_bank),
+    .drain_add    (d_drain_add),
+    .drain_t      (d_drain_t),
+    .is_drain     (d_is_drain),
+    .valu_fn      (d_valu_fn),
+    .valu_dmem    (d_valu_dmem),
+    .valu_dreg    (d_valu_dreg),
+    .valu_doff    (d_valu_doff),
+    .valu_smem    (d_valu_smem),
+    .valu_sreg    (d_valu_sreg),
+    .valu_soff    (d_valu_soff),
+    .valu_count   (d_valu_count),
+    .valu_count_m1(d_valu_count_m1),
+    .is_valu      (d_is_valu),
+    .rq_dreg      (d_rq_dreg),
+    .rq_doff      (d_rq_doff),
+    .rq_smem      (d_rq_smem),
+    .rq_sreg      (d_rq_sreg),
+    .rq_soff      (d_rq_soff),
+    .rq_relu      (d_rq_relu),
+    .rq_count     (d_rq_count),
+    .rq_count_m1  (d_rq_count_m1),
+    .is_rq        (d_is_rq),
+    .sgd_dreg     (d_sgd_dreg),
+    .sgd_doff     (d_sgd_doff),
+    .sgd_sreg     (d_sgd_sreg),
+    .sgd_soff     (d_sgd_soff),
+    .sgd_clear    (d_sgd_clear),
+    .sgd_count    (d_sgd_count),
+    .sgd_count_m1 (d_sgd_count_m1),
+    .is_sgd       (d_is_sgd),
+    .legal        (d_legal)
   );
 
   ag_operands u_operands (

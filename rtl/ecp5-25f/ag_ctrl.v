@@ -112,7 +112,9 @@ module ag_ctrl (
   wire [3:0] q_ld_mreg;
   wire [17:0] q_ld_moff;
   wire [8:0] q_ld_rows;
+  wire [7:0] q_ld_rows_m1;
   wire [8:0] q_ld_elems;
+  wire [7:0] q_ld_elems_m1;
   wire q_is_ld;
   wire [1:0] q_st_mem;
   wire [3:0] q_st_lreg;
@@ -120,13 +122,16 @@ module ag_ctrl (
   wire [3:0] q_st_mreg;
   wire [17:0] q_st_moff;
   wire [8:0] q_st_rows;
+  wire [7:0] q_st_rows_m1;
   wire [8:0] q_st_elems;
+  wire [7:0] q_st_elems_m1;
   wire q_is_st;
   wire [3:0] q_mm_lreg;
   wire [13:0] q_mm_loff;
   wire [3:0] q_mm_treg;
   wire [13:0] q_mm_toff;
   wire [12:0] q_mm_k;
+  wire [11:0] q_mm_k_m1;
   wire q_mm_bank;
   wire q_mm_acc;
   wire q_mm_tl;
@@ -147,6 +152,7 @@ module ag_ctrl (
   wire [3:0] q_valu_sreg;
   wire [13:0] q_valu_soff;
   wire [12:0] q_valu_count;
+  wire [11:0] q_valu_count_m1;
   wire q_is_valu;
   wire [3:0] q_rq_dreg;
   wire [13:0] q_rq_doff;
@@ -155,6 +161,7 @@ module ag_ctrl (
   wire [13:0] q_rq_soff;
   wire q_rq_relu;
   wire [12:0] q_rq_count;
+  wire [11:0] q_rq_count_m1;
   wire q_is_rq;
   wire [3:0] q_sgd_dreg;
   wire [13:0] q_sgd_doff;
@@ -162,6 +169,7 @@ module ag_ctrl (
   wire [13:0] q_sgd_soff;
   wire q_sgd_clear;
   wire [12:0] q_sgd_count;
+  wire [11:0] q_sgd_count_m1;
   wire q_is_sgd;
   wire q_legal;
   reg  [1:0] state /* verilator public_flat_rd */; // 0 idle, 1 running, 2 draining after a fault, 3 halted
@@ -240,7 +248,7 @@ module ag_ctrl (
   wire [31:0] elem_adv;
   wire stall;
   wire active;
-  wire [108:0] unused_fields;
+  wire [172:0] unused_fields;
 
   assign running = state == 2'd1;
   assign reg_vec = {r15, r14, r13, r12, r11, r10, r9, r8, r7, r6, r5, r4, r3, r2, r1, 32'd0};
@@ -315,7 +323,7 @@ module ag_ctrl (
   assign st_halted = state == 2'd3;
   assign st_error = err;
   assign st_pc = pc;
-  assign unused_fields = {q_is_nop, q_addi_rs, q_add_rs, q_add_rt, q_sub_rs, q_sub_rt, q_beq_rs, q_beq_rt, q_bne_rs, q_bne_rt, q_blt_rs, q_blt_rt, q_bge_rs, q_bge_rt, q_cfg_rs, q_ld_lreg, q_ld_mreg, q_st_lreg, q_st_mreg, q_mm_lreg, q_mm_treg, q_drain_dreg, q_valu_dreg, q_valu_sreg, q_rq_dreg, q_rq_sreg, q_sgd_dreg, q_sgd_sreg};
+  assign unused_fields = {q_is_nop, q_addi_rs, q_add_rs, q_add_rt, q_sub_rs, q_sub_rt, q_beq_rs, q_beq_rt, q_bne_rs, q_bne_rt, q_blt_rs, q_blt_rt, q_bge_rs, q_bge_rt, q_cfg_rs, q_ld_lreg, q_ld_mreg, q_ld_elems_m1, q_st_lreg, q_st_mreg, q_st_elems_m1, q_mm_lreg, q_mm_treg, q_mm_k_m1, q_drain_dreg, q_valu_dreg, q_valu_sreg, q_valu_count_m1, q_rq_dreg, q_rq_sreg, q_rq_count_m1, q_sgd_dreg, q_sgd_sreg, q_sgd_count_m1};
 
   always @(posedge clk) begin
     if (rst || start) begin
@@ -576,103 +584,111 @@ module ag_ctrl (
   end
 
   ag_decode u_decode_q (
-    .ir        (ir_q),
-    .is_nop    (q_is_nop),
-    .is_halt   (q_is_halt),
-    .addi_rd   (q_addi_rd),
-    .addi_rs   (q_addi_rs),
-    .addi_imm  (q_addi_imm),
-    .is_addi   (q_is_addi),
-    .add_rd    (q_add_rd),
-    .add_rs    (q_add_rs),
-    .add_rt    (q_add_rt),
-    .is_add    (q_is_add),
-    .sub_rd    (q_sub_rd),
-    .sub_rs    (q_sub_rs),
-    .sub_rt    (q_sub_rt),
-    .is_sub    (q_is_sub),
-    .beq_rs    (q_beq_rs),
-    .beq_rt    (q_beq_rt),
-    .beq_target(q_beq_target),
-    .is_beq    (q_is_beq),
-    .bne_rs    (q_bne_rs),
-    .bne_rt    (q_bne_rt),
-    .bne_target(q_bne_target),
-    .is_bne    (q_is_bne),
-    .blt_rs    (q_blt_rs),
-    .blt_rt    (q_blt_rt),
-    .blt_target(q_blt_target),
-    .is_blt    (q_is_blt),
-    .bge_rs    (q_bge_rs),
-    .bge_rt    (q_bge_rt),
-    .bge_target(q_bge_target),
-    .is_bge    (q_is_bge),
-    .jmp_target(q_jmp_target),
-    .is_jmp    (q_is_jmp),
-    .cfg_reg   (q_cfg_reg),
-    .cfg_rs    (q_cfg_rs),
-    .cfg_imm   (q_cfg_imm),
-    .is_cfg    (q_is_cfg),
-    .fence_mask(q_fence_mask),
-    .is_fence  (q_is_fence),
-    .ld_mem    (q_ld_mem),
-    .ld_lreg   (q_ld_lreg),
-    .ld_loff   (q_ld_loff),
-    .ld_mreg   (q_ld_mreg),
-    .ld_moff   (q_ld_moff),
-    .ld_rows   (q_ld_rows),
-    .ld_elems  (q_ld_elems),
-    .is_ld     (q_is_ld),
-    .st_mem    (q_st_mem),
-    .st_lreg   (q_st_lreg),
-    .st_loff   (q_st_loff),
-    .st_mreg   (q_st_mreg),
-    .st_moff   (q_st_moff),
-    .st_rows   (q_st_rows),
-    .st_elems  (q_st_elems),
-    .is_st     (q_is_st),
-    .mm_lreg   (q_mm_lreg),
-    .mm_loff   (q_mm_loff),
-    .mm_treg   (q_mm_treg),
-    .mm_toff   (q_mm_toff),
-    .mm_k      (q_mm_k),
-    .mm_bank   (q_mm_bank),
-    .mm_acc    (q_mm_acc),
-    .mm_tl     (q_mm_tl),
-    .mm_tt     (q_mm_tt),
-    .is_mm     (q_is_mm),
-    .drain_mem (q_drain_mem),
-    .drain_dreg(q_drain_dreg),
-    .drain_doff(q_drain_doff),
-    .drain_bank(q_drain_bank),
-    .drain_add (q_drain_add),
-    .drain_t   (q_drain_t),
-    .is_drain  (q_is_drain),
-    .valu_fn   (q_valu_fn),
-    .valu_dmem (q_valu_dmem),
-    .valu_dreg (q_valu_dreg),
-    .valu_doff (q_valu_doff),
-    .valu_smem (q_valu_smem),
-    .valu_sreg (q_valu_sreg),
-    .valu_soff (q_valu_soff),
-    .valu_count(q_valu_count),
-    .is_valu   (q_is_valu),
-    .rq_dreg   (q_rq_dreg),
-    .rq_doff   (q_rq_doff),
-    .rq_smem   (q_rq_smem),
-    .rq_sreg   (q_rq_sreg),
-    .rq_soff   (q_rq_soff),
-    .rq_relu   (q_rq_relu),
-    .rq_count  (q_rq_count),
-    .is_rq     (q_is_rq),
-    .sgd_dreg  (q_sgd_dreg),
-    .sgd_doff  (q_sgd_doff),
-    .sgd_sreg  (q_sgd_sreg),
-    .sgd_soff  (q_sgd_soff),
-    .sgd_clear (q_sgd_clear),
-    .sgd_count (q_sgd_count),
-    .is_sgd    (q_is_sgd),
-    .legal     (q_legal)
+    .ir           (ir_q),
+    .is_nop       (q_is_nop),
+    .is_halt      (q_is_halt),
+    .addi_rd      (q_addi_rd),
+    .addi_rs      (q_addi_rs),
+    .addi_imm     (q_addi_imm),
+    .is_addi      (q_is_addi),
+    .add_rd       (q_add_rd),
+    .add_rs       (q_add_rs),
+    .add_rt       (q_add_rt),
+    .is_add       (q_is_add),
+    .sub_rd       (q_sub_rd),
+    .sub_rs       (q_sub_rs),
+    .sub_rt       (q_sub_rt),
+    .is_sub       (q_is_sub),
+    .beq_rs       (q_beq_rs),
+    .beq_rt       (q_beq_rt),
+    .beq_target   (q_beq_target),
+    .is_beq       (q_is_beq),
+    .bne_rs       (q_bne_rs),
+    .bne_rt       (q_bne_rt),
+    .bne_target   (q_bne_target),
+    .is_bne       (q_is_bne),
+    .blt_rs       (q_blt_rs),
+    .blt_rt       (q_blt_rt),
+    .blt_target   (q_blt_target),
+    .is_blt       (q_is_blt),
+    .bge_rs       (q_bge_rs),
+    .bge_rt       (q_bge_rt),
+    .bge_target   (q_bge_target),
+    .is_bge       (q_is_bge),
+    .jmp_target   (q_jmp_target),
+    .is_jmp       (q_is_jmp),
+    .cfg_reg      (q_cfg_reg),
+    .cfg_rs       (q_cfg_rs),
+    .cfg_imm      (q_cfg_imm),
+    .is_cfg       (q_is_cfg),
+    .fence_mask   (q_fence_mask),
+    .is_fence     (q_is_fence),
+    .ld_mem       (q_ld_mem),
+    .ld_lreg      (q_ld_lreg),
+    .ld_loff      (q_ld_loff),
+    .ld_mreg      (q_ld_mreg),
+    .ld_moff      (q_ld_moff),
+    .ld_rows      (q_ld_rows),
+    .ld_rows_m1   (q_ld_rows_m1),
+    .ld_elems     (q_ld_elems),
+    .ld_elems_m1  (q_ld_elems_m1),
+    .is_ld        (q_is_ld),
+    .st_mem       (q_st_mem),
+    .st_lreg      (q_st_lreg),
+    .st_loff      (q_st_loff),
+    .st_mreg      (q_st_mreg),
+    .st_moff      (q_st_moff),
+    .st_rows      (q_st_rows),
+    .st_rows_m1   (q_st_rows_m1),
+    .st_elems     (q_st_elems),
+    .st_elems_m1  (q_st_elems_m1),
+    .is_st        (q_is_st),
+    .mm_lreg      (q_mm_lreg),
+    .mm_loff      (q_mm_loff),
+    .mm_treg      (q_mm_treg),
+    .mm_toff      (q_mm_toff),
+    .mm_k         (q_mm_k),
+    .mm_k_m1      (q_mm_k_m1),
+    .mm_bank      (q_mm_bank),
+    .mm_acc       (q_mm_acc),
+    .mm_tl        (q_mm_tl),
+    .mm_tt        (q_mm_tt),
+    .is_mm        (q_is_mm),
+    .drain_mem    (q_drain_mem),
+    .drain_dreg   (q_drain_dreg),
+    .drain_doff   (q_drain_doff),
+    .drain_bank   (q_drain_bank),
+    .drain_add    (q_drain_add),
+    .drain_t      (q_drain_t),
+    .is_drain     (q_is_drain),
+    .valu_fn      (q_valu_fn),
+    .valu_dmem    (q_valu_dmem),
+    .valu_dreg    (q_valu_dreg),
+    .valu_doff    (q_valu_doff),
+    .valu_smem    (q_valu_smem),
+    .valu_sreg    (q_valu_sreg),
+    .valu_soff    (q_valu_soff),
+    .valu_count   (q_valu_count),
+    .valu_count_m1(q_valu_count_m1),
+    .is_valu      (q_is_valu),
+    .rq_dreg      (q_rq_dreg),
+    .rq_doff      (q_rq_doff),
+    .rq_smem      (q_rq_smem),
+    .rq_sreg      (q_rq_sreg),
+    .rq_soff      (q_rq_soff),
+    .rq_relu      (q_rq_relu),
+    .rq_count     (q_rq_count),
+    .rq_count_m1  (q_rq_count_m1),
+    .is_rq        (q_is_rq),
+    .sgd_dreg     (q_sgd_dreg),
+    .sgd_doff     (q_sgd_doff),
+    .sgd_sreg     (q_sgd_sreg),
+    .sgd_soff     (q_sgd_soff),
+    .sgd_clear    (q_sgd_clear),
+    .sgd_count    (q_sgd_count),
+    .sgd_count_m1 (q_sgd_count_m1),
+    .is_sgd       (q_is_sgd),
+    .legal        (q_legal)
   );
 
   ag_spans u_spans (
@@ -710,8 +726,8 @@ module ag_ctrl (
     .mm_tt         (q_mm_tt),
     .st_moff       (q_st_moff),
     .ld_moff       (q_ld_moff),
-    .st_rows_raw   (ir_q[15:8]),
-    .ld_rows_raw   (ir_q[15:8]),
+    .st_rows_m1    (q_st_rows_m1),
+    .ld_rows_m1    (q_ld_rows_m1),
     .cfg_dma_stride(cfg_dma_stride),
     .r1_start_q    (sp_r1_start_q),
     .r1_len_q      (sp_r1_len_q),

@@ -4,7 +4,7 @@
 
 `default_nettype none
 
-// Row-range starts and lengths and main-memory range ends of the instruction in PRE1, registered.
+// Row-range starts and lengths and main-memory range ends of the instruction in the register-read stage, registered.
 module ag_spans (
   input  wire        clk,
   input  wire        fresh, // PRE1: compute the spans of the word on ir
@@ -40,8 +40,8 @@ module ag_spans (
   input  wire        mm_tt,
   input  wire [17:0] st_moff,
   input  wire [17:0] ld_moff,
-  input  wire [7:0]  st_rows_raw, // st.rows as encoded (n − 1)
-  input  wire [7:0]  ld_rows_raw, // ld.rows as encoded (n − 1)
+  input  wire [7:0]  st_rows_m1,
+  input  wire [7:0]  ld_rows_m1,
   input  wire [31:0] cfg_dma_stride,
   output reg  [43:0] r1_start_q, // r1_start of the last fresh cycle
   output reg  [43:0] r1_len_q, // r1_len of the last fresh cycle
@@ -107,7 +107,7 @@ module ag_spans (
       c_r2_start = {{12{rb[31]}}, rb} + {30'd0, (is_mm ? mm_toff : (is_rq ? rq_soff : (is_sgd ? sgd_soff : valu_soff)))};
       c_r2_len = {18'd0, (is_mm ? (mm_tt ? (({14'd0, c_mm_kblocks} * {12'd0, cfg_tstride}) + 26'd4) : {13'd0, mm_k}) : {13'd0, (is_rq ? rq_count : (is_sgd ? sgd_count : valu_count))})};
       c_main_base = {{12{rb[31]}}, rb} + {26'd0, (is_st ? st_moff : ld_moff)};
-      c_dma_rows_m1 = is_st ? {1'd0, st_rows_raw} : {1'd0, ld_rows_raw};
+      c_dma_rows_m1 = is_st ? {1'd0, st_rows_m1} : {1'd0, ld_rows_m1};
       c_main_span = $signed({{32{c_dma_rows_m1[8]}}, c_dma_rows_m1}) * $signed({{9{cfg_dma_stride[31]}}, cfg_dma_stride});
       c_main_last_a = {{12{rb[31]}}, rb};
       c_main_last_b = {26'd0, (is_st ? st_moff : ld_moff)};

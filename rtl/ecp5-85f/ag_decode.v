@@ -52,7 +52,9 @@ module ag_decode (
   output wire [3:0]  ld_mreg, // reg: main byte-address base register
   output wire [17:0] ld_moff, // uimm: main byte offset
   output wire [8:0]  ld_rows, // count: rows to move, 1..256
+  output wire [7:0]  ld_rows_m1, // rows − 1 as encoded
   output wire [8:0]  ld_elems, // count: elements per row, 1..256 (≤ W)
+  output wire [7:0]  ld_elems_m1, // elems − 1 as encoded
   output wire        is_ld, // ld (opcode 16)
   output wire [1:0]  st_mem, // mem: local memory
   output wire [3:0]  st_lreg, // reg: local row base register
@@ -60,13 +62,16 @@ module ag_decode (
   output wire [3:0]  st_mreg, // reg: main byte-address base register
   output wire [17:0] st_moff, // uimm: main byte offset
   output wire [8:0]  st_rows, // count: rows to move, 1..256
+  output wire [7:0]  st_rows_m1, // rows − 1 as encoded
   output wire [8:0]  st_elems, // count: elements per row, 1..256 (≤ W)
+  output wire [7:0]  st_elems_m1, // elems − 1 as encoded
   output wire        is_st, // st (opcode 17)
   output wire [3:0]  mm_lreg, // reg: left operand base register
   output wire [13:0] mm_loff, // uimm: left operand row offset
   output wire [3:0]  mm_treg, // reg: top operand base register
   output wire [13:0] mm_toff, // uimm: top operand row offset
   output wire [12:0] mm_k, // count: reduction steps K, 1..4096
+  output wire [11:0] mm_k_m1, // k − 1 as encoded
   output wire        mm_bank, // flag: PE accumulator bank
   output wire        mm_acc, // flag: 1: keep accumulating; 0: start from zero
   output wire        mm_tl, // flag: left operand transposed
@@ -87,6 +92,7 @@ module ag_decode (
   output wire [3:0]  valu_sreg, // reg: source row base register
   output wire [13:0] valu_soff, // uimm: source row offset
   output wire [12:0] valu_count, // count: rows to process, 1..4096 (all W lanes of each row)
+  output wire [11:0] valu_count_m1, // count − 1 as encoded
   output wire        is_valu, // vmov, vadd, vsub, vmul, vmax, vmin, vclamp, vrelu, vrelubwd, vsra (opcode 24)
   output wire [3:0]  rq_dreg, // reg: destination row base register
   output wire [13:0] rq_doff, // uimm: destination row offset
@@ -95,6 +101,7 @@ module ag_decode (
   output wire [13:0] rq_soff, // uimm: source row offset
   output wire        rq_relu, // flag: apply ReLU after requantizing
   output wire [12:0] rq_count, // count: rows to process, 1..4096 (all W lanes of each row)
+  output wire [11:0] rq_count_m1, // count − 1 as encoded
   output wire        is_rq, // rq (opcode 25)
   output wire [3:0]  sgd_dreg, // reg: destination row base register
   output wire [13:0] sgd_doff, // uimm: destination row offset
@@ -102,6 +109,7 @@ module ag_decode (
   output wire [13:0] sgd_soff, // uimm: source row offset
   output wire        sgd_clear, // flag: zero the gradient rows afterwards
   output wire [12:0] sgd_count, // count: rows to process, 1..4096 (all W lanes of each row)
+  output wire [11:0] sgd_count_m1, // count − 1 as encoded
   output wire        is_sgd, // sgd (opcode 26)
   output wire        legal // the word is a legal instruction
 );
@@ -261,8 +269,10 @@ module ag_decode (
   assign ld_moff = ld_moff_raw;
   assign ld_rows_raw = ir[15:8];
   assign ld_rows = {1'd0, ld_rows_raw} + 9'd1;
+  assign ld_rows_m1 = ld_rows_raw;
   assign ld_elems_raw = ir[7:0];
   assign ld_elems = {1'd0, ld_elems_raw} + 9'd1;
+  assign ld_elems_m1 = ld_elems_raw;
   assign is_ld = (opcode == 6'd16) && ((ld_mem_raw == 2'd0) || (ld_mem_raw == 2'd1) || (ld_mem_raw == 2'd2));
   assign st_mem_raw = ir[57:56];
   assign st_mem = st_mem_raw;
@@ -276,8 +286,10 @@ module ag_decode (
   assign st_moff = st_moff_raw;
   assign st_rows_raw = ir[15:8];
   assign st_rows = {1'd0, st_rows_raw} + 9'd1;
+  assign st_rows_m1 = st_rows_raw;
   assign st_elems_raw = ir[7:0];
   assign st_elems = {1'd0, st_elems_raw} + 9'd1;
+  assign st_elems_m1 = st_elems_raw;
   assign is_st = (opcode == 6'd17) && ((st_mem_raw == 2'd0) || (st_mem_raw == 2'd1) || (st_mem_raw == 2'd2));
   assign mm_lreg_raw = ir[57:54];
   assign mm_lreg = mm_lreg_raw;
@@ -289,6 +301,7 @@ module ag_decode (
   assign mm_toff = mm_toff_raw;
   assign mm_k_raw = ir[21:10];
   assign mm_k = {1'd0, mm_k_raw} + 13'd1;
+  assign mm_k_m1 = mm_k_raw;
   assign mm_bank_raw = ir[3];
   assign mm_bank = mm_bank_raw;
   assign mm_acc_raw = ir[2];
@@ -327,6 +340,7 @@ module ag_decode (
   assign valu_soff = valu_soff_raw;
   assign valu_count_raw = ir[11:0];
   assign valu_count = {1'd0, valu_count_raw} + 13'd1;
+  assign valu_count_m1 = valu_count_raw;
   assign is_valu = (opcode == 6'd24) && (valu_fn_raw < 4'd10) && ((valu_dmem_raw == 2'd0) || (valu_dmem_raw == 2'd1) || (valu_dmem_raw == 2'd2)) && ((valu_smem_raw == 2'd0) || (valu_smem_raw == 2'd1) || (valu_smem_raw == 2'd2)) && ((valu_fn_raw == 4'd0) || (valu_fn_raw == 4'd1) || (valu_fn_raw == 4'd2) || (valu_fn_raw == 4'd3) || (valu_fn_raw == 4'd4) || (valu_fn_raw == 4'd5) || (valu_fn_raw == 4'd6) || (valu_fn_raw == 4'd7) || (valu_fn_raw == 4'd8) || (valu_fn_raw == 4'd9)) && ((ir & 64'h3000) == 64'd0);
   assign rq_dreg_raw = ir[51:48];
   assign rq_dreg = rq_dreg_raw;
@@ -342,6 +356,7 @@ module ag_decode (
   assign rq_relu = rq_relu_raw;
   assign rq_count_raw = ir[11:0];
   assign rq_count = {1'd0, rq_count_raw} + 13'd1;
+  assign rq_count_m1 = rq_count_raw;
   assign is_rq = (opcode == 6'd25) && ((rq_smem_raw == 2'd1) || (rq_smem_raw == 2'd2)) && ((ir & 64'h3f0000000002000) == 64'd0);
   assign sgd_dreg_raw = ir[51:48];
   assign sgd_dreg = sgd_dreg_raw;
@@ -355,6 +370,7 @@ module ag_decode (
   assign sgd_clear = sgd_clear_raw;
   assign sgd_count_raw = ir[11:0];
   assign sgd_count = {1'd0, sgd_count_raw} + 13'd1;
+  assign sgd_count_m1 = sgd_count_raw;
   assign is_sgd = (opcode == 6'd26) && ((ir & 64'h3f0000300002000) == 64'd0);
   assign legal = is_nop || is_halt || is_addi || is_add || is_sub || is_beq || is_bne || is_blt || is_bge || is_jmp || is_cfg || is_fence || is_ld || is_st || is_mm || is_drain || is_valu || is_rq || is_sgd;
 endmodule

@@ -149,14 +149,8 @@ export function ctrl(ctx: Ctx): Module {
       const spm = spans(ctx);
       const sc: Record<string, Expr> = { clk, fresh: inPhase(readStage), ra: raLive, rb: rbLive, cfg_dma_stride: C('DMA_STRIDE'), cfg_lstride: C('LSTRIDE'), cfg_tstride: C('TSTRIDE') };
       for (const p of spm.ports) {
-        const rawCount = /^(\w+)_(\w+)_raw$/.exec(p.name);
         if (p.dir === 'output') sc[p.name] = oc[p.name] = m.net(`sp_${p.name}`, p.width);
-        else if (rawCount) {
-          // A count field as encoded: its bits of the word, straight from ir.
-          const f = classes.get(rawCount[1]!)?.fields.find((x) => x.name === rawCount[2]);
-          if (!f) throw new Error(`internal: no field for ag_spans port ${p.name}`);
-          sc[p.name] = slice(rdWord, f.lsb + f.width - 1, f.lsb);
-        } else if (!(p.name in sc)) sc[p.name] = get(rd, p.name);
+        else if (!(p.name in sc)) sc[p.name] = get(rd, p.name);
       }
       m.inst(spm, 'u_spans', sc);
     }

@@ -36,6 +36,11 @@ export function instrClasses(): InstrClass[] {
 }
 
 /** Width of a decoded field's natural value (counts are n−1 encoded, so one bit wider). */
+/** Decoder output of a count field as encoded (n − 1). */
+export function countM1Port(cls: string, field: string): string {
+  return `${fieldPort(cls, field)}_m1`;
+}
+
 export function fieldWidth(f: FieldSpec): number {
   return f.kind === 'count' ? f.width + 1 : f.width;
 }
@@ -63,6 +68,8 @@ export function decoder(ctx: Ctx): Module {
         const r = m.let(`${cls.name}_${f.name}_raw`, slice(ir, f.lsb + f.width - 1, f.lsb));
         raw.set(f.name, r);
         m.assign(m.output(fieldPort(cls.name, f.name), fieldWidth(f), `${f.kind}: ${f.doc}`), f.kind === 'count' ? add(zext(r, f.width + 1), lit(f.width + 1, 1)) : r);
+        // A count as encoded (n − 1): what arithmetic on n − 1 needs, without the +1 and −1 carry chains.
+        if (f.kind === 'count') m.assign(m.output(countM1Port(cls.name, f.name), f.width, `${f.name} − 1 as encoded`), r);
         if (f.kind === 'enum' && f.values && f.values.length < 2 ** f.width) checks.push(ult(r, lit(f.width, f.values.length)));
         if (f.kind === 'mem') {
           const allowed = (f.mems ?? []).map((x) => MEM_CODES[x]);

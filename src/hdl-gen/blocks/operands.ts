@@ -14,7 +14,7 @@ import {
 import { ModuleBuilder, type Module } from '../ir/module.js';
 import { latchOnFresh } from '../ir/latch.js';
 import type { Ctx, LocalMemGeom } from '../ctx.js';
-import { instrClasses, fieldWidth } from './decode.js';
+import { countM1Port, instrClasses, fieldWidth } from './decode.js';
 import { divConst } from './divconst.js';
 import { regionOnly } from './region.js';
 import { mulConst, mulLut } from './mulconst.js';
@@ -261,13 +261,9 @@ function computeSpans(m: ModuleBuilder, ctx: Ctx, i: SpanInputs, prefix = ''): S
  */
 export function spans(ctx: Ctx): Module {
   return ctx.lib.once('ag_spans', () => {
-    const m = new ModuleBuilder('ag_spans', ['Row-range starts and lengths and main-memory range ends of the instruction in PRE1, registered.']);
-    const { fld, is } = fieldPorts(m);
-    const rowsField = (cls: string): Expr => {
-      const f = instrClasses().find((c) => c.name === cls)?.fields.find((x) => x.name === 'rows');
-      if (!f || f.kind !== 'count') throw new Error(`internal: ${cls}.rows is not a count field`);
-      return zext(m.input(`${cls}_rows_raw`, f.width, `${cls}.rows as encoded (n − 1)`), 9);
-    };
+    const m = new ModuleBuilder('ag_spans', ['Row-range starts and lengths and main-memory range ends of the instruction in the register-read stage, registered.']);
+    const { fld, is, m1 } = fieldPorts(m);
+    const rowsField = (cls: string): Expr => zext(m1(cls, 'rows'), 9);
     const sp = computeSpans(m, ctx, {
       fld, is, ra: m.input('ra', 32), rb: () => m.input('rb', 32),
       stride: () => m.input('cfg_dma_stride', 32), lstride: () => m.input('cfg_lstride', 14), tstride: () => m.input('cfg_tstride', 14),
@@ -284,8 +280,8 @@ function lazy<T>(make: () => T): () => T {
   return () => (v ??= make());
 }
 
-/** Decoder fields and class flags as input ports, each declared on first use. */
-function fieldPorts(m: ModuleBuilder): Pick<SpanInputs, 'fld' | 'is'> {
+/** Decoder fields, encoded counts (n − 1) and class flags as input ports, each declared on first use. */
+function fieldPorts(m: ModuleBuilder): Pick<SpanInputs, 'fld' | 'is'> & { m1: (cls: string, name: string) => Expr } {
   const classes = new Map(instrClasses().map((c) => [c.name, c]));
   const ports = new Map<string, Expr>();
   const port = (name: string, width: number): Expr => {
@@ -302,6 +298,11 @@ function fieldPorts(m: ModuleBuilder): Pick<SpanInputs, 'fld' | 'is'> {
     is: (cls) => {
       if (!classes.has(cls)) throw new Error(`internal: no instruction class ${cls}`);
       return port(`is_${cls}`, 1);
+    },
+    m1: (cls, name) => {
+      const f = classes.get(cls)?.fields.find((x) => x.name === name);
+      if (!f || f.kind !== 'count') throw new Error(`internal: ${cls}.${name} is not a count field`);
+      return port(countM1Port(cls, name), f.width);
     },
   };
 }
